@@ -1,0 +1,72 @@
+// Package audit writes the audit trail. Every change calls Record with the client of
+// the transaction that makes the change, so the entry commits or rolls back with it.
+package audit
+
+import (
+	"context"
+	"errors"
+	"unicode/utf8"
+
+	"apikeys/ent"
+	"apikeys/ent/auditentry"
+	"apikeys/ent/schema/pulid"
+	"apikeys/ent/viewer"
+)
+
+// Request describes the HTTP request behind a change.
+type Request struct {
+	IP        string
+	UserAgent string
+}
+
+type requestKey struct{}
+
+// WithRequest returns a copy of ctx that carries r, for the entries recorded in it.
+func WithRequest(ctx context.Context, r Request) context.Context {
+	return context.WithValue(ctx, requestKey{}, r)
+}
+
+// Target is what an entry is about.
+type Target struct {
+	Kind auditentry.TargetKind
+	ID   pulid.ID
+	Name string
+}
+
+// Record appends an entry for action on target, made by the viewer of ctx, to the
+// viewer's organization. c must be the client of the transaction that makes the change.
+func Record(ctx context.Context, c *ent.Client, action auditentry.Action, target Target) error {
+	create := c.AuditEntry.Create().
+		SetAction(action).
+		SetTargetKind(target.Kind).
+		SetTargetID(target.ID).
+		SetTargetName(target.Name)
+	v := viewer.FromContext(ctx)
+	if v == nil {
+		return errors.New("audit: no viewer to record as the actor")
+	}
+	create.SetOrganizationID(v.OrgID).SetActorName(v.Name)
+	switch v.Kind {
+	case viewer.KindServiceAccount:
+		create.SetActorKind(auditentry.ActorKindSERVICE_ACCOUNT).SetActorID(v.ID)
+	case viewer.KindUser:
+		create.SetActorKind(auditentry.ActorKindUSER).SetActorID(v.ID)
+	default:
+		create.SetActorKind(auditentry.ActorKindSYSTEM)
+	}
+	if r, ok := ctx.Value(requestKey{}).(Request); ok {
+		create.SetIP(truncate(r.IP, 64)).SetUserAgent(truncate(r.UserAgent, 512))
+	}
+	return create.Exec(ctx)
+}
+
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	s = s[:n]
+	for !utf8.ValidString(s) {
+		s = s[:len(s)-1]
+	}
+	return s
+}

@@ -1,0 +1,65 @@
+package schema
+
+import (
+	"entgo.io/contrib/entgql"
+	"entgo.io/ent"
+	"entgo.io/ent/dialect/entsql"
+	"entgo.io/ent/schema"
+	"entgo.io/ent/schema/field"
+	"entgo.io/ent/schema/index"
+
+	"apikeys/ent/schema/pulid"
+)
+
+// AuditEntry records one event: who did what to which target, when and from where.
+// Entries are append-only: written in the transaction of the change they record (by
+// ent/audit) and never updated or deleted (hooks.go rejects both).
+type AuditEntry struct {
+	ent.Schema
+}
+
+// Mixin implements ent.Schema.
+func (AuditEntry) Mixin() []ent.Mixin {
+	return []ent.Mixin{pulid.Mixin{Prefix: "aud"}, TenantMixin{}, CreatedAtMixin{}}
+}
+
+// Fields implements ent.Schema.
+func (AuditEntry) Fields() []ent.Field {
+	return []ent.Field{
+		field.Enum("action").Values(
+			"ORGANIZATION_CREATED",
+			"API_KEY_CREATED",
+			"API_KEY_REVOKED",
+			"USER_CREATED",
+			"USER_DELETED",
+			"USER_SIGNED_IN",
+			"USER_SIGN_IN_FAILED",
+			"USER_SIGNED_OUT",
+		).Immutable(),
+		field.Enum("actor_kind").Values("USER", "SERVICE_ACCOUNT", "SYSTEM").Immutable(),
+		field.String("actor_id").GoType(pulid.ID("")).Optional().Immutable(),
+		// The actor's name as it was at that moment.
+		field.String("actor_name").Immutable(),
+		field.Enum("target_kind").Values("ORGANIZATION", "USER", "SERVICE_ACCOUNT", "API_KEY").Immutable(),
+		field.String("target_id").GoType(pulid.ID("")).Immutable(),
+		field.String("target_name").Immutable(),
+		field.String("ip").Optional().Immutable(),
+		field.String("user_agent").Optional().Immutable(),
+	}
+}
+
+// Indexes implements ent.Schema.
+func (AuditEntry) Indexes() []ent.Index {
+	return []ent.Index{
+		index.Fields("organization_id", "created_at", "id").
+			Annotations(entsql.DescColumns("created_at", "id")),
+	}
+}
+
+// Annotations implements ent.Schema.
+func (AuditEntry) Annotations() []schema.Annotation {
+	return []schema.Annotation{
+		entgql.RelayConnection(),
+		entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput),
+	}
+}

@@ -1,0 +1,74 @@
+package graph
+
+import (
+	"context"
+
+	"entgo.io/contrib/entgql"
+
+	"apikeys/ent"
+	"apikeys/ent/schema/pulid"
+)
+
+// DeletedUser is shown for a person who has been deleted.
+const DeletedUser = "Deleted user"
+
+const (
+	defaultPageSize = 50
+	maxPageSize     = 100
+)
+
+// pageSize applies the default and the cap to a connection's first and last.
+func pageSize(first, last *int) (*int, *int, error) {
+	for name, n := range map[string]*int{"first": first, "last": last} {
+		if n != nil && (*n < 0 || *n > maxPageSize) {
+			return nil, nil, badInput(name, name+" must be between 0 and 100")
+		}
+	}
+	if first == nil && last == nil {
+		n := defaultPageSize
+		first = &n
+	}
+	return first, last, nil
+}
+
+// newestFirst is the default order of the API key list.
+var newestFirst = &ent.APIKeyOrder{Field: ent.APIKeyOrderFieldCreatedAt, Direction: entgql.OrderDirectionDesc}
+
+// withPeople eager-loads what the APIKey fields show, so that a page costs a fixed
+// number of queries.
+func withPeople(q *ent.APIKeyQuery) *ent.APIKeyQuery {
+	return q.WithServiceAccount().
+		WithCreatedBy().WithCreatedByServiceAccount().
+		WithRevokedBy().WithRevokedByServiceAccount()
+}
+
+// loaded returns an edge eager-loaded by withPeople, or queries it.
+func loaded[T any](ctx context.Context, edge func() (*T, error), query func(context.Context) (*T, error)) (*T, error) {
+	if e, err := edge(); err == nil {
+		return e, nil
+	}
+	return query(ctx)
+}
+
+// actorName names who did something: a person ("Deleted user" once deleted) or a
+// service account. It returns "" when neither is set.
+func actorName(ctx context.Context, k *ent.APIKey, userID, saID pulid.ID, user func() (*ent.User, error), sa func() (*ent.ServiceAccount, error), userQ func() *ent.UserQuery, saQ func() *ent.ServiceAccountQuery) (string, error) {
+	switch {
+	case userID != "":
+		u, err := loaded(ctx, user, userQ().Only)
+		if err != nil {
+			return "", err
+		}
+		if u.DeletedAt != nil {
+			return DeletedUser, nil
+		}
+		return u.Name, nil
+	case saID != "":
+		s, err := loaded(ctx, sa, saQ().Only)
+		if err != nil {
+			return "", err
+		}
+		return s.Name, nil
+	}
+	return "", nil
+}

@@ -1,0 +1,275 @@
+// Package app wires the server: configuration, database, authentication, the GraphQL
+// handler and the HTTP routes. The binary (server/main.go) and the tests both build
+// their server here, so the tests exercise exactly what runs.
+package app
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"entgo.io/contrib/entgql"
+	"github.com/99designs/gqlgen/graphql/handler"
+	"github.com/99designs/gqlgen/graphql/handler/extension"
+	"github.com/99designs/gqlgen/graphql/handler/lru"
+	"github.com/99designs/gqlgen/graphql/handler/transport"
+	"github.com/rs/cors"
+	"github.com/vektah/gqlparser/v2/ast"
+
+	"apikeys/ent"
+	"apikeys/ent/privacy"
+	"apikeys/graph"
+	"apikeys/server/auth"
+)
+
+// Config is the server's configuration; server/main.go reads it from flags and
+// environment variables.
+type Config struct {
+	Addr          string        // APIKEYS_ADDR
+	DatabaseURL   string        // DATABASE_URL
+	CORSOrigins   []string      // APIKEYS_CORS_ORIGINS
+	SessionTTL    time.Duration // APIKEYS_SESSION_TTL
+	SecureCookies bool          // APIKEYS_SECURE_COOKIES
+	StaticDir     string        // APIKEYS_STATIC_DIR: the built SPA
+	Bootstrap     auth.NewOrganization
+}
+
+// Defaults.
+const (
+	DefaultAddr        = "127.0.0.1:8080"
+	DefaultDatabaseURL = "sqlite:data/apikeys.db"
+	DefaultSessionTTL  = 12 * time.Hour
+	// complexityLimit bounds the work of one GraphQL operation (one unit a field).
+	complexityLimit = 1000
+	// maxBody bounds a request body.
+	maxBody = 1 << 20
+)
+
+// App is a configured server over an open, migrated database.
+type App struct {
+	Config Config
+	DB     *Database
+	Log    *slog.Logger
+	Auth   *auth.Authenticator
+}
+
+// New opens and migrates the database, creates the bootstrap organization when asked
+// and the database is empty, and otherwise prepares the one-time setup link.
+func New(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
+	if cfg.SessionTTL == 0 {
+		cfg.SessionTTL = DefaultSessionTTL
+	}
+	db, err := OpenDatabase(cfg.DatabaseURL)
+	if err != nil {
+		return nil, err
+	}
+	if err := db.Migrate(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	a := &App{Config: cfg, DB: db, Log: log, Auth: &auth.Authenticator{
+		Client: db.Client, Log: log, SessionTTL: cfg.SessionTTL, SecureCookies: cfg.SecureCookies,
+	}}
+	if err := a.prepareFirstStart(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return a, nil
+}
+
+// Close closes the database.
+func (a *App) Close() error { return a.DB.Close() }
+
+func (a *App) prepareFirstStart(ctx context.Context) error {
+	actx := privacy.DecisionContext(ctx, privacy.Allow)
+	exists, err := a.DB.Client.Organization.Query().Exist(actx)
+	if err != nil || exists {
+		return err
+	}
+	if b := a.Config.Bootstrap; b.Name != "" || b.AdminEmail != "" || b.AdminPassword != "" {
+		if b.AdminName == "" {
+			b.AdminName = "Admin"
+		}
+		var org *ent.Organization
+		err := auth.WithTx(ctx, a.DB.Client, func(c *ent.Client) error {
+			org, _, err = auth.CreateOrganization(ctx, c, b, false)
+			return err
+		})
+		if err != nil {
+			return fmt.Errorf("creating the bootstrap organization: %w", err)
+		}
+		a.Log.Info("created the bootstrap organization", "organization", org.Name, "admin_email", b.AdminEmail)
+		return nil
+	}
+	token, err := auth.NewSetupToken()
+	if err != nil {
+		return err
+	}
+	a.Auth.SetupToken = token
+	return nil
+}
+
+// SetupURL returns the one-time setup link of an empty server on base, or "".
+func (a *App) SetupURL(base string) string {
+	if a.Auth.SetupToken == nil || a.Auth.SetupToken.Value() == "" {
+		return ""
+	}
+	return base + "/setup?token=" + a.Auth.SetupToken.Value()
+}
+
+// GraphQL returns the GraphQL handler (without authentication).
+func (a *App) GraphQL() http.Handler {
+	client := a.DB.Client
+	srv := handler.New(graph.NewExecutableSchema(graph.Config{Resolvers: &graph.Resolver{Client: client}}))
+	srv.AddTransport(transport.Options{})
+	srv.AddTransport(transport.GET{}) // queries only: gqlgen refuses mutations over GET
+	srv.AddTransport(transport.POST{})
+	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
+	srv.Use(extension.Introspection{})
+	srv.Use(extension.FixedComplexityLimit(complexityLimit))
+	srv.Use(entgql.Transactioner{TxOpener: client})
+	srv.SetErrorPresenter(graph.ErrorPresenter(a.Log, RequestID))
+	srv.SetRecoverFunc(graph.Recover(a.Log))
+	return srv
+}
+
+// Handler returns the server's HTTP handler: every route, with CORS, security headers,
+// request ids and logging.
+func (a *App) Handler() http.Handler {
+	mux := http.NewServeMux()
+	mux.Handle("/graphql", noStore(a.Auth.Middleware(a.GraphQL())))
+	mux.HandleFunc("POST /auth/login", a.Auth.Login)
+	mux.HandleFunc("POST /auth/logout", a.Auth.Logout)
+	mux.HandleFunc("POST /auth/setup", a.Auth.Setup)
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		fmt.Fprintln(w, "ok")
+	})
+	mux.HandleFunc("GET /readyz", a.ready)
+	mux.Handle("/", a.static())
+
+	c := cors.New(cors.Options{
+		AllowedOrigins:   a.Config.CORSOrigins,
+		AllowedMethods:   []string{http.MethodGet, http.MethodPost},
+		AllowedHeaders:   []string{"Authorization", "Content-Type"},
+		AllowCredentials: true,
+		MaxAge:           600,
+	})
+	var h http.Handler = mux
+	h = c.Handler(h)
+	h = securityHeaders(h)
+	h = limitBody(h)
+	h = a.logRequests(h)
+	return h
+}
+
+func (a *App) ready(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+	defer cancel()
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	if err := a.DB.DB.PingContext(ctx); err != nil {
+		w.WriteHeader(http.StatusServiceUnavailable)
+		fmt.Fprintln(w, "database unreachable")
+		return
+	}
+	fmt.Fprintln(w, "ready")
+}
+
+func noStore(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		// Responses carry tenant data and, once, a new key's secret.
+		w.Header().Set("Cache-Control", "no-store")
+		next.ServeHTTP(w, r)
+	})
+}
+
+func securityHeaders(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("Referrer-Policy", "no-referrer")
+		h.Set("X-Frame-Options", "DENY")
+		h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'")
+		next.ServeHTTP(w, r)
+	})
+}
+
+func limitBody(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.ContentLength > maxBody {
+			auth.WriteError(w, http.StatusRequestEntityTooLarge, auth.CodeBadUserInput, "the request body is larger than 1 MiB")
+			return
+		}
+		r.Body = http.MaxBytesReader(w, r.Body, maxBody)
+		next.ServeHTTP(w, r)
+	})
+}
+
+type requestIDKey struct{}
+
+// RequestID returns the id of the request of ctx.
+func RequestID(ctx context.Context) string {
+	id, _ := ctx.Value(requestIDKey{}).(string)
+	return id
+}
+
+type statusRecorder struct {
+	http.ResponseWriter
+	status int
+}
+
+func (s *statusRecorder) WriteHeader(code int) {
+	s.status = code
+	s.ResponseWriter.WriteHeader(code)
+}
+
+func (s *statusRecorder) Unwrap() http.ResponseWriter { return s.ResponseWriter }
+
+// logRequests gives each request an id (X-Request-Id) and logs it: method, path (never
+// the query string, which may hold the setup token), status and duration. Headers and
+// bodies are never logged: they hold keys, cookies and passwords.
+func (a *App) logRequests(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var b [8]byte
+		_, _ = rand.Read(b[:])
+		id := hex.EncodeToString(b[:])
+		w.Header().Set("X-Request-Id", id)
+		rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
+		start := time.Now()
+		next.ServeHTTP(rec, r.WithContext(context.WithValue(r.Context(), requestIDKey{}, id)))
+		a.Log.LogAttrs(r.Context(), slog.LevelInfo, "request",
+			slog.String("request_id", id),
+			slog.String("method", r.Method),
+			slog.String("path", r.URL.Path),
+			slog.Int("status", rec.status),
+			slog.Duration("duration", time.Since(start)))
+	})
+}
+
+// ServeListener runs the HTTP server on ln until ctx ends, then shuts it down
+// gracefully: in-flight requests finish (for up to 30 seconds).
+func (a *App) ServeListener(ctx context.Context, srv *http.Server, ln net.Listener) error {
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	a.Log.Info("shutting down: finishing in-flight requests")
+	sctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		return err
+	}
+	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}

@@ -1,0 +1,101 @@
+package app
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"entgo.io/ent/dialect"
+	entsql "entgo.io/ent/dialect/sql"
+	_ "github.com/lib/pq"  // the "postgres" driver
+	_ "modernc.org/sqlite" // the "sqlite" driver, pure Go
+
+	"apikeys/ent"
+	"apikeys/ent/migrate"
+	_ "apikeys/ent/runtime" // the schemas' privacy policies, hooks and defaults
+)
+
+// Database is an open database and the Ent client over it.
+type Database struct {
+	Client  *ent.Client
+	DB      *sql.DB
+	Dialect string
+}
+
+// OpenDatabase opens "sqlite:PATH" (creating the file's folder) or a
+// "postgres://..." URL.
+func OpenDatabase(url string) (*Database, error) {
+	var (
+		db  *sql.DB
+		err error
+		dia string
+	)
+	switch {
+	case strings.HasPrefix(url, "sqlite:"):
+		path := strings.TrimPrefix(strings.TrimPrefix(url, "sqlite:"), "//")
+		if path == "" {
+			return nil, fmt.Errorf("DATABASE_URL %q names no file", url)
+		}
+		if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+			return nil, err
+		}
+		// WAL lets readers run beside the writer; immediate transactions take the write
+		// lock at BEGIN, so concurrent writers wait (busy_timeout) instead of failing.
+		dsn := "file:" + path + "?_pragma=foreign_keys(1)&_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)&_pragma=synchronous(NORMAL)&_txlock=immediate"
+		db, err = sql.Open("sqlite", dsn)
+		dia = dialect.SQLite
+	case strings.HasPrefix(url, "postgres://"), strings.HasPrefix(url, "postgresql://"):
+		db, err = sql.Open("postgres", url)
+		dia = dialect.Postgres
+		if err == nil {
+			db.SetMaxOpenConns(20)
+			db.SetMaxIdleConns(20)
+		}
+	default:
+		return nil, fmt.Errorf("DATABASE_URL must start with sqlite: or postgres://, not %q", redact(url))
+	}
+	if err != nil {
+		return nil, err
+	}
+	drv := entsql.OpenDB(dia, db)
+	return &Database{Client: ent.NewClient(ent.Driver(drv)), DB: db, Dialect: dia}, nil
+}
+
+// Close closes the database.
+func (d *Database) Close() error { return d.Client.Close() }
+
+// migrationLock serializes migrations of instances that start together on PostgreSQL.
+const migrationLock = 0x61706b6579730001
+
+// Migrate brings the schema up to date. On PostgreSQL it holds an advisory lock, so
+// that several instances starting at once migrate one after the other.
+func (d *Database) Migrate(ctx context.Context) error {
+	if d.Dialect == dialect.Postgres {
+		conn, err := d.DB.Conn(ctx)
+		if err != nil {
+			return err
+		}
+		defer conn.Close()
+		if _, err := conn.ExecContext(ctx, "SELECT pg_advisory_lock($1)", migrationLock); err != nil {
+			return fmt.Errorf("taking the migration lock: %w", err)
+		}
+		defer conn.ExecContext(context.WithoutCancel(ctx), "SELECT pg_advisory_unlock($1)", migrationLock) //nolint:errcheck
+	}
+	if err := d.Client.Schema.Create(ctx, migrate.WithDropIndex(true)); err != nil {
+		return fmt.Errorf("migrating the schema: %w", err)
+	}
+	return nil
+}
+
+// redact hides a password in a database URL.
+func redact(url string) string {
+	if at := strings.Index(url, "@"); at > 0 {
+		if scheme := strings.Index(url, "://"); scheme > 0 && scheme < at {
+			return url[:scheme+3] + "…" + url[at:]
+		}
+	}
+	return url
+}

@@ -1,0 +1,237 @@
+// Package auth authenticates requests: people by a session cookie (POST /auth/login),
+// integrations by "Authorization: Bearer gak_…". It puts the viewer in the request
+// context, where the Ent privacy rules read it.
+package auth
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/base64"
+	"errors"
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+	"time"
+
+	"apikeys/ent"
+	"apikeys/ent/apikey"
+	"apikeys/ent/audit"
+	"apikeys/ent/privacy"
+	"apikeys/ent/session"
+	"apikeys/ent/user"
+	"apikeys/ent/viewer"
+	"apikeys/server/keys"
+)
+
+// SessionCookie is the name of the session cookie.
+const SessionCookie = "apikeys_session"
+
+// Error codes of the JSON errors (the same as GraphQL's extensions.code).
+const (
+	CodeUnauthenticated = "UNAUTHENTICATED"
+	CodeBadUserInput    = "BAD_USER_INPUT"
+	CodeForbidden       = "FORBIDDEN"
+	CodeInternal        = "INTERNAL"
+)
+
+// Authenticator verifies credentials against the database.
+type Authenticator struct {
+	Client     *ent.Client
+	Log        *slog.Logger
+	SessionTTL time.Duration
+	// SecureCookies marks cookies Secure even on plain HTTP (behind a TLS proxy).
+	SecureCookies bool
+	// SetupToken is the one-time setup token of an empty database, or nil.
+	SetupToken *SetupToken
+}
+
+// lastUsedGranularity bounds the writes of lastUsedAt to one a minute per key.
+const lastUsedGranularity = time.Minute
+
+var (
+	errBadKey     = errors.New("invalid API key")
+	errNoSession  = errors.New("session expired")
+	allowInternal = func(ctx context.Context) context.Context { return privacy.DecisionContext(ctx, privacy.Allow) }
+)
+
+// Middleware authenticates the request. A request with an Authorization header must
+// carry a valid key; one with neither a key nor a live session is refused. Either way
+// the refusal is 401 with code UNAUTHENTICATED, and the same message for unknown,
+// revoked and malformed keys.
+func (a *Authenticator) Middleware(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ctx := WithRequest(r)
+		if header := r.Header.Values("Authorization"); len(header) > 0 {
+			v, err := a.verifyKey(ctx, header)
+			if err != nil {
+				a.refuse(w, r, err, "invalid API key")
+				return
+			}
+			next.ServeHTTP(w, r.WithContext(viewer.NewContext(ctx, v)))
+			return
+		}
+		cookie, err := r.Cookie(SessionCookie)
+		if err != nil {
+			WriteError(w, http.StatusUnauthorized, CodeUnauthenticated, "sign in or send an API key")
+			return
+		}
+		v, err := a.verifySession(ctx, cookie.Value)
+		if err != nil {
+			a.refuse(w, r, err, "your session has ended: sign in again")
+			return
+		}
+		next.ServeHTTP(w, r.WithContext(viewer.NewContext(ctx, v)))
+	})
+}
+
+func (a *Authenticator) refuse(w http.ResponseWriter, r *http.Request, err error, message string) {
+	if errors.Is(err, errBadKey) || errors.Is(err, errNoSession) {
+		WriteError(w, http.StatusUnauthorized, CodeUnauthenticated, message)
+		return
+	}
+	a.Log.ErrorContext(r.Context(), "auth: verifying credentials", "err", err)
+	WriteError(w, http.StatusServiceUnavailable, CodeInternal, "could not verify credentials, try again")
+}
+
+// WithRequest returns the request's context with its metadata for the audit trail.
+func WithRequest(r *http.Request) context.Context {
+	ip, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		ip = r.RemoteAddr
+	}
+	return audit.WithRequest(r.Context(), audit.Request{IP: ip, UserAgent: r.UserAgent()})
+}
+
+// verifyKey checks an Authorization header: exactly one "Bearer <key>", a well-formed
+// key (the checksum rejects typos before any lookup), a stored hash, an active key.
+func (a *Authenticator) verifyKey(ctx context.Context, header []string) (*viewer.Viewer, error) {
+	if len(header) != 1 || !strings.HasPrefix(header[0], "Bearer ") {
+		return nil, errBadKey
+	}
+	secret := header[0][len("Bearer "):]
+	hash, err := keys.Parse(secret)
+	if err != nil {
+		return nil, errBadKey
+	}
+	k, err := a.Client.APIKey.Query().
+		Where(apikey.SecretHash(hash[:])).
+		WithServiceAccount().
+		Only(allowInternal(ctx))
+	if ent.IsNotFound(err) {
+		return nil, errBadKey
+	} else if err != nil {
+		return nil, err
+	}
+	if subtle.ConstantTimeCompare(k.SecretHash, hash[:]) != 1 || k.Status != apikey.StatusACTIVE {
+		return nil, errBadKey
+	}
+	a.touch(ctx, k)
+	sa := k.Edges.ServiceAccount
+	return &viewer.Viewer{
+		Kind:  viewer.KindServiceAccount,
+		ID:    sa.ID,
+		Name:  sa.Name,
+		Role:  string(sa.Role),
+		OrgID: k.OrganizationID,
+		KeyID: k.ID,
+	}, nil
+}
+
+// touch records that a key was used, at most once a minute per key.
+func (a *Authenticator) touch(ctx context.Context, k *ent.APIKey) {
+	now := time.Now().UTC()
+	if k.LastUsedAt != nil && now.Sub(*k.LastUsedAt) < lastUsedGranularity {
+		return
+	}
+	err := a.Client.APIKey.Update().
+		Where(apikey.ID(k.ID), apikey.Or(apikey.LastUsedAtIsNil(), apikey.LastUsedAtLT(now.Add(-lastUsedGranularity)))).
+		SetLastUsedAt(now).
+		Exec(allowInternal(ctx))
+	if err != nil {
+		a.Log.WarnContext(ctx, "auth: recording a key's last use", "key_id", k.ID, "err", err)
+	}
+}
+
+func hashToken(token string) []byte {
+	h := sha256.Sum256([]byte(token))
+	return h[:]
+}
+
+// verifySession finds the live session of a cookie and its person.
+func (a *Authenticator) verifySession(ctx context.Context, token string) (*viewer.Viewer, error) {
+	if len(token) != 43 { // 32 random bytes, unpadded base64url
+		return nil, errNoSession
+	}
+	s, err := a.Client.Session.Query().
+		Where(session.TokenHash(hashToken(token)), session.ExpiresAtGT(time.Now().UTC())).
+		WithUser(func(q *ent.UserQuery) { q.Where(user.DeletedAtIsNil()) }).
+		Only(allowInternal(ctx))
+	if ent.IsNotFound(err) {
+		return nil, errNoSession
+	} else if err != nil {
+		return nil, err
+	}
+	u := s.Edges.User
+	if u == nil { // deleted since the session began
+		return nil, errNoSession
+	}
+	v := userViewer(u)
+	v.SessionID = s.ID
+	return v, nil
+}
+
+func userViewer(u *ent.User) *viewer.Viewer {
+	return &viewer.Viewer{Kind: viewer.KindUser, ID: u.ID, Name: u.Name, Role: string(u.Role), OrgID: u.OrganizationID}
+}
+
+// newSession stores a session for u in the transaction of c and returns its token.
+func (a *Authenticator) newSession(ctx context.Context, c *ent.Client, u *ent.User) (string, time.Time, error) {
+	raw := make([]byte, 32)
+	if _, err := rand.Read(raw); err != nil {
+		return "", time.Time{}, err
+	}
+	token := base64.RawURLEncoding.EncodeToString(raw)
+	expires := time.Now().UTC().Add(a.SessionTTL)
+	err := c.Session.Create().
+		SetTokenHash(hashToken(token)).
+		SetUserID(u.ID).
+		SetOrganizationID(u.OrganizationID).
+		SetExpiresAt(expires).
+		Exec(allowInternal(ctx))
+	return token, expires, err
+}
+
+func (a *Authenticator) setCookie(w http.ResponseWriter, r *http.Request, token string, expires time.Time) {
+	http.SetCookie(w, &http.Cookie{
+		Name:     SessionCookie,
+		Value:    token,
+		Path:     "/",
+		Expires:  expires,
+		HttpOnly: true,
+		SameSite: http.SameSiteLaxMode,
+		Secure:   a.SecureCookies || r.TLS != nil,
+	})
+}
+
+func (a *Authenticator) clearCookie(w http.ResponseWriter, r *http.Request) {
+	http.SetCookie(w, &http.Cookie{
+		Name: SessionCookie, Value: "", Path: "/", MaxAge: -1,
+		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: a.SecureCookies || r.TLS != nil,
+	})
+}
+
+// WithTx runs f in a transaction of the client and commits when it returns nil.
+func WithTx(ctx context.Context, client *ent.Client, f func(*ent.Client) error) error {
+	tx, err := client.Tx(ctx)
+	if err != nil {
+		return err
+	}
+	if err := f(tx.Client()); err != nil {
+		_ = tx.Rollback()
+		return err
+	}
+	return tx.Commit()
+}

@@ -1,0 +1,186 @@
+// Command apikeys is the API-key and service-account server.
+//
+//	apikeys [serve]      run the server (the default)
+//	apikeys migrate      bring the database schema up to date and exit
+//	apikeys create-org --name NAME --admin-email EMAIL --admin-name NAME
+//	                     create an organization and its first admin; the admin's
+//	                     password is read from standard input
+//
+// Every flag has an environment variable of the same meaning (see README.md).
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+
+	"apikeys/ent"
+	"apikeys/server/app"
+	"apikeys/server/auth"
+)
+
+func main() {
+	log := slog.New(slog.NewTextHandler(os.Stderr, nil))
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Stdin, os.Stdout, log); err != nil {
+		var usage usageError
+		if errors.As(err, &usage) {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(2)
+		}
+		log.Error("apikeys: " + err.Error())
+		os.Exit(1)
+	}
+}
+
+type usageError struct{ error }
+
+func env(name, def string) string {
+	if v, ok := os.LookupEnv(name); ok {
+		return v
+	}
+	return def
+}
+
+func run(ctx context.Context, args []string, stdin io.Reader, stdout io.Writer, log *slog.Logger) error {
+	cmd := "serve"
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		cmd, args = args[0], args[1:]
+	}
+	fs := flag.NewFlagSet("apikeys "+cmd, flag.ContinueOnError)
+	dbURL := fs.String("database-url", env("DATABASE_URL", app.DefaultDatabaseURL), "sqlite:PATH or postgres://… (DATABASE_URL)")
+	switch cmd {
+	case "serve":
+		return serve(ctx, fs, args, dbURL, stdout, log)
+	case "migrate":
+		if err := fs.Parse(args); err != nil {
+			return usageError{err}
+		}
+		db, err := app.OpenDatabase(*dbURL)
+		if err != nil {
+			return err
+		}
+		defer db.Close()
+		if err := db.Migrate(ctx); err != nil {
+			return err
+		}
+		fmt.Fprintln(stdout, "the database schema is up to date")
+		return nil
+	case "create-org":
+		return createOrg(ctx, fs, args, dbURL, stdin, stdout)
+	default:
+		return usageError{fmt.Errorf("unknown command %q: use serve, migrate or create-org", cmd)}
+	}
+}
+
+func serve(ctx context.Context, fs *flag.FlagSet, args []string, dbURL *string, stdout io.Writer, log *slog.Logger) error {
+	addr := fs.String("addr", env("APIKEYS_ADDR", app.DefaultAddr), "listen address (APIKEYS_ADDR)")
+	origins := fs.String("cors-origins", env("APIKEYS_CORS_ORIGINS", ""), "comma-separated origins allowed by CORS, with credentials (APIKEYS_CORS_ORIGINS)")
+	ttl := fs.Duration("session-ttl", durationEnv("APIKEYS_SESSION_TTL", app.DefaultSessionTTL), "how long a sign-in lasts (APIKEYS_SESSION_TTL)")
+	secure := fs.Bool("secure-cookies", env("APIKEYS_SECURE_COOKIES", "") == "true", "mark cookies Secure on plain HTTP, behind a TLS proxy (APIKEYS_SECURE_COOKIES)")
+	static := fs.String("static-dir", env("APIKEYS_STATIC_DIR", "frontend/dist"), "the built admin app (APIKEYS_STATIC_DIR)")
+	if err := fs.Parse(args); err != nil {
+		return usageError{err}
+	}
+	cfg := app.Config{
+		Addr:          *addr,
+		DatabaseURL:   *dbURL,
+		SessionTTL:    *ttl,
+		SecureCookies: *secure,
+		StaticDir:     *static,
+		Bootstrap: auth.NewOrganization{
+			Name:          os.Getenv("APIKEYS_BOOTSTRAP_ORG"),
+			AdminName:     os.Getenv("APIKEYS_BOOTSTRAP_ADMIN_NAME"),
+			AdminEmail:    os.Getenv("APIKEYS_BOOTSTRAP_ADMIN_EMAIL"),
+			AdminPassword: os.Getenv("APIKEYS_BOOTSTRAP_ADMIN_PASSWORD"),
+		},
+	}
+	for _, o := range strings.Split(*origins, ",") {
+		if o = strings.TrimSpace(o); o != "" {
+			cfg.CORSOrigins = append(cfg.CORSOrigins, o)
+		}
+	}
+	a, err := app.New(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return err
+	}
+	base := "http://" + ln.Addr().String()
+	fmt.Fprintf(stdout, "apikeys is listening on %s (GraphQL API: %s/graphql)\n", base, base)
+	if setup := a.SetupURL(base); setup != "" {
+		fmt.Fprintf(stdout, "No company is set up yet. Open this one-time link to create it and its first admin:\n  %s\n", setup)
+	} else {
+		fmt.Fprintf(stdout, "Sign in at %s with an admin's email and password.\n", base)
+	}
+	srv := &http.Server{
+		Handler:           a.Handler(),
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+	}
+	return a.ServeListener(ctx, srv, ln)
+}
+
+func durationEnv(name string, def time.Duration) time.Duration {
+	if v := os.Getenv(name); v != "" {
+		if d, err := time.ParseDuration(v); err == nil {
+			return d
+		}
+	}
+	return def
+}
+
+func createOrg(ctx context.Context, fs *flag.FlagSet, args []string, dbURL *string, stdin io.Reader, stdout io.Writer) error {
+	name := fs.String("name", "", "the organization's name")
+	email := fs.String("admin-email", "", "the first admin's email")
+	adminName := fs.String("admin-name", "", "the first admin's name")
+	if err := fs.Parse(args); err != nil {
+		return usageError{err}
+	}
+	if *name == "" || *email == "" || *adminName == "" {
+		return usageError{errors.New("create-org needs --name, --admin-email and --admin-name; the password comes on standard input")}
+	}
+	line, err := bufio.NewReader(stdin).ReadString('\n')
+	if err != nil && !errors.Is(err, io.EOF) {
+		return err
+	}
+	pw := strings.TrimRight(line, "\r\n")
+	db, err := app.OpenDatabase(*dbURL)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if err := db.Migrate(ctx); err != nil {
+		return err
+	}
+	var org *ent.Organization
+	err = auth.WithTx(ctx, db.Client, func(c *ent.Client) error {
+		org, _, err = auth.CreateOrganization(ctx, c, auth.NewOrganization{
+			Name: *name, AdminName: *adminName, AdminEmail: *email, AdminPassword: pw,
+		}, false)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "created organization %q (%s) with admin %s\n", org.Name, org.ID, *email)
+	return nil
+}
