@@ -24,43 +24,13 @@ func (r *queryResolver) Nodes(ctx context.Context, ids []pulid.ID) ([]ent.Noder,
 	return r.Client.Noders(ctx, ids, ent.WithNodeType(nodeType))
 }
 
-// ActorIDIn is the resolver for the actorIDIn field.
-func (r *auditEntryWhereInputResolver) ActorIDIn(ctx context.Context, obj *ent.AuditEntryWhereInput, data []string) error {
-	obj.ActorIDIn = toIDs(data)
-	return nil
-}
-
-// ActorIDNotIn is the resolver for the actorIDNotIn field.
-func (r *auditEntryWhereInputResolver) ActorIDNotIn(ctx context.Context, obj *ent.AuditEntryWhereInput, data []string) error {
-	obj.ActorIDNotIn = toIDs(data)
-	return nil
-}
-
-// TargetIDIn is the resolver for the targetIDIn field.
-func (r *auditEntryWhereInputResolver) TargetIDIn(ctx context.Context, obj *ent.AuditEntryWhereInput, data []string) error {
-	obj.TargetIDIn = toIDs(data)
-	return nil
-}
-
-// TargetIDNotIn is the resolver for the targetIDNotIn field.
-func (r *auditEntryWhereInputResolver) TargetIDNotIn(ctx context.Context, obj *ent.AuditEntryWhereInput, data []string) error {
-	obj.TargetIDNotIn = toIDs(data)
-	return nil
-}
-
 // APIKey returns APIKeyResolver implementation.
 func (r *Resolver) APIKey() APIKeyResolver { return &aPIKeyResolver{r} }
 
 // Query returns QueryResolver implementation.
 func (r *Resolver) Query() QueryResolver { return &queryResolver{r} }
 
-// AuditEntryWhereInput returns AuditEntryWhereInputResolver implementation.
-func (r *Resolver) AuditEntryWhereInput() AuditEntryWhereInputResolver {
-	return &auditEntryWhereInputResolver{r}
-}
-
 type (
-	aPIKeyResolver               struct{ *Resolver }
-	queryResolver                struct{ *Resolver }
-	auditEntryWhereInputResolver struct{ *Resolver }
+	aPIKeyResolver struct{ *Resolver }
+	queryResolver  struct{ *Resolver }
 )

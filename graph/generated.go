@@ -39,7 +39,6 @@ type ResolverRoot interface {
 	APIKey() APIKeyResolver
 	Mutation() MutationResolver
 	Query() QueryResolver
-	AuditEntryWhereInput() AuditEntryWhereInputResolver
 }
 
 type DirectiveRoot struct {
@@ -209,14 +208,6 @@ type QueryResolver interface {
 	APIKeys(ctx context.Context, status *apikey.Status, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy *ent.APIKeyOrder, where *ent.APIKeyWhereInput) (*ent.APIKeyConnection, error)
 	AuditEntries(ctx context.Context, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, where *ent.AuditEntryWhereInput) (*ent.AuditEntryConnection, error)
 	Users(ctx context.Context, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, where *ent.UserWhereInput) (*ent.UserConnection, error)
-}
-
-type AuditEntryWhereInputResolver interface {
-	ActorIDIn(ctx context.Context, obj *ent.AuditEntryWhereInput, data []string) error
-	ActorIDNotIn(ctx context.Context, obj *ent.AuditEntryWhereInput, data []string) error
-
-	TargetIDIn(ctx context.Context, obj *ent.AuditEntryWhereInput, data []string) error
-	TargetIDNotIn(ctx context.Context, obj *ent.AuditEntryWhereInput, data []string) error
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -2097,14 +2088,14 @@ func (ec *executionContext) _AuditEntry_actorID(ctx context.Context, field graph
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v pulid.ID) graphql.Marshaler {
-			return ec.marshalOString2apikeysᚋentᚋschemaᚋpulidᚐID(ctx, selections, v)
+			return ec.marshalOID2apikeysᚋentᚋschemaᚋpulidᚐID(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
 func (ec *executionContext) fieldContext_AuditEntry_actorID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("AuditEntry", field, false, false, "String")
+	return graphql.NewScalarFieldContext("AuditEntry", field, false, false, "ID")
 }
 
 func (ec *executionContext) _AuditEntry_actorName(ctx context.Context, field graphql.CollectedField, obj *ent.AuditEntry) (ret graphql.Marshaler) {
@@ -2166,14 +2157,14 @@ func (ec *executionContext) _AuditEntry_targetID(ctx context.Context, field grap
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v pulid.ID) graphql.Marshaler {
-			return ec.marshalNString2apikeysᚋentᚋschemaᚋpulidᚐID(ctx, selections, v)
+			return ec.marshalNID2apikeysᚋentᚋschemaᚋpulidᚐID(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
 func (ec *executionContext) fieldContext_AuditEntry_targetID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("AuditEntry", field, false, false, "String")
+	return graphql.NewScalarFieldContext("AuditEntry", field, false, false, "ID")
 }
 
 func (ec *executionContext) _AuditEntry_targetName(ctx context.Context, field graphql.CollectedField, obj *ent.AuditEntry) (ret graphql.Marshaler) {
@@ -5483,81 +5474,77 @@ func (ec *executionContext) unmarshalInputAuditEntryWhereInput(ctx context.Conte
 			it.ActorKindNotIn = data
 		case "actorID":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("actorID"))
-			data, err := ec.unmarshalOString2ᚖapikeysᚋentᚋschemaᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖapikeysᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.ActorID = data
 		case "actorIDNEQ":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("actorIDNEQ"))
-			data, err := ec.unmarshalOString2ᚖapikeysᚋentᚋschemaᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖapikeysᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.ActorIDNEQ = data
 		case "actorIDIn":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("actorIDIn"))
-			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			data, err := ec.unmarshalOID2ᚕapikeysᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
-			if err = ec.Resolvers.AuditEntryWhereInput().ActorIDIn(ctx, &it, data); err != nil {
-				return it, err
-			}
+			it.ActorIDIn = data
 		case "actorIDNotIn":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("actorIDNotIn"))
-			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			data, err := ec.unmarshalOID2ᚕapikeysᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
-			if err = ec.Resolvers.AuditEntryWhereInput().ActorIDNotIn(ctx, &it, data); err != nil {
-				return it, err
-			}
+			it.ActorIDNotIn = data
 		case "actorIDGT":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("actorIDGT"))
-			data, err := ec.unmarshalOString2ᚖapikeysᚋentᚋschemaᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖapikeysᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.ActorIDGT = data
 		case "actorIDGTE":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("actorIDGTE"))
-			data, err := ec.unmarshalOString2ᚖapikeysᚋentᚋschemaᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖapikeysᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.ActorIDGTE = data
 		case "actorIDLT":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("actorIDLT"))
-			data, err := ec.unmarshalOString2ᚖapikeysᚋentᚋschemaᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖapikeysᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.ActorIDLT = data
 		case "actorIDLTE":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("actorIDLTE"))
-			data, err := ec.unmarshalOString2ᚖapikeysᚋentᚋschemaᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖapikeysᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.ActorIDLTE = data
 		case "actorIDContains":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("actorIDContains"))
-			data, err := ec.unmarshalOString2ᚖapikeysᚋentᚋschemaᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖapikeysᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.ActorIDContains = data
 		case "actorIDHasPrefix":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("actorIDHasPrefix"))
-			data, err := ec.unmarshalOString2ᚖapikeysᚋentᚋschemaᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖapikeysᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.ActorIDHasPrefix = data
 		case "actorIDHasSuffix":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("actorIDHasSuffix"))
-			data, err := ec.unmarshalOString2ᚖapikeysᚋentᚋschemaᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖapikeysᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -5578,14 +5565,14 @@ func (ec *executionContext) unmarshalInputAuditEntryWhereInput(ctx context.Conte
 			it.ActorIDNotNil = data
 		case "actorIDEqualFold":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("actorIDEqualFold"))
-			data, err := ec.unmarshalOString2ᚖapikeysᚋentᚋschemaᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖapikeysᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.ActorIDEqualFold = data
 		case "actorIDContainsFold":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("actorIDContainsFold"))
-			data, err := ec.unmarshalOString2ᚖapikeysᚋentᚋschemaᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖapikeysᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -5711,95 +5698,91 @@ func (ec *executionContext) unmarshalInputAuditEntryWhereInput(ctx context.Conte
 			it.TargetKindNotIn = data
 		case "targetID":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("targetID"))
-			data, err := ec.unmarshalOString2ᚖapikeysᚋentᚋschemaᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖapikeysᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.TargetID = data
 		case "targetIDNEQ":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("targetIDNEQ"))
-			data, err := ec.unmarshalOString2ᚖapikeysᚋentᚋschemaᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖapikeysᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.TargetIDNEQ = data
 		case "targetIDIn":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("targetIDIn"))
-			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			data, err := ec.unmarshalOID2ᚕapikeysᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
-			if err = ec.Resolvers.AuditEntryWhereInput().TargetIDIn(ctx, &it, data); err != nil {
-				return it, err
-			}
+			it.TargetIDIn = data
 		case "targetIDNotIn":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("targetIDNotIn"))
-			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			data, err := ec.unmarshalOID2ᚕapikeysᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
-			if err = ec.Resolvers.AuditEntryWhereInput().TargetIDNotIn(ctx, &it, data); err != nil {
-				return it, err
-			}
+			it.TargetIDNotIn = data
 		case "targetIDGT":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("targetIDGT"))
-			data, err := ec.unmarshalOString2ᚖapikeysᚋentᚋschemaᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖapikeysᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.TargetIDGT = data
 		case "targetIDGTE":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("targetIDGTE"))
-			data, err := ec.unmarshalOString2ᚖapikeysᚋentᚋschemaᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖapikeysᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.TargetIDGTE = data
 		case "targetIDLT":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("targetIDLT"))
-			data, err := ec.unmarshalOString2ᚖapikeysᚋentᚋschemaᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖapikeysᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.TargetIDLT = data
 		case "targetIDLTE":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("targetIDLTE"))
-			data, err := ec.unmarshalOString2ᚖapikeysᚋentᚋschemaᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖapikeysᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.TargetIDLTE = data
 		case "targetIDContains":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("targetIDContains"))
-			data, err := ec.unmarshalOString2ᚖapikeysᚋentᚋschemaᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖapikeysᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.TargetIDContains = data
 		case "targetIDHasPrefix":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("targetIDHasPrefix"))
-			data, err := ec.unmarshalOString2ᚖapikeysᚋentᚋschemaᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖapikeysᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.TargetIDHasPrefix = data
 		case "targetIDHasSuffix":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("targetIDHasSuffix"))
-			data, err := ec.unmarshalOString2ᚖapikeysᚋentᚋschemaᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖapikeysᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.TargetIDHasSuffix = data
 		case "targetIDEqualFold":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("targetIDEqualFold"))
-			data, err := ec.unmarshalOString2ᚖapikeysᚋentᚋschemaᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖapikeysᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.TargetIDEqualFold = data
 		case "targetIDContainsFold":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("targetIDContainsFold"))
-			data, err := ec.unmarshalOString2ᚖapikeysᚋentᚋschemaᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖapikeysᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -8945,16 +8928,6 @@ func (ec *executionContext) unmarshalNServiceAccountWhereInput2ᚖapikeysᚋent�
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) unmarshalNString2apikeysᚋentᚋschemaᚋpulidᚐID(ctx context.Context, v any) (pulid.ID, error) {
-	var res pulid.ID
-	err := res.UnmarshalGQL(v)
-	return res, graphql.ErrorOnPath(ctx, err)
-}
-
-func (ec *executionContext) marshalNString2apikeysᚋentᚋschemaᚋpulidᚐID(ctx context.Context, sel ast.SelectionSet, v pulid.ID) graphql.Marshaler {
-	return v
-}
-
 func (ec *executionContext) unmarshalNString2string(ctx context.Context, v any) (string, error) {
 	res, err := graphql.UnmarshalString(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -9554,6 +9527,16 @@ func (ec *executionContext) marshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCu
 	return v
 }
 
+func (ec *executionContext) unmarshalOID2apikeysᚋentᚋschemaᚋpulidᚐID(ctx context.Context, v any) (pulid.ID, error) {
+	var res pulid.ID
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOID2apikeysᚋentᚋschemaᚋpulidᚐID(ctx context.Context, sel ast.SelectionSet, v pulid.ID) graphql.Marshaler {
+	return v
+}
+
 func (ec *executionContext) unmarshalOID2ᚕapikeysᚋentᚋschemaᚋpulidᚐIDᚄ(ctx context.Context, v any) ([]pulid.ID, error) {
 	if v == nil {
 		return nil, nil
@@ -9707,16 +9690,6 @@ func (ec *executionContext) unmarshalOServiceAccountWhereInput2ᚖapikeysᚋent�
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) unmarshalOString2apikeysᚋentᚋschemaᚋpulidᚐID(ctx context.Context, v any) (pulid.ID, error) {
-	var res pulid.ID
-	err := res.UnmarshalGQL(v)
-	return res, graphql.ErrorOnPath(ctx, err)
-}
-
-func (ec *executionContext) marshalOString2apikeysᚋentᚋschemaᚋpulidᚐID(ctx context.Context, sel ast.SelectionSet, v pulid.ID) graphql.Marshaler {
-	return v
-}
-
 func (ec *executionContext) unmarshalOString2string(ctx context.Context, v any) (string, error) {
 	res, err := graphql.UnmarshalString(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -9762,22 +9735,6 @@ func (ec *executionContext) marshalOString2ᚕstringᚄ(ctx context.Context, sel
 	}
 
 	return ret
-}
-
-func (ec *executionContext) unmarshalOString2ᚖapikeysᚋentᚋschemaᚋpulidᚐID(ctx context.Context, v any) (*pulid.ID, error) {
-	if v == nil {
-		return nil, nil
-	}
-	var res = new(pulid.ID)
-	err := res.UnmarshalGQL(v)
-	return res, graphql.ErrorOnPath(ctx, err)
-}
-
-func (ec *executionContext) marshalOString2ᚖapikeysᚋentᚋschemaᚋpulidᚐID(ctx context.Context, sel ast.SelectionSet, v *pulid.ID) graphql.Marshaler {
-	if v == nil {
-		return graphql.Null
-	}
-	return v
 }
 
 func (ec *executionContext) unmarshalOString2ᚖstring(ctx context.Context, v any) (*string, error) {

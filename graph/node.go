@@ -27,11 +27,3 @@ func nodeType(_ context.Context, id pulid.ID) (string, error) {
 	}
 	return "", notFound()
 }
-
-func toIDs(s []string) []pulid.ID {
-	ids := make([]pulid.ID, len(s))
-	for i, v := range s {
-		ids[i] = pulid.ID(v)
-	}
-	return ids
-}

@@ -37,11 +37,13 @@ func (AuditEntry) Fields() []ent.Field {
 			"USER_SIGNED_OUT",
 		).Immutable(),
 		field.Enum("actor_kind").Values("USER", "SERVICE_ACCOUNT", "SYSTEM").Immutable(),
-		field.String("actor_id").GoType(pulid.ID("")).Optional().Immutable(),
+		field.String("actor_id").GoType(pulid.ID("")).Optional().Immutable().
+			Annotations(entgql.Type("ID")),
 		// The actor's name as it was at that moment.
 		field.String("actor_name").Immutable(),
 		field.Enum("target_kind").Values("ORGANIZATION", "USER", "SERVICE_ACCOUNT", "API_KEY").Immutable(),
-		field.String("target_id").GoType(pulid.ID("")).Immutable(),
+		field.String("target_id").GoType(pulid.ID("")).Immutable().
+			Annotations(entgql.Type("ID")),
 		field.String("target_name").Immutable(),
 		field.String("ip").Optional().Immutable(),
 		field.String("user_agent").Optional().Immutable(),
