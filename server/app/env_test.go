@@ -7,7 +7,6 @@ import (
 	"database/sql"
 	"encoding/hex"
 	"encoding/json"
-	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -23,6 +22,7 @@ import (
 	_ "github.com/lib/pq"
 
 	"apikeys/ent"
+	"apikeys/ent/schema/pulid"
 	"apikeys/server/app"
 	"apikeys/server/auth"
 )
@@ -324,16 +324,6 @@ func expectCode(t *testing.T, r *response, status int, code string) {
 	}
 }
 
-func must[T any](t testing.TB, v T, err error) T {
-	t.Helper()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return v
-}
-
-var _ = fmt.Sprint
-
 func mustURL(s string) *url.URL {
 	u, err := url.Parse(s)
 	if err != nil {
@@ -341,3 +331,5 @@ func mustURL(s string) *url.URL {
 	}
 	return u
 }
+
+func pulidOf(s string) pulid.ID { return pulid.ID(s) }

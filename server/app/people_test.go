@@ -1,0 +1,242 @@
+package app_test
+
+import (
+	"context"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"apikeys/ent/apikey"
+	"apikeys/ent/privacy"
+	"apikeys/server/app"
+	"apikeys/server/auth"
+)
+
+// Bad input gets a clear error naming the field, and leaves no row and no audit entry.
+func TestBadInputChangesNothing(t *testing.T) {
+	each(t, func(t *testing.T, s *server) {
+		acme := s.newTenant("Acme")
+		admin := acme.admin
+		before := len(admin.audit(nil))
+		for _, name := range []string{"", "   ", strings.Repeat("x", 101), "\u00a0"} {
+			r := admin.gql(createKeyMutation, map[string]any{"name": name, "role": "VIEWER"})
+			expectCode(t, r, http.StatusOK, "BAD_USER_INPUT")
+			if f := r.Errors[0].Extensions["field"]; f != "name" {
+				t.Errorf("name %q: field = %v, message %q", name, f, r.Errors[0].Message)
+			}
+		}
+		expectCode(t, admin.gql(createKeyMutation, map[string]any{"name": "x", "role": "OWNER"}), http.StatusUnprocessableEntity, "GRAPHQL_VALIDATION_FAILED")
+		admin.createKey(strings.Repeat("é", 100), "VIEWER") // 100 characters is fine
+
+		createUser := `mutation($in: CreateUserInput!) { createUser(input: $in) { user { id email } } }`
+		for field, in := range map[string]map[string]any{
+			"email":    {"name": "Bad Email", "email": "not-an-email", "password": "long enough password"},
+			"password": {"name": "Short Password", "email": "short@example.com", "password": "short"},
+			"name":     {"name": " ", "email": "noname@example.com", "password": "long enough password"},
+		} {
+			r := admin.gql(createUser, map[string]any{"in": in})
+			expectCode(t, r, http.StatusOK, "BAD_USER_INPUT")
+			if f := r.Errors[0].Extensions["field"]; f != field {
+				t.Errorf("createUser %v: field = %v (%q), want %s", in, f, r.Errors[0].Message, field)
+			}
+		}
+		// Emails are unique whatever their case, across organizations.
+		r := admin.gql(createUser, map[string]any{"in": map[string]any{"name": "Dup", "email": strings.ToUpper(acme.email), "password": "long enough password"}})
+		expectCode(t, r, http.StatusOK, "BAD_USER_INPUT")
+		other := s.newTenant("Other")
+		r = other.admin.gql(createUser, map[string]any{"in": map[string]any{"name": "Dup", "email": acme.email, "password": "long enough password"}})
+		expectCode(t, r, http.StatusOK, "BAD_USER_INPUT")
+
+		if got := admin.counts(); got != (counts{1, 0}) {
+			t.Fatalf("counts = %+v, want only the valid key", got)
+		}
+		if after := len(admin.audit(nil)); after != before+1 {
+			t.Fatalf("%d new audit entries, want 1 (the valid key)", after-before)
+		}
+		for _, e := range admin.audit(nil) {
+			if strings.Contains(e.TargetName, "Bad") || strings.Contains(e.TargetName, "Short") || e.TargetName == "Dup" {
+				t.Errorf("failed change left an entry %+v", e)
+			}
+		}
+		// Internal errors say nothing of the database.
+		r = admin.gql(`query($id: ID!) { node(id: $id) { id } }`, map[string]any{"id": "key_" + strings.Repeat("Z", 26)})
+		expectCode(t, r, http.StatusOK, "NOT_FOUND")
+	})
+}
+
+// Deleting a person keeps the history: their keys show "Deleted user", their session
+// and password stop working at once.
+func TestDeletedUser(t *testing.T) {
+	each(t, func(t *testing.T, s *server) {
+		acme := s.newTenant("Acme")
+		var made struct {
+			CreateUser struct{ User struct{ ID, Email string } }
+		}
+		acme.admin.must(&made, `mutation { createUser(input: {name: "Dana Departing", email: "Dana@Example.com", password: "dana's password", role: ADMIN}) { user { id email } } }`, nil)
+		if made.CreateUser.User.Email != "dana@example.com" {
+			t.Fatalf("email stored as %q", made.CreateUser.User.Email)
+		}
+		dana := s.browser()
+		if r := dana.login("dana@example.com", "dana's password"); r.Status != http.StatusOK {
+			t.Fatalf("login: %s", r.Body)
+		}
+		k := dana.createKey("Dana's Integration", "VIEWER")
+		dana.must(nil, `mutation($id: ID!) { revokeAPIKey(input: {id: $id}) { apiKey { id } } }`, map[string]any{"id": k.ID})
+
+		var del struct {
+			DeleteUser struct{ DeletedUserID string }
+		}
+		acme.admin.must(&del, `mutation($id: ID!) { deleteUser(input: {id: $id}) { deletedUserId } }`, map[string]any{"id": made.CreateUser.User.ID})
+		if del.DeleteUser.DeletedUserID != made.CreateUser.User.ID {
+			t.Fatalf("deletedUserId = %q", del.DeleteUser.DeletedUserID)
+		}
+
+		expectCode(t, dana.gql(`{ viewer { name } }`, nil), http.StatusUnauthorized, "UNAUTHENTICATED")
+		expectCode(t, s.browser().login("dana@example.com", "dana's password"), http.StatusUnauthorized, "UNAUTHENTICATED")
+
+		var list struct {
+			APIKeys struct {
+				Edges []struct {
+					Node struct{ CreatedByName, RevokedByName string }
+				}
+			}
+		}
+		acme.admin.must(&list, `{ apiKeys(status: REVOKED) { edges { node { createdByName revokedByName } } } }`, nil)
+		if n := list.APIKeys.Edges[0].Node; n.CreatedByName != "Deleted user" || n.RevokedByName != "Deleted user" {
+			t.Fatalf("key of a deleted user = %+v", n)
+		}
+		var users struct {
+			Users struct {
+				TotalCount int
+				Edges      []struct{ Node struct{ Name string } }
+			}
+		}
+		acme.admin.must(&users, `{ users { totalCount edges { node { name } } } }`, nil)
+		if users.Users.TotalCount != 1 || users.Users.Edges[0].Node.Name != "Acme Admin" {
+			t.Fatalf("users = %+v", users)
+		}
+		// The audit trail keeps the name as it was.
+		entries := acme.admin.audit(keyEvents)
+		if entries[0].ActorName != "Dana Departing" {
+			t.Fatalf("audit actor = %q, want the name at the time", entries[0].ActorName)
+		}
+		if e := acme.admin.audit(map[string]any{"action": "USER_DELETED"}); len(e) != 1 || e[0].TargetName != "Dana Departing" {
+			t.Fatalf("USER_DELETED entries = %+v", e)
+		}
+
+		// Deleting again, or deleting yourself, is refused; the email is free again.
+		expectCode(t, acme.admin.gql(`mutation($id: ID!) { deleteUser(input: {id: $id}) { deletedUserId } }`, map[string]any{"id": made.CreateUser.User.ID}), http.StatusOK, "NOT_FOUND")
+		var me struct{ Viewer struct{ ID string } }
+		acme.admin.must(&me, `{ viewer { id } }`, nil)
+		expectCode(t, acme.admin.gql(`mutation($id: ID!) { deleteUser(input: {id: $id}) { deletedUserId } }`, map[string]any{"id": me.Viewer.ID}), http.StatusOK, "BAD_USER_INPUT")
+		acme.admin.must(nil, `mutation { createUser(input: {name: "Dana Returns", email: "dana@example.com", password: "dana's new password"}) { user { id } } }`, nil)
+	})
+}
+
+func TestSetupWithTheOneTimeLink(t *testing.T) {
+	databases(t, func(t *testing.T, url string) {
+		s := newServer(t, app.Config{DatabaseURL: url})
+		link := s.app.SetupURL(s.srv.URL)
+		if !strings.Contains(link, "/setup?token=") {
+			t.Fatalf("setup link = %q", link)
+		}
+		token := link[strings.Index(link, "token=")+6:]
+		setup := func(c *client, token string) *response {
+			return c.post("/auth/setup", map[string]any{
+				"token": token, "organizationName": "First Company", "name": "First Admin",
+				"email": "first@example.com", "password": "first admin password",
+			})
+		}
+		expectCode(t, setup(s.browser(), "wrong"+token), http.StatusForbidden, "FORBIDDEN")
+		c := s.browser()
+		if r := setup(c, token); r.Status != http.StatusOK {
+			t.Fatalf("setup: HTTP %d %s", r.Status, r.Body)
+		}
+		var me struct {
+			Viewer struct {
+				Name         string
+				Organization struct{ Name string }
+			}
+		}
+		c.must(&me, `{ viewer { name organization { name } } }`, nil)
+		if me.Viewer.Name != "First Admin" || me.Viewer.Organization.Name != "First Company" {
+			t.Fatalf("after setup, viewer = %+v", me.Viewer)
+		}
+		expectCode(t, setup(s.browser(), token), http.StatusForbidden, "FORBIDDEN")
+		if s.app.SetupURL(s.srv.URL) != "" {
+			t.Fatal("the setup link still works after use")
+		}
+		entries := c.audit(nil)
+		if len(entries) != 2 || entries[1].Action != "ORGANIZATION_CREATED" || entries[1].ActorName != "First Admin" {
+			t.Fatalf("setup entries = %+v", entries)
+		}
+
+		// A restarted server on a set-up database offers no setup link.
+		again := newServer(t, app.Config{DatabaseURL: url})
+		if again.app.SetupURL(again.srv.URL) != "" {
+			t.Fatal("a set-up database offers a setup link")
+		}
+	})
+}
+
+func TestBootstrapOrganizationFromTheEnvironment(t *testing.T) {
+	databases(t, func(t *testing.T, url string) {
+		boot := auth.NewOrganization{Name: "Boot Co", AdminEmail: "boot@example.com", AdminPassword: "bootstrap password"}
+		s := newServer(t, app.Config{DatabaseURL: url, Bootstrap: boot})
+		if s.app.SetupURL(s.srv.URL) != "" {
+			t.Fatal("a bootstrapped server offers a setup link")
+		}
+		c := s.browser()
+		if r := c.login("boot@example.com", "bootstrap password"); r.Status != http.StatusOK {
+			t.Fatalf("login: %s", r.Body)
+		}
+		entries := c.audit(nil)
+		if len(entries) != 3 || entries[2].Action != "ORGANIZATION_CREATED" || entries[2].ActorKind != "SYSTEM" {
+			t.Fatalf("bootstrap entries = %+v", entries)
+		}
+		// Starting again with the same settings creates nothing more.
+		s2 := newServer(t, app.Config{DatabaseURL: url, Bootstrap: boot})
+		n, err := s2.app.DB.Client.Organization.Query().Count(privacy.DecisionContext(context.Background(), privacy.Allow))
+		if err != nil || n != 1 {
+			t.Fatalf("%d organizations (%v), want 1", n, err)
+		}
+	})
+}
+
+// lastUsedAt is written at most once a minute per key, not on every request.
+func TestLastUsedAtIsWrittenAtMostOnceAMinute(t *testing.T) {
+	each(t, func(t *testing.T, s *server) {
+		admin := s.newTenant("Acme").admin
+		k := admin.createKey("Busy", "VIEWER")
+		c := s.integration(k.Secret)
+		ctx := privacy.DecisionContext(context.Background(), privacy.Allow)
+		lastUsed := func() time.Time {
+			row, err := s.app.DB.Client.APIKey.Query().Where(apikey.ID(pulidOf(k.ID))).Only(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if row.LastUsedAt == nil {
+				t.Fatal("lastUsedAt not set")
+			}
+			return *row.LastUsedAt
+		}
+		c.must(nil, `{ viewer { name } }`, nil)
+		first := lastUsed()
+		for range 5 {
+			c.must(nil, `{ viewer { name } }`, nil)
+		}
+		if got := lastUsed(); !got.Equal(first) {
+			t.Fatalf("lastUsedAt moved from %v to %v within a minute", first, got)
+		}
+		// Once it is older than a minute, the next use moves it.
+		old := time.Now().UTC().Add(-2 * time.Minute)
+		if err := s.app.DB.Client.APIKey.Update().Where(apikey.ID(pulidOf(k.ID))).SetLastUsedAt(old).Exec(ctx); err != nil {
+			t.Fatal(err)
+		}
+		c.must(nil, `{ viewer { name } }`, nil)
+		if got := lastUsed(); time.Since(got) > 10*time.Second {
+			t.Fatalf("lastUsedAt = %v after a use, want now", got)
+		}
+	})
+}
