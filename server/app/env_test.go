@@ -3,9 +3,6 @@ package app_test
 import (
 	"bytes"
 	"context"
-	"crypto/rand"
-	"database/sql"
-	"encoding/hex"
 	"encoding/json"
 	"io"
 	"log/slog"
@@ -13,79 +10,20 @@ import (
 	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
-	"os"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
-
-	_ "github.com/lib/pq"
 
 	"apikeys/ent"
 	"apikeys/ent/schema/pulid"
 	"apikeys/server/app"
 	"apikeys/server/auth"
+	"apikeys/server/testdb"
 )
 
-// The tests run against the real HTTP handler on a real database: every test on
-// SQLite and on PostgreSQL (a fresh schema each). PostgreSQL comes from
-// APIKEYS_TEST_POSTGRES_URL (default: the local server's database "test"); with
-// CI=true a missing PostgreSQL fails the run instead of skipping.
-const defaultPostgresURL = "postgres://postgres@127.0.0.1:5432/test?sslmode=disable"
-
-func postgresURL() string {
-	if u := os.Getenv("APIKEYS_TEST_POSTGRES_URL"); u != "" {
-		return u
-	}
-	return defaultPostgresURL
-}
-
-var (
-	pgOnce sync.Once
-	pgErr  error
-)
-
-// freshPostgresSchema creates an empty schema and returns a URL whose connections use it.
-func freshPostgresSchema(t testing.TB) string {
-	t.Helper()
-	base := postgresURL()
-	db, err := sql.Open("postgres", base)
-	if err == nil {
-		pgOnce.Do(func() { pgErr = db.Ping() })
-		err = pgErr
-	}
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("PostgreSQL is required with CI=true but unreachable at %s: %v", base, err)
-		}
-		t.Skipf("\n\n*** SKIPPING the PostgreSQL half of this test: no PostgreSQL at %s (%v).\n*** Start it or set APIKEYS_TEST_POSTGRES_URL; CI=true makes this a failure. ***\n\n", base, err)
-	}
-	var b [6]byte
-	_, _ = rand.Read(b[:])
-	schema := "test_" + hex.EncodeToString(b[:])
-	if _, err := db.Exec("CREATE SCHEMA " + schema); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		_, _ = db.Exec("DROP SCHEMA " + schema + " CASCADE")
-		db.Close()
-	})
-	sep := "?"
-	if strings.Contains(base, "?") {
-		sep = "&"
-	}
-	return base + sep + "search_path=" + schema
-}
-
-// databases runs f once on SQLite and once on PostgreSQL, each with a fresh database.
-func databases(t *testing.T, f func(t *testing.T, url string)) {
-	t.Run("sqlite", func(t *testing.T) {
-		f(t, "sqlite:"+filepath.Join(t.TempDir(), "apikeys.db"))
-	})
-	t.Run("postgres", func(t *testing.T) {
-		f(t, freshPostgresSchema(t))
-	})
-}
+// The tests run against the real HTTP handler on real databases: every test on
+// SQLite and on PostgreSQL (see server/testdb).
+func databases(t *testing.T, f func(t *testing.T, url string)) { testdb.Each(t, f) }
 
 // server is the real handler on a test HTTP server.
 type server struct {
