@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 
 	"entgo.io/ent/dialect"
 	entsql "entgo.io/ent/dialect/sql"
@@ -23,15 +24,18 @@ type Database struct {
 	Client  *ent.Client
 	DB      *sql.DB
 	Dialect string
+	// sqlitePath is the SQLite file, for the migration lock.
+	sqlitePath string
 }
 
 // OpenDatabase opens "sqlite:PATH" (creating the file's folder) or a
 // "postgres://..." URL.
 func OpenDatabase(url string) (*Database, error) {
 	var (
-		db  *sql.DB
-		err error
-		dia string
+		db         *sql.DB
+		err        error
+		dia        string
+		sqlitePath string
 	)
 	switch {
 	case strings.HasPrefix(url, "sqlite:"):
@@ -46,6 +50,7 @@ func OpenDatabase(url string) (*Database, error) {
 		// lock at BEGIN, so concurrent writers wait (busy_timeout) instead of failing.
 		dsn := "file:" + path + "?_pragma=foreign_keys(1)&_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)&_pragma=synchronous(NORMAL)&_txlock=immediate"
 		db, err = sql.Open("sqlite", dsn)
+		sqlitePath = path
 		dia = dialect.SQLite
 	case strings.HasPrefix(url, "postgres://"), strings.HasPrefix(url, "postgresql://"):
 		db, err = sql.Open("postgres", url)
@@ -61,7 +66,7 @@ func OpenDatabase(url string) (*Database, error) {
 		return nil, err
 	}
 	drv := entsql.OpenDB(dia, db)
-	return &Database{Client: ent.NewClient(ent.Driver(drv)), DB: db, Dialect: dia}, nil
+	return &Database{Client: ent.NewClient(ent.Driver(drv)), DB: db, Dialect: dia, sqlitePath: sqlitePath}, nil
 }
 
 // Close closes the database.
@@ -70,9 +75,21 @@ func (d *Database) Close() error { return d.Client.Close() }
 // migrationLock serializes migrations of instances that start together on PostgreSQL.
 const migrationLock = 0x61706b6579730001
 
-// Migrate brings the schema up to date. On PostgreSQL it holds an advisory lock, so
-// that several instances starting at once migrate one after the other.
+// Migrate brings the schema up to date. It holds a lock (an advisory lock on
+// PostgreSQL, a file lock beside the SQLite file), so that processes starting at once
+// migrate one after the other.
 func (d *Database) Migrate(ctx context.Context) error {
+	if d.sqlitePath != "" {
+		lock, err := os.OpenFile(d.sqlitePath+".migrate-lock", os.O_CREATE|os.O_RDWR, 0o600)
+		if err != nil {
+			return err
+		}
+		defer lock.Close()
+		if err := syscall.Flock(int(lock.Fd()), syscall.LOCK_EX); err != nil {
+			return fmt.Errorf("taking the migration lock: %w", err)
+		}
+		defer syscall.Flock(int(lock.Fd()), syscall.LOCK_UN) //nolint:errcheck
+	}
 	if d.Dialect == dialect.Postgres {
 		conn, err := d.DB.Conn(ctx)
 		if err != nil {

@@ -1,0 +1,105 @@
+package app_test
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+
+	"apikeys/ent/privacy"
+	"apikeys/server/app"
+)
+
+// Audit entries are append-only, even for code that bypasses the privacy rules.
+func TestAuditEntriesCannotBeChanged(t *testing.T) {
+	each(t, func(t *testing.T, s *server) {
+		s.newTenant("Acme")
+		ctx := privacy.DecisionContext(context.Background(), privacy.Allow)
+		c := s.app.DB.Client
+		if err := c.AuditEntry.Update().Exec(ctx); err == nil {
+			t.Fatal("an audit entry was updated")
+		}
+		if _, err := c.AuditEntry.Delete().Exec(ctx); err == nil {
+			t.Fatal("an audit entry was deleted")
+		}
+		n, err := c.AuditEntry.Query().Count(ctx)
+		if err != nil || n == 0 {
+			t.Fatalf("%d entries (%v)", n, err)
+		}
+	})
+}
+
+// Several instances starting at once on one database migrate one after the other.
+func TestConcurrentStartsMigrateSafely(t *testing.T) {
+	databases(t, func(t *testing.T, url string) {
+		var wg sync.WaitGroup
+		errs := make(chan error, 4)
+		for range 4 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				a, err := app.New(context.Background(), app.Config{DatabaseURL: url}, discardLog())
+				if err == nil {
+					a.Close()
+				}
+				errs <- err
+			}()
+		}
+		wg.Wait()
+		close(errs)
+		for err := range errs {
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+	})
+}
+
+func TestGraphQLLimits(t *testing.T) {
+	each(t, func(t *testing.T, s *server) {
+		admin := s.newTenant("Acme").admin
+		var b strings.Builder
+		b.WriteString("{")
+		for i := range 400 {
+			fmt.Fprintf(&b, " a%d: apiKeyCounts { active revoked }", i)
+		}
+		b.WriteString(" }")
+		r := admin.gql(b.String(), nil)
+		if r.code() != "COMPLEXITY_LIMIT_EXCEEDED" {
+			t.Fatalf("a 1200-field query: HTTP %d %.300s", r.Status, r.Body)
+		}
+		// GraphiQL's introspection query stays within the limit.
+		var schema struct {
+			Schema struct{ Types []struct{ Name string } } `json:"__schema"`
+		}
+		admin.must(&schema, introspectionQuery, nil)
+		if len(schema.Schema.Types) < 20 {
+			t.Fatalf("introspection returned %d types", len(schema.Schema.Types))
+		}
+		// Bodies over 1 MiB are refused before they are read.
+		r = admin.gql(`{ viewer { name } }`+strings.Repeat(" ", 1<<20), nil)
+		if r.Status != http.StatusRequestEntityTooLarge {
+			t.Fatalf("a 1 MiB body: HTTP %d", r.Status)
+		}
+	})
+}
+
+const introspectionQuery = `query IntrospectionQuery {
+  __schema {
+    queryType { name } mutationType { name } subscriptionType { name }
+    types { ...FullType }
+    directives { name description locations args { ...InputValue } }
+  }
+}
+fragment FullType on __Type {
+  kind name description
+  fields(includeDeprecated: true) { name description args { ...InputValue } type { ...TypeRef } isDeprecated deprecationReason }
+  inputFields { ...InputValue }
+  interfaces { ...TypeRef }
+  enumValues(includeDeprecated: true) { name description isDeprecated deprecationReason }
+  possibleTypes { ...TypeRef }
+}
+fragment InputValue on __InputValue { name description type { ...TypeRef } defaultValue }
+fragment TypeRef on __Type { kind name ofType { kind name ofType { kind name ofType { kind name ofType { kind name ofType { kind name ofType { kind name ofType { kind name } } } } } } } }`
