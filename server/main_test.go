@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -29,11 +30,20 @@ func TestTheBinary(t *testing.T) {
 	testdb.Each(t, func(t *testing.T, dbURL string) {
 		env := append(os.Environ(), "DATABASE_URL="+dbURL, "APIKEYS_ADDR=127.0.0.1:0")
 
-		out, err := command(bin, env, "", "migrate").CombinedOutput()
-		if err != nil || !strings.Contains(string(out), "up to date") {
-			t.Fatalf("migrate: %v\n%s", err, out)
+		// Instances starting together migrate one after the other.
+		var wg sync.WaitGroup
+		for range 3 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				out, err := command(bin, env, "", "migrate").CombinedOutput()
+				if err != nil || !strings.Contains(string(out), "up to date") {
+					t.Errorf("migrate: %v\n%s", err, out)
+				}
+			}()
 		}
-		out, err = command(bin, env, "an operator's password\n",
+		wg.Wait()
+		out, err := command(bin, env, "an operator's password\n",
 			"create-org", "--name", "Operator Co", "--admin-email", "op@example.com", "--admin-name", "Opal Operator").CombinedOutput()
 		if err != nil || !strings.Contains(string(out), `created organization "Operator Co"`) {
 			t.Fatalf("create-org: %v\n%s", err, out)

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"syscall"
 
 	"entgo.io/ent/dialect"
@@ -72,6 +73,8 @@ func OpenDatabase(url string) (*Database, error) {
 // Close closes the database.
 func (d *Database) Close() error { return d.Client.Close() }
 
+var migrateMu sync.Mutex
+
 // migrationLock serializes migrations of instances that start together on PostgreSQL.
 const migrationLock = 0x61706b6579730001
 
@@ -79,6 +82,9 @@ const migrationLock = 0x61706b6579730001
 // PostgreSQL, a file lock beside the SQLite file), so that processes starting at once
 // migrate one after the other.
 func (d *Database) Migrate(ctx context.Context) error {
+	// Ent's migration writes its shared table descriptions: one at a time per process.
+	migrateMu.Lock()
+	defer migrateMu.Unlock()
 	if d.sqlitePath != "" {
 		lock, err := os.OpenFile(d.sqlitePath+".migrate-lock", os.O_CREATE|os.O_RDWR, 0o600)
 		if err != nil {

@@ -271,5 +271,3 @@ func mustURL(s string) *url.URL {
 }
 
 func pulidOf(s string) pulid.ID { return pulid.ID(s) }
-
-func discardLog() *slog.Logger { return slog.New(slog.DiscardHandler) }

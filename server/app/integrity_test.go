@@ -5,11 +5,9 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
-	"sync"
 	"testing"
 
 	"apikeys/ent/privacy"
-	"apikeys/server/app"
 )
 
 // Audit entries are append-only, even for code that bypasses the privacy rules.
@@ -27,32 +25,6 @@ func TestAuditEntriesCannotBeChanged(t *testing.T) {
 		n, err := c.AuditEntry.Query().Count(ctx)
 		if err != nil || n == 0 {
 			t.Fatalf("%d entries (%v)", n, err)
-		}
-	})
-}
-
-// Several instances starting at once on one database migrate one after the other.
-func TestConcurrentStartsMigrateSafely(t *testing.T) {
-	databases(t, func(t *testing.T, url string) {
-		var wg sync.WaitGroup
-		errs := make(chan error, 4)
-		for range 4 {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				a, err := app.New(context.Background(), app.Config{DatabaseURL: url}, discardLog())
-				if err == nil {
-					a.Close()
-				}
-				errs <- err
-			}()
-		}
-		wg.Wait()
-		close(errs)
-		for err := range errs {
-			if err != nil {
-				t.Fatal(err)
-			}
 		}
 	})
 }
