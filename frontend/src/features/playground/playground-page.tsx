@@ -1,0 +1,3 @@
+export default function PlaygroundPage() {
+  return <p>Playground</p>;
+}

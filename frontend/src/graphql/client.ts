@@ -1,0 +1,35 @@
+import { Client, cacheExchange, fetchExchange, mapExchange } from 'urql';
+
+/**
+ * The app's GraphQL client. Requests carry the session cookie; a 401 (the session
+ * ended) calls onUnauthenticated, which sends the person to sign in and back.
+ */
+export function createClient(onUnauthenticated: () => void): Client {
+  return new Client({
+    url: '/graphql',
+    fetchOptions: { credentials: 'same-origin' },
+    requestPolicy: 'cache-and-network',
+    exchanges: [
+      mapExchange({
+        onError(error) {
+          if (error.response?.status === 401) onUnauthenticated();
+        },
+      }),
+      cacheExchange,
+      fetchExchange,
+    ],
+  });
+}
+
+/** The code of a GraphQL error (extensions.code), or undefined. */
+export function errorCode(error: { graphQLErrors?: { extensions?: Record<string, unknown> }[] } | undefined) {
+  return error?.graphQLErrors?.[0]?.extensions?.code as string | undefined;
+}
+
+/** A message fit to show a person for a failed operation. */
+export function errorMessage(error: { graphQLErrors?: { message: string }[]; networkError?: Error } | undefined): string {
+  if (!error) return '';
+  if (error.graphQLErrors?.length) return error.graphQLErrors.map((e) => e.message).join('; ');
+  if (error.networkError) return 'The server could not be reached. Check your connection and try again.';
+  return 'Something went wrong. Try again.';
+}
