@@ -1,0 +1,55 @@
+import { spawn, execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { FullConfig } from '@playwright/test';
+
+// Builds and starts the real server on a fresh SQLite database and hands its URL and
+// one-time setup link to the tests (environment variables reach the test workers).
+export default async function globalSetup(_config: FullConfig) {
+  const root = path.resolve(import.meta.dirname, '..', '..');
+  const dist = path.join(root, 'frontend', 'dist', 'index.html');
+  if (!existsSync(dist)) throw new Error(`${dist} is missing: run npm run build first`);
+  const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+  if (!existsSync(chromium)) throw new Error(`no browser at ${chromium}: apt-get install -y chromium`);
+
+  const dir = mkdtempSync(path.join(tmpdir(), 'apikeys-e2e-'));
+  const bin = path.join(dir, 'apikeys');
+  execFileSync('go', ['build', '-o', bin, './server'], { cwd: root, stdio: 'inherit' });
+  const server = spawn(bin, ['serve'], {
+    cwd: root,
+    env: {
+      ...process.env,
+      APIKEYS_ADDR: '127.0.0.1:0',
+      DATABASE_URL: `sqlite:${path.join(dir, 'apikeys.db')}`,
+      APIKEYS_STATIC_DIR: path.join(root, 'frontend', 'dist'),
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let log = '';
+  server.stderr.on('data', (d) => (log += d));
+  const { url, setup } = await new Promise<{ url: string; setup: string }>((resolve, reject) => {
+    let out = '';
+    const timer = setTimeout(() => reject(new Error(`server did not start:\n${out}\n${log}`)), 30_000);
+    server.stdout.on('data', (d) => {
+      out += d;
+      const url = /listening on (http:\/\/\S+)/.exec(out)?.[1];
+      const setup = /(http:\/\/\S+\/setup\?token=\S+)/.exec(out)?.[1];
+      if (url && setup) {
+        clearTimeout(timer);
+        resolve({ url, setup });
+      }
+    });
+    server.on('exit', (code) => reject(new Error(`server exited with ${code}:\n${out}\n${log}`)));
+  });
+  process.env.APIKEYS_E2E_URL = url;
+  process.env.APIKEYS_E2E_SETUP_URL = setup;
+  process.env.APIKEYS_E2E_LOG = path.join(dir, 'server.log');
+
+  return async () => {
+    server.kill('SIGTERM');
+    await new Promise((r) => server.once('exit', r));
+    if (process.env.APIKEYS_E2E_KEEP) console.log(`server log:\n${log}`);
+    rmSync(dir, { recursive: true, force: true });
+  };
+}
