@@ -37,6 +37,16 @@ func notFound() *gqlerror.Error { return Error(CodeNotFound, "not found") }
 
 func forbidden(message string) *gqlerror.Error { return Error(CodeForbidden, message) }
 
+// ValidationMessage is what a validator of the Ent schema said, without Ent's
+// "validator failed for field" wrapper.
+func ValidationMessage(verr *ent.ValidationError) string {
+	err := verr.Unwrap()
+	if inner := errors.Unwrap(err); inner != nil {
+		err = inner
+	}
+	return err.Error()
+}
+
 // RequestIDFunc returns the id of the current request, for correlating logs.
 type RequestIDFunc func(context.Context) string
 
@@ -63,7 +73,7 @@ func ErrorPresenter(log *slog.Logger, requestID RequestIDFunc) graphql.ErrorPres
 		var verr *ent.ValidationError
 		switch {
 		case errors.As(cause, &verr):
-			gerr.Message = verr.Unwrap().Error()
+			gerr.Message = ValidationMessage(verr)
 			gerr.Extensions = map[string]any{"code": CodeBadUserInput, "field": verr.Name}
 		case ent.IsNotFound(cause):
 			gerr.Message, gerr.Extensions = "not found", map[string]any{"code": CodeNotFound}

@@ -24,8 +24,10 @@ export async function signIn(page: Page, email: string, password: string) {
 }
 
 /** No serious or critical accessibility violation on the page as it is now. */
-export async function expectAccessible(page: Page, what: string) {
-  const results = await new AxeBuilder({ page }).analyze();
+export async function expectAccessible(page: Page, what: string, exclude?: string) {
+  const builder = new AxeBuilder({ page });
+  if (exclude) builder.exclude(exclude);
+  const results = await builder.analyze();
   const bad = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
   expect(
     bad.map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`),

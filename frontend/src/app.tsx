@@ -1,5 +1,5 @@
 import { lazy, Suspense, useMemo } from 'react';
-import { MantineProvider, createTheme, Center, Loader } from '@mantine/core';
+import { Alert, Drawer, Modal, Notification, MantineProvider, createTheme, Center, Loader, type CSSVariablesResolver } from '@mantine/core';
 import { Notifications } from '@mantine/notifications';
 import { Provider as UrqlProvider } from 'urql';
 import { BrowserRouter, Navigate, Route, Routes, useLocation, useNavigate } from 'react-router';
@@ -16,7 +16,28 @@ import { HomePage } from './features/home/home-page';
 // GraphiQL is large: load it only on the Playground page.
 const PlaygroundPage = lazy(() => import('./features/playground/playground-page'));
 
-const theme = createTheme({ primaryColor: 'indigo', defaultRadius: 'md' });
+// Shade 7 and auto contrast keep filled buttons and badges above WCAG AA contrast.
+const theme = createTheme({
+  primaryColor: 'indigo',
+  primaryShade: 7,
+  autoContrast: true,
+  defaultRadius: 'md',
+  components: {
+    // Light alerts color their title like their background: keep titles in the text color.
+    Alert: Alert.extend({ styles: { title: { color: 'var(--mantine-color-text)' } } }),
+    // Name the X of every dialog for screen readers.
+    Modal: Modal.extend({ defaultProps: { closeButtonProps: { 'aria-label': 'Close' } } }),
+    Drawer: Drawer.extend({ defaultProps: { closeButtonProps: { 'aria-label': 'Close' } } }),
+    Notification: Notification.extend({ defaultProps: { closeButtonProps: { 'aria-label': 'Close' } } }),
+  },
+});
+
+// Mantine's dimmed text (gray 6) is below WCAG AA contrast on white: use gray 7.
+const resolver: CSSVariablesResolver = (t) => ({
+  variables: {},
+  light: { '--mantine-color-dimmed': t.colors.gray[7] },
+  dark: {},
+});
 
 function Routed() {
   const navigate = useNavigate();
@@ -61,7 +82,7 @@ function Routed() {
 
 export function App() {
   return (
-    <MantineProvider theme={theme}>
+    <MantineProvider theme={theme} cssVariablesResolver={resolver}>
       <Notifications position="top-right" />
       <BrowserRouter>
         <Routed />

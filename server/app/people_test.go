@@ -22,7 +22,7 @@ func TestBadInputChangesNothing(t *testing.T) {
 		for _, name := range []string{"", "   ", strings.Repeat("x", 101), "\u00a0"} {
 			r := admin.gql(createKeyMutation, map[string]any{"name": name, "role": "VIEWER"})
 			expectCode(t, r, http.StatusOK, "BAD_USER_INPUT")
-			if f := r.Errors[0].Extensions["field"]; f != "name" {
+			if f := r.Errors[0].Extensions["field"]; f != "name" || strings.Contains(r.Errors[0].Message, "ent:") {
 				t.Errorf("name %q: field = %v, message %q", name, f, r.Errors[0].Message)
 			}
 		}
@@ -149,6 +149,15 @@ func TestSetupWithTheOneTimeLink(t *testing.T) {
 			})
 		}
 		expectCode(t, setup(s.browser(), "wrong"+token), http.StatusForbidden, "FORBIDDEN")
+		// A bad company name is reported on its own field, in plain words.
+		r := s.browser().post("/auth/setup", map[string]any{
+			"token": token, "organizationName": "  ", "name": "First Admin",
+			"email": "first@example.com", "password": "first admin password",
+		})
+		expectCode(t, r, http.StatusBadRequest, "BAD_USER_INPUT")
+		if r.Errors[0].Extensions["field"] != "organizationName" || r.Errors[0].Message != "name must not be empty" {
+			t.Fatalf("bad company name: %s", r.Body)
+		}
 		c := s.browser()
 		if r := setup(c, token); r.Status != http.StatusOK {
 			t.Fatalf("setup: HTTP %d %s", r.Status, r.Body)

@@ -11,6 +11,7 @@ import (
 	"apikeys/ent/schema"
 	"apikeys/ent/user"
 	"apikeys/ent/viewer"
+	"apikeys/graph"
 	"apikeys/server/password"
 )
 
@@ -52,7 +53,7 @@ func CreateOrganization(ctx context.Context, c *ent.Client, in NewOrganization, 
 	}
 	org, err := c.Organization.Create().SetName(strings.TrimSpace(in.Name)).Save(ctx)
 	if err != nil {
-		return nil, nil, inputError(err)
+		return nil, nil, inputError(err, "organizationName")
 	}
 	admin, err := c.User.Create().
 		SetOrganizationID(org.ID).
@@ -62,7 +63,7 @@ func CreateOrganization(ctx context.Context, c *ent.Client, in NewOrganization, 
 		SetRole(user.RoleADMIN).
 		Save(ctx)
 	if err != nil {
-		return nil, nil, inputError(err)
+		return nil, nil, inputError(err, "")
 	}
 	actor := &viewer.Viewer{Kind: viewer.KindSystem, Name: "System", OrgID: org.ID}
 	if selfService {
@@ -78,11 +79,15 @@ func CreateOrganization(ctx context.Context, c *ent.Client, in NewOrganization, 
 	return org, admin, nil
 }
 
-// inputError turns a validation error of Ent into an InputError.
-func inputError(err error) error {
+// inputError turns a validation error of Ent into an InputError, for the field of
+// that name unless field says otherwise.
+func inputError(err error, field string) error {
 	var verr *ent.ValidationError
 	if errors.As(err, &verr) {
-		return &InputError{verr.Name, verr.Unwrap().Error()}
+		if field == "" {
+			field = verr.Name
+		}
+		return &InputError{field, graph.ValidationMessage(verr)}
 	}
 	if ent.IsConstraintError(err) {
 		return &InputError{"email", ErrEmailTaken.Error()}

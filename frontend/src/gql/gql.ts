@@ -14,9 +14,31 @@ import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-
  * Learn more about it here: https://the-guild.dev/graphql/codegen/plugins/presets/preset-client#reducing-bundle-size
  */
 type Documents = {
+    "\n  query ApiKeyCounts {\n    apiKeyCounts {\n      active\n      revoked\n    }\n  }\n": typeof types.ApiKeyCountsDocument,
+    "\n  mutation CreateApiKey($input: CreateAPIKeyInput!) {\n    createAPIKey(input: $input) {\n      secret\n      apiKey {\n        id\n      }\n    }\n  }\n": typeof types.CreateApiKeyDocument,
+    "\n  mutation RevokeApiKey($input: RevokeAPIKeyInput!) {\n    revokeAPIKey(input: $input) {\n      apiKey {\n        id\n        status\n        revokedAt\n        revokedByName\n      }\n    }\n  }\n": typeof types.RevokeApiKeyDocument,
+    "\n  query ApiKeys($status: APIKeyStatus!, $first: Int!, $after: Cursor, $where: APIKeyWhereInput) {\n    apiKeys(status: $status, first: $first, after: $after, where: $where) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      edges {\n        node {\n          id\n          ...ApiKeysTable_ApiKey\n        }\n      }\n    }\n  }\n": typeof types.ApiKeysDocument,
+    "\n  fragment ApiKeysTable_ApiKey on APIKey {\n    id\n    name\n    maskedKey\n    status\n    createdAt\n    createdByName\n    lastUsedAt\n    revokedAt\n    revokedByName\n  }\n": typeof types.ApiKeysTable_ApiKeyFragmentDoc,
+    "\n  fragment AuditEntryList_Entry on AuditEntry {\n    id\n    action\n    actorKind\n    actorName\n    targetKind\n    targetName\n    createdAt\n  }\n": typeof types.AuditEntryList_EntryFragmentDoc,
+    "\n  query AuditTrail($first: Int!, $after: Cursor, $where: AuditEntryWhereInput) {\n    auditEntries(first: $first, after: $after, where: $where) {\n      edges {\n        node {\n          id\n          ...AuditEntryList_Entry\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": typeof types.AuditTrailDocument,
+    "\n  query UsersPage($after: Cursor) {\n    users(first: 50, after: $after) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      edges {\n        node {\n          id\n          ...UsersTable_User\n        }\n      }\n    }\n  }\n": typeof types.UsersPageDocument,
+    "\n  mutation UsersPage_CreateUser($input: CreateUserInput!) {\n    createUser(input: $input) {\n      user {\n        id\n        name\n      }\n    }\n  }\n": typeof types.UsersPage_CreateUserDocument,
+    "\n  mutation UsersPage_DeleteUser($input: DeleteUserInput!) {\n    deleteUser(input: $input) {\n      deletedUserId\n    }\n  }\n": typeof types.UsersPage_DeleteUserDocument,
+    "\n  fragment UsersTable_User on User {\n    id\n    name\n    email\n    role\n    createdAt\n  }\n": typeof types.UsersTable_UserFragmentDoc,
     "\n  query Viewer {\n    viewer {\n      id\n      kind\n      name\n      role\n      canManageKeys\n      organization {\n        id\n        name\n      }\n    }\n  }\n": typeof types.ViewerDocument,
 };
 const documents: Documents = {
+    "\n  query ApiKeyCounts {\n    apiKeyCounts {\n      active\n      revoked\n    }\n  }\n": types.ApiKeyCountsDocument,
+    "\n  mutation CreateApiKey($input: CreateAPIKeyInput!) {\n    createAPIKey(input: $input) {\n      secret\n      apiKey {\n        id\n      }\n    }\n  }\n": types.CreateApiKeyDocument,
+    "\n  mutation RevokeApiKey($input: RevokeAPIKeyInput!) {\n    revokeAPIKey(input: $input) {\n      apiKey {\n        id\n        status\n        revokedAt\n        revokedByName\n      }\n    }\n  }\n": types.RevokeApiKeyDocument,
+    "\n  query ApiKeys($status: APIKeyStatus!, $first: Int!, $after: Cursor, $where: APIKeyWhereInput) {\n    apiKeys(status: $status, first: $first, after: $after, where: $where) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      edges {\n        node {\n          id\n          ...ApiKeysTable_ApiKey\n        }\n      }\n    }\n  }\n": types.ApiKeysDocument,
+    "\n  fragment ApiKeysTable_ApiKey on APIKey {\n    id\n    name\n    maskedKey\n    status\n    createdAt\n    createdByName\n    lastUsedAt\n    revokedAt\n    revokedByName\n  }\n": types.ApiKeysTable_ApiKeyFragmentDoc,
+    "\n  fragment AuditEntryList_Entry on AuditEntry {\n    id\n    action\n    actorKind\n    actorName\n    targetKind\n    targetName\n    createdAt\n  }\n": types.AuditEntryList_EntryFragmentDoc,
+    "\n  query AuditTrail($first: Int!, $after: Cursor, $where: AuditEntryWhereInput) {\n    auditEntries(first: $first, after: $after, where: $where) {\n      edges {\n        node {\n          id\n          ...AuditEntryList_Entry\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": types.AuditTrailDocument,
+    "\n  query UsersPage($after: Cursor) {\n    users(first: 50, after: $after) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      edges {\n        node {\n          id\n          ...UsersTable_User\n        }\n      }\n    }\n  }\n": types.UsersPageDocument,
+    "\n  mutation UsersPage_CreateUser($input: CreateUserInput!) {\n    createUser(input: $input) {\n      user {\n        id\n        name\n      }\n    }\n  }\n": types.UsersPage_CreateUserDocument,
+    "\n  mutation UsersPage_DeleteUser($input: DeleteUserInput!) {\n    deleteUser(input: $input) {\n      deletedUserId\n    }\n  }\n": types.UsersPage_DeleteUserDocument,
+    "\n  fragment UsersTable_User on User {\n    id\n    name\n    email\n    role\n    createdAt\n  }\n": types.UsersTable_UserFragmentDoc,
     "\n  query Viewer {\n    viewer {\n      id\n      kind\n      name\n      role\n      canManageKeys\n      organization {\n        id\n        name\n      }\n    }\n  }\n": types.ViewerDocument,
 };
 
@@ -34,6 +56,50 @@ const documents: Documents = {
  */
 export function graphql(source: string): unknown;
 
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ApiKeyCounts {\n    apiKeyCounts {\n      active\n      revoked\n    }\n  }\n"): (typeof documents)["\n  query ApiKeyCounts {\n    apiKeyCounts {\n      active\n      revoked\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation CreateApiKey($input: CreateAPIKeyInput!) {\n    createAPIKey(input: $input) {\n      secret\n      apiKey {\n        id\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation CreateApiKey($input: CreateAPIKeyInput!) {\n    createAPIKey(input: $input) {\n      secret\n      apiKey {\n        id\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RevokeApiKey($input: RevokeAPIKeyInput!) {\n    revokeAPIKey(input: $input) {\n      apiKey {\n        id\n        status\n        revokedAt\n        revokedByName\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation RevokeApiKey($input: RevokeAPIKeyInput!) {\n    revokeAPIKey(input: $input) {\n      apiKey {\n        id\n        status\n        revokedAt\n        revokedByName\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ApiKeys($status: APIKeyStatus!, $first: Int!, $after: Cursor, $where: APIKeyWhereInput) {\n    apiKeys(status: $status, first: $first, after: $after, where: $where) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      edges {\n        node {\n          id\n          ...ApiKeysTable_ApiKey\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query ApiKeys($status: APIKeyStatus!, $first: Int!, $after: Cursor, $where: APIKeyWhereInput) {\n    apiKeys(status: $status, first: $first, after: $after, where: $where) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      edges {\n        node {\n          id\n          ...ApiKeysTable_ApiKey\n        }\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment ApiKeysTable_ApiKey on APIKey {\n    id\n    name\n    maskedKey\n    status\n    createdAt\n    createdByName\n    lastUsedAt\n    revokedAt\n    revokedByName\n  }\n"): (typeof documents)["\n  fragment ApiKeysTable_ApiKey on APIKey {\n    id\n    name\n    maskedKey\n    status\n    createdAt\n    createdByName\n    lastUsedAt\n    revokedAt\n    revokedByName\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment AuditEntryList_Entry on AuditEntry {\n    id\n    action\n    actorKind\n    actorName\n    targetKind\n    targetName\n    createdAt\n  }\n"): (typeof documents)["\n  fragment AuditEntryList_Entry on AuditEntry {\n    id\n    action\n    actorKind\n    actorName\n    targetKind\n    targetName\n    createdAt\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query AuditTrail($first: Int!, $after: Cursor, $where: AuditEntryWhereInput) {\n    auditEntries(first: $first, after: $after, where: $where) {\n      edges {\n        node {\n          id\n          ...AuditEntryList_Entry\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n"): (typeof documents)["\n  query AuditTrail($first: Int!, $after: Cursor, $where: AuditEntryWhereInput) {\n    auditEntries(first: $first, after: $after, where: $where) {\n      edges {\n        node {\n          id\n          ...AuditEntryList_Entry\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query UsersPage($after: Cursor) {\n    users(first: 50, after: $after) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      edges {\n        node {\n          id\n          ...UsersTable_User\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query UsersPage($after: Cursor) {\n    users(first: 50, after: $after) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      edges {\n        node {\n          id\n          ...UsersTable_User\n        }\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation UsersPage_CreateUser($input: CreateUserInput!) {\n    createUser(input: $input) {\n      user {\n        id\n        name\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation UsersPage_CreateUser($input: CreateUserInput!) {\n    createUser(input: $input) {\n      user {\n        id\n        name\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation UsersPage_DeleteUser($input: DeleteUserInput!) {\n    deleteUser(input: $input) {\n      deletedUserId\n    }\n  }\n"): (typeof documents)["\n  mutation UsersPage_DeleteUser($input: DeleteUserInput!) {\n    deleteUser(input: $input) {\n      deletedUserId\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment UsersTable_User on User {\n    id\n    name\n    email\n    role\n    createdAt\n  }\n"): (typeof documents)["\n  fragment UsersTable_User on User {\n    id\n    name\n    email\n    role\n    createdAt\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -60,8 +60,8 @@ export function AppLayout() {
       <AppShell.Navbar p="xs" aria-label="Main navigation">
         <ScrollArea>
           {isAdmin && (
-            <NavLink label="Administration" defaultOpened childrenOffset={12}>
-              <NavLink label="Company Settings" defaultOpened childrenOffset={12}>
+            <NavLink component="button" label="Administration" defaultOpened childrenOffset={12}>
+              <NavLink component="button" label="Company Settings" defaultOpened childrenOffset={12}>
                 {link('/admin/company-settings/api-keys', 'API Keys', <IconKey size={16} aria-hidden />)}
                 {link('/admin/company-settings/users', 'Users', <IconUsers size={16} aria-hidden />)}
               </NavLink>

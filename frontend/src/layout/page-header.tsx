@@ -8,26 +8,28 @@ export type Crumb = { label: string; to?: string };
 export function PageHeader({ crumbs, title, description, actions }: { crumbs: Crumb[]; title: string; description?: ReactNode; actions?: ReactNode }) {
   return (
     <Stack gap="xs" mb="lg">
-      <Breadcrumbs aria-label="Breadcrumb">
+      <nav aria-label="Breadcrumb">
+        <Breadcrumbs>
         {crumbs.map((c) =>
           c.to ? (
             <Anchor component={Link} to={c.to} key={c.label} size="sm">
               {c.label}
             </Anchor>
           ) : (
-            <Text size="sm" key={c.label} c="dimmed">
+            <Text size="sm" key={c.label} c="gray.7">
               {c.label}
             </Text>
           ),
-        )}
-      </Breadcrumbs>
+          )}
+        </Breadcrumbs>
+      </nav>
       <Group justify="space-between" align="flex-start" wrap="wrap">
         <Stack gap={4}>
           <Title order={1} size="h2">
             {title}
           </Title>
           {description && (
-            <Text c="dimmed" size="sm" maw={720}>
+            <Text c="gray.7" size="sm" maw={720}>
               {description}
             </Text>
           )}

@@ -1,3 +1,44 @@
+// Monaco's editor, JSON and GraphQL workers, bundled by Vite: nothing comes from a CDN.
+import 'graphiql/setup-workers/vite';
+import { GraphiQL } from 'graphiql';
+import 'graphiql/style.css';
+import { Box, Code } from '@mantine/core';
+import { PageHeader } from '../../layout/page-header';
+import { fetchGraphQL } from './graphql-fetcher';
+
+const defaultQuery = `{
+  viewer {
+    kind
+    name
+    role
+    organization {
+      name
+    }
+  }
+  apiKeyCounts {
+    active
+    revoked
+  }
+}
+`;
+
+/** /playground: GraphiQL against this server's /graphql, as the signed-in person. */
 export default function PlaygroundPage() {
-  return <p>Playground</p>;
+  return (
+    <>
+      <PageHeader
+        crumbs={[{ label: 'Developer' }, { label: 'GraphQL Playground' }]}
+        title="GraphQL Playground"
+        description={
+          <>
+            Queries run against <Code>/graphql</Code> as you, with your session. To act as an integration instead, add an{' '}
+            <Code>Authorization: Bearer gak_…</Code> header in the Headers tab.
+          </>
+        }
+      />
+      <Box h="calc(100vh - 220px)" mih={420} style={{ border: '1px solid var(--mantine-color-gray-3)', borderRadius: 8, overflow: 'hidden' }}>
+        <GraphiQL fetcher={fetchGraphQL} defaultQuery={defaultQuery} forcedTheme="light" />
+      </Box>
+    </>
+  );
 }

@@ -1,0 +1,46 @@
+import { describe, expect, it, vi } from 'vitest';
+import { render, screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { MantineProvider } from '@mantine/core';
+import { RevokeApiKeyDialog } from './revoke-api-key-dialog';
+
+const erp = { id: 'key_1', name: 'ERP Sync Service', maskedKey: 'gak_…k3Zq' };
+
+function renderDialog(onConfirm: (k: typeof erp) => Promise<string | undefined>) {
+  const onClose = vi.fn();
+  render(
+    <MantineProvider env="test">
+      <RevokeApiKeyDialog apiKey={erp} onClose={onClose} onConfirm={onConfirm} />
+    </MantineProvider>,
+  );
+  return { dialog: screen.getByRole('dialog', { name: 'Revoke API key' }), onClose };
+}
+
+describe('RevokeApiKeyDialog', () => {
+  it('names the key, warns that it is immediate and permanent, and revokes', async () => {
+    const onConfirm = vi.fn(async () => undefined);
+    const { dialog, onClose } = renderDialog(onConfirm);
+    expect(within(dialog).getByText('Revoke ERP Sync Service (gak_…k3Zq)?')).toBeInTheDocument();
+    expect(dialog).toHaveTextContent('loses access immediately');
+    expect(dialog).toHaveTextContent('permanent');
+    await userEvent.click(within(dialog).getByRole('button', { name: 'Revoke key' }));
+    expect(onConfirm).toHaveBeenCalledWith(erp);
+    await waitFor(() => expect(onClose).toHaveBeenCalled());
+  });
+
+  it('shows a server error inline and stays open', async () => {
+    const { dialog, onClose } = renderDialog(async () => 'the key is already revoked');
+    await userEvent.click(within(dialog).getByRole('button', { name: 'Revoke key' }));
+    expect(await within(dialog).findByRole('alert')).toHaveTextContent('the key is already revoked');
+    expect(onClose).not.toHaveBeenCalled();
+    expect(screen.getByRole('dialog', { name: 'Revoke API key' })).toBeInTheDocument();
+  });
+
+  it('cancels without revoking', async () => {
+    const onConfirm = vi.fn(async () => undefined);
+    const { dialog, onClose } = renderDialog(onConfirm);
+    await userEvent.click(within(dialog).getByRole('button', { name: 'Cancel' }));
+    expect(onClose).toHaveBeenCalled();
+    expect(onConfirm).not.toHaveBeenCalled();
+  });
+});

@@ -1,0 +1,16 @@
+import type { AuditEntryAction } from '../../gql/graphql';
+
+/** Each audit action in words, in the order the Action filter lists them. */
+export const auditActionLabels: Record<AuditEntryAction, string> = {
+  API_KEY_CREATED: 'Created API key',
+  API_KEY_REVOKED: 'Revoked API key',
+  USER_CREATED: 'Added user',
+  USER_DELETED: 'Deleted user',
+  USER_SIGNED_IN: 'Signed in',
+  USER_SIGN_IN_FAILED: 'Failed sign-in',
+  USER_SIGNED_OUT: 'Signed out',
+  ORGANIZATION_CREATED: 'Created company',
+};
+
+/** The API-key events, the ones the API Keys page's drawer shows. */
+export const apiKeyActions: AuditEntryAction[] = ['API_KEY_CREATED', 'API_KEY_REVOKED'];

@@ -1,0 +1,87 @@
+import { describe, expect, it, vi } from 'vitest';
+import { render, screen, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { MantineProvider } from '@mantine/core';
+import { makeFragmentData } from '../../gql';
+import { AuditEntryList, AuditEntryList_EntryFragment, type AuditEntryListProps } from './audit-entry-list';
+
+const revoked = makeFragmentData(
+  {
+    id: 'aud_2',
+    action: 'API_KEY_REVOKED',
+    actorKind: 'USER',
+    actorName: 'Ada Admin',
+    targetKind: 'API_KEY',
+    targetName: 'ERP Sync Service',
+    createdAt: '2026-03-12T14:05:00Z',
+  },
+  AuditEntryList_EntryFragment,
+);
+const created = makeFragmentData(
+  {
+    id: 'aud_1',
+    action: 'API_KEY_CREATED',
+    actorKind: 'SERVICE_ACCOUNT',
+    actorName: 'Provisioner',
+    targetKind: 'API_KEY',
+    targetName: 'ERP Sync Service',
+    createdAt: '2026-03-12T14:00:00Z',
+  },
+  AuditEntryList_EntryFragment,
+);
+
+function renderList(props: Partial<AuditEntryListProps>) {
+  const all: AuditEntryListProps = {
+    label: 'API key events',
+    entries: [],
+    fetching: false,
+    hasNextPage: false,
+    onLoadMore: vi.fn(),
+    onRetry: vi.fn(),
+    emptyMessage: 'No API key events yet',
+    ...props,
+  };
+  render(
+    <MantineProvider env="test">
+      <AuditEntryList {...all} />
+    </MantineProvider>,
+  );
+  return all;
+}
+
+describe('AuditEntryList', () => {
+  it('says what happened, who did it, to what and when, in the given order', () => {
+    renderList({ entries: [revoked, created] });
+    const rows = within(screen.getByRole('table', { name: 'API key events' })).getAllByRole('row').slice(1);
+    expect(rows[0]).toHaveTextContent('Revoked API key');
+    expect(rows[0]).toHaveTextContent('Ada Admin');
+    expect(rows[0]).toHaveTextContent('ERP Sync Service');
+    expect(rows[0].querySelector('time')).toHaveAttribute('dateTime', '2026-03-12T14:05:00Z');
+    expect(rows[1]).toHaveTextContent('Created API key');
+    expect(rows[1]).toHaveTextContent('Provisioner (service account)');
+  });
+
+  it('loads more while there is a next page', async () => {
+    const props = renderList({ entries: [revoked], hasNextPage: true });
+    await userEvent.click(screen.getByRole('button', { name: 'Load more' }));
+    expect(props.onLoadMore).toHaveBeenCalled();
+  });
+
+  it('shows the empty message', () => {
+    renderList({});
+    expect(screen.getByText('No API key events yet')).toBeInTheDocument();
+  });
+
+  it('shows skeletons while loading', () => {
+    renderList({ fetching: true });
+    expect(screen.getByRole('table', { name: 'API key events' })).toHaveAttribute('aria-busy', 'true');
+    expect(screen.queryByText('No API key events yet')).not.toBeInTheDocument();
+  });
+
+  it('shows an error with Retry', async () => {
+    const props = renderList({ error: 'internal error' });
+    expect(screen.getByRole('alert')).toHaveTextContent('internal error');
+    await userEvent.click(screen.getByRole('button', { name: 'Retry' }));
+    expect(props.onRetry).toHaveBeenCalled();
+  });
+});

@@ -1,0 +1,45 @@
+import { describe, expect, it, vi } from 'vitest';
+import { render, screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { MantineProvider } from '@mantine/core';
+import { DeleteUserDialog } from './delete-user-dialog';
+
+const mia = { id: 'usr_2', name: 'Mia Member', email: 'mia@example.com' };
+
+function renderDialog(onConfirm: (u: typeof mia) => Promise<string | null>) {
+  const onClose = vi.fn();
+  render(
+    <MantineProvider>
+      <DeleteUserDialog user={mia} onClose={onClose} onConfirm={onConfirm} />
+    </MantineProvider>,
+  );
+  return { dialog: screen.getByRole('dialog', { name: 'Delete user' }), onClose };
+}
+
+describe('DeleteUserDialog', () => {
+  it('explains what stays and what ends, then deletes', async () => {
+    const onConfirm = vi.fn(async () => null);
+    const { dialog, onClose } = renderDialog(onConfirm);
+    expect(dialog).toHaveTextContent('Mia Member');
+    expect(dialog).toHaveTextContent('“Deleted user”');
+    expect(dialog).toHaveTextContent('sessions end at once');
+    await userEvent.click(within(dialog).getByRole('button', { name: 'Delete user' }));
+    expect(onConfirm).toHaveBeenCalledWith(mia);
+    await waitFor(() => expect(onClose).toHaveBeenCalled());
+  });
+
+  it('shows an error inline and stays open', async () => {
+    const { dialog, onClose } = renderDialog(async () => 'you cannot delete yourself');
+    await userEvent.click(within(dialog).getByRole('button', { name: 'Delete user' }));
+    expect(await within(dialog).findByRole('alert')).toHaveTextContent('you cannot delete yourself');
+    expect(onClose).not.toHaveBeenCalled();
+  });
+
+  it('cancels', async () => {
+    const onConfirm = vi.fn(async () => null);
+    const { dialog, onClose } = renderDialog(onConfirm);
+    await userEvent.click(within(dialog).getByRole('button', { name: 'Cancel' }));
+    expect(onClose).toHaveBeenCalled();
+    expect(onConfirm).not.toHaveBeenCalled();
+  });
+});

@@ -1,0 +1,61 @@
+import { useEffect, useState } from 'react';
+import { Alert, Button, Group, Modal, Stack, Text } from '@mantine/core';
+import { IconAlertCircle } from '@tabler/icons-react';
+import type { UserRow } from './users-table';
+
+/**
+ * Confirms deleting a person. onConfirm resolves to null once deleted, or to the
+ * message to show; the dialog stays open on errors.
+ */
+export function DeleteUserDialog({
+  user,
+  onClose,
+  onConfirm,
+}: {
+  user: UserRow | null;
+  onClose: () => void;
+  onConfirm: (user: UserRow) => Promise<string | null>;
+}) {
+  const [error, setError] = useState<string | null>(null);
+  const [submitting, setSubmitting] = useState(false);
+  // Keep the last person on screen while the dialog fades out.
+  const [shown, setShown] = useState(user);
+  if (user && user !== shown) setShown(user);
+  useEffect(() => setError(null), [user]);
+
+  async function confirm() {
+    if (!user) return;
+    setSubmitting(true);
+    setError(null);
+    const message = await onConfirm(user);
+    setSubmitting(false);
+    if (message) setError(message);
+    else onClose();
+  }
+
+  return (
+    <Modal opened={user !== null} onClose={onClose} title="Delete user" centered>
+      <Stack>
+        <Text size="sm">
+          Delete <b>{shown?.name}</b> ({shown?.email})? They can no longer sign in, and their sessions end at once.
+        </Text>
+        <Text size="sm">
+          The API keys they created and their history stay; there they show as “Deleted user”. This cannot be undone.
+        </Text>
+        {error && (
+          <Alert role="alert" color="red" variant="light" icon={<IconAlertCircle size={18} aria-hidden />}>
+            {error}
+          </Alert>
+        )}
+        <Group justify="flex-end" mt="sm">
+          <Button variant="default" onClick={onClose}>
+            Cancel
+          </Button>
+          <Button color="red.9" loading={submitting} onClick={confirm}>
+            Delete user
+          </Button>
+        </Group>
+      </Stack>
+    </Modal>
+  );
+}

@@ -1,0 +1,44 @@
+// How keys and times read in the admin app. Dates use the person's own locale and
+// time zone (Intl); the exact ISO timestamp stays available on hover.
+
+/** The masked form of a full key, as the server shows it: gak_…k3Zq. */
+export function maskKey(secret: string): string {
+  const underscore = secret.indexOf('_');
+  const prefix = underscore >= 0 ? secret.slice(0, underscore + 1) : '';
+  return `${prefix}…${secret.slice(-4)}`;
+}
+
+/** A date and time in the reader's locale and time zone, e.g. "12 Mar 2026, 14:05". */
+export function formatDateTime(iso: string, locale?: string, timeZone?: string): string {
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return iso;
+  return new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short', timeZone }).format(date);
+}
+
+const units: [Intl.RelativeTimeFormatUnit, number][] = [
+  ['year', 365 * 24 * 3600],
+  ['month', 30 * 24 * 3600],
+  ['week', 7 * 24 * 3600],
+  ['day', 24 * 3600],
+  ['hour', 3600],
+  ['minute', 60],
+];
+
+/** How long ago (or ahead) a time is, e.g. "5 minutes ago"; under a minute reads "just now". */
+export function formatRelativeTime(iso: string, now: Date = new Date(), locale?: string): string {
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return iso;
+  const seconds = Math.round((date.getTime() - now.getTime()) / 1000);
+  const rtf = new Intl.RelativeTimeFormat(locale, { numeric: 'auto' });
+  for (const [unit, size] of units) {
+    if (Math.abs(seconds) >= size) return rtf.format(Math.trunc(seconds / size), unit);
+  }
+  return 'just now';
+}
+
+/** The "x–y of total" line of a paginated table; pageIndex starts at 0. */
+export function formatRange(pageIndex: number, pageSize: number, shown: number, total: number): string {
+  if (shown === 0) return `0 of ${total}`;
+  const first = pageIndex * pageSize + 1;
+  return `${first}–${first + shown - 1} of ${total}`;
+}
