@@ -12,6 +12,7 @@ require (
 	github.com/rs/cors v1.11.1
 	github.com/vektah/gqlparser/v2 v2.5.64
 	golang.org/x/crypto v0.0.0-20220517005047-85d78b3ac167
+	golang.org/x/time v0.16.0
 	modernc.org/sqlite v1.62.0
 )
 

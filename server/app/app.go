@@ -38,6 +38,8 @@ type Config struct {
 	SecureCookies bool          // APIKEYS_SECURE_COOKIES
 	StaticDir     string        // APIKEYS_STATIC_DIR: the built SPA
 	Bootstrap     auth.NewOrganization
+	// Limits bound failed sign-ins and keys; zero means auth.DefaultLimits.
+	Limits auth.Limits
 }
 
 // Defaults.
@@ -73,9 +75,13 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 		db.Close()
 		return nil, err
 	}
+	if cfg.Limits == (auth.Limits{}) {
+		cfg.Limits = auth.DefaultLimits
+	}
 	a := &App{Config: cfg, DB: db, Log: log, Auth: &auth.Authenticator{
 		Client: db.Client, Log: log, SessionTTL: cfg.SessionTTL, SecureCookies: cfg.SecureCookies,
 	}}
+	a.Auth.UseLimits(cfg.Limits)
 	if err := a.prepareFirstStart(ctx); err != nil {
 		db.Close()
 		return nil, err

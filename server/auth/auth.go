@@ -46,6 +46,15 @@ type Authenticator struct {
 	SecureCookies bool
 	// SetupToken is the one-time setup token of an empty database, or nil.
 	SetupToken *SetupToken
+
+	signInPerAccount, signInPerIP, keyPerIP *limiter
+}
+
+// UseLimits sets how fast clients may fail (see Limits).
+func (a *Authenticator) UseLimits(l Limits) {
+	a.signInPerAccount = newLimiter(l.SignInPerAccount)
+	a.signInPerIP = newLimiter(l.SignInPerIP)
+	a.keyPerIP = newLimiter(l.KeyPerIP)
 }
 
 // lastUsedGranularity bounds the writes of lastUsedAt to one a minute per key.
@@ -65,8 +74,18 @@ func (a *Authenticator) Middleware(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ctx := WithRequest(r)
 		if header := r.Header.Values("Authorization"); len(header) > 0 {
+			// A client that sent too many bad keys is refused before any parsing or
+			// lookup, so a flood of made-up keys costs no database work.
+			ip := clientIP(r)
+			if wait := a.keyPerIP.wait(ip); wait > 0 {
+				writeRateLimited(w, wait)
+				return
+			}
 			v, err := a.verifyKey(ctx, header)
 			if err != nil {
+				if errors.Is(err, errBadKey) {
+					a.keyPerIP.fail(ip)
+				}
 				a.refuse(w, r, err, "invalid API key")
 				return
 			}
@@ -98,11 +117,17 @@ func (a *Authenticator) refuse(w http.ResponseWriter, r *http.Request, err error
 
 // WithRequest returns the request's context with its metadata for the audit trail.
 func WithRequest(r *http.Request) context.Context {
+	return audit.WithRequest(r.Context(), audit.Request{IP: clientIP(r), UserAgent: r.UserAgent()})
+}
+
+// clientIP is the address of the peer. Headers such as X-Forwarded-For are not
+// trusted: any client can send them.
+func clientIP(r *http.Request) string {
 	ip, _, err := net.SplitHostPort(r.RemoteAddr)
 	if err != nil {
-		ip = r.RemoteAddr
+		return r.RemoteAddr
 	}
-	return audit.WithRequest(r.Context(), audit.Request{IP: ip, UserAgent: r.UserAgent()})
+	return ip
 }
 
 // verifyKey checks an Authorization header: exactly one "Bearer <key>", a well-formed

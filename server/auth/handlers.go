@@ -73,12 +73,22 @@ func (a *Authenticator) Login(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ctx := WithRequest(r)
+	email, ip := schema.NormalizeEmail(in.Email), clientIP(r)
+	if wait := max(a.signInPerAccount.wait(email), a.signInPerIP.wait(ip)); wait > 0 {
+		writeRateLimited(w, wait)
+		return
+	}
+	failed := func() {
+		a.signInPerAccount.fail(email)
+		a.signInPerIP.fail(ip)
+		WriteError(w, http.StatusUnauthorized, CodeUnauthenticated, badCredentials)
+	}
 	u, err := a.Client.User.Query().
-		Where(user.Email(schema.NormalizeEmail(in.Email)), user.DeletedAtIsNil()).
+		Where(user.Email(email), user.DeletedAtIsNil()).
 		Only(allowInternal(ctx))
 	if ent.IsNotFound(err) {
 		password.VerifyNothing(in.Password)
-		WriteError(w, http.StatusUnauthorized, CodeUnauthenticated, badCredentials)
+		failed()
 		return
 	} else if err != nil {
 		a.internal(w, r, err)
@@ -95,7 +105,7 @@ func (a *Authenticator) Login(w http.ResponseWriter, r *http.Request) {
 		if err := audit.Record(allowInternal(vctx), a.Client, auditentry.ActionUSER_SIGN_IN_FAILED, target); err != nil {
 			a.Log.ErrorContext(ctx, "auth: recording a failed sign-in", "err", err)
 		}
-		WriteError(w, http.StatusUnauthorized, CodeUnauthenticated, badCredentials)
+		failed()
 		return
 	}
 	var (
