@@ -110,7 +110,33 @@ func (d *Database) Migrate(ctx context.Context) error {
 	if err := d.Client.Schema.Create(ctx, migrate.WithDropIndex(true)); err != nil {
 		return fmt.Errorf("migrating the schema: %w", err)
 	}
+	for _, stmt := range appendOnlyAudit[d.Dialect] {
+		if _, err := d.DB.ExecContext(ctx, stmt); err != nil {
+			return fmt.Errorf("making the audit trail append-only: %w", err)
+		}
+	}
 	return nil
+}
+
+// appendOnlyAudit makes the database itself refuse to change or remove audit entries,
+// whatever client connects (the Ent hook only guards this program).
+var appendOnlyAudit = map[string][]string{
+	dialect.Postgres: {
+		`CREATE OR REPLACE FUNCTION apikeys_audit_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  RAISE EXCEPTION 'audit entries are append-only' USING ERRCODE = 'insufficient_privilege';
+END $$`,
+		`CREATE OR REPLACE TRIGGER audit_entries_append_only BEFORE UPDATE OR DELETE ON audit_entries
+  FOR EACH ROW EXECUTE FUNCTION apikeys_audit_append_only()`,
+		`CREATE OR REPLACE TRIGGER audit_entries_no_truncate BEFORE TRUNCATE ON audit_entries
+  FOR EACH STATEMENT EXECUTE FUNCTION apikeys_audit_append_only()`,
+	},
+	dialect.SQLite: {
+		`CREATE TRIGGER IF NOT EXISTS audit_entries_no_update BEFORE UPDATE ON audit_entries
+  BEGIN SELECT RAISE(ABORT, 'audit entries are append-only'); END`,
+		`CREATE TRIGGER IF NOT EXISTS audit_entries_no_delete BEFORE DELETE ON audit_entries
+  BEGIN SELECT RAISE(ABORT, 'audit entries are append-only'); END`,
+	},
 }
 
 // redact hides a password in a database URL.

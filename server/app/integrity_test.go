@@ -26,6 +26,23 @@ func TestAuditEntriesCannotBeChanged(t *testing.T) {
 		if err != nil || n == 0 {
 			t.Fatalf("%d entries (%v)", n, err)
 		}
+		// The database refuses too, whatever client connects.
+		for _, stmt := range []string{
+			"UPDATE audit_entries SET actor_name = 'Forged'",
+			"DELETE FROM audit_entries",
+		} {
+			if _, err := s.app.DB.DB.Exec(stmt); err == nil || !strings.Contains(err.Error(), "append-only") {
+				t.Errorf("%s: %v, want the append-only refusal", stmt, err)
+			}
+		}
+		if s.app.DB.Dialect == "postgres" {
+			if _, err := s.app.DB.DB.Exec("TRUNCATE audit_entries"); err == nil {
+				t.Error("TRUNCATE audit_entries succeeded")
+			}
+		}
+		if m, _ := c.AuditEntry.Query().Count(ctx); m != n {
+			t.Fatalf("%d entries after the attempts, want %d", m, n)
+		}
 	})
 }
 
