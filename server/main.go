@@ -90,16 +90,18 @@ func serve(ctx context.Context, fs *flag.FlagSet, args []string, dbURL *string, 
 	origins := fs.String("cors-origins", env("APIKEYS_CORS_ORIGINS", ""), "comma-separated origins allowed by CORS, with credentials (APIKEYS_CORS_ORIGINS)")
 	ttl := fs.Duration("session-ttl", durationEnv("APIKEYS_SESSION_TTL", app.DefaultSessionTTL), "how long a sign-in lasts (APIKEYS_SESSION_TTL)")
 	secure := fs.Bool("secure-cookies", env("APIKEYS_SECURE_COOKIES", "") == "true", "mark cookies Secure on plain HTTP, behind a TLS proxy (APIKEYS_SECURE_COOKIES)")
+	introspection := fs.Bool("introspection", env("APIKEYS_INTROSPECTION", "true") != "false", "answer schema introspection; the GraphQL Playground needs it (APIKEYS_INTROSPECTION)")
 	static := fs.String("static-dir", env("APIKEYS_STATIC_DIR", "frontend/dist"), "the built admin app (APIKEYS_STATIC_DIR)")
 	if err := fs.Parse(args); err != nil {
 		return usageError{err}
 	}
 	cfg := app.Config{
-		Addr:          *addr,
-		DatabaseURL:   *dbURL,
-		SessionTTL:    *ttl,
-		SecureCookies: *secure,
-		StaticDir:     *static,
+		Addr:            *addr,
+		DatabaseURL:     *dbURL,
+		SessionTTL:      *ttl,
+		SecureCookies:   *secure,
+		StaticDir:       *static,
+		NoIntrospection: !*introspection,
 		Bootstrap: auth.NewOrganization{
 			Name:          os.Getenv("APIKEYS_BOOTSTRAP_ORG"),
 			AdminName:     os.Getenv("APIKEYS_BOOTSTRAP_ADMIN_NAME"),

@@ -38,6 +38,9 @@ type Config struct {
 	SecureCookies bool          // APIKEYS_SECURE_COOKIES
 	StaticDir     string        // APIKEYS_STATIC_DIR: the built SPA
 	Bootstrap     auth.NewOrganization
+	// NoIntrospection turns schema introspection off (APIKEYS_INTROSPECTION=false);
+	// the GraphQL Playground needs it.
+	NoIntrospection bool
 	// Limits bound failed sign-ins and keys; zero means auth.DefaultLimits.
 	Limits auth.Limits
 }
@@ -47,8 +50,11 @@ const (
 	DefaultAddr        = "127.0.0.1:8080"
 	DefaultDatabaseURL = "sqlite:data/apikeys.db"
 	DefaultSessionTTL  = 12 * time.Hour
-	// complexityLimit bounds the work of one GraphQL operation (one unit a field).
+	// complexityLimit bounds the work of one GraphQL operation (one unit a field,
+	// aliases included).
 	complexityLimit = 1000
+	// depthLimit bounds the nesting of one operation.
+	depthLimit = 15
 	// maxBody bounds a request body.
 	maxBody = 1 << 20
 )
@@ -137,8 +143,11 @@ func (a *App) GraphQL() http.Handler {
 	srv.AddTransport(transport.GET{}) // queries only: gqlgen refuses mutations over GET
 	srv.AddTransport(transport.POST{})
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
-	srv.Use(extension.Introspection{})
+	if !a.Config.NoIntrospection {
+		srv.Use(extension.Introspection{})
+	}
 	srv.Use(extension.FixedComplexityLimit(complexityLimit))
+	srv.Use(graph.DepthLimit{Max: depthLimit})
 	srv.Use(entgql.Transactioner{TxOpener: client})
 	srv.SetErrorPresenter(graph.ErrorPresenter(a.Log, RequestID))
 	srv.SetRecoverFunc(graph.Recover(a.Log))

@@ -8,6 +8,8 @@ import (
 	"testing"
 
 	"apikeys/ent/privacy"
+	"apikeys/server/app"
+	"apikeys/server/testdb"
 )
 
 // Audit entries are append-only, even for code that bypasses the privacy rules.
@@ -67,6 +69,11 @@ func TestGraphQLLimits(t *testing.T) {
 		if len(schema.Schema.Types) < 20 {
 			t.Fatalf("introspection returned %d types", len(schema.Schema.Types))
 		}
+		// Depth is bounded too (the schema's own nesting stays well within it).
+		deep := `{ __type(name: "APIKey") { ` + strings.Repeat("ofType { ", 14) + "name" + strings.Repeat(" }", 14) + " } }"
+		if r := admin.gql(deep, nil); r.code() != "DEPTH_LIMIT_EXCEEDED" {
+			t.Fatalf("a 16-deep query: HTTP %d %.300s", r.Status, r.Body)
+		}
 		// Bodies over 1 MiB are refused before they are read.
 		r = admin.gql(`{ viewer { name } }`+strings.Repeat(" ", 1<<20), nil)
 		if r.Status != http.StatusRequestEntityTooLarge {
@@ -92,3 +99,12 @@ fragment FullType on __Type {
 }
 fragment InputValue on __InputValue { name description type { ...TypeRef } defaultValue }
 fragment TypeRef on __Type { kind name ofType { kind name ofType { kind name ofType { kind name ofType { kind name ofType { kind name ofType { kind name ofType { kind name } } } } } } } }`
+
+func TestIntrospectionCanBeTurnedOff(t *testing.T) {
+	s := newServer(t, app.Config{DatabaseURL: testdb.SQLite(t), NoIntrospection: true})
+	admin := s.newTenant("Acme").admin
+	if r := admin.gql(`{ __schema { types { name } } }`, nil); len(r.Errors) == 0 {
+		t.Fatalf("introspection answered: %.200s", r.Body)
+	}
+	admin.must(nil, `{ viewer { name } }`, nil)
+}
