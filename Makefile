@@ -43,7 +43,10 @@ generate: node_modules/.package-lock.json
 	$(GO) generate ./...
 	$(NPM) run codegen
 
-# Fuzz the key parser for a bounded time (its seed corpus runs in make test).
+# Fuzz the key parser, the bearer-header parser and the GraphQL request handling, each
+# for a bounded time (their seed corpora run in make test).
 FUZZTIME ?= 30s
 fuzz:
-	$(GO) test -run '^$$' -fuzz FuzzParse -fuzztime $(FUZZTIME) ./server/keys
+	$(GO) test -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME) ./server/keys
+	$(GO) test -run '^$$' -fuzz '^FuzzParseBearer$$' -fuzztime $(FUZZTIME) ./server/auth
+	$(GO) test -run '^$$' -fuzz '^FuzzGraphQLRequest$$' -fuzztime $(FUZZTIME) ./server/app

@@ -3,6 +3,7 @@ package graph
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"runtime/debug"
 
@@ -50,42 +51,70 @@ func ValidationMessage(verr *ent.ValidationError) string {
 // RequestIDFunc returns the id of the current request, for correlating logs.
 type RequestIDFunc func(context.Context) string
 
-// ErrorPresenter gives every error a code. Expected errors (bad input, not found,
-// forbidden) reach the client as they are; anything else is logged with the request
-// id and answered "internal error", so no internal detail leaks.
+// resolverError marks an error returned by a resolver (see MarkResolverErrors).
+type resolverError struct{ err error }
+
+func (e resolverError) Error() string { return e.err.Error() }
+func (e resolverError) Unwrap() error { return e.err }
+
+// MarkResolverErrors is a field middleware that marks the errors of resolvers, so that
+// the presenter tells them from gqlgen's own errors about the request (an undecodable
+// body, an argument of the wrong type), which arise before any resolver runs.
+func MarkResolverErrors(ctx context.Context, next graphql.Resolver) (any, error) {
+	res, err := next(ctx)
+	if err != nil {
+		return res, resolverError{err}
+	}
+	return res, nil
+}
+
+// panicError is what Recover makes of a panic.
+type panicError struct{ value any }
+
+func (e panicError) Error() string { return fmt.Sprint("panic: ", e.value) }
+
+// ErrorPresenter gives every error a code. Errors about the request itself reach the
+// client as BAD_USER_INPUT; expected errors of resolvers (bad input, not found,
+// forbidden) as they are; anything else is logged with the request id and answered
+// "internal error", so no internal detail leaks.
 func ErrorPresenter(log *slog.Logger, requestID RequestIDFunc) graphql.ErrorPresenterFunc {
 	return func(ctx context.Context, err error) *gqlerror.Error {
 		gerr := graphql.DefaultErrorPresenter(ctx, err)
 		if _, ok := gerr.Extensions["code"]; ok {
 			return gerr
 		}
+		var (
+			fromResolver resolverError
+			panicked     panicError
+			verr         *ent.ValidationError
+		)
 		cause := gerr.Err
-		if cause == nil {
-			// gqlgen's own errors without a code: argument coercion and the like.
+		switch {
+		case cause == nil:
 			gerr.Extensions = map[string]any{"code": CodeBadUserInput}
 			return gerr
-		}
-		var coded *gqlerror.Error
-		if errors.As(cause, &coded) && coded.Extensions["code"] != nil {
-			gerr.Message, gerr.Extensions = coded.Message, coded.Extensions
+		case errors.As(cause, &panicked):
+			// Internal, below.
+		case !errors.As(cause, &fromResolver):
+			// gqlgen refused the request before any resolver ran.
+			gerr.Err = nil
+			gerr.Extensions = map[string]any{"code": CodeBadUserInput}
+			return gerr
+		case errors.As(cause, &verr):
+			gerr.Err, gerr.Message = nil, ValidationMessage(verr)
+			gerr.Extensions = map[string]any{"code": CodeBadUserInput, "field": verr.Name}
+			return gerr
+		case ent.IsNotFound(cause):
+			gerr.Err, gerr.Message, gerr.Extensions = nil, "not found", map[string]any{"code": CodeNotFound}
+			return gerr
+		case errors.Is(cause, privacy.Deny):
+			gerr.Err, gerr.Message, gerr.Extensions = nil, "you are not allowed to do this", map[string]any{"code": CodeForbidden}
 			return gerr
 		}
-		var verr *ent.ValidationError
-		switch {
-		case errors.As(cause, &verr):
-			gerr.Message = ValidationMessage(verr)
-			gerr.Extensions = map[string]any{"code": CodeBadUserInput, "field": verr.Name}
-		case ent.IsNotFound(cause):
-			gerr.Message, gerr.Extensions = "not found", map[string]any{"code": CodeNotFound}
-		case errors.Is(cause, privacy.Deny):
-			gerr.Message, gerr.Extensions = "you are not allowed to do this", map[string]any{"code": CodeForbidden}
-		default:
-			id := requestID(ctx)
-			log.ErrorContext(ctx, "graphql: internal error", "request_id", id, "path", gerr.Path.String(), "err", cause)
-			gerr.Message = "internal error"
-			gerr.Extensions = map[string]any{"code": CodeInternal, "requestId": id}
-		}
-		gerr.Err = nil
+		id := requestID(ctx)
+		log.ErrorContext(ctx, "graphql: internal error", "request_id", id, "path", gerr.Path.String(), "err", cause)
+		gerr.Err, gerr.Message = nil, "internal error"
+		gerr.Extensions = map[string]any{"code": CodeInternal, "requestId": id}
 		return gerr
 	}
 }
@@ -94,6 +123,6 @@ func ErrorPresenter(log *slog.Logger, requestID RequestIDFunc) graphql.ErrorPres
 func Recover(log *slog.Logger) graphql.RecoverFunc {
 	return func(ctx context.Context, p any) error {
 		log.ErrorContext(ctx, "graphql: panic", "panic", p, "stack", string(debug.Stack()))
-		return errors.New("panic in resolver")
+		return panicError{p}
 	}
 }

@@ -148,7 +148,8 @@ func (a *App) GraphQL() http.Handler {
 	}
 	srv.Use(extension.FixedComplexityLimit(complexityLimit))
 	srv.Use(graph.DepthLimit{Max: depthLimit})
-	srv.Use(entgql.Transactioner{TxOpener: client})
+	srv.Use(graph.Transactioner{Transactioner: entgql.Transactioner{TxOpener: client}})
+	srv.AroundFields(graph.MarkResolverErrors)
 	srv.SetErrorPresenter(graph.ErrorPresenter(a.Log, RequestID))
 	srv.SetRecoverFunc(graph.Recover(a.Log))
 	return srv

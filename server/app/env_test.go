@@ -27,7 +27,7 @@ func databases(t *testing.T, f func(t *testing.T, url string)) { testdb.Each(t, 
 
 // server is the real handler on a test HTTP server.
 type server struct {
-	t   *testing.T
+	t   testing.TB
 	app *app.App
 	srv *httptest.Server
 	log *bytes.Buffer
@@ -51,7 +51,7 @@ func each(t *testing.T, f func(t *testing.T, s *server)) {
 	})
 }
 
-func newServer(t *testing.T, cfg app.Config) *server {
+func newServer(t testing.TB, cfg app.Config) *server {
 	t.Helper()
 	logs := &syncBuffer{}
 	log := slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
@@ -69,7 +69,7 @@ func newServer(t *testing.T, cfg app.Config) *server {
 
 // client calls the server as a browser (cookie jar) or an integration (key).
 type client struct {
-	t    *testing.T
+	t    testing.TB
 	s    *server
 	http *http.Client
 	key  string
@@ -107,7 +107,7 @@ func (r *response) code() string {
 }
 
 // decode unmarshals the data into v and fails on any error.
-func (r *response) decode(t *testing.T, v any) {
+func (r *response) decode(t testing.TB, v any) {
 	t.Helper()
 	if len(r.Errors) > 0 || r.Status != http.StatusOK {
 		t.Fatalf("unexpected errors (HTTP %d): %s", r.Status, r.Body)

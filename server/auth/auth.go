@@ -133,10 +133,10 @@ func clientIP(r *http.Request) string {
 // verifyKey checks an Authorization header: exactly one "Bearer <key>", a well-formed
 // key (the checksum rejects typos before any lookup), a stored hash, an active key.
 func (a *Authenticator) verifyKey(ctx context.Context, header []string) (*viewer.Viewer, error) {
-	if len(header) != 1 || !strings.HasPrefix(header[0], "Bearer ") {
+	secret, ok := ParseBearer(header)
+	if !ok {
 		return nil, errBadKey
 	}
-	secret := header[0][len("Bearer "):]
 	hash, err := keys.Parse(secret)
 	if err != nil {
 		return nil, errBadKey
@@ -163,6 +163,16 @@ func (a *Authenticator) verifyKey(ctx context.Context, header []string) (*viewer
 		OrgID: k.OrganizationID,
 		KeyID: k.ID,
 	}, nil
+}
+
+// ParseBearer returns the credential of the Authorization header values: exactly one
+// value, "Bearer " (this case, one space) and a non-empty rest. Anything else is refused
+// rather than guessed at.
+func ParseBearer(values []string) (string, bool) {
+	if len(values) != 1 || !strings.HasPrefix(values[0], "Bearer ") || len(values[0]) == len("Bearer ") {
+		return "", false
+	}
+	return values[0][len("Bearer "):], true
 }
 
 // touch records that a key was used, at most once a minute per key.

@@ -1,0 +1,52 @@
+package auth
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestParseBearer(t *testing.T) {
+	for _, c := range []struct {
+		in   []string
+		want string
+		ok   bool
+	}{
+		{[]string{"Bearer gak_x"}, "gak_x", true},
+		{nil, "", false},
+		{[]string{""}, "", false},
+		{[]string{"Bearer "}, "", false},
+		{[]string{"bearer gak_x"}, "", false},
+		{[]string{"BEARER gak_x"}, "", false},
+		{[]string{"Basic gak_x"}, "", false},
+		{[]string{"Bearer gak_x", "Bearer gak_y"}, "", false},
+		{[]string{"Bearergak_x"}, "", false},
+	} {
+		got, ok := ParseBearer(c.in)
+		if got != c.want || ok != c.ok {
+			t.Errorf("ParseBearer(%q) = %q, %v; want %q, %v", c.in, got, ok, c.want, c.ok)
+		}
+	}
+}
+
+func FuzzParseBearer(f *testing.F) {
+	for _, s := range []string{"Bearer gak_x", "", "Bearer ", "bearer x", "Bearer  x", "Bearer \x00", strings.Repeat("B", 1<<12)} {
+		f.Add(s, false)
+		f.Add(s, true)
+	}
+	f.Fuzz(func(t *testing.T, value string, twice bool) {
+		in := []string{value}
+		if twice {
+			in = append(in, value)
+		}
+		got, ok := ParseBearer(in)
+		if !ok {
+			if got != "" {
+				t.Fatalf("refused %q but returned %q", in, got)
+			}
+			return
+		}
+		if twice || !strings.HasPrefix(value, "Bearer ") || got == "" || "Bearer "+got != value {
+			t.Fatalf("ParseBearer(%q) = %q, true", in, got)
+		}
+	})
+}
