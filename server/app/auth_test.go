@@ -2,11 +2,13 @@ package app_test
 
 import (
 	"bytes"
+	"encoding/json"
 	"net/http"
 	"strings"
 	"sync"
 	"testing"
 
+	"apikeys/server/app"
 	"apikeys/server/keys"
 )
 
@@ -190,7 +192,7 @@ func TestConcurrentRevocationsRevokeOnce(t *testing.T) {
 	each(t, func(t *testing.T, s *server) {
 		admin := s.newTenant("Acme").admin
 		k := admin.createKey("Contested", "VIEWER")
-		const n = 20
+		const n = 50
 		var wg sync.WaitGroup
 		codes := make([]string, n)
 		for i := range n {
@@ -222,6 +224,72 @@ func TestConcurrentRevocationsRevokeOnce(t *testing.T) {
 		entries := admin.audit(map[string]any{"action": "API_KEY_REVOKED"})
 		if len(entries) != 1 {
 			t.Fatalf("%d revocation entries, want 1", len(entries))
+		}
+	})
+}
+
+func TestConcurrentCreatesWithOneNameAllSucceed(t *testing.T) {
+	each(t, func(t *testing.T, s *server) {
+		admin := s.newTenant("Acme").admin
+		const n = 20
+		var wg sync.WaitGroup
+		secrets := make([]string, n)
+		for i := range n {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				var out struct{ CreateAPIKey struct{ Secret string } }
+				r := admin.gql(createKeyMutation, map[string]any{"name": "Same Name", "role": "VIEWER"})
+				if r.Status != http.StatusOK || len(r.Errors) > 0 {
+					t.Errorf("concurrent create: HTTP %d %s", r.Status, r.Body)
+					return
+				}
+				if err := json.Unmarshal(r.Data, &out); err != nil {
+					t.Error(err)
+				}
+				secrets[i] = out.CreateAPIKey.Secret
+			}()
+		}
+		wg.Wait()
+		if got := admin.counts(); got != (counts{n, 0}) {
+			t.Fatalf("counts = %+v, want %d active", got, n)
+		}
+		if e := admin.audit(map[string]any{"action": "API_KEY_CREATED"}); len(e) != n {
+			t.Fatalf("%d creation entries, want %d", len(e), n)
+		}
+		seen := map[string]bool{}
+		for _, sec := range secrets {
+			if seen[sec] {
+				t.Fatalf("two creates returned one secret")
+			}
+			seen[sec] = true
+		}
+	})
+}
+
+func TestCORSAllowsOnlyConfiguredOrigins(t *testing.T) {
+	databases(t, func(t *testing.T, url string) {
+		s := newServer(t, app.Config{DatabaseURL: url, CORSOrigins: []string{"https://admin.example.com"}})
+		preflight := func(origin string) http.Header {
+			req, _ := http.NewRequest(http.MethodOptions, s.srv.URL+"/graphql", nil)
+			req.Header.Set("Origin", origin)
+			req.Header.Set("Access-Control-Request-Method", "POST")
+			req.Header.Set("Access-Control-Request-Headers", "content-type")
+			res, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			res.Body.Close()
+			return res.Header
+		}
+		h := preflight("https://admin.example.com")
+		if h.Get("Access-Control-Allow-Origin") != "https://admin.example.com" || h.Get("Access-Control-Allow-Credentials") != "true" {
+			t.Fatalf("configured origin: %v", h)
+		}
+		for _, origin := range []string{"https://evil.example", "null", "https://admin.example.com.evil.example"} {
+			if h := preflight(origin); h.Get("Access-Control-Allow-Origin") != "" || h.Get("Access-Control-Allow-Credentials") != "" {
+				t.Errorf("origin %s allowed: %v", origin, h)
+			}
 		}
 	})
 }
