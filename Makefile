@@ -1,6 +1,6 @@
 # make run   - build the admin app and start the server on SQLite at http://127.0.0.1:8080
 # make test  - every test: Go (SQLite and PostgreSQL), frontend unit tests, browser tests
-.PHONY: run test test-go test-frontend test-e2e build frontend generate fuzz vet
+.PHONY: run test test-go test-frontend test-e2e build frontend generate fuzz vet test-faults
 
 GO ?= go
 NPM ?= npm
@@ -50,3 +50,7 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME) ./server/keys
 	$(GO) test -run '^$$' -fuzz '^FuzzParseBearer$$' -fuzztime $(FUZZTIME) ./server/auth
 	$(GO) test -run '^$$' -fuzz '^FuzzGraphQLRequest$$' -fuzztime $(FUZZTIME) ./server/app
+
+# Fault injection against the real binary (database outage, SIGTERM, SIGKILL); slow, so not in make test.
+test-faults:
+	$(GO) test -count=1 -tags faults -run Fault ./server

@@ -28,7 +28,7 @@ type AuditEntry struct {
 	// ActorKind holds the value of the "actor_kind" field.
 	ActorKind auditentry.ActorKind `json:"actor_kind,omitempty"`
 	// ActorID holds the value of the "actor_id" field.
-	ActorID pulid.ID `json:"actor_id,omitempty"`
+	ActorID *pulid.ID `json:"actor_id,omitempty"`
 	// ActorName holds the value of the "actor_name" field.
 	ActorName string `json:"actor_name,omitempty"`
 	// TargetKind holds the value of the "target_kind" field.
@@ -72,7 +72,9 @@ func (*AuditEntry) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
-		case auditentry.FieldID, auditentry.FieldOrganizationID, auditentry.FieldActorID, auditentry.FieldTargetID:
+		case auditentry.FieldActorID:
+			values[i] = &sql.NullScanner{S: new(pulid.ID)}
+		case auditentry.FieldID, auditentry.FieldOrganizationID, auditentry.FieldTargetID:
 			values[i] = new(pulid.ID)
 		case auditentry.FieldAction, auditentry.FieldActorKind, auditentry.FieldActorName, auditentry.FieldTargetKind, auditentry.FieldTargetName, auditentry.FieldIP, auditentry.FieldUserAgent:
 			values[i] = new(sql.NullString)
@@ -124,10 +126,11 @@ func (_m *AuditEntry) assignValues(columns []string, values []any) error {
 				_m.ActorKind = auditentry.ActorKind(value.String)
 			}
 		case auditentry.FieldActorID:
-			if value, ok := values[i].(*pulid.ID); !ok {
+			if value, ok := values[i].(*sql.NullScanner); !ok {
 				return fmt.Errorf("unexpected type %T for field actor_id", values[i])
-			} else if value != nil {
-				_m.ActorID = *value
+			} else if value.Valid {
+				_m.ActorID = new(pulid.ID)
+				*_m.ActorID = *value.S.(*pulid.ID)
 			}
 		case auditentry.FieldActorName:
 			if value, ok := values[i].(*sql.NullString); !ok {
@@ -218,8 +221,10 @@ func (_m *AuditEntry) String() string {
 	builder.WriteString("actor_kind=")
 	builder.WriteString(fmt.Sprintf("%v", _m.ActorKind))
 	builder.WriteString(", ")
-	builder.WriteString("actor_id=")
-	builder.WriteString(fmt.Sprintf("%v", _m.ActorID))
+	if v := _m.ActorID; v != nil {
+		builder.WriteString("actor_id=")
+		builder.WriteString(fmt.Sprintf("%v", *v))
+	}
 	builder.WriteString(", ")
 	builder.WriteString("actor_name=")
 	builder.WriteString(_m.ActorName)

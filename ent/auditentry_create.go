@@ -286,7 +286,7 @@ func (_c *AuditEntryCreate) createSpec() (*AuditEntry, *sqlgraph.CreateSpec) {
 	}
 	if value, ok := _c.mutation.ActorID(); ok {
 		_spec.SetField(auditentry.FieldActorID, field.TypeString, value)
-		_node.ActorID = value
+		_node.ActorID = &value
 	}
 	if value, ok := _c.mutation.ActorName(); ok {
 		_spec.SetField(auditentry.FieldActorName, field.TypeString, value)

@@ -1708,7 +1708,7 @@ func (m *AuditEntryMutation) ActorID() (r pulid.ID, exists bool) {
 // OldActorID returns the old "actor_id" field's value of the AuditEntry entity.
 // If the AuditEntry object wasn't provided to the builder, the object is fetched from the database.
 // An error is returned if the mutation operation is not UpdateOne, or the database query fails.
-func (m *AuditEntryMutation) OldActorID(ctx context.Context) (v pulid.ID, err error) {
+func (m *AuditEntryMutation) OldActorID(ctx context.Context) (v *pulid.ID, err error) {
 	if !m.op.Is(OpUpdateOne) {
 		return v, errors.New("OldActorID is only allowed on UpdateOne operations")
 	}

@@ -9,6 +9,7 @@ import (
 	"apikeys/ent/schema/pulid"
 	"apikeys/ent/serviceaccount"
 	"apikeys/ent/user"
+	"apikeys/ent/viewer"
 )
 
 // tableOfPrefix maps the prefix of an id (see ent/schema) to its table, so that
@@ -21,9 +22,16 @@ var tableOfPrefix = map[string]string{
 	"aud": auditentry.Table,
 }
 
-func nodeType(_ context.Context, id pulid.ID) (string, error) {
-	if t, ok := tableOfPrefix[id.Prefix()]; ok {
-		return t, nil
+func nodeType(ctx context.Context, id pulid.ID) (string, error) {
+	t, ok := tableOfPrefix[id.Prefix()]
+	if !ok {
+		return "", notFound()
 	}
-	return "", notFound()
+	// People are listed to admins only (users); node must not be a way around that.
+	// Refused by type, whether or not the id exists, so it tells nothing; anyone may
+	// read themselves.
+	if v := viewer.FromContext(ctx); t == user.Table && !v.IsAdminUser() && (v == nil || v.ID != id) {
+		return "", forbidden("only admins may read people")
+	}
+	return t, nil
 }

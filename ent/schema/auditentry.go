@@ -37,7 +37,7 @@ func (AuditEntry) Fields() []ent.Field {
 			"USER_SIGNED_OUT",
 		).Immutable(),
 		field.Enum("actor_kind").Values("USER", "SERVICE_ACCOUNT", "SYSTEM").Immutable(),
-		field.String("actor_id").GoType(pulid.ID("")).Optional().Immutable().
+		field.String("actor_id").GoType(pulid.ID("")).Optional().Nillable().Immutable().
 			Annotations(entgql.Type("ID")),
 		// The actor's name as it was at that moment.
 		field.String("actor_name").Immutable(),
