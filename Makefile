@@ -21,6 +21,7 @@ test-go: vet
 vet:
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { echo "gofmt would change:"; gofmt -l $$(git ls-files '*.go'); exit 1; }
 	$(GO) vet ./...
+	$(GO) vet -tags faults ./server
 
 node_modules/.package-lock.json: package-lock.json package.json frontend/package.json
 	$(NPM) ci --no-audit --no-fund
