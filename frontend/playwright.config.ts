@@ -14,6 +14,8 @@ export default defineConfig({
   reporter: process.env.CI ? [['list']] : [['list']],
   use: {
     baseURL: process.env.APIKEYS_E2E_URL,
+    // No animations: accessibility scans must not see a dialog half faded in.
+    reducedMotion: 'reduce',
     trace: 'retain-on-failure',
     screenshot: 'only-on-failure',
     launchOptions: {

@@ -22,6 +22,8 @@ const theme = createTheme({
   primaryShade: 7,
   autoContrast: true,
   defaultRadius: 'md',
+  // People who ask their system for less motion get no dialog and drawer animations.
+  respectReducedMotion: true,
   components: {
     // Light alerts color their title like their background: keep titles in the text color.
     Alert: Alert.extend({ styles: { title: { color: 'var(--mantine-color-text)' } } }),
