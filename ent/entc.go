@@ -26,7 +26,7 @@ func main() {
 	err = entc.Generate("./ent/schema", &gen.Config{
 		Target:   "ent",
 		Package:  "apikeys/ent",
-		Features: []gen.Feature{gen.FeaturePrivacy, gen.FeatureEntQL, gen.FeatureSnapshot, gen.FeatureIntercept},
+		Features: []gen.Feature{gen.FeaturePrivacy, gen.FeatureEntQL, gen.FeatureSnapshot, gen.FeatureIntercept, gen.FeatureExecQuery},
 	}, entc.Extensions(ex))
 	if err != nil {
 		log.Fatalf("running ent codegen: %v", err)

@@ -130,6 +130,11 @@ func (r *mutationResolver) RevokeAPIKey(ctx context.Context, input RevokeAPIKeyI
 	if n == 0 {
 		return nil, badInput("id", "this API key is already revoked")
 	}
+	if r.Revocations != nil {
+		if err := r.Revocations.Revoked(ctx, c, k.SecretHash); err != nil {
+			return nil, err
+		}
+	}
 	sa := k.Edges.ServiceAccount
 	if err := audit.Record(ctx, c, auditentry.ActionAPI_KEY_REVOKED, audit.Target{Kind: auditentry.TargetKindAPI_KEY, ID: k.ID, Name: sa.Name}); err != nil {
 		return nil, err

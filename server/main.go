@@ -11,6 +11,7 @@ package main
 
 import (
 	"bufio"
+	"cmp"
 	"context"
 	"errors"
 	"flag"
@@ -21,6 +22,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -90,6 +92,8 @@ func serve(ctx context.Context, fs *flag.FlagSet, args []string, dbURL *string, 
 	origins := fs.String("cors-origins", env("APIKEYS_CORS_ORIGINS", ""), "comma-separated origins allowed by CORS, with credentials (APIKEYS_CORS_ORIGINS)")
 	ttl := fs.Duration("session-ttl", durationEnv("APIKEYS_SESSION_TTL", app.DefaultSessionTTL), "how long a sign-in lasts (APIKEYS_SESSION_TTL)")
 	secure := fs.Bool("secure-cookies", env("APIKEYS_SECURE_COOKIES", "") == "true", "mark cookies Secure on plain HTTP, behind a TLS proxy (APIKEYS_SECURE_COOKIES)")
+	cacheSize := fs.Int("key-cache-size", intEnv("APIKEYS_KEY_CACHE_SIZE", app.DefaultKeyCacheSize), "verified keys kept in memory; 0 turns the cache off (APIKEYS_KEY_CACHE_SIZE)")
+	flush := fs.Duration("last-used-flush", durationEnv("APIKEYS_LAST_USED_FLUSH", app.DefaultLastUsedFlush), "how often key uses are written (APIKEYS_LAST_USED_FLUSH)")
 	introspection := fs.Bool("introspection", env("APIKEYS_INTROSPECTION", "true") != "false", "answer schema introspection; the GraphQL Playground needs it (APIKEYS_INTROSPECTION)")
 	static := fs.String("static-dir", env("APIKEYS_STATIC_DIR", "frontend/dist"), "the built admin app (APIKEYS_STATIC_DIR)")
 	if err := fs.Parse(args); err != nil {
@@ -102,6 +106,8 @@ func serve(ctx context.Context, fs *flag.FlagSet, args []string, dbURL *string, 
 		SecureCookies:   *secure,
 		StaticDir:       *static,
 		NoIntrospection: !*introspection,
+		KeyCacheSize:    cmp.Or(*cacheSize, -1), // 0 on the command line: no cache
+		LastUsedFlush:   *flush,
 		Bootstrap: auth.NewOrganization{
 			Name:          os.Getenv("APIKEYS_BOOTSTRAP_ORG"),
 			AdminName:     os.Getenv("APIKEYS_BOOTSTRAP_ADMIN_NAME"),
@@ -139,6 +145,15 @@ func serve(ctx context.Context, fs *flag.FlagSet, args []string, dbURL *string, 
 		MaxHeaderBytes:    64 << 10,
 	}
 	return a.ServeListener(ctx, srv, ln)
+}
+
+func intEnv(name string, def int) int {
+	if v := os.Getenv(name); v != "" {
+		if n, err := strconv.Atoi(v); err == nil {
+			return n
+		}
+	}
+	return def
 }
 
 func durationEnv(name string, def time.Duration) time.Duration {

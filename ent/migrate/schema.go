@@ -92,6 +92,11 @@ var (
 				Unique:  false,
 				Columns: []*schema.Column{APIKeysColumns[9]},
 			},
+			{
+				Name:    "apikey_revoked_at",
+				Unique:  false,
+				Columns: []*schema.Column{APIKeysColumns[6]},
+			},
 		},
 	}
 	// AuditEntriesColumns holds the columns for the "audit_entries" table.

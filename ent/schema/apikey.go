@@ -77,6 +77,8 @@ func (APIKey) Indexes() []ent.Index {
 		index.Fields("organization_id", "status", "created_at", "id").
 			Annotations(entsql.DescColumns("created_at", "id")),
 		index.Fields("service_account_id"),
+		// The verification caches re-check recently revoked keys.
+		index.Fields("revoked_at"),
 	}
 }
 

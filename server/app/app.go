@@ -4,6 +4,7 @@
 package app
 
 import (
+	"cmp"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
@@ -15,6 +16,7 @@ import (
 	"time"
 
 	"entgo.io/contrib/entgql"
+	"entgo.io/ent/dialect"
 	"github.com/99designs/gqlgen/graphql/handler"
 	"github.com/99designs/gqlgen/graphql/handler/extension"
 	"github.com/99designs/gqlgen/graphql/handler/lru"
@@ -41,15 +43,26 @@ type Config struct {
 	// NoIntrospection turns schema introspection off (APIKEYS_INTROSPECTION=false);
 	// the GraphQL Playground needs it.
 	NoIntrospection bool
+	// KeyCacheSize is how many verified keys each instance keeps (APIKEYS_KEY_CACHE_SIZE);
+	// 0 means DefaultKeyCacheSize, a negative number no cache.
+	KeyCacheSize int
+	// LastUsedFlush is how often key uses are written (APIKEYS_LAST_USED_FLUSH); 0
+	// means DefaultLastUsedFlush.
+	LastUsedFlush time.Duration
 	// Limits bound failed sign-ins and keys; zero means auth.DefaultLimits.
 	Limits auth.Limits
 }
 
 // Defaults.
 const (
-	DefaultAddr        = "127.0.0.1:8080"
-	DefaultDatabaseURL = "sqlite:data/apikeys.db"
-	DefaultSessionTTL  = 12 * time.Hour
+	DefaultAddr          = "127.0.0.1:8080"
+	DefaultDatabaseURL   = "sqlite:data/apikeys.db"
+	DefaultSessionTTL    = 12 * time.Hour
+	DefaultKeyCacheSize  = 100_000
+	DefaultLastUsedFlush = 10 * time.Second
+	// recheckRevokedEvery bounds how long a lost revocation notice could leave a key
+	// cached on another instance.
+	recheckRevokedEvery = 500 * time.Millisecond
 	// complexityLimit bounds the work of one GraphQL operation (one unit a field,
 	// aliases included).
 	complexityLimit = 1000
@@ -92,11 +105,30 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 		db.Close()
 		return nil, err
 	}
+	b := auth.Background{
+		KeyCacheSize:    cmp.Or(cfg.KeyCacheSize, DefaultKeyCacheSize),
+		RecheckEvery:    recheckRevokedEvery,
+		FlushUsageEvery: cmp.Or(cfg.LastUsedFlush, DefaultLastUsedFlush),
+	}
+	if db.Dialect == dialect.Postgres {
+		b.ListenDSN = cfg.DatabaseURL
+	}
+	a.Auth.Start(b)
+	if err := benchSetup(ctx, a); err != nil {
+		a.Close()
+		return nil, err
+	}
 	return a, nil
 }
 
-// Close closes the database.
-func (a *App) Close() error { return a.DB.Close() }
+// benchSetup is set by the benchmark build (bench.go, -tags bench).
+var benchSetup = func(context.Context, *App) error { return nil }
+
+// Close stops the background work (writing the last key uses) and closes the database.
+func (a *App) Close() error {
+	err := a.Auth.Stop()
+	return errors.Join(err, a.DB.Close())
+}
 
 func (a *App) prepareFirstStart(ctx context.Context) error {
 	actx := privacy.DecisionContext(ctx, privacy.Allow)
@@ -138,7 +170,7 @@ func (a *App) SetupURL(base string) string {
 // GraphQL returns the GraphQL handler (without authentication).
 func (a *App) GraphQL() http.Handler {
 	client := a.DB.Client
-	srv := handler.New(graph.NewExecutableSchema(graph.Config{Resolvers: &graph.Resolver{Client: client}}))
+	srv := handler.New(graph.NewExecutableSchema(graph.Config{Resolvers: &graph.Resolver{Client: client, Revocations: a.Auth}}))
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(transport.GET{}) // queries only: gqlgen refuses mutations over GET
 	srv.AddTransport(transport.POST{})

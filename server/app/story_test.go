@@ -1,6 +1,7 @@
 package app_test
 
 import (
+	"context"
 	"net/http"
 	"regexp"
 	"strings"
@@ -80,6 +81,10 @@ func TestAdminCreatesUsesAndRevokesAKey(t *testing.T) {
 		integration.must(&me, `{ viewer { kind name role } }`, nil)
 		if me.Viewer.Kind != "SERVICE_ACCOUNT" || me.Viewer.Name != "ERP Sync Service" || me.Viewer.Role != "VIEWER" {
 			t.Fatalf("viewer of the key = %+v", me.Viewer)
+		}
+		// Uses are written in batches; write this one now.
+		if err := s.app.Auth.FlushUsage(context.Background()); err != nil {
+			t.Fatal(err)
 		}
 		var used struct {
 			APIKeys struct {

@@ -14,6 +14,7 @@ import (
 	"net"
 	"net/http"
 	"strings"
+	"sync"
 	"time"
 
 	"apikeys/ent"
@@ -48,6 +49,52 @@ type Authenticator struct {
 	SetupToken *SetupToken
 
 	signInPerAccount, signInPerIP, keyPerIP *limiter
+
+	cache    *keyCache
+	announce bool // PostgreSQL: revocations are announced with NOTIFY
+	// anonymous is the viewer of requests without credentials: only the benchmark
+	// build (bench.go) sets it; otherwise such requests are refused.
+	anonymous *viewer.Viewer
+	usage     usage
+	stop      context.CancelFunc
+	done      sync.WaitGroup
+}
+
+// Background says how the authenticator keeps its cache and key uses.
+type Background struct {
+	// KeyCacheSize is how many verified keys to keep; 0 or less: no cache.
+	KeyCacheSize int
+	// ListenDSN, on PostgreSQL, is where to listen for the revocations of other
+	// instances; "" on SQLite (one instance).
+	ListenDSN string
+	// RecheckEvery bounds how long a lost notification could leave a revoked key cached.
+	RecheckEvery time.Duration
+	// FlushUsageEvery is how often key uses are written.
+	FlushUsageEvery time.Duration
+}
+
+// Start begins the background work: the revocation listener (before the cache
+// serves), the re-check of revoked keys and the writing of key uses. Stop ends it.
+func (a *Authenticator) Start(b Background) {
+	a.cache = newKeyCache(b.KeyCacheSize)
+	ctx, cancel := context.WithCancel(context.Background())
+	a.stop = cancel
+	if b.ListenDSN != "" {
+		a.Listen(ctx, b.ListenDSN)
+	}
+	a.done.Add(2)
+	go func() { defer a.done.Done(); a.recheckRevoked(ctx, b.RecheckEvery) }()
+	go func() { defer a.done.Done(); a.flushUsageEvery(ctx, b.FlushUsageEvery) }()
+}
+
+// Stop ends the background work and writes the key uses not yet written.
+func (a *Authenticator) Stop() error {
+	if a.stop == nil {
+		return nil
+	}
+	a.stop()
+	a.done.Wait()
+	return a.FlushUsage(context.Background())
 }
 
 // UseLimits sets how fast clients may fail (see Limits).
@@ -94,6 +141,10 @@ func (a *Authenticator) Middleware(next http.Handler) http.Handler {
 		}
 		cookie, err := r.Cookie(SessionCookie)
 		if err != nil {
+			if a.anonymous != nil {
+				next.ServeHTTP(w, r.WithContext(viewer.NewContext(ctx, a.anonymous)))
+				return
+			}
 			WriteError(w, http.StatusUnauthorized, CodeUnauthenticated, "sign in or send an API key")
 			return
 		}
@@ -141,6 +192,13 @@ func (a *Authenticator) verifyKey(ctx context.Context, header []string) (*viewer
 	if err != nil {
 		return nil, errBadKey
 	}
+	now := time.Now()
+	if ck, ok := a.cache.get(hash); ok {
+		a.markUsed(ck, now)
+		v := ck.viewer
+		return &v, nil
+	}
+	epoch := a.cache.begin()
 	k, err := a.Client.APIKey.Query().
 		Where(apikey.SecretHash(hash[:])).
 		WithServiceAccount().
@@ -153,16 +211,22 @@ func (a *Authenticator) verifyKey(ctx context.Context, header []string) (*viewer
 	if subtle.ConstantTimeCompare(k.SecretHash, hash[:]) != 1 || k.Status != apikey.StatusACTIVE {
 		return nil, errBadKey
 	}
-	a.touch(ctx, k)
 	sa := k.Edges.ServiceAccount
-	return &viewer.Viewer{
+	ck := &cachedKey{viewer: viewer.Viewer{
 		Kind:  viewer.KindServiceAccount,
 		ID:    sa.ID,
 		Name:  sa.Name,
 		Role:  string(sa.Role),
 		OrgID: k.OrganizationID,
 		KeyID: k.ID,
-	}, nil
+	}}
+	if k.LastUsedAt != nil {
+		ck.marked.Store(k.LastUsedAt.UnixNano())
+	}
+	a.cache.add(hash, ck, epoch)
+	a.markUsed(ck, now)
+	v := ck.viewer
+	return &v, nil
 }
 
 // ParseBearer returns the credential of the Authorization header values: exactly one
@@ -173,21 +237,6 @@ func ParseBearer(values []string) (string, bool) {
 		return "", false
 	}
 	return values[0][len("Bearer "):], true
-}
-
-// touch records that a key was used, at most once a minute per key.
-func (a *Authenticator) touch(ctx context.Context, k *ent.APIKey) {
-	now := time.Now().UTC()
-	if k.LastUsedAt != nil && now.Sub(*k.LastUsedAt) < lastUsedGranularity {
-		return
-	}
-	err := a.Client.APIKey.Update().
-		Where(apikey.ID(k.ID), apikey.Or(apikey.LastUsedAtIsNil(), apikey.LastUsedAtLT(now.Add(-lastUsedGranularity)))).
-		SetLastUsedAt(now).
-		Exec(allowInternal(ctx))
-	if err != nil {
-		a.Log.WarnContext(ctx, "auth: recording a key's last use", "key_id", k.ID, "err", err)
-	}
 }
 
 func hashToken(token string) []byte {

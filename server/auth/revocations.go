@@ -1,0 +1,98 @@
+package auth
+
+import (
+	"context"
+	"encoding/hex"
+	"sync/atomic"
+	"time"
+
+	"github.com/lib/pq"
+
+	"apikeys/ent"
+)
+
+// revocationChannel is the PostgreSQL channel on which revocations are announced.
+const revocationChannel = "apikeys_revoked"
+
+// Revoked is called by a revoking mutation with the client of its transaction: on
+// PostgreSQL it sends NOTIFY in that transaction (delivered to every instance when, and
+// only if, it commits); this instance drops the key from its cache once it commits.
+func (a *Authenticator) Revoked(ctx context.Context, c *ent.Client, secretHash []byte) error {
+	h, ok := hashOf(secretHash)
+	if !ok {
+		return nil
+	}
+	if a.announce {
+		if _, err := c.ExecContext(ctx, "SELECT pg_notify($1, $2)", revocationChannel, hex.EncodeToString(secretHash)); err != nil {
+			return err
+		}
+	}
+	tx := ent.TxFromContext(ctx)
+	if tx == nil {
+		a.cache.revoked(h)
+		return nil
+	}
+	tx.OnCommit(func(next ent.Committer) ent.Committer {
+		return ent.CommitFunc(func(ctx context.Context, tx *ent.Tx) error {
+			err := next.Commit(ctx, tx)
+			if err == nil {
+				a.cache.revoked(h)
+			}
+			return err
+		})
+	})
+	return nil
+}
+
+// Listen subscribes to the revocations of every instance (PostgreSQL). The cache serves
+// only while the subscription is up: it is bypassed until the first connection and
+// flushed and bypassed on every disconnection (what was announced meanwhile is lost).
+// Listen returns at once; the subscription lives until ctx ends.
+func (a *Authenticator) Listen(ctx context.Context, dsn string) {
+	a.announce = true
+	a.cache.flush(true)
+	var subscribed atomic.Bool // LISTEN has been asked for: (re)connections issue it
+	events := func(ev pq.ListenerEventType, err error) {
+		switch ev {
+		case pq.ListenerEventConnected, pq.ListenerEventReconnected:
+			if subscribed.Load() {
+				a.cache.resume()
+				a.Log.Info("auth: listening for revocations")
+			}
+		case pq.ListenerEventDisconnected, pq.ListenerEventConnectionAttemptFailed:
+			a.cache.flush(true)
+			a.Log.Warn("auth: revocation listener disconnected: cache bypassed", "err", err)
+		}
+	}
+	l := pq.NewListener(dsn, 50*time.Millisecond, 2*time.Second, events)
+	if err := l.Listen(revocationChannel); err != nil {
+		a.Log.Error("auth: listening for revocations", "err", err)
+	}
+	subscribed.Store(true)
+	// Connected before LISTEN was asked for: it is in effect now if the connection is up.
+	if l.Ping() == nil {
+		a.cache.resume()
+	}
+	go func() {
+		defer l.Close()
+		ping := time.NewTicker(30 * time.Second)
+		defer ping.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case n := <-l.Notify:
+				if n == nil { // reconnected: what was sent meanwhile is lost
+					a.cache.resume()
+					continue
+				}
+				if h, ok := parseHex(n.Extra); ok {
+					a.cache.revoked(h)
+				}
+			case <-ping.C:
+				// A dead connection shows only when used.
+				go func() { _ = l.Ping() }()
+			}
+		}
+	}()
+}
