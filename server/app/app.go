@@ -17,6 +17,7 @@ import (
 
 	"entgo.io/contrib/entgql"
 	"entgo.io/ent/dialect"
+	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/handler"
 	"github.com/99designs/gqlgen/graphql/handler/extension"
 	"github.com/99designs/gqlgen/graphql/handler/lru"
@@ -28,6 +29,7 @@ import (
 	"apikeys/ent/privacy"
 	"apikeys/graph"
 	"apikeys/server/auth"
+	"apikeys/server/metrics"
 )
 
 // Config is the server's configuration; server/main.go reads it from flags and
@@ -74,10 +76,11 @@ const (
 
 // App is a configured server over an open, migrated database.
 type App struct {
-	Config Config
-	DB     *Database
-	Log    *slog.Logger
-	Auth   *auth.Authenticator
+	Config  Config
+	DB      *Database
+	Log     *slog.Logger
+	Auth    *auth.Authenticator
+	Metrics *metrics.Metrics
 }
 
 // New opens and migrates the database, creates the bootstrap organization when asked
@@ -97,8 +100,9 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 	if cfg.Limits == (auth.Limits{}) {
 		cfg.Limits = auth.DefaultLimits
 	}
-	a := &App{Config: cfg, DB: db, Log: log, Auth: &auth.Authenticator{
-		Client: db.Client, Log: log, SessionTTL: cfg.SessionTTL, SecureCookies: cfg.SecureCookies,
+	m := metrics.New(db.DB)
+	a := &App{Config: cfg, DB: db, Log: log, Metrics: m, Auth: &auth.Authenticator{
+		Client: db.Client, Log: log, SessionTTL: cfg.SessionTTL, SecureCookies: cfg.SecureCookies, Metrics: m,
 	}}
 	a.Auth.UseLimits(cfg.Limits)
 	if err := a.prepareFirstStart(ctx); err != nil {
@@ -184,7 +188,42 @@ func (a *App) GraphQL() http.Handler {
 	srv.AroundFields(graph.MarkResolverErrors)
 	srv.SetErrorPresenter(graph.ErrorPresenter(a.Log, RequestID))
 	srv.SetRecoverFunc(graph.Recover(a.Log))
+	srv.AroundResponses(func(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
+		res := next(ctx)
+		if res != nil {
+			a.Metrics.Operation(operationLabel(ctx), outcome(res))
+		}
+		return res
+	})
 	return srv
+}
+
+// operationLabel names an operation by its type and first root field ("query apiKeys"):
+// names the schema bounds, unlike the operation names clients choose.
+func operationLabel(ctx context.Context) string {
+	if !graphql.HasOperationContext(ctx) {
+		return "invalid"
+	}
+	op := graphql.GetOperationContext(ctx).Operation
+	if op == nil {
+		return "invalid"
+	}
+	for _, sel := range op.SelectionSet {
+		if f, ok := sel.(*ast.Field); ok {
+			return string(op.Operation) + " " + f.Name
+		}
+	}
+	return string(op.Operation)
+}
+
+func outcome(res *graphql.Response) string {
+	if len(res.Errors) == 0 {
+		return "ok"
+	}
+	if code, ok := res.Errors[0].Extensions["code"].(string); ok {
+		return code
+	}
+	return "error"
 }
 
 // Handler returns the server's HTTP handler: every route, with CORS, security headers,
@@ -200,6 +239,7 @@ func (a *App) Handler() http.Handler {
 		fmt.Fprintln(w, "ok")
 	})
 	mux.HandleFunc("GET /readyz", a.ready)
+	mux.Handle("GET /metrics", a.Metrics.Handler())
 	mux.Handle("/", a.static())
 
 	c := cors.New(cors.Options{
@@ -290,7 +330,13 @@ func (a *App) logRequests(next http.Handler) http.Handler {
 		w.Header().Set("X-Request-Id", id)
 		rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
 		start := time.Now()
-		next.ServeHTTP(rec, r.WithContext(context.WithValue(r.Context(), requestIDKey{}, id)))
+		inner := r.WithContext(context.WithValue(r.Context(), requestIDKey{}, id))
+		next.ServeHTTP(rec, inner)
+		route := inner.Pattern // set by the mux: bounded, unlike paths
+		if route == "" {
+			route = "other"
+		}
+		a.Metrics.Request(route, rec.status, time.Since(start))
 		a.Log.LogAttrs(r.Context(), slog.LevelInfo, "request",
 			slog.String("request_id", id),
 			slog.String("method", r.Method),

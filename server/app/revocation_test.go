@@ -83,6 +83,11 @@ func TestRevocationReachesEveryInstance(t *testing.T) {
 		}
 	}
 
+	// The lag of every notice is measured.
+	if n := scrape(t, b, "apikeys_revocation_propagation_seconds_count"); n < 5 {
+		t.Errorf("B measured %v revocation notices, want at least 5", n)
+	}
+
 	// Cut B's connections, the listener's included, and revoke while it reconnects:
 	// B must not serve the key from a cache that missed the notice.
 	k := acme.admin.createKey("Revoked while B reconnects", "VIEWER")

@@ -25,6 +25,7 @@ import (
 	"apikeys/ent/user"
 	"apikeys/ent/viewer"
 	"apikeys/server/keys"
+	"apikeys/server/metrics"
 )
 
 // SessionCookie is the name of the session cookie.
@@ -47,6 +48,8 @@ type Authenticator struct {
 	SecureCookies bool
 	// SetupToken is the one-time setup token of an empty database, or nil.
 	SetupToken *SetupToken
+	// Metrics records authentication results and cache events (nil: none).
+	Metrics *metrics.Metrics
 
 	signInPerAccount, signInPerIP, keyPerIP *limiter
 
@@ -76,7 +79,7 @@ type Background struct {
 // Start begins the background work: the revocation listener (before the cache
 // serves), the re-check of revoked keys and the writing of key uses. Stop ends it.
 func (a *Authenticator) Start(b Background) {
-	a.cache = newKeyCache(b.KeyCacheSize)
+	a.cache = newKeyCache(b.KeyCacheSize, a.Metrics)
 	ctx, cancel := context.WithCancel(context.Background())
 	a.stop = cancel
 	if b.ListenDSN != "" {
@@ -125,6 +128,7 @@ func (a *Authenticator) Middleware(next http.Handler) http.Handler {
 			// lookup, so a flood of made-up keys costs no database work.
 			ip := clientIP(r)
 			if wait := a.keyPerIP.wait(ip); wait > 0 {
+				a.Metrics.Auth("rate_limited")
 				writeRateLimited(w, wait)
 				return
 			}
@@ -132,6 +136,7 @@ func (a *Authenticator) Middleware(next http.Handler) http.Handler {
 			if err != nil {
 				if errors.Is(err, errBadKey) {
 					a.keyPerIP.fail(ip)
+					a.Metrics.Auth("key_refused")
 				}
 				a.refuse(w, r, err, "invalid API key")
 				return
@@ -145,14 +150,17 @@ func (a *Authenticator) Middleware(next http.Handler) http.Handler {
 				next.ServeHTTP(w, r.WithContext(viewer.NewContext(ctx, a.anonymous)))
 				return
 			}
+			a.Metrics.Auth("no_credentials")
 			WriteError(w, http.StatusUnauthorized, CodeUnauthenticated, "sign in or send an API key")
 			return
 		}
 		v, err := a.verifySession(ctx, cookie.Value)
 		if err != nil {
+			a.Metrics.Auth("session_refused")
 			a.refuse(w, r, err, "your session has ended: sign in again")
 			return
 		}
+		a.Metrics.Auth("session")
 		next.ServeHTTP(w, r.WithContext(viewer.NewContext(ctx, v)))
 	})
 }
@@ -194,6 +202,7 @@ func (a *Authenticator) verifyKey(ctx context.Context, header []string) (*viewer
 	}
 	now := time.Now()
 	if ck, ok := a.cache.get(hash); ok {
+		a.Metrics.Auth("key_cached")
 		a.markUsed(ck, now)
 		v := ck.viewer
 		return &v, nil
@@ -224,6 +233,7 @@ func (a *Authenticator) verifyKey(ctx context.Context, header []string) (*viewer
 		ck.marked.Store(k.LastUsedAt.UnixNano())
 	}
 	a.cache.add(hash, ck, epoch)
+	a.Metrics.Auth("key_verified")
 	a.markUsed(ck, now)
 	v := ck.viewer
 	return &v, nil

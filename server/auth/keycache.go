@@ -11,6 +11,7 @@ import (
 	"apikeys/ent/apikey"
 	"apikeys/ent/viewer"
 	"apikeys/server/keys"
+	"apikeys/server/metrics"
 )
 
 // keyCache holds recently verified, active keys (hash → viewer), so that a request with
@@ -23,9 +24,10 @@ import (
 // its stale answer; a periodic re-check of recently revoked keys bounds what a lost
 // notification could leave; while the listener is down the cache is bypassed.
 type keyCache struct {
-	lru    *lru.Cache[keys.Hash, *cachedKey]
-	epoch  atomic.Uint64
-	bypass atomic.Bool
+	lru     *lru.Cache[keys.Hash, *cachedKey]
+	metrics *metrics.Metrics
+	epoch   atomic.Uint64
+	bypass  atomic.Bool
 }
 
 type cachedKey struct {
@@ -34,22 +36,30 @@ type cachedKey struct {
 	marked atomic.Int64
 }
 
-func newKeyCache(size int) *keyCache {
+func newKeyCache(size int, m *metrics.Metrics) *keyCache {
 	if size <= 0 {
 		return nil
 	}
-	c, err := lru.New[keys.Hash, *cachedKey](size)
+	c := &keyCache{metrics: m}
+	l, err := lru.NewWithEvict(size, func(keys.Hash, *cachedKey) { m.Cache("eviction") })
 	if err != nil {
 		panic(err) // only for a size <= 0, excluded above
 	}
-	return &keyCache{lru: c}
+	c.lru = l
+	return c
 }
 
 func (c *keyCache) get(h keys.Hash) (*cachedKey, bool) {
 	if c == nil || c.bypass.Load() {
 		return nil, false
 	}
-	return c.lru.Get(h)
+	k, ok := c.lru.Get(h)
+	if ok {
+		c.metrics.Cache("hit")
+	} else {
+		c.metrics.Cache("miss")
+	}
+	return k, ok
 }
 
 // begin returns the epoch to pass to add after a lookup.
@@ -78,7 +88,9 @@ func (c *keyCache) revoked(h keys.Hash) {
 		return
 	}
 	c.epoch.Add(1)
-	c.lru.Remove(h)
+	if c.lru.Remove(h) {
+		c.metrics.Cache("revocation")
+	}
 }
 
 // flush drops every key; with bypass the cache also stops serving until resumed.
@@ -91,6 +103,7 @@ func (c *keyCache) flush(bypass bool) {
 		c.bypass.Store(true)
 	}
 	c.lru.Purge()
+	c.metrics.Cache("flush")
 }
 
 func (c *keyCache) resume() {

@@ -3,6 +3,8 @@ package auth
 import (
 	"context"
 	"encoding/hex"
+	"strconv"
+	"strings"
 	"sync/atomic"
 	"time"
 
@@ -23,7 +25,9 @@ func (a *Authenticator) Revoked(ctx context.Context, c *ent.Client, secretHash [
 		return nil
 	}
 	if a.announce {
-		if _, err := c.ExecContext(ctx, "SELECT pg_notify($1, $2)", revocationChannel, hex.EncodeToString(secretHash)); err != nil {
+		// The payload: the key's hash and when the revocation was sent (for the lag).
+		payload := hex.EncodeToString(secretHash) + ":" + strconv.FormatInt(time.Now().UnixNano(), 10)
+		if _, err := c.ExecContext(ctx, "SELECT pg_notify($1, $2)", revocationChannel, payload); err != nil {
 			return err
 		}
 	}
@@ -86,8 +90,12 @@ func (a *Authenticator) Listen(ctx context.Context, dsn string) {
 					a.cache.resume()
 					continue
 				}
-				if h, ok := parseHex(n.Extra); ok {
+				hash, sent, _ := strings.Cut(n.Extra, ":")
+				if h, ok := parseHex(hash); ok {
 					a.cache.revoked(h)
+				}
+				if ns, err := strconv.ParseInt(sent, 10, 64); err == nil {
+					a.Metrics.RevocationLag(time.Since(time.Unix(0, ns)))
 				}
 			case <-ping.C:
 				// A dead connection shows only when used.
