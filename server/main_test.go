@@ -97,6 +97,16 @@ func TestTheBinary(t *testing.T) {
 			t.Fatalf("viewer with the key: %v", r)
 		}
 
+		// A 1 MB Authorization header is refused by the server before any handler.
+		req, _ := http.NewRequest(http.MethodPost, base+"/graphql", strings.NewReader(`{"query":"{ viewer { name } }"}`))
+		req.Header.Set("Authorization", "Bearer "+strings.Repeat("A", 1<<20))
+		if res, err := http.DefaultClient.Do(req); err == nil {
+			res.Body.Close()
+			if res.StatusCode != http.StatusRequestHeaderFieldsTooLarge {
+				t.Fatalf("a 1 MB header: HTTP %d", res.StatusCode)
+			}
+		}
+
 		// SIGTERM: a graceful stop with exit status 0.
 		if err := srv.Process.Signal(syscall.SIGTERM); err != nil {
 			t.Fatal(err)
