@@ -81,8 +81,11 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		Type: "Organization",
 		Fields: map[string]*sqlgraph.FieldSpec{
-			organization.FieldCreatedAt: {Type: field.TypeTime, Column: organization.FieldCreatedAt},
-			organization.FieldName:      {Type: field.TypeString, Column: organization.FieldName},
+			organization.FieldCreatedAt:            {Type: field.TypeTime, Column: organization.FieldCreatedAt},
+			organization.FieldName:                 {Type: field.TypeString, Column: organization.FieldName},
+			organization.FieldActiveKeyCount:       {Type: field.TypeInt, Column: organization.FieldActiveKeyCount},
+			organization.FieldRevokedKeyCount:      {Type: field.TypeInt, Column: organization.FieldRevokedKeyCount},
+			organization.FieldKeyCountsInitialized: {Type: field.TypeBool, Column: organization.FieldKeyCountsInitialized},
 		},
 	}
 	graph.Nodes[3] = &sqlgraph.Node{
@@ -665,6 +668,21 @@ func (f *OrganizationFilter) WhereCreatedAt(p entql.TimeP) {
 // WhereName applies the entql string predicate on the name field.
 func (f *OrganizationFilter) WhereName(p entql.StringP) {
 	f.Where(p.Field(organization.FieldName))
+}
+
+// WhereActiveKeyCount applies the entql int predicate on the active_key_count field.
+func (f *OrganizationFilter) WhereActiveKeyCount(p entql.IntP) {
+	f.Where(p.Field(organization.FieldActiveKeyCount))
+}
+
+// WhereRevokedKeyCount applies the entql int predicate on the revoked_key_count field.
+func (f *OrganizationFilter) WhereRevokedKeyCount(p entql.IntP) {
+	f.Where(p.Field(organization.FieldRevokedKeyCount))
+}
+
+// WhereKeyCountsInitialized applies the entql bool predicate on the key_counts_initialized field.
+func (f *OrganizationFilter) WhereKeyCountsInitialized(p entql.BoolP) {
+	f.Where(p.Field(organization.FieldKeyCountsInitialized))
 }
 
 // addPredicate implements the predicateAdder interface.

@@ -2408,15 +2408,20 @@ func (m *AuditEntryMutation) ResetEdge(name string) error {
 // OrganizationMutation represents an operation that mutates the Organization nodes in the graph.
 type OrganizationMutation struct {
 	config
-	op            Op
-	typ           string
-	id            *pulid.ID
-	created_at    *time.Time
-	name          *string
-	clearedFields map[string]struct{}
-	done          bool
-	oldValue      func(context.Context) (*Organization, error)
-	predicates    []predicate.Organization
+	op                     Op
+	typ                    string
+	id                     *pulid.ID
+	created_at             *time.Time
+	name                   *string
+	active_key_count       *int
+	addactive_key_count    *int
+	revoked_key_count      *int
+	addrevoked_key_count   *int
+	key_counts_initialized *bool
+	clearedFields          map[string]struct{}
+	done                   bool
+	oldValue               func(context.Context) (*Organization, error)
+	predicates             []predicate.Organization
 }
 
 var _ ent.Mutation = (*OrganizationMutation)(nil)
@@ -2595,6 +2600,154 @@ func (m *OrganizationMutation) ResetName() {
 	m.name = nil
 }
 
+// SetActiveKeyCount sets the "active_key_count" field.
+func (m *OrganizationMutation) SetActiveKeyCount(i int) {
+	m.active_key_count = &i
+	m.addactive_key_count = nil
+}
+
+// ActiveKeyCount returns the value of the "active_key_count" field in the mutation.
+func (m *OrganizationMutation) ActiveKeyCount() (r int, exists bool) {
+	v := m.active_key_count
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldActiveKeyCount returns the old "active_key_count" field's value of the Organization entity.
+// If the Organization object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OrganizationMutation) OldActiveKeyCount(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldActiveKeyCount is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldActiveKeyCount requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldActiveKeyCount: %w", err)
+	}
+	return oldValue.ActiveKeyCount, nil
+}
+
+// AddActiveKeyCount adds i to the "active_key_count" field.
+func (m *OrganizationMutation) AddActiveKeyCount(i int) {
+	if m.addactive_key_count != nil {
+		*m.addactive_key_count += i
+	} else {
+		m.addactive_key_count = &i
+	}
+}
+
+// AddedActiveKeyCount returns the value that was added to the "active_key_count" field in this mutation.
+func (m *OrganizationMutation) AddedActiveKeyCount() (r int, exists bool) {
+	v := m.addactive_key_count
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetActiveKeyCount resets all changes to the "active_key_count" field.
+func (m *OrganizationMutation) ResetActiveKeyCount() {
+	m.active_key_count = nil
+	m.addactive_key_count = nil
+}
+
+// SetRevokedKeyCount sets the "revoked_key_count" field.
+func (m *OrganizationMutation) SetRevokedKeyCount(i int) {
+	m.revoked_key_count = &i
+	m.addrevoked_key_count = nil
+}
+
+// RevokedKeyCount returns the value of the "revoked_key_count" field in the mutation.
+func (m *OrganizationMutation) RevokedKeyCount() (r int, exists bool) {
+	v := m.revoked_key_count
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldRevokedKeyCount returns the old "revoked_key_count" field's value of the Organization entity.
+// If the Organization object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OrganizationMutation) OldRevokedKeyCount(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldRevokedKeyCount is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldRevokedKeyCount requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldRevokedKeyCount: %w", err)
+	}
+	return oldValue.RevokedKeyCount, nil
+}
+
+// AddRevokedKeyCount adds i to the "revoked_key_count" field.
+func (m *OrganizationMutation) AddRevokedKeyCount(i int) {
+	if m.addrevoked_key_count != nil {
+		*m.addrevoked_key_count += i
+	} else {
+		m.addrevoked_key_count = &i
+	}
+}
+
+// AddedRevokedKeyCount returns the value that was added to the "revoked_key_count" field in this mutation.
+func (m *OrganizationMutation) AddedRevokedKeyCount() (r int, exists bool) {
+	v := m.addrevoked_key_count
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetRevokedKeyCount resets all changes to the "revoked_key_count" field.
+func (m *OrganizationMutation) ResetRevokedKeyCount() {
+	m.revoked_key_count = nil
+	m.addrevoked_key_count = nil
+}
+
+// SetKeyCountsInitialized sets the "key_counts_initialized" field.
+func (m *OrganizationMutation) SetKeyCountsInitialized(b bool) {
+	m.key_counts_initialized = &b
+}
+
+// KeyCountsInitialized returns the value of the "key_counts_initialized" field in the mutation.
+func (m *OrganizationMutation) KeyCountsInitialized() (r bool, exists bool) {
+	v := m.key_counts_initialized
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldKeyCountsInitialized returns the old "key_counts_initialized" field's value of the Organization entity.
+// If the Organization object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OrganizationMutation) OldKeyCountsInitialized(ctx context.Context) (v bool, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldKeyCountsInitialized is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldKeyCountsInitialized requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldKeyCountsInitialized: %w", err)
+	}
+	return oldValue.KeyCountsInitialized, nil
+}
+
+// ResetKeyCountsInitialized resets all changes to the "key_counts_initialized" field.
+func (m *OrganizationMutation) ResetKeyCountsInitialized() {
+	m.key_counts_initialized = nil
+}
+
 // Where appends a list predicates to the OrganizationMutation builder.
 func (m *OrganizationMutation) Where(ps ...predicate.Organization) {
 	m.predicates = append(m.predicates, ps...)
@@ -2629,12 +2782,21 @@ func (m *OrganizationMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *OrganizationMutation) Fields() []string {
-	fields := make([]string, 0, 2)
+	fields := make([]string, 0, 5)
 	if m.created_at != nil {
 		fields = append(fields, organization.FieldCreatedAt)
 	}
 	if m.name != nil {
 		fields = append(fields, organization.FieldName)
+	}
+	if m.active_key_count != nil {
+		fields = append(fields, organization.FieldActiveKeyCount)
+	}
+	if m.revoked_key_count != nil {
+		fields = append(fields, organization.FieldRevokedKeyCount)
+	}
+	if m.key_counts_initialized != nil {
+		fields = append(fields, organization.FieldKeyCountsInitialized)
 	}
 	return fields
 }
@@ -2648,6 +2810,12 @@ func (m *OrganizationMutation) Field(name string) (ent.Value, bool) {
 		return m.CreatedAt()
 	case organization.FieldName:
 		return m.Name()
+	case organization.FieldActiveKeyCount:
+		return m.ActiveKeyCount()
+	case organization.FieldRevokedKeyCount:
+		return m.RevokedKeyCount()
+	case organization.FieldKeyCountsInitialized:
+		return m.KeyCountsInitialized()
 	}
 	return nil, false
 }
@@ -2661,6 +2829,12 @@ func (m *OrganizationMutation) OldField(ctx context.Context, name string) (ent.V
 		return m.OldCreatedAt(ctx)
 	case organization.FieldName:
 		return m.OldName(ctx)
+	case organization.FieldActiveKeyCount:
+		return m.OldActiveKeyCount(ctx)
+	case organization.FieldRevokedKeyCount:
+		return m.OldRevokedKeyCount(ctx)
+	case organization.FieldKeyCountsInitialized:
+		return m.OldKeyCountsInitialized(ctx)
 	}
 	return nil, fmt.Errorf("unknown Organization field %s", name)
 }
@@ -2684,6 +2858,27 @@ func (m *OrganizationMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetName(v)
 		return nil
+	case organization.FieldActiveKeyCount:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetActiveKeyCount(v)
+		return nil
+	case organization.FieldRevokedKeyCount:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetRevokedKeyCount(v)
+		return nil
+	case organization.FieldKeyCountsInitialized:
+		v, ok := value.(bool)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetKeyCountsInitialized(v)
+		return nil
 	}
 	return fmt.Errorf("unknown Organization field %s", name)
 }
@@ -2691,13 +2886,26 @@ func (m *OrganizationMutation) SetField(name string, value ent.Value) error {
 // AddedFields returns all numeric fields that were incremented/decremented during
 // this mutation.
 func (m *OrganizationMutation) AddedFields() []string {
-	return nil
+	var fields []string
+	if m.addactive_key_count != nil {
+		fields = append(fields, organization.FieldActiveKeyCount)
+	}
+	if m.addrevoked_key_count != nil {
+		fields = append(fields, organization.FieldRevokedKeyCount)
+	}
+	return fields
 }
 
 // AddedField returns the numeric value that was incremented/decremented on a field
 // with the given name. The second boolean return value indicates that this field
 // was not set, or was not defined in the schema.
 func (m *OrganizationMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case organization.FieldActiveKeyCount:
+		return m.AddedActiveKeyCount()
+	case organization.FieldRevokedKeyCount:
+		return m.AddedRevokedKeyCount()
+	}
 	return nil, false
 }
 
@@ -2706,6 +2914,20 @@ func (m *OrganizationMutation) AddedField(name string) (ent.Value, bool) {
 // type.
 func (m *OrganizationMutation) AddField(name string, value ent.Value) error {
 	switch name {
+	case organization.FieldActiveKeyCount:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddActiveKeyCount(v)
+		return nil
+	case organization.FieldRevokedKeyCount:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddRevokedKeyCount(v)
+		return nil
 	}
 	return fmt.Errorf("unknown Organization numeric field %s", name)
 }
@@ -2738,6 +2960,15 @@ func (m *OrganizationMutation) ResetField(name string) error {
 		return nil
 	case organization.FieldName:
 		m.ResetName()
+		return nil
+	case organization.FieldActiveKeyCount:
+		m.ResetActiveKeyCount()
+		return nil
+	case organization.FieldRevokedKeyCount:
+		m.ResetRevokedKeyCount()
+		return nil
+	case organization.FieldKeyCountsInitialized:
+		m.ResetKeyCountsInitialized()
 		return nil
 	}
 	return fmt.Errorf("unknown Organization field %s", name)

@@ -21,8 +21,14 @@ type Organization struct {
 	// CreatedAt holds the value of the "created_at" field.
 	CreatedAt time.Time `json:"created_at,omitempty"`
 	// Name holds the value of the "name" field.
-	Name         string `json:"name,omitempty"`
-	selectValues sql.SelectValues
+	Name string `json:"name,omitempty"`
+	// ActiveKeyCount holds the value of the "active_key_count" field.
+	ActiveKeyCount int `json:"active_key_count,omitempty"`
+	// RevokedKeyCount holds the value of the "revoked_key_count" field.
+	RevokedKeyCount int `json:"revoked_key_count,omitempty"`
+	// KeyCountsInitialized holds the value of the "key_counts_initialized" field.
+	KeyCountsInitialized bool `json:"key_counts_initialized,omitempty"`
+	selectValues         sql.SelectValues
 }
 
 // scanValues returns the types for scanning values from sql.Rows.
@@ -32,6 +38,10 @@ func (*Organization) scanValues(columns []string) ([]any, error) {
 		switch columns[i] {
 		case organization.FieldID:
 			values[i] = new(pulid.ID)
+		case organization.FieldKeyCountsInitialized:
+			values[i] = new(sql.NullBool)
+		case organization.FieldActiveKeyCount, organization.FieldRevokedKeyCount:
+			values[i] = new(sql.NullInt64)
 		case organization.FieldName:
 			values[i] = new(sql.NullString)
 		case organization.FieldCreatedAt:
@@ -68,6 +78,24 @@ func (_m *Organization) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field name", values[i])
 			} else if value.Valid {
 				_m.Name = value.String
+			}
+		case organization.FieldActiveKeyCount:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field active_key_count", values[i])
+			} else if value.Valid {
+				_m.ActiveKeyCount = int(value.Int64)
+			}
+		case organization.FieldRevokedKeyCount:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field revoked_key_count", values[i])
+			} else if value.Valid {
+				_m.RevokedKeyCount = int(value.Int64)
+			}
+		case organization.FieldKeyCountsInitialized:
+			if value, ok := values[i].(*sql.NullBool); !ok {
+				return fmt.Errorf("unexpected type %T for field key_counts_initialized", values[i])
+			} else if value.Valid {
+				_m.KeyCountsInitialized = value.Bool
 			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
@@ -110,6 +138,15 @@ func (_m *Organization) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("name=")
 	builder.WriteString(_m.Name)
+	builder.WriteString(", ")
+	builder.WriteString("active_key_count=")
+	builder.WriteString(fmt.Sprintf("%v", _m.ActiveKeyCount))
+	builder.WriteString(", ")
+	builder.WriteString("revoked_key_count=")
+	builder.WriteString(fmt.Sprintf("%v", _m.RevokedKeyCount))
+	builder.WriteString(", ")
+	builder.WriteString("key_counts_initialized=")
+	builder.WriteString(fmt.Sprintf("%v", _m.KeyCountsInitialized))
 	builder.WriteByte(')')
 	return builder.String()
 }

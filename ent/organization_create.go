@@ -41,6 +41,48 @@ func (_c *OrganizationCreate) SetName(v string) *OrganizationCreate {
 	return _c
 }
 
+// SetActiveKeyCount sets the "active_key_count" field.
+func (_c *OrganizationCreate) SetActiveKeyCount(v int) *OrganizationCreate {
+	_c.mutation.SetActiveKeyCount(v)
+	return _c
+}
+
+// SetNillableActiveKeyCount sets the "active_key_count" field if the given value is not nil.
+func (_c *OrganizationCreate) SetNillableActiveKeyCount(v *int) *OrganizationCreate {
+	if v != nil {
+		_c.SetActiveKeyCount(*v)
+	}
+	return _c
+}
+
+// SetRevokedKeyCount sets the "revoked_key_count" field.
+func (_c *OrganizationCreate) SetRevokedKeyCount(v int) *OrganizationCreate {
+	_c.mutation.SetRevokedKeyCount(v)
+	return _c
+}
+
+// SetNillableRevokedKeyCount sets the "revoked_key_count" field if the given value is not nil.
+func (_c *OrganizationCreate) SetNillableRevokedKeyCount(v *int) *OrganizationCreate {
+	if v != nil {
+		_c.SetRevokedKeyCount(*v)
+	}
+	return _c
+}
+
+// SetKeyCountsInitialized sets the "key_counts_initialized" field.
+func (_c *OrganizationCreate) SetKeyCountsInitialized(v bool) *OrganizationCreate {
+	_c.mutation.SetKeyCountsInitialized(v)
+	return _c
+}
+
+// SetNillableKeyCountsInitialized sets the "key_counts_initialized" field if the given value is not nil.
+func (_c *OrganizationCreate) SetNillableKeyCountsInitialized(v *bool) *OrganizationCreate {
+	if v != nil {
+		_c.SetKeyCountsInitialized(*v)
+	}
+	return _c
+}
+
 // SetID sets the "id" field.
 func (_c *OrganizationCreate) SetID(v pulid.ID) *OrganizationCreate {
 	_c.mutation.SetID(v)
@@ -99,6 +141,18 @@ func (_c *OrganizationCreate) defaults() error {
 		v := organization.DefaultCreatedAt()
 		_c.mutation.SetCreatedAt(v)
 	}
+	if _, ok := _c.mutation.ActiveKeyCount(); !ok {
+		v := organization.DefaultActiveKeyCount
+		_c.mutation.SetActiveKeyCount(v)
+	}
+	if _, ok := _c.mutation.RevokedKeyCount(); !ok {
+		v := organization.DefaultRevokedKeyCount
+		_c.mutation.SetRevokedKeyCount(v)
+	}
+	if _, ok := _c.mutation.KeyCountsInitialized(); !ok {
+		v := organization.DefaultKeyCountsInitialized
+		_c.mutation.SetKeyCountsInitialized(v)
+	}
 	if _, ok := _c.mutation.ID(); !ok {
 		if organization.DefaultID == nil {
 			return fmt.Errorf("ent: uninitialized organization.DefaultID (forgotten import ent/runtime?)")
@@ -121,6 +175,25 @@ func (_c *OrganizationCreate) check() error {
 		if err := organization.NameValidator(v); err != nil {
 			return &ValidationError{Name: "name", err: fmt.Errorf(`ent: validator failed for field "Organization.name": %w`, err)}
 		}
+	}
+	if _, ok := _c.mutation.ActiveKeyCount(); !ok {
+		return &ValidationError{Name: "active_key_count", err: errors.New(`ent: missing required field "Organization.active_key_count"`)}
+	}
+	if v, ok := _c.mutation.ActiveKeyCount(); ok {
+		if err := organization.ActiveKeyCountValidator(v); err != nil {
+			return &ValidationError{Name: "active_key_count", err: fmt.Errorf(`ent: validator failed for field "Organization.active_key_count": %w`, err)}
+		}
+	}
+	if _, ok := _c.mutation.RevokedKeyCount(); !ok {
+		return &ValidationError{Name: "revoked_key_count", err: errors.New(`ent: missing required field "Organization.revoked_key_count"`)}
+	}
+	if v, ok := _c.mutation.RevokedKeyCount(); ok {
+		if err := organization.RevokedKeyCountValidator(v); err != nil {
+			return &ValidationError{Name: "revoked_key_count", err: fmt.Errorf(`ent: validator failed for field "Organization.revoked_key_count": %w`, err)}
+		}
+	}
+	if _, ok := _c.mutation.KeyCountsInitialized(); !ok {
+		return &ValidationError{Name: "key_counts_initialized", err: errors.New(`ent: missing required field "Organization.key_counts_initialized"`)}
 	}
 	return nil
 }
@@ -164,6 +237,18 @@ func (_c *OrganizationCreate) createSpec() (*Organization, *sqlgraph.CreateSpec)
 	if value, ok := _c.mutation.Name(); ok {
 		_spec.SetField(organization.FieldName, field.TypeString, value)
 		_node.Name = value
+	}
+	if value, ok := _c.mutation.ActiveKeyCount(); ok {
+		_spec.SetField(organization.FieldActiveKeyCount, field.TypeInt, value)
+		_node.ActiveKeyCount = value
+	}
+	if value, ok := _c.mutation.RevokedKeyCount(); ok {
+		_spec.SetField(organization.FieldRevokedKeyCount, field.TypeInt, value)
+		_node.RevokedKeyCount = value
+	}
+	if value, ok := _c.mutation.KeyCountsInitialized(); ok {
+		_spec.SetField(organization.FieldKeyCountsInitialized, field.TypeBool, value)
+		_node.KeyCountsInitialized = value
 	}
 	return _node, _spec
 }

@@ -41,6 +41,62 @@ func (_u *OrganizationUpdate) SetNillableName(v *string) *OrganizationUpdate {
 	return _u
 }
 
+// SetActiveKeyCount sets the "active_key_count" field.
+func (_u *OrganizationUpdate) SetActiveKeyCount(v int) *OrganizationUpdate {
+	_u.mutation.ResetActiveKeyCount()
+	_u.mutation.SetActiveKeyCount(v)
+	return _u
+}
+
+// SetNillableActiveKeyCount sets the "active_key_count" field if the given value is not nil.
+func (_u *OrganizationUpdate) SetNillableActiveKeyCount(v *int) *OrganizationUpdate {
+	if v != nil {
+		_u.SetActiveKeyCount(*v)
+	}
+	return _u
+}
+
+// AddActiveKeyCount adds value to the "active_key_count" field.
+func (_u *OrganizationUpdate) AddActiveKeyCount(v int) *OrganizationUpdate {
+	_u.mutation.AddActiveKeyCount(v)
+	return _u
+}
+
+// SetRevokedKeyCount sets the "revoked_key_count" field.
+func (_u *OrganizationUpdate) SetRevokedKeyCount(v int) *OrganizationUpdate {
+	_u.mutation.ResetRevokedKeyCount()
+	_u.mutation.SetRevokedKeyCount(v)
+	return _u
+}
+
+// SetNillableRevokedKeyCount sets the "revoked_key_count" field if the given value is not nil.
+func (_u *OrganizationUpdate) SetNillableRevokedKeyCount(v *int) *OrganizationUpdate {
+	if v != nil {
+		_u.SetRevokedKeyCount(*v)
+	}
+	return _u
+}
+
+// AddRevokedKeyCount adds value to the "revoked_key_count" field.
+func (_u *OrganizationUpdate) AddRevokedKeyCount(v int) *OrganizationUpdate {
+	_u.mutation.AddRevokedKeyCount(v)
+	return _u
+}
+
+// SetKeyCountsInitialized sets the "key_counts_initialized" field.
+func (_u *OrganizationUpdate) SetKeyCountsInitialized(v bool) *OrganizationUpdate {
+	_u.mutation.SetKeyCountsInitialized(v)
+	return _u
+}
+
+// SetNillableKeyCountsInitialized sets the "key_counts_initialized" field if the given value is not nil.
+func (_u *OrganizationUpdate) SetNillableKeyCountsInitialized(v *bool) *OrganizationUpdate {
+	if v != nil {
+		_u.SetKeyCountsInitialized(*v)
+	}
+	return _u
+}
+
 // Mutation returns the OrganizationMutation object of the builder.
 func (_u *OrganizationUpdate) Mutation() *OrganizationMutation {
 	return _u.mutation
@@ -80,6 +136,16 @@ func (_u *OrganizationUpdate) check() error {
 			return &ValidationError{Name: "name", err: fmt.Errorf(`ent: validator failed for field "Organization.name": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.ActiveKeyCount(); ok {
+		if err := organization.ActiveKeyCountValidator(v); err != nil {
+			return &ValidationError{Name: "active_key_count", err: fmt.Errorf(`ent: validator failed for field "Organization.active_key_count": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.RevokedKeyCount(); ok {
+		if err := organization.RevokedKeyCountValidator(v); err != nil {
+			return &ValidationError{Name: "revoked_key_count", err: fmt.Errorf(`ent: validator failed for field "Organization.revoked_key_count": %w`, err)}
+		}
+	}
 	return nil
 }
 
@@ -97,6 +163,21 @@ func (_u *OrganizationUpdate) sqlSave(ctx context.Context) (_node int, err error
 	}
 	if value, ok := _u.mutation.Name(); ok {
 		_spec.SetField(organization.FieldName, field.TypeString, value)
+	}
+	if value, ok := _u.mutation.ActiveKeyCount(); ok {
+		_spec.SetField(organization.FieldActiveKeyCount, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedActiveKeyCount(); ok {
+		_spec.AddField(organization.FieldActiveKeyCount, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.RevokedKeyCount(); ok {
+		_spec.SetField(organization.FieldRevokedKeyCount, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedRevokedKeyCount(); ok {
+		_spec.AddField(organization.FieldRevokedKeyCount, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.KeyCountsInitialized(); ok {
+		_spec.SetField(organization.FieldKeyCountsInitialized, field.TypeBool, value)
 	}
 	if _node, err = sqlgraph.UpdateNodes(ctx, _u.driver, _spec); err != nil {
 		if _, ok := err.(*sqlgraph.NotFoundError); ok {
@@ -128,6 +209,62 @@ func (_u *OrganizationUpdateOne) SetName(v string) *OrganizationUpdateOne {
 func (_u *OrganizationUpdateOne) SetNillableName(v *string) *OrganizationUpdateOne {
 	if v != nil {
 		_u.SetName(*v)
+	}
+	return _u
+}
+
+// SetActiveKeyCount sets the "active_key_count" field.
+func (_u *OrganizationUpdateOne) SetActiveKeyCount(v int) *OrganizationUpdateOne {
+	_u.mutation.ResetActiveKeyCount()
+	_u.mutation.SetActiveKeyCount(v)
+	return _u
+}
+
+// SetNillableActiveKeyCount sets the "active_key_count" field if the given value is not nil.
+func (_u *OrganizationUpdateOne) SetNillableActiveKeyCount(v *int) *OrganizationUpdateOne {
+	if v != nil {
+		_u.SetActiveKeyCount(*v)
+	}
+	return _u
+}
+
+// AddActiveKeyCount adds value to the "active_key_count" field.
+func (_u *OrganizationUpdateOne) AddActiveKeyCount(v int) *OrganizationUpdateOne {
+	_u.mutation.AddActiveKeyCount(v)
+	return _u
+}
+
+// SetRevokedKeyCount sets the "revoked_key_count" field.
+func (_u *OrganizationUpdateOne) SetRevokedKeyCount(v int) *OrganizationUpdateOne {
+	_u.mutation.ResetRevokedKeyCount()
+	_u.mutation.SetRevokedKeyCount(v)
+	return _u
+}
+
+// SetNillableRevokedKeyCount sets the "revoked_key_count" field if the given value is not nil.
+func (_u *OrganizationUpdateOne) SetNillableRevokedKeyCount(v *int) *OrganizationUpdateOne {
+	if v != nil {
+		_u.SetRevokedKeyCount(*v)
+	}
+	return _u
+}
+
+// AddRevokedKeyCount adds value to the "revoked_key_count" field.
+func (_u *OrganizationUpdateOne) AddRevokedKeyCount(v int) *OrganizationUpdateOne {
+	_u.mutation.AddRevokedKeyCount(v)
+	return _u
+}
+
+// SetKeyCountsInitialized sets the "key_counts_initialized" field.
+func (_u *OrganizationUpdateOne) SetKeyCountsInitialized(v bool) *OrganizationUpdateOne {
+	_u.mutation.SetKeyCountsInitialized(v)
+	return _u
+}
+
+// SetNillableKeyCountsInitialized sets the "key_counts_initialized" field if the given value is not nil.
+func (_u *OrganizationUpdateOne) SetNillableKeyCountsInitialized(v *bool) *OrganizationUpdateOne {
+	if v != nil {
+		_u.SetKeyCountsInitialized(*v)
 	}
 	return _u
 }
@@ -184,6 +321,16 @@ func (_u *OrganizationUpdateOne) check() error {
 			return &ValidationError{Name: "name", err: fmt.Errorf(`ent: validator failed for field "Organization.name": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.ActiveKeyCount(); ok {
+		if err := organization.ActiveKeyCountValidator(v); err != nil {
+			return &ValidationError{Name: "active_key_count", err: fmt.Errorf(`ent: validator failed for field "Organization.active_key_count": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.RevokedKeyCount(); ok {
+		if err := organization.RevokedKeyCountValidator(v); err != nil {
+			return &ValidationError{Name: "revoked_key_count", err: fmt.Errorf(`ent: validator failed for field "Organization.revoked_key_count": %w`, err)}
+		}
+	}
 	return nil
 }
 
@@ -218,6 +365,21 @@ func (_u *OrganizationUpdateOne) sqlSave(ctx context.Context) (_node *Organizati
 	}
 	if value, ok := _u.mutation.Name(); ok {
 		_spec.SetField(organization.FieldName, field.TypeString, value)
+	}
+	if value, ok := _u.mutation.ActiveKeyCount(); ok {
+		_spec.SetField(organization.FieldActiveKeyCount, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedActiveKeyCount(); ok {
+		_spec.AddField(organization.FieldActiveKeyCount, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.RevokedKeyCount(); ok {
+		_spec.SetField(organization.FieldRevokedKeyCount, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedRevokedKeyCount(); ok {
+		_spec.AddField(organization.FieldRevokedKeyCount, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.KeyCountsInitialized(); ok {
+		_spec.SetField(organization.FieldKeyCountsInitialized, field.TypeBool, value)
 	}
 	_node = &Organization{config: _u.config}
 	_spec.Assign = _node.assignValues

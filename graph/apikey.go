@@ -6,6 +6,7 @@ import (
 	"entgo.io/contrib/entgql"
 
 	"apikeys/ent"
+	"apikeys/ent/privacy"
 	"apikeys/ent/schema/pulid"
 )
 
@@ -71,4 +72,14 @@ func actorName(ctx context.Context, k *ent.APIKey, userID, saID pulid.ID, user f
 		return s.Name, nil
 	}
 	return "", nil
+}
+
+// adjustKeyCounts keeps the organization's tab counters, in the transaction of c that
+// creates or revokes a key. The counters are bookkeeping of that change, which the
+// privacy rules already allowed: hence the allow decision.
+func adjustKeyCounts(ctx context.Context, c *ent.Client, org pulid.ID, active, revoked int) error {
+	return c.Organization.UpdateOneID(org).
+		AddActiveKeyCount(active).
+		AddRevokedKeyCount(revoked).
+		Exec(privacy.DecisionContext(ctx, privacy.Allow))
 }

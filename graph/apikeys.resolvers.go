@@ -93,6 +93,9 @@ func (r *mutationResolver) CreateAPIKey(ctx context.Context, input CreateAPIKeyI
 	if err != nil {
 		return nil, err
 	}
+	if err := adjustKeyCounts(ctx, c, k.OrganizationID, 1, 0); err != nil {
+		return nil, err
+	}
 	if err := audit.Record(ctx, c, auditentry.ActionAPI_KEY_CREATED, audit.Target{Kind: auditentry.TargetKindAPI_KEY, ID: k.ID, Name: sa.Name}); err != nil {
 		return nil, err
 	}
@@ -129,6 +132,9 @@ func (r *mutationResolver) RevokeAPIKey(ctx context.Context, input RevokeAPIKeyI
 	}
 	if n == 0 {
 		return nil, badInput("id", "this API key is already revoked")
+	}
+	if err := adjustKeyCounts(ctx, c, k.OrganizationID, -1, 1); err != nil {
+		return nil, err
 	}
 	if r.Revocations != nil {
 		if err := r.Revocations.Revoked(ctx, c, k.SecretHash); err != nil {
@@ -241,24 +247,15 @@ func (r *queryResolver) Viewer(ctx context.Context) (*Viewer, error) {
 
 // APIKeyCounts is the resolver for the apiKeyCounts field.
 func (r *queryResolver) APIKeyCounts(ctx context.Context) (*APIKeyCounts, error) {
-	var rows []struct {
-		Status apikey.Status `json:"status"`
-		Count  int           `json:"count"`
+	v := viewer.FromContext(ctx)
+	if v == nil {
+		return nil, Error(CodeUnauthenticated, "sign in or send an API key")
 	}
-	err := r.Client.APIKey.Query().GroupBy(apikey.FieldStatus).Aggregate(ent.Count()).Scan(ctx, &rows)
+	org, err := r.Client.Organization.Query().Where(organization.ID(v.OrgID)).Only(ctx)
 	if err != nil {
 		return nil, err
 	}
-	counts := &APIKeyCounts{}
-	for _, row := range rows {
-		switch row.Status {
-		case apikey.StatusACTIVE:
-			counts.Active = row.Count
-		case apikey.StatusREVOKED:
-			counts.Revoked = row.Count
-		}
-	}
-	return counts, nil
+	return &APIKeyCounts{Active: org.ActiveKeyCount, Revoked: org.RevokedKeyCount}, nil
 }
 
 // APIKeys is the resolver for the apiKeys field.

@@ -147,6 +147,9 @@ var (
 		{Name: "id", Type: field.TypeString},
 		{Name: "created_at", Type: field.TypeTime},
 		{Name: "name", Type: field.TypeString},
+		{Name: "active_key_count", Type: field.TypeInt, Default: 0},
+		{Name: "revoked_key_count", Type: field.TypeInt, Default: 0},
+		{Name: "key_counts_initialized", Type: field.TypeBool, Default: false},
 	}
 	// OrganizationsTable holds the schema information for the "organizations" table.
 	OrganizationsTable = &schema.Table{

@@ -19,6 +19,12 @@ const (
 	FieldCreatedAt = "created_at"
 	// FieldName holds the string denoting the name field in the database.
 	FieldName = "name"
+	// FieldActiveKeyCount holds the string denoting the active_key_count field in the database.
+	FieldActiveKeyCount = "active_key_count"
+	// FieldRevokedKeyCount holds the string denoting the revoked_key_count field in the database.
+	FieldRevokedKeyCount = "revoked_key_count"
+	// FieldKeyCountsInitialized holds the string denoting the key_counts_initialized field in the database.
+	FieldKeyCountsInitialized = "key_counts_initialized"
 	// Table holds the table name of the organization in the database.
 	Table = "organizations"
 )
@@ -28,6 +34,9 @@ var Columns = []string{
 	FieldID,
 	FieldCreatedAt,
 	FieldName,
+	FieldActiveKeyCount,
+	FieldRevokedKeyCount,
+	FieldKeyCountsInitialized,
 }
 
 // ValidColumn reports if the column name is valid (part of the table columns).
@@ -52,6 +61,16 @@ var (
 	DefaultCreatedAt func() time.Time
 	// NameValidator is a validator for the "name" field. It is called by the builders before save.
 	NameValidator func(string) error
+	// DefaultActiveKeyCount holds the default value on creation for the "active_key_count" field.
+	DefaultActiveKeyCount int
+	// ActiveKeyCountValidator is a validator for the "active_key_count" field. It is called by the builders before save.
+	ActiveKeyCountValidator func(int) error
+	// DefaultRevokedKeyCount holds the default value on creation for the "revoked_key_count" field.
+	DefaultRevokedKeyCount int
+	// RevokedKeyCountValidator is a validator for the "revoked_key_count" field. It is called by the builders before save.
+	RevokedKeyCountValidator func(int) error
+	// DefaultKeyCountsInitialized holds the default value on creation for the "key_counts_initialized" field.
+	DefaultKeyCountsInitialized bool
 	// DefaultID holds the default value on creation for the "id" field.
 	DefaultID func() pulid.ID
 )
@@ -72,4 +91,19 @@ func ByCreatedAt(opts ...sql.OrderTermOption) OrderOption {
 // ByName orders the results by the name field.
 func ByName(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldName, opts...).ToFunc()
+}
+
+// ByActiveKeyCount orders the results by the active_key_count field.
+func ByActiveKeyCount(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldActiveKeyCount, opts...).ToFunc()
+}
+
+// ByRevokedKeyCount orders the results by the revoked_key_count field.
+func ByRevokedKeyCount(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldRevokedKeyCount, opts...).ToFunc()
+}
+
+// ByKeyCountsInitialized orders the results by the key_counts_initialized field.
+func ByKeyCountsInitialized(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldKeyCountsInitialized, opts...).ToFunc()
 }

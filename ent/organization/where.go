@@ -65,6 +65,21 @@ func Name(v string) predicate.Organization {
 	return predicate.Organization(sql.FieldEQ(FieldName, v))
 }
 
+// ActiveKeyCount applies equality check predicate on the "active_key_count" field. It's identical to ActiveKeyCountEQ.
+func ActiveKeyCount(v int) predicate.Organization {
+	return predicate.Organization(sql.FieldEQ(FieldActiveKeyCount, v))
+}
+
+// RevokedKeyCount applies equality check predicate on the "revoked_key_count" field. It's identical to RevokedKeyCountEQ.
+func RevokedKeyCount(v int) predicate.Organization {
+	return predicate.Organization(sql.FieldEQ(FieldRevokedKeyCount, v))
+}
+
+// KeyCountsInitialized applies equality check predicate on the "key_counts_initialized" field. It's identical to KeyCountsInitializedEQ.
+func KeyCountsInitialized(v bool) predicate.Organization {
+	return predicate.Organization(sql.FieldEQ(FieldKeyCountsInitialized, v))
+}
+
 // CreatedAtEQ applies the EQ predicate on the "created_at" field.
 func CreatedAtEQ(v time.Time) predicate.Organization {
 	return predicate.Organization(sql.FieldEQ(FieldCreatedAt, v))
@@ -168,6 +183,96 @@ func NameEqualFold(v string) predicate.Organization {
 // NameContainsFold applies the ContainsFold predicate on the "name" field.
 func NameContainsFold(v string) predicate.Organization {
 	return predicate.Organization(sql.FieldContainsFold(FieldName, v))
+}
+
+// ActiveKeyCountEQ applies the EQ predicate on the "active_key_count" field.
+func ActiveKeyCountEQ(v int) predicate.Organization {
+	return predicate.Organization(sql.FieldEQ(FieldActiveKeyCount, v))
+}
+
+// ActiveKeyCountNEQ applies the NEQ predicate on the "active_key_count" field.
+func ActiveKeyCountNEQ(v int) predicate.Organization {
+	return predicate.Organization(sql.FieldNEQ(FieldActiveKeyCount, v))
+}
+
+// ActiveKeyCountIn applies the In predicate on the "active_key_count" field.
+func ActiveKeyCountIn(vs ...int) predicate.Organization {
+	return predicate.Organization(sql.FieldIn(FieldActiveKeyCount, vs...))
+}
+
+// ActiveKeyCountNotIn applies the NotIn predicate on the "active_key_count" field.
+func ActiveKeyCountNotIn(vs ...int) predicate.Organization {
+	return predicate.Organization(sql.FieldNotIn(FieldActiveKeyCount, vs...))
+}
+
+// ActiveKeyCountGT applies the GT predicate on the "active_key_count" field.
+func ActiveKeyCountGT(v int) predicate.Organization {
+	return predicate.Organization(sql.FieldGT(FieldActiveKeyCount, v))
+}
+
+// ActiveKeyCountGTE applies the GTE predicate on the "active_key_count" field.
+func ActiveKeyCountGTE(v int) predicate.Organization {
+	return predicate.Organization(sql.FieldGTE(FieldActiveKeyCount, v))
+}
+
+// ActiveKeyCountLT applies the LT predicate on the "active_key_count" field.
+func ActiveKeyCountLT(v int) predicate.Organization {
+	return predicate.Organization(sql.FieldLT(FieldActiveKeyCount, v))
+}
+
+// ActiveKeyCountLTE applies the LTE predicate on the "active_key_count" field.
+func ActiveKeyCountLTE(v int) predicate.Organization {
+	return predicate.Organization(sql.FieldLTE(FieldActiveKeyCount, v))
+}
+
+// RevokedKeyCountEQ applies the EQ predicate on the "revoked_key_count" field.
+func RevokedKeyCountEQ(v int) predicate.Organization {
+	return predicate.Organization(sql.FieldEQ(FieldRevokedKeyCount, v))
+}
+
+// RevokedKeyCountNEQ applies the NEQ predicate on the "revoked_key_count" field.
+func RevokedKeyCountNEQ(v int) predicate.Organization {
+	return predicate.Organization(sql.FieldNEQ(FieldRevokedKeyCount, v))
+}
+
+// RevokedKeyCountIn applies the In predicate on the "revoked_key_count" field.
+func RevokedKeyCountIn(vs ...int) predicate.Organization {
+	return predicate.Organization(sql.FieldIn(FieldRevokedKeyCount, vs...))
+}
+
+// RevokedKeyCountNotIn applies the NotIn predicate on the "revoked_key_count" field.
+func RevokedKeyCountNotIn(vs ...int) predicate.Organization {
+	return predicate.Organization(sql.FieldNotIn(FieldRevokedKeyCount, vs...))
+}
+
+// RevokedKeyCountGT applies the GT predicate on the "revoked_key_count" field.
+func RevokedKeyCountGT(v int) predicate.Organization {
+	return predicate.Organization(sql.FieldGT(FieldRevokedKeyCount, v))
+}
+
+// RevokedKeyCountGTE applies the GTE predicate on the "revoked_key_count" field.
+func RevokedKeyCountGTE(v int) predicate.Organization {
+	return predicate.Organization(sql.FieldGTE(FieldRevokedKeyCount, v))
+}
+
+// RevokedKeyCountLT applies the LT predicate on the "revoked_key_count" field.
+func RevokedKeyCountLT(v int) predicate.Organization {
+	return predicate.Organization(sql.FieldLT(FieldRevokedKeyCount, v))
+}
+
+// RevokedKeyCountLTE applies the LTE predicate on the "revoked_key_count" field.
+func RevokedKeyCountLTE(v int) predicate.Organization {
+	return predicate.Organization(sql.FieldLTE(FieldRevokedKeyCount, v))
+}
+
+// KeyCountsInitializedEQ applies the EQ predicate on the "key_counts_initialized" field.
+func KeyCountsInitializedEQ(v bool) predicate.Organization {
+	return predicate.Organization(sql.FieldEQ(FieldKeyCountsInitialized, v))
+}
+
+// KeyCountsInitializedNEQ applies the NEQ predicate on the "key_counts_initialized" field.
+func KeyCountsInitializedNEQ(v bool) predicate.Organization {
+	return predicate.Organization(sql.FieldNEQ(FieldKeyCountsInitialized, v))
 }
 
 // And groups predicates with the AND operator between them.

@@ -115,6 +115,22 @@ func init() {
 	organizationDescName := organizationFields[0].Descriptor()
 	// organization.NameValidator is a validator for the "name" field. It is called by the builders before save.
 	organization.NameValidator = organizationDescName.Validators[0].(func(string) error)
+	// organizationDescActiveKeyCount is the schema descriptor for active_key_count field.
+	organizationDescActiveKeyCount := organizationFields[1].Descriptor()
+	// organization.DefaultActiveKeyCount holds the default value on creation for the active_key_count field.
+	organization.DefaultActiveKeyCount = organizationDescActiveKeyCount.Default.(int)
+	// organization.ActiveKeyCountValidator is a validator for the "active_key_count" field. It is called by the builders before save.
+	organization.ActiveKeyCountValidator = organizationDescActiveKeyCount.Validators[0].(func(int) error)
+	// organizationDescRevokedKeyCount is the schema descriptor for revoked_key_count field.
+	organizationDescRevokedKeyCount := organizationFields[2].Descriptor()
+	// organization.DefaultRevokedKeyCount holds the default value on creation for the revoked_key_count field.
+	organization.DefaultRevokedKeyCount = organizationDescRevokedKeyCount.Default.(int)
+	// organization.RevokedKeyCountValidator is a validator for the "revoked_key_count" field. It is called by the builders before save.
+	organization.RevokedKeyCountValidator = organizationDescRevokedKeyCount.Validators[0].(func(int) error)
+	// organizationDescKeyCountsInitialized is the schema descriptor for key_counts_initialized field.
+	organizationDescKeyCountsInitialized := organizationFields[3].Descriptor()
+	// organization.DefaultKeyCountsInitialized holds the default value on creation for the key_counts_initialized field.
+	organization.DefaultKeyCountsInitialized = organizationDescKeyCountsInitialized.Default.(bool)
 	// organizationDescID is the schema descriptor for id field.
 	organizationDescID := organizationMixinFields0[0].Descriptor()
 	// organization.DefaultID holds the default value on creation for the id field.

@@ -110,6 +110,14 @@ func (d *Database) Migrate(ctx context.Context) error {
 	if err := d.Client.Schema.Create(ctx, migrate.WithDropIndex(true)); err != nil {
 		return fmt.Errorf("migrating the schema: %w", err)
 	}
+	// Organizations from before the tab counters: count their keys once.
+	if _, err := d.DB.ExecContext(ctx, `UPDATE organizations SET
+  active_key_count = (SELECT count(*) FROM api_keys k WHERE k.organization_id = organizations.id AND k.status = 'ACTIVE'),
+  revoked_key_count = (SELECT count(*) FROM api_keys k WHERE k.organization_id = organizations.id AND k.status = 'REVOKED'),
+  key_counts_initialized = true
+WHERE NOT key_counts_initialized`); err != nil {
+		return fmt.Errorf("counting the keys of older organizations: %w", err)
+	}
 	for _, stmt := range appendOnlyAudit[d.Dialect] {
 		if _, err := d.DB.ExecContext(ctx, stmt); err != nil {
 			return fmt.Errorf("making the audit trail append-only: %w", err)

@@ -271,3 +271,8 @@ func mustURL(s string) *url.URL {
 }
 
 func pulidOf(s string) pulid.ID { return pulid.ID(s) }
+
+// newTenantClient is c, signed in, talking to server s (another instance).
+func (s *server) newTenantClient(c *client) *client {
+	return &client{t: s.t, s: s, http: c.http, key: c.key}
+}

@@ -108,3 +108,27 @@ func TestIntrospectionCanBeTurnedOff(t *testing.T) {
 	}
 	admin.must(nil, `{ viewer { name } }`, nil)
 }
+
+// The tab counters are kept in the transactions of the changes, and counted once for
+// organizations from before them.
+func TestKeyCountersAreKeptAndBackfilled(t *testing.T) {
+	databases(t, func(t *testing.T, url string) {
+		s := newServer(t, app.Config{DatabaseURL: url})
+		admin := s.newTenant("Acme").admin
+		admin.createKey("One", "VIEWER")
+		admin.createKey("Two", "VIEWER")
+		gone := admin.createKey("Three", "VIEWER")
+		admin.must(nil, `mutation($id: ID!) { revokeAPIKey(input: {id: $id}) { apiKey { id } } }`, map[string]any{"id": gone.ID})
+		if got := admin.counts(); got != (counts{2, 1}) {
+			t.Fatalf("counts = %+v", got)
+		}
+		// As an organization from before the counters.
+		if _, err := s.app.DB.DB.Exec(`UPDATE organizations SET active_key_count = 0, revoked_key_count = 0, key_counts_initialized = false`); err != nil {
+			t.Fatal(err)
+		}
+		again := newServer(t, app.Config{DatabaseURL: url})
+		if got := again.newTenantClient(admin).counts(); got != (counts{2, 1}) {
+			t.Fatalf("counts after the backfill = %+v", got)
+		}
+	})
+}

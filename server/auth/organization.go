@@ -51,7 +51,7 @@ func CreateOrganization(ctx context.Context, c *ent.Client, in NewOrganization, 
 	if err != nil {
 		return nil, nil, err
 	}
-	org, err := c.Organization.Create().SetName(strings.TrimSpace(in.Name)).Save(ctx)
+	org, err := c.Organization.Create().SetName(strings.TrimSpace(in.Name)).SetKeyCountsInitialized(true).Save(ctx)
 	if err != nil {
 		return nil, nil, inputError(err, "organizationName")
 	}
