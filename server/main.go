@@ -70,14 +70,11 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout io.Writer, 
 		if err := fs.Parse(args); err != nil {
 			return usageError{err}
 		}
-		db, err := app.OpenDatabase(*dbURL)
+		db, err := app.OpenMigrated(ctx, *dbURL)
 		if err != nil {
 			return err
 		}
 		defer db.Close()
-		if err := db.Migrate(ctx); err != nil {
-			return err
-		}
 		fmt.Fprintln(stdout, "the database schema is up to date")
 		return nil
 	case "create-org":
@@ -180,14 +177,11 @@ func createOrg(ctx context.Context, fs *flag.FlagSet, args []string, dbURL *stri
 		return err
 	}
 	pw := strings.TrimRight(line, "\r\n")
-	db, err := app.OpenDatabase(*dbURL)
+	db, err := app.OpenMigrated(ctx, *dbURL)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	if err := db.Migrate(ctx); err != nil {
-		return err
-	}
 	var org *ent.Organization
 	err = auth.WithTx(ctx, db.Client, func(c *ent.Client) error {
 		org, _, err = auth.CreateOrganization(ctx, c, auth.NewOrganization{

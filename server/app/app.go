@@ -89,12 +89,8 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 	if cfg.SessionTTL == 0 {
 		cfg.SessionTTL = DefaultSessionTTL
 	}
-	db, err := OpenDatabase(cfg.DatabaseURL)
+	db, err := OpenMigrated(ctx, cfg.DatabaseURL)
 	if err != nil {
-		return nil, err
-	}
-	if err := db.Migrate(ctx); err != nil {
-		db.Close()
 		return nil, err
 	}
 	if cfg.Limits == (auth.Limits{}) {

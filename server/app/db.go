@@ -73,6 +73,19 @@ func OpenDatabase(url string) (*Database, error) {
 // Close closes the database.
 func (d *Database) Close() error { return d.Client.Close() }
 
+// OpenMigrated opens the database and brings its schema up to date.
+func OpenMigrated(ctx context.Context, url string) (*Database, error) {
+	db, err := OpenDatabase(url)
+	if err != nil {
+		return nil, err
+	}
+	if err := db.Migrate(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return db, nil
+}
+
 var migrateMu sync.Mutex
 
 // migrationLock serializes migrations of instances that start together on PostgreSQL.

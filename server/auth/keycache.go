@@ -146,20 +146,13 @@ func (a *Authenticator) recheckRevoked(ctx context.Context, every time.Duration)
 		return
 	}
 	since := time.Now().UTC().Add(-every)
-	t := time.NewTicker(every)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
-		// Overlap the windows, so that a commit whose revoked_at is a little older than
-		// its visibility is not missed.
+	repeat(ctx, every, func() {
 		now := time.Now().UTC()
 		var rows []struct {
 			SecretHash []byte `json:"secret_hash"`
 		}
+		// Overlap the windows, so that a commit whose revoked_at is a little older than
+		// its visibility is not missed.
 		err := a.Client.APIKey.Query().
 			Where(apikey.RevokedAtGTE(since.Add(-5*time.Second))).
 			Select(apikey.FieldSecretHash).
@@ -169,7 +162,7 @@ func (a *Authenticator) recheckRevoked(ctx context.Context, every time.Duration)
 				a.Log.WarnContext(ctx, "auth: re-checking revoked keys", "err", err)
 				a.cache.flush(false)
 			}
-			continue
+			return
 		}
 		for _, r := range rows {
 			if h, ok := hashOf(r.SecretHash); ok {
@@ -179,6 +172,20 @@ func (a *Authenticator) recheckRevoked(ctx context.Context, every time.Duration)
 			}
 		}
 		since = now
+	})
+}
+
+// repeat calls f every interval until ctx ends.
+func repeat(ctx context.Context, every time.Duration, f func()) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			f()
+		}
 	}
 }
 

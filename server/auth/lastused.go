@@ -57,16 +57,9 @@ func (a *Authenticator) FlushUsage(ctx context.Context) error {
 }
 
 func (a *Authenticator) flushUsageEvery(ctx context.Context, every time.Duration) {
-	t := time.NewTicker(every)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-			if err := a.FlushUsage(ctx); err != nil && ctx.Err() == nil {
-				a.Log.WarnContext(ctx, "auth: recording key uses", "err", err)
-			}
+	repeat(ctx, every, func() {
+		if err := a.FlushUsage(ctx); err != nil && ctx.Err() == nil {
+			a.Log.WarnContext(ctx, "auth: recording key uses", "err", err)
 		}
-	}
+	})
 }
