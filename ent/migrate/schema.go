@@ -192,13 +192,6 @@ var (
 				OnDelete:   schema.SetNull,
 			},
 		},
-		Indexes: []*schema.Index{
-			{
-				Name:    "serviceaccount_organization_id_created_at",
-				Unique:  false,
-				Columns: []*schema.Column{ServiceAccountsColumns[4], ServiceAccountsColumns[1]},
-			},
-		},
 	}
 	// SessionsColumns holds the columns for the "sessions" table.
 	SessionsColumns = []*schema.Column{

@@ -6,7 +6,6 @@ import (
 	"entgo.io/ent/schema"
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
-	"entgo.io/ent/schema/index"
 
 	"apikeys/ent/schema/pulid"
 )
@@ -46,10 +45,9 @@ func (ServiceAccount) Edges() []ent.Edge {
 	}
 }
 
-// Indexes implements ent.Schema.
-func (ServiceAccount) Indexes() []ent.Index {
-	return []ent.Index{index.Fields("organization_id", "created_at")}
-}
+// No index on organization_id: service accounts are only ever looked up by id (the
+// tenant filter then checks one row), and with such an index the planners scanned all
+// of a large organization's accounts to load a page's 50.
 
 // Annotations implements ent.Schema.
 func (ServiceAccount) Annotations() []schema.Annotation {
