@@ -231,17 +231,12 @@ func (r *queryResolver) Viewer(ctx context.Context) (*Viewer, error) {
 	if v == nil {
 		return nil, Error(CodeUnauthenticated, "sign in or send an API key")
 	}
-	org, err := r.Client.Organization.Query().Where(organization.ID(v.OrgID)).Only(ctx)
-	if err != nil {
-		return nil, err
-	}
 	return &Viewer{
 		Kind:          ViewerKind(v.Kind),
 		ID:            v.ID,
 		Name:          v.Name,
 		Role:          v.Role,
 		CanManageKeys: v.CanManageKeys(),
-		Organization:  org,
 	}, nil
 }
 
@@ -298,7 +293,22 @@ func (r *queryResolver) Users(ctx context.Context, after *entgql.Cursor[pulid.ID
 		Paginate(ctx, after, first, before, last, ent.WithUserOrder(order), ent.WithUserFilter(where.Filter))
 }
 
+// Organization is the resolver for the organization field.
+func (r *viewerResolver) Organization(ctx context.Context, obj *Viewer) (*ent.Organization, error) {
+	v := viewer.FromContext(ctx)
+	if v == nil {
+		return nil, Error(CodeUnauthenticated, "sign in or send an API key")
+	}
+	return r.Client.Organization.Query().Where(organization.ID(v.OrgID)).Only(ctx)
+}
+
 // Mutation returns MutationResolver implementation.
 func (r *Resolver) Mutation() MutationResolver { return &mutationResolver{r} }
 
-type mutationResolver struct{ *Resolver }
+// Viewer returns ViewerResolver implementation.
+func (r *Resolver) Viewer() ViewerResolver { return &viewerResolver{r} }
+
+type (
+	mutationResolver struct{ *Resolver }
+	viewerResolver   struct{ *Resolver }
+)
