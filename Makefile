@@ -1,6 +1,6 @@
 # make run   - build the admin app and start the server on SQLite at http://127.0.0.1:8080
 # make test  - every test: Go (SQLite and PostgreSQL), frontend unit tests, browser tests
-.PHONY: run test test-go test-frontend test-e2e build frontend generate fuzz vet test-faults
+.PHONY: run test test-go test-frontend test-e2e build frontend generate fuzz vet test-faults bench
 
 GO ?= go
 NPM ?= npm
@@ -55,3 +55,10 @@ fuzz:
 # Fault injection against the real binary (database outage, SIGTERM, SIGKILL); slow, so not in make test.
 test-faults:
 	$(GO) test -count=1 -tags faults -run Fault ./server
+
+# The benchmark of issue 5 (see BENCHMARKS.md): builds the server with -tags bench, seeds
+# SQLite and a fresh PostgreSQL schema (1,000,000 keys), prints every figure next to its
+# target and writes the report to /tmp/bench-report.md; about 10 minutes on 2 cores.
+# BENCH_QUICK=1 for small seeds and short rounds; BENCH_ARGS for more flags (go run ./server/bench -h).
+bench:
+	$(GO) run ./server/bench $(BENCH_ARGS)
