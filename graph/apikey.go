@@ -3,11 +3,16 @@ package graph
 import (
 	"context"
 
+	entgo "entgo.io/ent"
+
 	"entgo.io/contrib/entgql"
 
 	"apikeys/ent"
+	"apikeys/ent/apikey"
+	"apikeys/ent/organization"
 	"apikeys/ent/privacy"
 	"apikeys/ent/schema/pulid"
+	"apikeys/ent/viewer"
 )
 
 // DeletedUser is shown for a person who has been deleted.
@@ -82,4 +87,37 @@ func adjustKeyCounts(ctx context.Context, c *ent.Client, org pulid.ID, active, r
 		AddActiveKeyCount(active).
 		AddRevokedKeyCount(revoked).
 		Exec(privacy.DecisionContext(ctx, privacy.Allow))
+}
+
+type knownCountKey struct{}
+
+// UseTabCounters lets a connection of API keys take its count from the organization's
+// tab counters when the resolver knows them (an unfiltered tab): entgql's Paginate
+// counts the rows for totalCount and pageInfo, a COUNT over every key of the tab
+// (~15 ms at 100,000 keys) where the counters answer from one row.
+func UseTabCounters(c *ent.Client) {
+	c.APIKey.Intercept(ent.InterceptFunc(func(next ent.Querier) ent.Querier {
+		return ent.QuerierFunc(func(ctx context.Context, q ent.Query) (ent.Value, error) {
+			if n, ok := ctx.Value(knownCountKey{}).(int); ok && entgo.QueryFromContext(ctx).Op == entgo.OpQueryCount {
+				return n, nil
+			}
+			return next.Query(ctx, q)
+		})
+	}))
+}
+
+// tabCount returns the count of the organization's keys of one status, from its counters.
+func tabCount(ctx context.Context, c *ent.Client, status apikey.Status) (int, error) {
+	v := viewer.FromContext(ctx)
+	if v == nil {
+		return 0, Error(CodeUnauthenticated, "sign in or send an API key")
+	}
+	org, err := c.Organization.Query().Where(organization.ID(v.OrgID)).Only(ctx)
+	if err != nil {
+		return 0, err
+	}
+	if status == apikey.StatusREVOKED {
+		return org.RevokedKeyCount, nil
+	}
+	return org.ActiveKeyCount, nil
 }

@@ -265,6 +265,13 @@ func (r *queryResolver) APIKeys(ctx context.Context, status *apikey.Status, afte
 	q := withPeople(r.Client.APIKey.Query())
 	if status != nil {
 		q.Where(apikey.StatusEQ(*status))
+		if where == nil { // a whole tab: its counter is its count
+			n, err := tabCount(ctx, r.Client, *status)
+			if err != nil {
+				return nil, err
+			}
+			ctx = context.WithValue(ctx, knownCountKey{}, n)
+		}
 	}
 	return q.Paginate(ctx, after, first, before, last, ent.WithAPIKeyOrder(orderBy), ent.WithAPIKeyFilter(where.Filter))
 }

@@ -93,6 +93,7 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 	if err != nil {
 		return nil, err
 	}
+	graph.UseTabCounters(db.Client)
 	if cfg.Limits == (auth.Limits{}) {
 		cfg.Limits = auth.DefaultLimits
 	}
