@@ -203,9 +203,8 @@ func (a *Authenticator) verifyKey(ctx context.Context, header []string) (*viewer
 	now := time.Now()
 	if ck, ok := a.cache.get(hash); ok {
 		a.Metrics.Auth("key_cached")
-		a.markUsed(ck, now)
-		v := ck.viewer
-		return &v, nil
+		a.markUsed(hash, ck, now)
+		return &ck.viewer, nil
 	}
 	epoch := a.cache.begin()
 	k, err := a.Client.APIKey.Query().
@@ -221,7 +220,7 @@ func (a *Authenticator) verifyKey(ctx context.Context, header []string) (*viewer
 		return nil, errBadKey
 	}
 	sa := k.Edges.ServiceAccount
-	ck := &cachedKey{viewer: viewer.Viewer{
+	ck := cachedKey{viewer: viewer.Viewer{
 		Kind:  viewer.KindServiceAccount,
 		ID:    sa.ID,
 		Name:  sa.Name,
@@ -230,13 +229,12 @@ func (a *Authenticator) verifyKey(ctx context.Context, header []string) (*viewer
 		KeyID: k.ID,
 	}}
 	if k.LastUsedAt != nil {
-		ck.marked.Store(k.LastUsedAt.UnixNano())
+		ck.marked = k.LastUsedAt.UnixNano()
 	}
 	a.cache.add(hash, ck, epoch)
 	a.Metrics.Auth("key_verified")
-	a.markUsed(ck, now)
-	v := ck.viewer
-	return &v, nil
+	a.markUsed(hash, ck, now)
+	return &ck.viewer, nil
 }
 
 // ParseBearer returns the credential of the Authorization header values: exactly one

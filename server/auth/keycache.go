@@ -3,20 +3,28 @@ package auth
 import (
 	"context"
 	"encoding/hex"
+	"math"
+	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
-	lru "github.com/hashicorp/golang-lru/v2"
+	"github.com/oklog/ulid/v2"
 
 	"apikeys/ent/apikey"
+	"apikeys/ent/schema/pulid"
 	"apikeys/ent/viewer"
 	"apikeys/server/keys"
 	"apikeys/server/metrics"
 )
 
-// keyCache holds recently verified, active keys (hash → viewer), so that a request with
+// keyCache holds recently verified, active keys (hash → caller), so that a request with
 // a known key costs no database lookup. Only keys that verified go in: made-up keys are
 // refused by their checksum or by the lookup and never evict good entries.
+//
+// Entries hold no pointers (ids as 16-byte ULIDs, names in one byte arena), so a large
+// cache costs the garbage collector nothing to scan and about 150 bytes a key. When full,
+// an arbitrary entry makes room (Go's map iteration order is random).
 //
 // Revocation removes an entry at once: on this instance after the revoking transaction
 // commits, on every instance through PostgreSQL NOTIFY (see revocations.go). An epoch,
@@ -24,42 +32,73 @@ import (
 // its stale answer; a periodic re-check of recently revoked keys bounds what a lost
 // notification could leave; while the listener is down the cache is bypassed.
 type keyCache struct {
-	lru     *lru.Cache[keys.Hash, *cachedKey]
+	mu      sync.RWMutex
+	entries map[cacheKey]cacheEntry
+	names   []byte // the arena of service account names
+	live    int    // bytes of names still referenced
+	size    int
 	metrics *metrics.Metrics
 	epoch   atomic.Uint64
 	bypass  atomic.Bool
 }
 
+// cacheKey is the first half of a key's SHA-256: 128 bits, beyond any collision.
+type cacheKey [16]byte
+
+type cacheEntry struct {
+	key, account, org ulid.ULID
+	admin             bool
+	nameLen           uint16
+	nameOff           uint32
+	marked            int64 // when a use was last recorded (Unix ns), see markUsed
+}
+
+// cachedKey is a verified key as the cache hands it out.
 type cachedKey struct {
 	viewer viewer.Viewer
-	// marked is when a use was last recorded (Unix nanoseconds), see markUsed.
-	marked atomic.Int64
+	marked int64
 }
 
 func newKeyCache(size int, m *metrics.Metrics) *keyCache {
 	if size <= 0 {
 		return nil
 	}
-	c := &keyCache{metrics: m}
-	l, err := lru.NewWithEvict(size, func(keys.Hash, *cachedKey) { m.Cache("eviction") })
-	if err != nil {
-		panic(err) // only for a size <= 0, excluded above
-	}
-	c.lru = l
-	return c
+	return &keyCache{entries: make(map[cacheKey]cacheEntry), size: size, metrics: m}
 }
 
-func (c *keyCache) get(h keys.Hash) (*cachedKey, bool) {
+func keyOf(h keys.Hash) (k cacheKey) {
+	copy(k[:], h[:16])
+	return k
+}
+
+func (c *keyCache) get(h keys.Hash) (cachedKey, bool) {
 	if c == nil || c.bypass.Load() {
-		return nil, false
+		return cachedKey{}, false
 	}
-	k, ok := c.lru.Get(h)
+	c.mu.RLock()
+	e, ok := c.entries[keyOf(h)]
+	var name string
 	if ok {
-		c.metrics.Cache("hit")
-	} else {
-		c.metrics.Cache("miss")
+		name = string(c.names[e.nameOff : e.nameOff+uint32(e.nameLen)])
 	}
-	return k, ok
+	c.mu.RUnlock()
+	if !ok {
+		c.metrics.Cache("miss")
+		return cachedKey{}, false
+	}
+	c.metrics.Cache("hit")
+	role := viewer.RoleViewer
+	if e.admin {
+		role = viewer.RoleAdmin
+	}
+	return cachedKey{marked: e.marked, viewer: viewer.Viewer{
+		Kind:  viewer.KindServiceAccount,
+		ID:    pulid.ID("sa_" + e.account.String()),
+		Name:  name,
+		Role:  role,
+		OrgID: pulid.ID("org_" + e.org.String()),
+		KeyID: pulid.ID("key_" + e.key.String()),
+	}}, true
 }
 
 // begin returns the epoch to pass to add after a lookup.
@@ -71,15 +110,93 @@ func (c *keyCache) begin() uint64 {
 }
 
 // add caches a verified key, unless a revocation happened since begin.
-func (c *keyCache) add(h keys.Hash, k *cachedKey, epoch uint64) {
-	if c == nil || c.bypass.Load() || c.epoch.Load() != epoch {
+func (c *keyCache) add(h keys.Hash, k cachedKey, epoch uint64) {
+	if c == nil || c.bypass.Load() {
 		return
 	}
-	c.lru.Add(h, k)
-	// A revocation between the check and the add: take the entry out again.
-	if c.epoch.Load() != epoch {
-		c.lru.Remove(h)
+	e, ok := compact(k)
+	if !ok {
+		return
 	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	// Checked under the lock that revoked also takes: no revocation slips in between.
+	if c.epoch.Load() != epoch {
+		return
+	}
+	key := keyOf(h)
+	if old, ok := c.entries[key]; ok {
+		c.live -= int(old.nameLen)
+	} else if len(c.entries) >= c.size {
+		for victim, old := range c.entries {
+			delete(c.entries, victim)
+			c.live -= int(old.nameLen)
+			c.metrics.Cache("eviction")
+			break
+		}
+	}
+	if len(c.names) > 2*c.live+64<<10 {
+		c.compactNames()
+	}
+	name := k.viewer.Name
+	if len(name) > math.MaxUint16 {
+		return
+	}
+	e.nameOff, e.nameLen = uint32(len(c.names)), uint16(len(name))
+	c.names = append(c.names, name...)
+	c.live += len(name)
+	c.entries[key] = e
+}
+
+// compact is the pointer-free form of a key, if its ids are the usual prefixed ULIDs.
+func compact(k cachedKey) (cacheEntry, bool) {
+	e := cacheEntry{admin: k.viewer.Role == viewer.RoleAdmin, marked: k.marked}
+	for _, f := range []struct {
+		dst    *ulid.ULID
+		id     pulid.ID
+		prefix string
+	}{{&e.key, k.viewer.KeyID, "key"}, {&e.account, k.viewer.ID, "sa"}, {&e.org, k.viewer.OrgID, "org"}} {
+		p, rest, _ := strings.Cut(string(f.id), "_")
+		u, err := ulid.ParseStrict(rest)
+		if p != f.prefix || err != nil {
+			return e, false
+		}
+		*f.dst = u
+	}
+	return e, true
+}
+
+// compactNames rewrites the arena with only the names still referenced.
+func (c *keyCache) compactNames() {
+	names := make([]byte, 0, c.live+c.live/2)
+	for k, e := range c.entries {
+		off := len(names)
+		names = append(names, c.names[e.nameOff:e.nameOff+uint32(e.nameLen)]...)
+		e.nameOff = uint32(off)
+		c.entries[k] = e
+	}
+	c.names = names
+}
+
+// mark records that a use of the key is being written, unless one was less than a
+// minute ago; it reports whether the caller should write it.
+func (c *keyCache) mark(h keys.Hash, now int64) bool {
+	if c == nil {
+		return true
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	key := keyOf(h)
+	e, ok := c.entries[key]
+	if !ok {
+		return true
+	}
+	if now-e.marked < int64(lastUsedGranularity) {
+		return false
+	}
+	e.marked = now
+	c.entries[key] = e
+	return true
 }
 
 // revoked drops a key.
@@ -87,10 +204,25 @@ func (c *keyCache) revoked(h keys.Hash) {
 	if c == nil {
 		return
 	}
+	c.mu.Lock()
 	c.epoch.Add(1)
-	if c.lru.Remove(h) {
+	key := keyOf(h)
+	e, ok := c.entries[key]
+	if ok {
+		delete(c.entries, key)
+		c.live -= int(e.nameLen)
+	}
+	c.mu.Unlock()
+	if ok {
 		c.metrics.Cache("revocation")
 	}
+}
+
+func (c *keyCache) has(h keys.Hash) bool {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	_, ok := c.entries[keyOf(h)]
+	return ok
 }
 
 // flush drops every key; with bypass the cache also stops serving until resumed.
@@ -98,11 +230,10 @@ func (c *keyCache) flush(bypass bool) {
 	if c == nil {
 		return
 	}
-	c.epoch.Add(1)
 	if bypass {
 		c.bypass.Store(true)
 	}
-	c.lru.Purge()
+	c.clear()
 	c.metrics.Cache("flush")
 }
 
@@ -110,16 +241,25 @@ func (c *keyCache) resume() {
 	if c == nil {
 		return
 	}
-	c.epoch.Add(1)
-	c.lru.Purge()
+	c.clear()
 	c.bypass.Store(false)
+}
+
+func (c *keyCache) clear() {
+	c.mu.Lock()
+	c.epoch.Add(1)
+	c.entries = make(map[cacheKey]cacheEntry)
+	c.names, c.live = nil, 0
+	c.mu.Unlock()
 }
 
 func (c *keyCache) len() int {
 	if c == nil {
 		return 0
 	}
-	return c.lru.Len()
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	return len(c.entries)
 }
 
 func hashOf(b []byte) (keys.Hash, bool) {
@@ -166,7 +306,7 @@ func (a *Authenticator) recheckRevoked(ctx context.Context, every time.Duration)
 		}
 		for _, r := range rows {
 			if h, ok := hashOf(r.SecretHash); ok {
-				if _, cached := a.cache.lru.Peek(h); cached {
+				if a.cache.has(h) {
 					a.cache.revoked(h)
 				}
 			}

@@ -8,6 +8,7 @@ import (
 	"apikeys/ent"
 	"apikeys/ent/apikey"
 	"apikeys/ent/schema/pulid"
+	"apikeys/server/keys"
 )
 
 // Key uses are recorded in memory and written in batches (every FlushEvery), at most
@@ -18,10 +19,10 @@ type usage struct {
 	pending map[pulid.ID]time.Time
 }
 
-// markUsed records a use of the key, unless one was recorded less than a minute ago.
-func (a *Authenticator) markUsed(ck *cachedKey, now time.Time) {
-	last := ck.marked.Load()
-	if now.UnixNano()-last < int64(lastUsedGranularity) || !ck.marked.CompareAndSwap(last, now.UnixNano()) {
+// markUsed records a use of the key, unless one was recorded less than a minute ago
+// (ck.marked, and the cache's entry, which concurrent requests share).
+func (a *Authenticator) markUsed(h keys.Hash, ck cachedKey, now time.Time) {
+	if now.UnixNano()-ck.marked < int64(lastUsedGranularity) || !a.cache.mark(h, now.UnixNano()) {
 		return
 	}
 	a.usage.mu.Lock()

@@ -1,0 +1,100 @@
+package auth
+
+import (
+	"crypto/sha256"
+	"fmt"
+	"testing"
+	"time"
+
+	"apikeys/ent/schema/pulid"
+	"apikeys/ent/viewer"
+	"apikeys/server/keys"
+)
+
+func testKey(i int) (keys.Hash, cachedKey) {
+	return sha256.Sum256(fmt.Append(nil, i)), cachedKey{viewer: viewer.Viewer{
+		Kind: viewer.KindServiceAccount, ID: pulid.New("sa"), Name: fmt.Sprintf("Integration %d", i),
+		Role: viewer.RoleAdmin, OrgID: pulid.New("org"), KeyID: pulid.New("key"),
+	}}
+}
+
+func TestKeyCacheKeepsWhatItIsGiven(t *testing.T) {
+	c := newKeyCache(3, nil)
+	h, k := testKey(1)
+	c.add(h, k, c.begin())
+	got, ok := c.get(h)
+	if !ok || got.viewer != k.viewer {
+		t.Fatalf("get = %+v, %v; want %+v", got.viewer, ok, k.viewer)
+	}
+	// Bounded: the oldest or any other entry makes room.
+	for i := 2; i <= 5; i++ {
+		h, k := testKey(i)
+		c.add(h, k, c.begin())
+	}
+	if c.len() != 3 {
+		t.Fatalf("len = %d, want 3", c.len())
+	}
+}
+
+func TestKeyCacheNamesSurviveCompaction(t *testing.T) {
+	c := newKeyCache(10, nil)
+	want := map[keys.Hash]cachedKey{}
+	for i := range 20_000 { // many evictions: the arena is compacted several times
+		h, k := testKey(i)
+		c.add(h, k, c.begin())
+		want[h] = k
+	}
+	n := 0
+	for h, k := range want {
+		if got, ok := c.get(h); ok {
+			n++
+			if got.viewer != k.viewer {
+				t.Fatalf("after compactions get = %+v, want %+v", got.viewer, k.viewer)
+			}
+		}
+	}
+	if n != 10 || len(c.names) > 2*c.live+64<<10 {
+		t.Fatalf("%d entries, arena %d bytes for %d live", n, len(c.names), c.live)
+	}
+}
+
+func TestKeyCacheRevocations(t *testing.T) {
+	c := newKeyCache(10, nil)
+	h, k := testKey(1)
+	c.add(h, k, c.begin())
+	c.revoked(h)
+	if _, ok := c.get(h); ok {
+		t.Fatal("a revoked key is still cached")
+	}
+	// A lookup that began before a revocation does not cache its answer.
+	epoch := c.begin()
+	c.revoked(h)
+	c.add(h, k, epoch)
+	if _, ok := c.get(h); ok {
+		t.Fatal("a stale lookup was cached")
+	}
+	// While bypassed (listener down) nothing is served or added.
+	c.flush(true)
+	c.add(h, k, c.begin())
+	if _, ok := c.get(h); ok {
+		t.Fatal("served while bypassed")
+	}
+	c.resume()
+	c.add(h, k, c.begin())
+	if _, ok := c.get(h); !ok {
+		t.Fatal("not served after resume")
+	}
+}
+
+func TestKeyCacheMarksUseOnceAMinute(t *testing.T) {
+	c := newKeyCache(10, nil)
+	h, k := testKey(1)
+	c.add(h, k, c.begin())
+	now := time.Now().UnixNano()
+	if !c.mark(h, now) || c.mark(h, now+int64(time.Second)) {
+		t.Fatal("marked twice within a minute")
+	}
+	if !c.mark(h, now+int64(61*time.Second)) {
+		t.Fatal("not marked after a minute")
+	}
+}
