@@ -216,32 +216,10 @@ WHERE i.indrelid IN ('api_keys'::regclass, 'service_accounts'::regclass)
 		return stmt.Close()
 	}
 	t1 := time.Now()
-	if err := copyRows("organizations", []string{"id", "created_at", "name"}, len(orgs), func(i int) []any {
-		return []any{orgs[i].id, orgs[i].created, orgs[i].name}
-	}); err != nil {
-		return nil, err
-	}
-	if err := copyRows("users", []string{"id", "created_at", "name", "email", "password_hash", "role", "organization_id"}, len(orgs), func(i int) []any {
-		o := orgs[i]
-		return []any{o.adminID, o.created, o.adminName, o.email, pw, "ADMIN", o.id}
-	}); err != nil {
-		return nil, err
-	}
-	if err := copyRows("service_accounts", []string{"id", "created_at", "name", "role", "organization_id", "created_by_id"}, len(rows), func(i int) []any {
-		r := &rows[i]
-		return []any{r.saID, r.created, r.name, "VIEWER", r.org, r.admin}
-	}); err != nil {
-		return nil, err
-	}
-	if err := copyRows("api_keys", []string{"id", "created_at", "secret_hash", "prefix", "last_four", "status", "revoked_at", "organization_id", "service_account_id", "created_by_id", "revoked_by_id"}, len(rows), func(i int) []any {
-		r := &rows[i]
-		status, revokedAt, revokedBy := "ACTIVE", any(nil), any(nil)
-		if r.revoked {
-			status, revokedAt, revokedBy = "REVOKED", r.created.Add(time.Second), r.admin
+	for _, t := range seedTables(orgs, rows, pw) {
+		if err := copyRows(t.name, t.cols, t.n, t.row); err != nil {
+			return nil, err
 		}
-		return []any{r.id, r.created, r.hash[:], keys.Prefix, lastFourOf(r), status, revokedAt, r.org, r.saID, r.admin, revokedBy}
-	}); err != nil {
-		return nil, err
 	}
 	logf("PostgreSQL: copied the rows in %s; rebuilding %d indexes", time.Since(t1).Round(time.Millisecond), len(rebuild))
 	t2 := time.Now()
@@ -343,32 +321,10 @@ func seedSQLite(ctx context.Context, path string, spec seedSpec) (*seeded, error
 		}
 		return nil
 	}
-	if err := insert("organizations", []string{"id", "created_at", "name"}, len(orgs), func(i int) []any {
-		return []any{orgs[i].id, orgs[i].created, orgs[i].name}
-	}); err != nil {
-		return nil, err
-	}
-	if err := insert("users", []string{"id", "created_at", "name", "email", "password_hash", "role", "organization_id"}, len(orgs), func(i int) []any {
-		o := orgs[i]
-		return []any{o.adminID, o.created, o.adminName, o.email, pw, "ADMIN", o.id}
-	}); err != nil {
-		return nil, err
-	}
-	if err := insert("service_accounts", []string{"id", "created_at", "name", "role", "organization_id", "created_by_id"}, len(rows), func(i int) []any {
-		r := &rows[i]
-		return []any{r.saID, r.created, r.name, "VIEWER", r.org, r.admin}
-	}); err != nil {
-		return nil, err
-	}
-	if err := insert("api_keys", []string{"id", "created_at", "secret_hash", "prefix", "last_four", "status", "revoked_at", "organization_id", "service_account_id", "created_by_id", "revoked_by_id"}, len(rows), func(i int) []any {
-		r := &rows[i]
-		status, revokedAt, revokedBy := "ACTIVE", any(nil), any(nil)
-		if r.revoked {
-			status, revokedAt, revokedBy = "REVOKED", r.created.Add(time.Second), r.admin
+	for _, t := range seedTables(orgs, rows, pw) {
+		if err := insert(t.name, t.cols, t.n, t.row); err != nil {
+			return nil, err
 		}
-		return []any{r.id, r.created, r.hash[:], keys.Prefix, lastFourOf(r), status, revokedAt, r.org, r.saID, r.admin, revokedBy}
-	}); err != nil {
-		return nil, err
 	}
 	if err := fillTabCounters(ctx, tx); err != nil {
 		return nil, err
@@ -381,4 +337,37 @@ func seedSQLite(ctx context.Context, path string, spec seedSpec) (*seeded, error
 	}
 	logf("SQLite: seeded %d keys in %d organizations in %s", len(rows), len(orgs), time.Since(t0).Round(time.Millisecond))
 	return out, nil
+}
+
+// seedTable is the rows of one table, as both databases are seeded.
+type seedTable struct {
+	name string
+	cols []string
+	n    int
+	row  func(i int) []any
+}
+
+// seedTables describes the rows to write, table by table in foreign-key order.
+func seedTables(orgs []orgRow, rows []keyRow, pw string) []seedTable {
+	return []seedTable{
+		{"organizations", []string{"id", "created_at", "name"}, len(orgs), func(i int) []any {
+			return []any{orgs[i].id, orgs[i].created, orgs[i].name}
+		}},
+		{"users", []string{"id", "created_at", "name", "email", "password_hash", "role", "organization_id"}, len(orgs), func(i int) []any {
+			o := orgs[i]
+			return []any{o.adminID, o.created, o.adminName, o.email, pw, "ADMIN", o.id}
+		}},
+		{"service_accounts", []string{"id", "created_at", "name", "role", "organization_id", "created_by_id"}, len(rows), func(i int) []any {
+			r := &rows[i]
+			return []any{r.saID, r.created, r.name, "VIEWER", r.org, r.admin}
+		}},
+		{"api_keys", []string{"id", "created_at", "secret_hash", "prefix", "last_four", "status", "revoked_at", "organization_id", "service_account_id", "created_by_id", "revoked_by_id"}, len(rows), func(i int) []any {
+			r := &rows[i]
+			status, revokedAt, revokedBy := "ACTIVE", any(nil), any(nil)
+			if r.revoked {
+				status, revokedAt, revokedBy = "REVOKED", r.created.Add(time.Second), r.admin
+			}
+			return []any{r.id, r.created, r.hash[:], keys.Prefix, lastFourOf(r), status, revokedAt, r.org, r.saID, r.admin, revokedBy}
+		}},
+	}
 }
