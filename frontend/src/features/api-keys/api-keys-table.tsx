@@ -1,5 +1,6 @@
-import { ActionIcon, Alert, Button, Code, Group, Skeleton, Stack, Table, Text, Tooltip, VisuallyHidden } from '@mantine/core';
-import { IconAlertCircle, IconBan, IconKey, IconPlus, IconSearch } from '@tabler/icons-react';
+import { LoadError } from '../../components/load-error';
+import { ActionIcon, Button, Code, Group, Skeleton, Stack, Table, Text, Tooltip, VisuallyHidden } from '@mantine/core';
+import { IconBan, IconKey, IconPlus, IconSearch } from '@tabler/icons-react';
 import { graphql, useFragment, type FragmentType } from '../../gql';
 import type { ApiKeysTable_ApiKeyFragment as ApiKey } from '../../gql/graphql';
 import { Timestamp } from '../audit/timestamp';
@@ -58,16 +59,7 @@ export function ApiKeysTable({ status, keys: refs, fetching, error, onRetry, sea
   const label = active ? 'Active keys' : 'Revoked keys';
 
   if (error && !fetching) {
-    return (
-      <Alert role="alert" color="red" icon={<IconAlertCircle aria-hidden />} title="Could not load API keys">
-        <Stack gap="xs" align="flex-start">
-          <Text size="sm">{error}</Text>
-          <Button size="xs" variant="default" onClick={onRetry}>
-            Retry
-          </Button>
-        </Stack>
-      </Alert>
-    );
+    return <LoadError title="Could not load API keys" message={error} onRetry={onRetry} />;
   }
 
   if (keys && keys.length === 0 && !fetching && (pagination?.pageIndex ?? 0) === 0) {

@@ -1,5 +1,5 @@
-import { Alert, Button, Center, Group, Skeleton, Stack, Table, Text } from '@mantine/core';
-import { IconAlertCircle } from '@tabler/icons-react';
+import { LoadError } from '../../components/load-error';
+import { Button, Center, Group, Skeleton, Stack, Table, Text } from '@mantine/core';
 import { graphql, useFragment, type FragmentType } from '../../gql';
 import { auditActionLabels } from './audit-actions';
 import { Timestamp } from './timestamp';
@@ -35,16 +35,7 @@ export type AuditEntryListProps = {
 /** Audit entries, newest first, with "Load more"; shared by the drawer and the Audit trail page. */
 export function AuditEntryList({ label, entries, fetching, error, hasNextPage, onLoadMore, onRetry, emptyMessage }: AuditEntryListProps) {
   const rows = useFragment(AuditEntryList_EntryFragment, entries);
-  const failed = error ? (
-    <Alert role="alert" color="red" icon={<IconAlertCircle aria-hidden />} title="Could not load the audit trail">
-      <Stack gap="xs" align="flex-start">
-        <Text size="sm">{error}</Text>
-        <Button size="xs" variant="default" onClick={onRetry}>
-          Retry
-        </Button>
-      </Stack>
-    </Alert>
-  ) : null;
+  const failed = error ? <LoadError title="Could not load the audit trail" message={error} onRetry={onRetry} /> : null;
 
   if (rows.length === 0 && failed) return failed;
   if (rows.length === 0 && !fetching) {

@@ -1,3 +1,4 @@
+import { LoadError } from '../../components/load-error';
 import { useState } from 'react';
 import { useMutation, useQuery, type CombinedError } from 'urql';
 import { Button, Group, Paper, Stack, Text } from '@mantine/core';
@@ -97,16 +98,7 @@ export function UsersPage() {
 
   let body;
   if (error && !data) {
-    body = (
-      <Paper withBorder p="xl">
-        <Stack align="center" gap="sm">
-          <Text role="alert">{errorMessage(error)}</Text>
-          <Button variant="default" onClick={reload}>
-            Retry
-          </Button>
-        </Stack>
-      </Paper>
-    );
+    body = <LoadError title="Could not load the users" message={errorMessage(error)} onRetry={reload} />;
   } else if (!fetching && data && users.length === 0) {
     body = (
       <Paper withBorder p="xl">
