@@ -337,14 +337,7 @@ func closedLoop(ctx context.Context, t target, conns int, d time.Duration) (load
 	timer := time.AfterFunc(d+30*time.Second, func() { stop.Store(true); closeAll(cs) })
 	wg.Wait()
 	timer.Stop()
-	elapsed := time.Since(start)
-	cpu1, _ := cpuTime(t.pid)
-	res := loadResult{requests: int(ok.Load()), errors: errs.n, firstErr: errs.first, elapsed: elapsed, cpu: cpu1 - cpu0}
-	for _, l := range lat {
-		res.latencies = append(res.latencies, l...)
-	}
-	slices.Sort(res.latencies)
-	return res, ctx.Err()
+	return t.result(start, cpu0, &ok, &errs, lat), ctx.Err()
 }
 
 // openLoop sends rate requests a second for d, on schedule whatever the answers do, over
@@ -419,6 +412,11 @@ func openLoop(ctx context.Context, t target, rate float64, conns int, d time.Dur
 	timer := time.AfterFunc(d+30*time.Second, func() { closeAll(cs) })
 	wg.Wait()
 	timer.Stop()
+	return t.result(start, cpu0, &ok, &errs, lat), ctx.Err()
+}
+
+// result gathers a run's counts, the server's CPU since cpu0 and the sorted latencies.
+func (t target) result(start time.Time, cpu0 time.Duration, ok *atomic.Int64, errs *errCounter, lat [][]time.Duration) loadResult {
 	elapsed := time.Since(start)
 	cpu1, _ := cpuTime(t.pid)
 	res := loadResult{requests: int(ok.Load()), errors: errs.n, firstErr: errs.first, elapsed: elapsed, cpu: cpu1 - cpu0}
@@ -426,7 +424,7 @@ func openLoop(ctx context.Context, t target, rate float64, conns int, d time.Dur
 		res.latencies = append(res.latencies, l...)
 	}
 	slices.Sort(res.latencies)
-	return res, ctx.Err()
+	return res
 }
 
 func dialAll(addr string, n int) ([]*rawConn, error) {
