@@ -1,6 +1,7 @@
+import { ErrorAlert } from '../../components/error-alert';
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { Alert, Button, CopyButton, Group, Modal, Radio, Stack, Text, TextInput } from '@mantine/core';
-import { IconAlertCircle, IconAlertTriangle, IconCheck, IconCopy } from '@tabler/icons-react';
+import { IconAlertTriangle, IconCheck, IconCopy } from '@tabler/icons-react';
 import type { ServiceAccountRole } from '../../gql/graphql';
 import { maskKey } from '../../lib/format';
 
@@ -119,9 +120,9 @@ function AddApiKeyForm({
           </Stack>
         </Radio.Group>
         {formError && (
-          <Alert role="alert" color="red" icon={<IconAlertCircle aria-hidden />} title="The key was not created">
+          <ErrorAlert title="The key was not created">
             {formError}
-          </Alert>
+          </ErrorAlert>
         )}
         <Group justify="flex-end" gap="sm">
           <Button variant="default" onClick={onCancel}>

@@ -1,6 +1,6 @@
+import { ErrorAlert } from '../../components/error-alert';
 import { useRef, useState } from 'react';
-import { Alert, Button, Group, Modal, Stack, Text } from '@mantine/core';
-import { IconAlertCircle } from '@tabler/icons-react';
+import { Button, Group, Modal, Stack, Text } from '@mantine/core';
 import type { KeyToRevoke } from './api-keys-table';
 
 export type RevokeApiKeyDialogProps = {
@@ -43,9 +43,9 @@ export function RevokeApiKeyDialog({ apiKey, onClose, onConfirm, onClosed }: Rev
             Any system using this key loses access immediately and will need a new key. Revoking is permanent: the key cannot be restored.
           </Text>
           {current.error && (
-            <Alert role="alert" color="red" icon={<IconAlertCircle aria-hidden />} title="The key was not revoked">
+            <ErrorAlert title="The key was not revoked">
               {current.error}
-            </Alert>
+            </ErrorAlert>
           )}
           <Group justify="flex-end" gap="sm">
             <Button variant="default" onClick={onClose} data-autofocus>

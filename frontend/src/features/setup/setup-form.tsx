@@ -1,6 +1,6 @@
+import { ErrorAlert } from '../../components/error-alert';
 import { useState, type FormEvent, type ReactNode } from 'react';
-import { Alert, Button, PasswordInput, Stack, TextInput } from '@mantine/core';
-import { IconAlertCircle } from '@tabler/icons-react';
+import { Button, PasswordInput, Stack, TextInput } from '@mantine/core';
 
 export type SetupValues = { organizationName: string; name: string; email: string; password: string };
 
@@ -38,9 +38,9 @@ export function SetupForm({
     <form onSubmit={submit} noValidate>
       <Stack>
         {formError && (
-          <Alert role="alert" color="red" variant="light" icon={<IconAlertCircle size={18} aria-hidden />}>
+          <ErrorAlert>
             {formError}
-          </Alert>
+          </ErrorAlert>
         )}
         <TextInput
           label="Company name"

@@ -1,6 +1,6 @@
+import { ErrorAlert } from '../../components/error-alert';
 import { useState, type FormEvent } from 'react';
-import { Alert, Button, PasswordInput, Stack, TextInput } from '@mantine/core';
-import { IconAlertCircle } from '@tabler/icons-react';
+import { Button, PasswordInput, Stack, TextInput } from '@mantine/core';
 
 export type Credentials = { email: string; password: string };
 
@@ -26,9 +26,9 @@ export function SignInForm({
     <form onSubmit={submit} noValidate>
       <Stack>
         {error && (
-          <Alert role="alert" color="red" variant="light" icon={<IconAlertCircle size={18} aria-hidden />}>
+          <ErrorAlert>
             {error}
-          </Alert>
+          </ErrorAlert>
         )}
         <TextInput
           label="Email"

@@ -1,6 +1,6 @@
+import { ErrorAlert } from '../../components/error-alert';
 import { useState, type FormEvent } from 'react';
-import { Alert, Button, Group, Modal, PasswordInput, Radio, Stack, TextInput } from '@mantine/core';
-import { IconAlertCircle } from '@tabler/icons-react';
+import { Button, Group, Modal, PasswordInput, Radio, Stack, TextInput } from '@mantine/core';
 import type { UserRole } from '../../gql/graphql';
 
 export type NewUser = { name: string; email: string; password: string; role: UserRole };
@@ -53,9 +53,9 @@ export function AddUserDialog({
       <form onSubmit={submit} noValidate>
         <Stack>
           {errors.form && (
-            <Alert role="alert" color="red" variant="light" icon={<IconAlertCircle size={18} aria-hidden />}>
+            <ErrorAlert>
               {errors.form}
-            </Alert>
+            </ErrorAlert>
           )}
           <TextInput label="Name" value={values.name} onChange={set('name')} error={errors.fields?.name} data-autofocus />
           <TextInput

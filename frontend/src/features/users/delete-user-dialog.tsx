@@ -1,6 +1,6 @@
+import { ErrorAlert } from '../../components/error-alert';
 import { useEffect, useState } from 'react';
-import { Alert, Button, Group, Modal, Stack, Text } from '@mantine/core';
-import { IconAlertCircle } from '@tabler/icons-react';
+import { Button, Group, Modal, Stack, Text } from '@mantine/core';
 import type { UserRow } from './users-table';
 
 /**
@@ -43,9 +43,9 @@ export function DeleteUserDialog({
           The API keys they created and their history stay; there they show as “Deleted user”. This cannot be undone.
         </Text>
         {error && (
-          <Alert role="alert" color="red" variant="light" icon={<IconAlertCircle size={18} aria-hidden />}>
+          <ErrorAlert>
             {error}
-          </Alert>
+          </ErrorAlert>
         )}
         <Group justify="flex-end" mt="sm">
           <Button variant="default" onClick={onClose}>
