@@ -911,7 +911,23 @@ func (c *ServiceAccountClient) QueryCreatedByServiceAccount(_m *ServiceAccount) 
 		step := sqlgraph.NewStep(
 			sqlgraph.From(serviceaccount.Table, serviceaccount.FieldID, id),
 			sqlgraph.To(serviceaccount.Table, serviceaccount.FieldID),
-			sqlgraph.Edge(sqlgraph.O2O, false, serviceaccount.CreatedByServiceAccountTable, serviceaccount.CreatedByServiceAccountColumn),
+			sqlgraph.Edge(sqlgraph.M2O, true, serviceaccount.CreatedByServiceAccountTable, serviceaccount.CreatedByServiceAccountColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryCreatedServiceAccounts queries the created_service_accounts edge of a ServiceAccount.
+func (c *ServiceAccountClient) QueryCreatedServiceAccounts(_m *ServiceAccount) *ServiceAccountQuery {
+	query := (&ServiceAccountClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(serviceaccount.Table, serviceaccount.FieldID, id),
+			sqlgraph.To(serviceaccount.Table, serviceaccount.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, serviceaccount.CreatedServiceAccountsTable, serviceaccount.CreatedServiceAccountsColumn),
 		)
 		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
 		return fromV, nil

@@ -256,11 +256,23 @@ var schemaGraph = func() *sqlgraph.Schema {
 	graph.MustAddE(
 		"created_by_service_account",
 		&sqlgraph.EdgeSpec{
-			Rel:     sqlgraph.O2O,
-			Inverse: false,
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
 			Table:   serviceaccount.CreatedByServiceAccountTable,
 			Columns: []string{serviceaccount.CreatedByServiceAccountColumn},
-			Bidi:    true,
+			Bidi:    false,
+		},
+		"ServiceAccount",
+		"ServiceAccount",
+	)
+	graph.MustAddE(
+		"created_service_accounts",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   serviceaccount.CreatedServiceAccountsTable,
+			Columns: []string{serviceaccount.CreatedServiceAccountsColumn},
+			Bidi:    false,
 		},
 		"ServiceAccount",
 		"ServiceAccount",
@@ -791,6 +803,20 @@ func (f *ServiceAccountFilter) WhereHasCreatedByServiceAccount() {
 // WhereHasCreatedByServiceAccountWith applies a predicate to check if query has an edge created_by_service_account with a given conditions (other predicates).
 func (f *ServiceAccountFilter) WhereHasCreatedByServiceAccountWith(preds ...predicate.ServiceAccount) {
 	f.Where(entql.HasEdgeWith("created_by_service_account", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasCreatedServiceAccounts applies a predicate to check if query has an edge created_service_accounts.
+func (f *ServiceAccountFilter) WhereHasCreatedServiceAccounts() {
+	f.Where(entql.HasEdge("created_service_accounts"))
+}
+
+// WhereHasCreatedServiceAccountsWith applies a predicate to check if query has an edge created_service_accounts with a given conditions (other predicates).
+func (f *ServiceAccountFilter) WhereHasCreatedServiceAccountsWith(preds ...predicate.ServiceAccount) {
+	f.Where(entql.HasEdgeWith("created_service_accounts", sqlgraph.WrapFunc(func(s *sql.Selector) {
 		for _, p := range preds {
 			p(s)
 		}

@@ -3038,6 +3038,9 @@ type ServiceAccountMutation struct {
 	clearedcreated_by                 bool
 	created_by_service_account        *pulid.ID
 	clearedcreated_by_service_account bool
+	created_service_accounts          map[pulid.ID]struct{}
+	removedcreated_service_accounts   map[pulid.ID]struct{}
+	clearedcreated_service_accounts   bool
 	api_keys                          map[pulid.ID]struct{}
 	removedapi_keys                   map[pulid.ID]struct{}
 	clearedapi_keys                   bool
@@ -3473,6 +3476,60 @@ func (m *ServiceAccountMutation) ResetCreatedByServiceAccount() {
 	m.clearedcreated_by_service_account = false
 }
 
+// AddCreatedServiceAccountIDs adds the "created_service_accounts" edge to the ServiceAccount entity by ids.
+func (m *ServiceAccountMutation) AddCreatedServiceAccountIDs(ids ...pulid.ID) {
+	if m.created_service_accounts == nil {
+		m.created_service_accounts = make(map[pulid.ID]struct{})
+	}
+	for i := range ids {
+		m.created_service_accounts[ids[i]] = struct{}{}
+	}
+}
+
+// ClearCreatedServiceAccounts clears the "created_service_accounts" edge to the ServiceAccount entity.
+func (m *ServiceAccountMutation) ClearCreatedServiceAccounts() {
+	m.clearedcreated_service_accounts = true
+}
+
+// CreatedServiceAccountsCleared reports if the "created_service_accounts" edge to the ServiceAccount entity was cleared.
+func (m *ServiceAccountMutation) CreatedServiceAccountsCleared() bool {
+	return m.clearedcreated_service_accounts
+}
+
+// RemoveCreatedServiceAccountIDs removes the "created_service_accounts" edge to the ServiceAccount entity by IDs.
+func (m *ServiceAccountMutation) RemoveCreatedServiceAccountIDs(ids ...pulid.ID) {
+	if m.removedcreated_service_accounts == nil {
+		m.removedcreated_service_accounts = make(map[pulid.ID]struct{})
+	}
+	for i := range ids {
+		delete(m.created_service_accounts, ids[i])
+		m.removedcreated_service_accounts[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedCreatedServiceAccounts returns the removed IDs of the "created_service_accounts" edge to the ServiceAccount entity.
+func (m *ServiceAccountMutation) RemovedCreatedServiceAccountsIDs() (ids []pulid.ID) {
+	for id := range m.removedcreated_service_accounts {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// CreatedServiceAccountsIDs returns the "created_service_accounts" edge IDs in the mutation.
+func (m *ServiceAccountMutation) CreatedServiceAccountsIDs() (ids []pulid.ID) {
+	for id := range m.created_service_accounts {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetCreatedServiceAccounts resets all changes to the "created_service_accounts" edge.
+func (m *ServiceAccountMutation) ResetCreatedServiceAccounts() {
+	m.created_service_accounts = nil
+	m.clearedcreated_service_accounts = false
+	m.removedcreated_service_accounts = nil
+}
+
 // AddAPIKeyIDs adds the "api_keys" edge to the APIKey entity by ids.
 func (m *ServiceAccountMutation) AddAPIKeyIDs(ids ...pulid.ID) {
 	if m.api_keys == nil {
@@ -3760,7 +3817,7 @@ func (m *ServiceAccountMutation) ResetField(name string) error {
 
 // AddedEdges returns all edge names that were set/added in this mutation.
 func (m *ServiceAccountMutation) AddedEdges() []string {
-	edges := make([]string, 0, 4)
+	edges := make([]string, 0, 5)
 	if m.organization != nil {
 		edges = append(edges, serviceaccount.EdgeOrganization)
 	}
@@ -3769,6 +3826,9 @@ func (m *ServiceAccountMutation) AddedEdges() []string {
 	}
 	if m.created_by_service_account != nil {
 		edges = append(edges, serviceaccount.EdgeCreatedByServiceAccount)
+	}
+	if m.created_service_accounts != nil {
+		edges = append(edges, serviceaccount.EdgeCreatedServiceAccounts)
 	}
 	if m.api_keys != nil {
 		edges = append(edges, serviceaccount.EdgeAPIKeys)
@@ -3792,6 +3852,12 @@ func (m *ServiceAccountMutation) AddedIDs(name string) []ent.Value {
 		if id := m.created_by_service_account; id != nil {
 			return []ent.Value{*id}
 		}
+	case serviceaccount.EdgeCreatedServiceAccounts:
+		ids := make([]ent.Value, 0, len(m.created_service_accounts))
+		for id := range m.created_service_accounts {
+			ids = append(ids, id)
+		}
+		return ids
 	case serviceaccount.EdgeAPIKeys:
 		ids := make([]ent.Value, 0, len(m.api_keys))
 		for id := range m.api_keys {
@@ -3804,7 +3870,10 @@ func (m *ServiceAccountMutation) AddedIDs(name string) []ent.Value {
 
 // RemovedEdges returns all edge names that were removed in this mutation.
 func (m *ServiceAccountMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 4)
+	edges := make([]string, 0, 5)
+	if m.removedcreated_service_accounts != nil {
+		edges = append(edges, serviceaccount.EdgeCreatedServiceAccounts)
+	}
 	if m.removedapi_keys != nil {
 		edges = append(edges, serviceaccount.EdgeAPIKeys)
 	}
@@ -3815,6 +3884,12 @@ func (m *ServiceAccountMutation) RemovedEdges() []string {
 // the given name in this mutation.
 func (m *ServiceAccountMutation) RemovedIDs(name string) []ent.Value {
 	switch name {
+	case serviceaccount.EdgeCreatedServiceAccounts:
+		ids := make([]ent.Value, 0, len(m.removedcreated_service_accounts))
+		for id := range m.removedcreated_service_accounts {
+			ids = append(ids, id)
+		}
+		return ids
 	case serviceaccount.EdgeAPIKeys:
 		ids := make([]ent.Value, 0, len(m.removedapi_keys))
 		for id := range m.removedapi_keys {
@@ -3827,7 +3902,7 @@ func (m *ServiceAccountMutation) RemovedIDs(name string) []ent.Value {
 
 // ClearedEdges returns all edge names that were cleared in this mutation.
 func (m *ServiceAccountMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 4)
+	edges := make([]string, 0, 5)
 	if m.clearedorganization {
 		edges = append(edges, serviceaccount.EdgeOrganization)
 	}
@@ -3836,6 +3911,9 @@ func (m *ServiceAccountMutation) ClearedEdges() []string {
 	}
 	if m.clearedcreated_by_service_account {
 		edges = append(edges, serviceaccount.EdgeCreatedByServiceAccount)
+	}
+	if m.clearedcreated_service_accounts {
+		edges = append(edges, serviceaccount.EdgeCreatedServiceAccounts)
 	}
 	if m.clearedapi_keys {
 		edges = append(edges, serviceaccount.EdgeAPIKeys)
@@ -3853,6 +3931,8 @@ func (m *ServiceAccountMutation) EdgeCleared(name string) bool {
 		return m.clearedcreated_by
 	case serviceaccount.EdgeCreatedByServiceAccount:
 		return m.clearedcreated_by_service_account
+	case serviceaccount.EdgeCreatedServiceAccounts:
+		return m.clearedcreated_service_accounts
 	case serviceaccount.EdgeAPIKeys:
 		return m.clearedapi_keys
 	}
@@ -3888,6 +3968,9 @@ func (m *ServiceAccountMutation) ResetEdge(name string) error {
 		return nil
 	case serviceaccount.EdgeCreatedByServiceAccount:
 		m.ResetCreatedByServiceAccount()
+		return nil
+	case serviceaccount.EdgeCreatedServiceAccounts:
+		m.ResetCreatedServiceAccounts()
 		return nil
 	case serviceaccount.EdgeAPIKeys:
 		m.ResetAPIKeys()

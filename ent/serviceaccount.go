@@ -46,13 +46,16 @@ type ServiceAccountEdges struct {
 	CreatedBy *User `json:"created_by,omitempty"`
 	// CreatedByServiceAccount holds the value of the created_by_service_account edge.
 	CreatedByServiceAccount *ServiceAccount `json:"created_by_service_account,omitempty"`
+	// CreatedServiceAccounts holds the value of the created_service_accounts edge.
+	CreatedServiceAccounts []*ServiceAccount `json:"created_service_accounts,omitempty"`
 	// APIKeys holds the value of the api_keys edge.
 	APIKeys []*APIKey `json:"api_keys,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [4]bool
+	loadedTypes [5]bool
 
-	namedAPIKeys map[string][]*APIKey
+	namedCreatedServiceAccounts map[string][]*ServiceAccount
+	namedAPIKeys                map[string][]*APIKey
 }
 
 // OrganizationOrErr returns the Organization value or an error if the edge
@@ -88,10 +91,19 @@ func (e ServiceAccountEdges) CreatedByServiceAccountOrErr() (*ServiceAccount, er
 	return nil, &NotLoadedError{edge: "created_by_service_account"}
 }
 
+// CreatedServiceAccountsOrErr returns the CreatedServiceAccounts value or an error if the edge
+// was not loaded in eager-loading.
+func (e ServiceAccountEdges) CreatedServiceAccountsOrErr() ([]*ServiceAccount, error) {
+	if e.loadedTypes[3] {
+		return e.CreatedServiceAccounts, nil
+	}
+	return nil, &NotLoadedError{edge: "created_service_accounts"}
+}
+
 // APIKeysOrErr returns the APIKeys value or an error if the edge
 // was not loaded in eager-loading.
 func (e ServiceAccountEdges) APIKeysOrErr() ([]*APIKey, error) {
-	if e.loadedTypes[3] {
+	if e.loadedTypes[4] {
 		return e.APIKeys, nil
 	}
 	return nil, &NotLoadedError{edge: "api_keys"}
@@ -193,6 +205,11 @@ func (_m *ServiceAccount) QueryCreatedByServiceAccount() *ServiceAccountQuery {
 	return NewServiceAccountClient(_m.config).QueryCreatedByServiceAccount(_m)
 }
 
+// QueryCreatedServiceAccounts queries the "created_service_accounts" edge of the ServiceAccount entity.
+func (_m *ServiceAccount) QueryCreatedServiceAccounts() *ServiceAccountQuery {
+	return NewServiceAccountClient(_m.config).QueryCreatedServiceAccounts(_m)
+}
+
 // QueryAPIKeys queries the "api_keys" edge of the ServiceAccount entity.
 func (_m *ServiceAccount) QueryAPIKeys() *APIKeyQuery {
 	return NewServiceAccountClient(_m.config).QueryAPIKeys(_m)
@@ -240,6 +257,30 @@ func (_m *ServiceAccount) String() string {
 	builder.WriteString(fmt.Sprintf("%v", _m.CreatedByServiceAccountID))
 	builder.WriteByte(')')
 	return builder.String()
+}
+
+// NamedCreatedServiceAccounts returns the CreatedServiceAccounts named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *ServiceAccount) NamedCreatedServiceAccounts(name string) ([]*ServiceAccount, error) {
+	if _m.Edges.namedCreatedServiceAccounts == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedCreatedServiceAccounts[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *ServiceAccount) appendNamedCreatedServiceAccounts(name string, edges ...*ServiceAccount) {
+	if _m.Edges.namedCreatedServiceAccounts == nil {
+		_m.Edges.namedCreatedServiceAccounts = make(map[string][]*ServiceAccount)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedCreatedServiceAccounts[name] = []*ServiceAccount{}
+	} else {
+		_m.Edges.namedCreatedServiceAccounts[name] = append(_m.Edges.namedCreatedServiceAccounts[name], edges...)
+	}
 }
 
 // NamedAPIKeys returns the APIKeys named value or an error if the edge was not

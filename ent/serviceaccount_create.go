@@ -121,6 +121,21 @@ func (_c *ServiceAccountCreate) SetCreatedByServiceAccount(v *ServiceAccount) *S
 	return _c.SetCreatedByServiceAccountID(v.ID)
 }
 
+// AddCreatedServiceAccountIDs adds the "created_service_accounts" edge to the ServiceAccount entity by IDs.
+func (_c *ServiceAccountCreate) AddCreatedServiceAccountIDs(ids ...pulid.ID) *ServiceAccountCreate {
+	_c.mutation.AddCreatedServiceAccountIDs(ids...)
+	return _c
+}
+
+// AddCreatedServiceAccounts adds the "created_service_accounts" edges to the ServiceAccount entity.
+func (_c *ServiceAccountCreate) AddCreatedServiceAccounts(v ...*ServiceAccount) *ServiceAccountCreate {
+	ids := make([]pulid.ID, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _c.AddCreatedServiceAccountIDs(ids...)
+}
+
 // AddAPIKeyIDs adds the "api_keys" edge to the APIKey entity by IDs.
 func (_c *ServiceAccountCreate) AddAPIKeyIDs(ids ...pulid.ID) *ServiceAccountCreate {
 	_c.mutation.AddAPIKeyIDs(ids...)
@@ -304,11 +319,11 @@ func (_c *ServiceAccountCreate) createSpec() (*ServiceAccount, *sqlgraph.CreateS
 	}
 	if nodes := _c.mutation.CreatedByServiceAccountIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
-			Rel:     sqlgraph.O2O,
-			Inverse: false,
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
 			Table:   serviceaccount.CreatedByServiceAccountTable,
 			Columns: []string{serviceaccount.CreatedByServiceAccountColumn},
-			Bidi:    true,
+			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(serviceaccount.FieldID, field.TypeString),
 			},
@@ -317,6 +332,22 @@ func (_c *ServiceAccountCreate) createSpec() (*ServiceAccount, *sqlgraph.CreateS
 			edge.Target.Nodes = append(edge.Target.Nodes, k)
 		}
 		_node.CreatedByServiceAccountID = nodes[0]
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.CreatedServiceAccountsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   serviceaccount.CreatedServiceAccountsTable,
+			Columns: []string{serviceaccount.CreatedServiceAccountsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(serviceaccount.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
 		_spec.Edges = append(_spec.Edges, edge)
 	}
 	if nodes := _c.mutation.APIKeysIDs(); len(nodes) > 0 {

@@ -24,17 +24,19 @@ import (
 // ServiceAccountQuery is the builder for querying ServiceAccount entities.
 type ServiceAccountQuery struct {
 	config
-	ctx                         *QueryContext
-	order                       []serviceaccount.OrderOption
-	inters                      []Interceptor
-	predicates                  []predicate.ServiceAccount
-	withOrganization            *OrganizationQuery
-	withCreatedBy               *UserQuery
-	withCreatedByServiceAccount *ServiceAccountQuery
-	withAPIKeys                 *APIKeyQuery
-	modifiers                   []func(*sql.Selector)
-	loadTotal                   []func(context.Context, []*ServiceAccount) error
-	withNamedAPIKeys            map[string]*APIKeyQuery
+	ctx                             *QueryContext
+	order                           []serviceaccount.OrderOption
+	inters                          []Interceptor
+	predicates                      []predicate.ServiceAccount
+	withOrganization                *OrganizationQuery
+	withCreatedBy                   *UserQuery
+	withCreatedByServiceAccount     *ServiceAccountQuery
+	withCreatedServiceAccounts      *ServiceAccountQuery
+	withAPIKeys                     *APIKeyQuery
+	modifiers                       []func(*sql.Selector)
+	loadTotal                       []func(context.Context, []*ServiceAccount) error
+	withNamedCreatedServiceAccounts map[string]*ServiceAccountQuery
+	withNamedAPIKeys                map[string]*APIKeyQuery
 	// intermediate query (i.e. traversal path).
 	sql  *sql.Selector
 	path func(context.Context) (*sql.Selector, error)
@@ -129,7 +131,29 @@ func (_q *ServiceAccountQuery) QueryCreatedByServiceAccount() *ServiceAccountQue
 		step := sqlgraph.NewStep(
 			sqlgraph.From(serviceaccount.Table, serviceaccount.FieldID, selector),
 			sqlgraph.To(serviceaccount.Table, serviceaccount.FieldID),
-			sqlgraph.Edge(sqlgraph.O2O, false, serviceaccount.CreatedByServiceAccountTable, serviceaccount.CreatedByServiceAccountColumn),
+			sqlgraph.Edge(sqlgraph.M2O, true, serviceaccount.CreatedByServiceAccountTable, serviceaccount.CreatedByServiceAccountColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryCreatedServiceAccounts chains the current query on the "created_service_accounts" edge.
+func (_q *ServiceAccountQuery) QueryCreatedServiceAccounts() *ServiceAccountQuery {
+	query := (&ServiceAccountClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(serviceaccount.Table, serviceaccount.FieldID, selector),
+			sqlgraph.To(serviceaccount.Table, serviceaccount.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, serviceaccount.CreatedServiceAccountsTable, serviceaccount.CreatedServiceAccountsColumn),
 		)
 		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
 		return fromU, nil
@@ -354,6 +378,7 @@ func (_q *ServiceAccountQuery) Clone() *ServiceAccountQuery {
 		withOrganization:            _q.withOrganization.Clone(),
 		withCreatedBy:               _q.withCreatedBy.Clone(),
 		withCreatedByServiceAccount: _q.withCreatedByServiceAccount.Clone(),
+		withCreatedServiceAccounts:  _q.withCreatedServiceAccounts.Clone(),
 		withAPIKeys:                 _q.withAPIKeys.Clone(),
 		// clone intermediate query.
 		sql:  _q.sql.Clone(),
@@ -391,6 +416,17 @@ func (_q *ServiceAccountQuery) WithCreatedByServiceAccount(opts ...func(*Service
 		opt(query)
 	}
 	_q.withCreatedByServiceAccount = query
+	return _q
+}
+
+// WithCreatedServiceAccounts tells the query-builder to eager-load the nodes that are connected to
+// the "created_service_accounts" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *ServiceAccountQuery) WithCreatedServiceAccounts(opts ...func(*ServiceAccountQuery)) *ServiceAccountQuery {
+	query := (&ServiceAccountClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withCreatedServiceAccounts = query
 	return _q
 }
 
@@ -489,10 +525,11 @@ func (_q *ServiceAccountQuery) sqlAll(ctx context.Context, hooks ...queryHook) (
 	var (
 		nodes       = []*ServiceAccount{}
 		_spec       = _q.querySpec()
-		loadedTypes = [4]bool{
+		loadedTypes = [5]bool{
 			_q.withOrganization != nil,
 			_q.withCreatedBy != nil,
 			_q.withCreatedByServiceAccount != nil,
+			_q.withCreatedServiceAccounts != nil,
 			_q.withAPIKeys != nil,
 		}
 	)
@@ -535,10 +572,26 @@ func (_q *ServiceAccountQuery) sqlAll(ctx context.Context, hooks ...queryHook) (
 			return nil, err
 		}
 	}
+	if query := _q.withCreatedServiceAccounts; query != nil {
+		if err := _q.loadCreatedServiceAccounts(ctx, query, nodes,
+			func(n *ServiceAccount) { n.Edges.CreatedServiceAccounts = []*ServiceAccount{} },
+			func(n *ServiceAccount, e *ServiceAccount) {
+				n.Edges.CreatedServiceAccounts = append(n.Edges.CreatedServiceAccounts, e)
+			}); err != nil {
+			return nil, err
+		}
+	}
 	if query := _q.withAPIKeys; query != nil {
 		if err := _q.loadAPIKeys(ctx, query, nodes,
 			func(n *ServiceAccount) { n.Edges.APIKeys = []*APIKey{} },
 			func(n *ServiceAccount, e *APIKey) { n.Edges.APIKeys = append(n.Edges.APIKeys, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for name, query := range _q.withNamedCreatedServiceAccounts {
+		if err := _q.loadCreatedServiceAccounts(ctx, query, nodes,
+			func(n *ServiceAccount) { n.appendNamedCreatedServiceAccounts(name) },
+			func(n *ServiceAccount, e *ServiceAccount) { n.appendNamedCreatedServiceAccounts(name, e) }); err != nil {
 			return nil, err
 		}
 	}
@@ -641,6 +694,36 @@ func (_q *ServiceAccountQuery) loadCreatedByServiceAccount(ctx context.Context, 
 		for i := range nodes {
 			assign(nodes[i], n)
 		}
+	}
+	return nil
+}
+func (_q *ServiceAccountQuery) loadCreatedServiceAccounts(ctx context.Context, query *ServiceAccountQuery, nodes []*ServiceAccount, init func(*ServiceAccount), assign func(*ServiceAccount, *ServiceAccount)) error {
+	fks := make([]driver.Value, 0, len(nodes))
+	nodeids := make(map[pulid.ID]*ServiceAccount)
+	for i := range nodes {
+		fks = append(fks, nodes[i].ID)
+		nodeids[nodes[i].ID] = nodes[i]
+		if init != nil {
+			init(nodes[i])
+		}
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(serviceaccount.FieldCreatedByServiceAccountID)
+	}
+	query.Where(predicate.ServiceAccount(func(s *sql.Selector) {
+		s.Where(sql.InValues(s.C(serviceaccount.CreatedServiceAccountsColumn), fks...))
+	}))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		fk := n.CreatedByServiceAccountID
+		node, ok := nodeids[fk]
+		if !ok {
+			return fmt.Errorf(`unexpected referenced foreign-key "created_by_service_account_id" returned %v for node %v`, fk, n.ID)
+		}
+		assign(node, n)
 	}
 	return nil
 }
@@ -766,6 +849,20 @@ func (_q *ServiceAccountQuery) sqlQuery(ctx context.Context) *sql.Selector {
 		selector.Limit(*limit)
 	}
 	return selector
+}
+
+// WithNamedCreatedServiceAccounts tells the query-builder to eager-load the nodes that are connected to the "created_service_accounts"
+// edge with the given name. The optional arguments are used to configure the query builder of the edge.
+func (_q *ServiceAccountQuery) WithNamedCreatedServiceAccounts(name string, opts ...func(*ServiceAccountQuery)) *ServiceAccountQuery {
+	query := (&ServiceAccountClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	if _q.withNamedCreatedServiceAccounts == nil {
+		_q.withNamedCreatedServiceAccounts = make(map[string]*ServiceAccountQuery)
+	}
+	_q.withNamedCreatedServiceAccounts[name] = query
+	return _q
 }
 
 // WithNamedAPIKeys tells the query-builder to eager-load the nodes that are connected to the "api_keys"

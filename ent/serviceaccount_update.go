@@ -57,6 +57,21 @@ func (_u *ServiceAccountUpdate) SetNillableRole(v *serviceaccount.Role) *Service
 	return _u
 }
 
+// AddCreatedServiceAccountIDs adds the "created_service_accounts" edge to the ServiceAccount entity by IDs.
+func (_u *ServiceAccountUpdate) AddCreatedServiceAccountIDs(ids ...pulid.ID) *ServiceAccountUpdate {
+	_u.mutation.AddCreatedServiceAccountIDs(ids...)
+	return _u
+}
+
+// AddCreatedServiceAccounts adds the "created_service_accounts" edges to the ServiceAccount entity.
+func (_u *ServiceAccountUpdate) AddCreatedServiceAccounts(v ...*ServiceAccount) *ServiceAccountUpdate {
+	ids := make([]pulid.ID, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddCreatedServiceAccountIDs(ids...)
+}
+
 // AddAPIKeyIDs adds the "api_keys" edge to the APIKey entity by IDs.
 func (_u *ServiceAccountUpdate) AddAPIKeyIDs(ids ...pulid.ID) *ServiceAccountUpdate {
 	_u.mutation.AddAPIKeyIDs(ids...)
@@ -75,6 +90,27 @@ func (_u *ServiceAccountUpdate) AddAPIKeys(v ...*APIKey) *ServiceAccountUpdate {
 // Mutation returns the ServiceAccountMutation object of the builder.
 func (_u *ServiceAccountUpdate) Mutation() *ServiceAccountMutation {
 	return _u.mutation
+}
+
+// ClearCreatedServiceAccounts clears all "created_service_accounts" edges to the ServiceAccount entity.
+func (_u *ServiceAccountUpdate) ClearCreatedServiceAccounts() *ServiceAccountUpdate {
+	_u.mutation.ClearCreatedServiceAccounts()
+	return _u
+}
+
+// RemoveCreatedServiceAccountIDs removes the "created_service_accounts" edge to ServiceAccount entities by IDs.
+func (_u *ServiceAccountUpdate) RemoveCreatedServiceAccountIDs(ids ...pulid.ID) *ServiceAccountUpdate {
+	_u.mutation.RemoveCreatedServiceAccountIDs(ids...)
+	return _u
+}
+
+// RemoveCreatedServiceAccounts removes "created_service_accounts" edges to ServiceAccount entities.
+func (_u *ServiceAccountUpdate) RemoveCreatedServiceAccounts(v ...*ServiceAccount) *ServiceAccountUpdate {
+	ids := make([]pulid.ID, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveCreatedServiceAccountIDs(ids...)
 }
 
 // ClearAPIKeys clears all "api_keys" edges to the APIKey entity.
@@ -160,6 +196,51 @@ func (_u *ServiceAccountUpdate) sqlSave(ctx context.Context) (_node int, err err
 	}
 	if value, ok := _u.mutation.Role(); ok {
 		_spec.SetField(serviceaccount.FieldRole, field.TypeEnum, value)
+	}
+	if _u.mutation.CreatedServiceAccountsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   serviceaccount.CreatedServiceAccountsTable,
+			Columns: []string{serviceaccount.CreatedServiceAccountsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(serviceaccount.FieldID, field.TypeString),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedCreatedServiceAccountsIDs(); len(nodes) > 0 && !_u.mutation.CreatedServiceAccountsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   serviceaccount.CreatedServiceAccountsTable,
+			Columns: []string{serviceaccount.CreatedServiceAccountsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(serviceaccount.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.CreatedServiceAccountsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   serviceaccount.CreatedServiceAccountsTable,
+			Columns: []string{serviceaccount.CreatedServiceAccountsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(serviceaccount.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
 	}
 	if _u.mutation.APIKeysCleared() {
 		edge := &sqlgraph.EdgeSpec{
@@ -254,6 +335,21 @@ func (_u *ServiceAccountUpdateOne) SetNillableRole(v *serviceaccount.Role) *Serv
 	return _u
 }
 
+// AddCreatedServiceAccountIDs adds the "created_service_accounts" edge to the ServiceAccount entity by IDs.
+func (_u *ServiceAccountUpdateOne) AddCreatedServiceAccountIDs(ids ...pulid.ID) *ServiceAccountUpdateOne {
+	_u.mutation.AddCreatedServiceAccountIDs(ids...)
+	return _u
+}
+
+// AddCreatedServiceAccounts adds the "created_service_accounts" edges to the ServiceAccount entity.
+func (_u *ServiceAccountUpdateOne) AddCreatedServiceAccounts(v ...*ServiceAccount) *ServiceAccountUpdateOne {
+	ids := make([]pulid.ID, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddCreatedServiceAccountIDs(ids...)
+}
+
 // AddAPIKeyIDs adds the "api_keys" edge to the APIKey entity by IDs.
 func (_u *ServiceAccountUpdateOne) AddAPIKeyIDs(ids ...pulid.ID) *ServiceAccountUpdateOne {
 	_u.mutation.AddAPIKeyIDs(ids...)
@@ -272,6 +368,27 @@ func (_u *ServiceAccountUpdateOne) AddAPIKeys(v ...*APIKey) *ServiceAccountUpdat
 // Mutation returns the ServiceAccountMutation object of the builder.
 func (_u *ServiceAccountUpdateOne) Mutation() *ServiceAccountMutation {
 	return _u.mutation
+}
+
+// ClearCreatedServiceAccounts clears all "created_service_accounts" edges to the ServiceAccount entity.
+func (_u *ServiceAccountUpdateOne) ClearCreatedServiceAccounts() *ServiceAccountUpdateOne {
+	_u.mutation.ClearCreatedServiceAccounts()
+	return _u
+}
+
+// RemoveCreatedServiceAccountIDs removes the "created_service_accounts" edge to ServiceAccount entities by IDs.
+func (_u *ServiceAccountUpdateOne) RemoveCreatedServiceAccountIDs(ids ...pulid.ID) *ServiceAccountUpdateOne {
+	_u.mutation.RemoveCreatedServiceAccountIDs(ids...)
+	return _u
+}
+
+// RemoveCreatedServiceAccounts removes "created_service_accounts" edges to ServiceAccount entities.
+func (_u *ServiceAccountUpdateOne) RemoveCreatedServiceAccounts(v ...*ServiceAccount) *ServiceAccountUpdateOne {
+	ids := make([]pulid.ID, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveCreatedServiceAccountIDs(ids...)
 }
 
 // ClearAPIKeys clears all "api_keys" edges to the APIKey entity.
@@ -387,6 +504,51 @@ func (_u *ServiceAccountUpdateOne) sqlSave(ctx context.Context) (_node *ServiceA
 	}
 	if value, ok := _u.mutation.Role(); ok {
 		_spec.SetField(serviceaccount.FieldRole, field.TypeEnum, value)
+	}
+	if _u.mutation.CreatedServiceAccountsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   serviceaccount.CreatedServiceAccountsTable,
+			Columns: []string{serviceaccount.CreatedServiceAccountsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(serviceaccount.FieldID, field.TypeString),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedCreatedServiceAccountsIDs(); len(nodes) > 0 && !_u.mutation.CreatedServiceAccountsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   serviceaccount.CreatedServiceAccountsTable,
+			Columns: []string{serviceaccount.CreatedServiceAccountsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(serviceaccount.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.CreatedServiceAccountsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   serviceaccount.CreatedServiceAccountsTable,
+			Columns: []string{serviceaccount.CreatedServiceAccountsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(serviceaccount.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
 	}
 	if _u.mutation.APIKeysCleared() {
 		edge := &sqlgraph.EdgeSpec{

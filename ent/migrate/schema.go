@@ -165,7 +165,7 @@ var (
 		{Name: "role", Type: field.TypeEnum, Enums: []string{"VIEWER", "ADMIN"}, Default: "VIEWER"},
 		{Name: "organization_id", Type: field.TypeString},
 		{Name: "created_by_id", Type: field.TypeString, Nullable: true},
-		{Name: "created_by_service_account_id", Type: field.TypeString, Unique: true, Nullable: true},
+		{Name: "created_by_service_account_id", Type: field.TypeString, Nullable: true},
 	}
 	// ServiceAccountsTable holds the schema information for the "service_accounts" table.
 	ServiceAccountsTable = &schema.Table{
@@ -186,7 +186,7 @@ var (
 				OnDelete:   schema.SetNull,
 			},
 			{
-				Symbol:     "service_accounts_service_accounts_created_by_service_account",
+				Symbol:     "service_accounts_service_accounts_created_service_accounts",
 				Columns:    []*schema.Column{ServiceAccountsColumns[6]},
 				RefColumns: []*schema.Column{ServiceAccountsColumns[0]},
 				OnDelete:   schema.SetNull,

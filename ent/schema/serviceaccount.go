@@ -38,7 +38,11 @@ func (ServiceAccount) Edges() []ent.Edge {
 	return []ent.Edge{
 		edge.To("created_by", User.Type).Field("created_by_id").Unique().Immutable().
 			Annotations(entgql.Skip(entgql.SkipAll)),
-		edge.To("created_by_service_account", ServiceAccount.Type).Field("created_by_service_account_id").Unique().Immutable().
+		// Many to one: an ADMIN service account may create many (a unique edge to its own
+		// type without an inverse would be one to one, one creation per account).
+		edge.To("created_service_accounts", ServiceAccount.Type).
+			Annotations(entgql.Skip(entgql.SkipAll)).
+			From("created_by_service_account").Field("created_by_service_account_id").Unique().Immutable().
 			Annotations(entgql.Skip(entgql.SkipAll)),
 		edge.From("api_keys", APIKey.Type).Ref("service_account").
 			Annotations(entgql.Skip(entgql.SkipAll)),

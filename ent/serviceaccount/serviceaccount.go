@@ -37,6 +37,8 @@ const (
 	EdgeCreatedBy = "created_by"
 	// EdgeCreatedByServiceAccount holds the string denoting the created_by_service_account edge name in mutations.
 	EdgeCreatedByServiceAccount = "created_by_service_account"
+	// EdgeCreatedServiceAccounts holds the string denoting the created_service_accounts edge name in mutations.
+	EdgeCreatedServiceAccounts = "created_service_accounts"
 	// EdgeAPIKeys holds the string denoting the api_keys edge name in mutations.
 	EdgeAPIKeys = "api_keys"
 	// Table holds the table name of the serviceaccount in the database.
@@ -59,6 +61,10 @@ const (
 	CreatedByServiceAccountTable = "service_accounts"
 	// CreatedByServiceAccountColumn is the table column denoting the created_by_service_account relation/edge.
 	CreatedByServiceAccountColumn = "created_by_service_account_id"
+	// CreatedServiceAccountsTable is the table that holds the created_service_accounts relation/edge.
+	CreatedServiceAccountsTable = "service_accounts"
+	// CreatedServiceAccountsColumn is the table column denoting the created_service_accounts relation/edge.
+	CreatedServiceAccountsColumn = "created_by_service_account_id"
 	// APIKeysTable is the table that holds the api_keys relation/edge.
 	APIKeysTable = "api_keys"
 	// APIKeysInverseTable is the table name for the APIKey entity.
@@ -190,6 +196,20 @@ func ByCreatedByServiceAccountField(field string, opts ...sql.OrderTermOption) O
 	}
 }
 
+// ByCreatedServiceAccountsCount orders the results by created_service_accounts count.
+func ByCreatedServiceAccountsCount(opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborsCount(s, newCreatedServiceAccountsStep(), opts...)
+	}
+}
+
+// ByCreatedServiceAccounts orders the results by created_service_accounts terms.
+func ByCreatedServiceAccounts(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newCreatedServiceAccountsStep(), append([]sql.OrderTerm{term}, terms...)...)
+	}
+}
+
 // ByAPIKeysCount orders the results by api_keys count.
 func ByAPIKeysCount(opts ...sql.OrderTermOption) OrderOption {
 	return func(s *sql.Selector) {
@@ -221,7 +241,14 @@ func newCreatedByServiceAccountStep() *sqlgraph.Step {
 	return sqlgraph.NewStep(
 		sqlgraph.From(Table, FieldID),
 		sqlgraph.To(Table, FieldID),
-		sqlgraph.Edge(sqlgraph.O2O, false, CreatedByServiceAccountTable, CreatedByServiceAccountColumn),
+		sqlgraph.Edge(sqlgraph.M2O, true, CreatedByServiceAccountTable, CreatedByServiceAccountColumn),
+	)
+}
+func newCreatedServiceAccountsStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(Table, FieldID),
+		sqlgraph.Edge(sqlgraph.O2M, false, CreatedServiceAccountsTable, CreatedServiceAccountsColumn),
 	)
 }
 func newAPIKeysStep() *sqlgraph.Step {

@@ -487,7 +487,7 @@ func HasCreatedByServiceAccount() predicate.ServiceAccount {
 	return predicate.ServiceAccount(func(s *sql.Selector) {
 		step := sqlgraph.NewStep(
 			sqlgraph.From(Table, FieldID),
-			sqlgraph.Edge(sqlgraph.O2O, false, CreatedByServiceAccountTable, CreatedByServiceAccountColumn),
+			sqlgraph.Edge(sqlgraph.M2O, true, CreatedByServiceAccountTable, CreatedByServiceAccountColumn),
 		)
 		sqlgraph.HasNeighbors(s, step)
 	})
@@ -497,6 +497,29 @@ func HasCreatedByServiceAccount() predicate.ServiceAccount {
 func HasCreatedByServiceAccountWith(preds ...predicate.ServiceAccount) predicate.ServiceAccount {
 	return predicate.ServiceAccount(func(s *sql.Selector) {
 		step := newCreatedByServiceAccountStep()
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
+// HasCreatedServiceAccounts applies the HasEdge predicate on the "created_service_accounts" edge.
+func HasCreatedServiceAccounts() predicate.ServiceAccount {
+	return predicate.ServiceAccount(func(s *sql.Selector) {
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, CreatedServiceAccountsTable, CreatedServiceAccountsColumn),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasCreatedServiceAccountsWith applies the HasEdge predicate on the "created_service_accounts" edge with a given conditions (other predicates).
+func HasCreatedServiceAccountsWith(preds ...predicate.ServiceAccount) predicate.ServiceAccount {
+	return predicate.ServiceAccount(func(s *sql.Selector) {
+		step := newCreatedServiceAccountsStep()
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)

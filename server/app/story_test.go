@@ -151,6 +151,9 @@ func TestAdminServiceAccountManagesKeys(t *testing.T) {
 		acme := s.newTenant("Acme")
 		robot := s.integration(acme.admin.createKey("Provisioning Robot", "ADMIN").Secret)
 
+		// Many keys: the account that created them is not a one-to-one relation (it was,
+		// and the second creation failed on a unique constraint).
+		robot.createKey("Made By Robot Earlier", "VIEWER")
 		made := robot.createKey("Made By Robot", "VIEWER")
 		var list struct {
 			APIKeys struct {
