@@ -23,7 +23,7 @@ import (
 // refused by their checksum or by the lookup and never evict good entries.
 //
 // Entries hold no pointers (ids as 16-byte ULIDs, names in one byte arena), so a large
-// cache costs the garbage collector nothing to scan and about 150 bytes a key. When full,
+// cache costs the garbage collector nothing to scan and about 100 bytes a key. When full,
 // an arbitrary entry makes room (Go's map iteration order is random).
 //
 // Revocation removes an entry at once: on this instance after the revoking transaction
@@ -36,7 +36,10 @@ type keyCache struct {
 	entries map[cacheKey]cacheEntry
 	names   []byte // the arena of service account names
 	live    int    // bytes of names still referenced
+	orgs    []ulid.ULID
+	orgIdx  map[ulid.ULID]uint32 // organization → its index in orgs
 	size    int
+	base    int64 // the origin of cacheEntry.marked (Unix ns)
 	metrics *metrics.Metrics
 	epoch   atomic.Uint64
 	bypass  atomic.Bool
@@ -45,12 +48,15 @@ type keyCache struct {
 // cacheKey is the first half of a key's SHA-256: 128 bits, beyond any collision.
 type cacheKey [16]byte
 
+// cacheEntry is 48 bytes: a key's and its account's ULIDs, its organization as an index
+// into the cache's few distinct organizations, its name in the arena.
 type cacheEntry struct {
-	key, account, org ulid.ULID
-	admin             bool
-	nameLen           uint16
-	nameOff           uint32
-	marked            int64 // when a use was last recorded (Unix ns), see markUsed
+	key, account ulid.ULID
+	org          uint32
+	nameOff      uint32
+	marked       uint32 // when a use was last recorded, in seconds after base (0: not since base)
+	nameLen      uint16
+	admin        bool
 }
 
 // cachedKey is a verified key as the cache hands it out.
@@ -63,7 +69,27 @@ func newKeyCache(size int, m *metrics.Metrics) *keyCache {
 	if size <= 0 {
 		return nil
 	}
-	return &keyCache{entries: make(map[cacheKey]cacheEntry), size: size, metrics: m}
+	return &keyCache{
+		entries: make(map[cacheKey]cacheEntry), orgIdx: make(map[ulid.ULID]uint32), size: size, metrics: m,
+		// Uses older than an hour before the cache began do not matter: a minute passed.
+		base: time.Now().Add(-time.Hour).UnixNano(),
+	}
+}
+
+// seconds turns a time (Unix ns) into cacheEntry.marked, rounding up: a use is then
+// written at most once a minute, never a second early.
+func (c *keyCache) seconds(ns int64) uint32 {
+	if ns <= c.base {
+		return 0
+	}
+	return uint32(min((ns-c.base+int64(time.Second)-1)/int64(time.Second), math.MaxUint32))
+}
+
+func (c *keyCache) nanos(s uint32) int64 {
+	if s == 0 {
+		return 0
+	}
+	return c.base + int64(s)*int64(time.Second)
 }
 
 func keyOf(h keys.Hash) (k cacheKey) {
@@ -78,8 +104,10 @@ func (c *keyCache) get(h keys.Hash) (cachedKey, bool) {
 	c.mu.RLock()
 	e, ok := c.entries[keyOf(h)]
 	var name string
+	var org ulid.ULID
 	if ok {
 		name = string(c.names[e.nameOff : e.nameOff+uint32(e.nameLen)])
+		org = c.orgs[e.org]
 	}
 	c.mu.RUnlock()
 	if !ok {
@@ -91,12 +119,12 @@ func (c *keyCache) get(h keys.Hash) (cachedKey, bool) {
 	if e.admin {
 		role = viewer.RoleAdmin
 	}
-	return cachedKey{marked: e.marked, viewer: viewer.Viewer{
+	return cachedKey{marked: c.nanos(e.marked), viewer: viewer.Viewer{
 		Kind:  viewer.KindServiceAccount,
 		ID:    pulid.ID("sa_" + e.account.String()),
 		Name:  name,
 		Role:  role,
-		OrgID: pulid.ID("org_" + e.org.String()),
+		OrgID: pulid.ID("org_" + org.String()),
 		KeyID: pulid.ID("key_" + e.key.String()),
 	}}, true
 }
@@ -114,10 +142,11 @@ func (c *keyCache) add(h keys.Hash, k cachedKey, epoch uint64) {
 	if c == nil || c.bypass.Load() {
 		return
 	}
-	e, ok := compact(k)
+	e, org, ok := compact(k)
 	if !ok {
 		return
 	}
+	e.marked = c.seconds(k.marked)
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	// Checked under the lock that revoked also takes: no revocation slips in between.
@@ -142,28 +171,36 @@ func (c *keyCache) add(h keys.Hash, k cachedKey, epoch uint64) {
 	if len(name) > math.MaxUint16 {
 		return
 	}
+	oi, ok := c.orgIdx[org]
+	if !ok {
+		oi = uint32(len(c.orgs))
+		c.orgs = append(c.orgs, org)
+		c.orgIdx[org] = oi
+	}
+	e.org = oi
 	e.nameOff, e.nameLen = uint32(len(c.names)), uint16(len(name))
 	c.names = append(c.names, name...)
 	c.live += len(name)
 	c.entries[key] = e
 }
 
-// compact is the pointer-free form of a key, if its ids are the usual prefixed ULIDs.
-func compact(k cachedKey) (cacheEntry, bool) {
-	e := cacheEntry{admin: k.viewer.Role == viewer.RoleAdmin, marked: k.marked}
+// compact is the pointer-free form of a key (but its name and organization), if its ids
+// are the usual prefixed ULIDs.
+func compact(k cachedKey) (e cacheEntry, org ulid.ULID, ok bool) {
+	e.admin = k.viewer.Role == viewer.RoleAdmin
 	for _, f := range []struct {
 		dst    *ulid.ULID
 		id     pulid.ID
 		prefix string
-	}{{&e.key, k.viewer.KeyID, "key"}, {&e.account, k.viewer.ID, "sa"}, {&e.org, k.viewer.OrgID, "org"}} {
+	}{{&e.key, k.viewer.KeyID, "key"}, {&e.account, k.viewer.ID, "sa"}, {&org, k.viewer.OrgID, "org"}} {
 		p, rest, _ := strings.Cut(string(f.id), "_")
 		u, err := ulid.ParseStrict(rest)
 		if p != f.prefix || err != nil {
-			return e, false
+			return e, org, false
 		}
 		*f.dst = u
 	}
-	return e, true
+	return e, org, true
 }
 
 // compactNames rewrites the arena with only the names still referenced.
@@ -191,10 +228,10 @@ func (c *keyCache) mark(h keys.Hash, now int64) bool {
 	if !ok {
 		return true
 	}
-	if now-e.marked < int64(lastUsedGranularity) {
+	if now-c.nanos(e.marked) < int64(lastUsedGranularity) {
 		return false
 	}
-	e.marked = now
+	e.marked = c.seconds(now)
 	c.entries[key] = e
 	return true
 }
@@ -250,6 +287,7 @@ func (c *keyCache) clear() {
 	c.epoch.Add(1)
 	c.entries = make(map[cacheKey]cacheEntry)
 	c.names, c.live = nil, 0
+	c.orgs, c.orgIdx = nil, make(map[ulid.ULID]uint32)
 	c.mu.Unlock()
 }
 

@@ -3,8 +3,10 @@ package auth
 import (
 	"crypto/sha256"
 	"fmt"
+	"runtime"
 	"testing"
 	"time"
+	"unsafe"
 
 	"apikeys/ent/schema/pulid"
 	"apikeys/ent/viewer"
@@ -97,4 +99,39 @@ func TestKeyCacheMarksUseOnceAMinute(t *testing.T) {
 	if !c.mark(h, now+int64(61*time.Second)) {
 		t.Fatal("not marked after a minute")
 	}
+}
+
+// The bound: a cached key costs at most 200 bytes of live heap (entries, the
+// map's slots at whatever load, names, organizations), measured after collections.
+func TestKeyCacheCostsUnder200BytesAKey(t *testing.T) {
+	if s := unsafe.Sizeof(cacheEntry{}); s != 48 {
+		t.Errorf("cacheEntry is %d bytes, want 48", s)
+	}
+	const n = 100_000
+	orgs := make([]pulid.ID, 1000)
+	for i := range orgs {
+		orgs[i] = pulid.New("org")
+	}
+	live := func() uint64 {
+		var m runtime.MemStats
+		runtime.GC()
+		runtime.ReadMemStats(&m)
+		return m.HeapAlloc
+	}
+	before := live()
+	c := newKeyCache(n, nil)
+	for i := range n {
+		h := sha256.Sum256(fmt.Append(nil, i))
+		c.add(h, cachedKey{marked: time.Now().UnixNano(), viewer: viewer.Viewer{
+			Kind: viewer.KindServiceAccount, ID: pulid.New("sa"), Name: fmt.Sprintf("Billing export %d", i),
+			Role: viewer.RoleViewer, OrgID: orgs[i%len(orgs)], KeyID: pulid.New("key"),
+		}}, c.begin())
+	}
+	after := live()
+	per := float64(after-before) / float64(n)
+	t.Logf("%d cached keys: %.0f bytes of live heap each", c.len(), per)
+	if c.len() != n || per > 200 {
+		t.Fatalf("%d keys cost %.0f bytes each, want at most 200", c.len(), per)
+	}
+	runtime.KeepAlive(c)
 }
