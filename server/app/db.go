@@ -4,10 +4,12 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	neturl "net/url"
 	"os"
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 
 	"entgo.io/ent/dialect"
@@ -27,7 +29,11 @@ type Database struct {
 	Dialect string
 	// sqlitePath is the SQLite file, for the migration lock.
 	sqlitePath string
+	statements atomic.Uint64
 }
+
+// Statements is how many statements the client has sent since the database was opened.
+func (d *Database) Statements() uint64 { return d.statements.Load() }
 
 // OpenDatabase opens "sqlite:PATH" (creating the file's folder) or a
 // "postgres://..." URL.
@@ -54,7 +60,7 @@ func OpenDatabase(url string) (*Database, error) {
 		sqlitePath = path
 		dia = dialect.SQLite
 	case strings.HasPrefix(url, "postgres://"), strings.HasPrefix(url, "postgresql://"):
-		db, err = sql.Open("postgres", url)
+		db, err = sql.Open("postgres", postgresDSN(url))
 		dia = dialect.Postgres
 		if err == nil {
 			db.SetMaxOpenConns(20)
@@ -66,8 +72,27 @@ func OpenDatabase(url string) (*Database, error) {
 	if err != nil {
 		return nil, err
 	}
-	drv := entsql.OpenDB(dia, db)
-	return &Database{Client: ent.NewClient(ent.Driver(drv)), DB: db, Dialect: dia, sqlitePath: sqlitePath}, nil
+	d := &Database{DB: db, Dialect: dia, sqlitePath: sqlitePath}
+	d.Client = ent.NewClient(ent.Driver(countingDriver{Driver: entsql.OpenDB(dia, db), n: &d.statements}))
+	return d, nil
+}
+
+// postgresDSN turns on lib/pq's binary_parameters unless the URL chooses: a query with
+// parameters is then one round trip (Parse, Bind and Execute sent together) instead of
+// two (an unnamed statement prepared, then executed). Its one effect on values, []byte
+// parameters sent as binary, is what the bytea columns (the hashes) want.
+func postgresDSN(raw string) string {
+	u, err := neturl.Parse(raw)
+	if err != nil {
+		return raw // sql.Open reports it
+	}
+	q := u.Query()
+	if q.Has("binary_parameters") {
+		return raw
+	}
+	q.Set("binary_parameters", "yes")
+	u.RawQuery = q.Encode()
+	return u.String()
 }
 
 // Close closes the database.
