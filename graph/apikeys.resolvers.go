@@ -145,8 +145,11 @@ func (r *mutationResolver) RevokeAPIKey(ctx context.Context, input RevokeAPIKeyI
 	if err := audit.Record(ctx, c, auditentry.ActionAPI_KEY_REVOKED, audit.Target{Kind: auditentry.TargetKindAPI_KEY, ID: k.ID, Name: sa.Name}); err != nil {
 		return nil, err
 	}
-	k, err = withPeople(c.APIKey.Query().Where(apikey.ID(k.ID))).Only(ctx)
+	k, err = c.APIKey.Query().Where(apikey.ID(k.ID)).Only(ctx)
 	if err != nil {
+		return nil, err
+	}
+	if err := loadPeople(ctx, c, k); err != nil {
 		return nil, err
 	}
 	return &RevokeAPIKeyPayload{APIKey: k}, nil
@@ -262,7 +265,7 @@ func (r *queryResolver) APIKeys(ctx context.Context, status *apikey.Status, afte
 	if orderBy == nil {
 		orderBy = newestFirst
 	}
-	q := withPeople(r.Client.APIKey.Query())
+	q := r.Client.APIKey.Query()
 	if status != nil {
 		q.Where(apikey.StatusEQ(*status))
 		if where == nil { // a whole tab: its counter is its count
@@ -273,7 +276,15 @@ func (r *queryResolver) APIKeys(ctx context.Context, status *apikey.Status, afte
 			ctx = context.WithValue(ctx, knownCountKey{}, n)
 		}
 	}
-	return q.Paginate(ctx, after, first, before, last, ent.WithAPIKeyOrder(orderBy), ent.WithAPIKeyFilter(where.Filter))
+	conn, err := q.Paginate(ctx, after, first, before, last, ent.WithAPIKeyOrder(orderBy), ent.WithAPIKeyFilter(where.Filter))
+	if err != nil {
+		return nil, err
+	}
+	nodes := make([]*ent.APIKey, len(conn.Edges))
+	for i, e := range conn.Edges {
+		nodes[i] = e.Node
+	}
+	return conn, loadPeople(ctx, r.Client, nodes...)
 }
 
 // AuditEntries is the resolver for the auditEntries field.

@@ -36,8 +36,6 @@ type Viewer struct {
 	OrgName string
 	// KeyID is the API key a service account authenticated with.
 	KeyID pulid.ID
-	// SessionID is the session a user authenticated with.
-	SessionID pulid.ID
 }
 
 // CanManageKeys reports whether the viewer may create and revoke API keys.

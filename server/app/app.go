@@ -97,7 +97,7 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 	if cfg.Limits == (auth.Limits{}) {
 		cfg.Limits = auth.DefaultLimits
 	}
-	m := metrics.New(db.DB)
+	m := metrics.New(db.DB, db.Statements)
 	a := &App{Config: cfg, DB: db, Log: log, Metrics: m, Auth: &auth.Authenticator{
 		Client: db.Client, Log: log, SessionTTL: cfg.SessionTTL, SecureCookies: cfg.SecureCookies, Metrics: m,
 	}}

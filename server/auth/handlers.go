@@ -16,6 +16,7 @@ import (
 	"apikeys/ent/auditentry"
 	"apikeys/ent/organization"
 	"apikeys/ent/schema"
+	"apikeys/ent/session"
 	"apikeys/ent/user"
 	"apikeys/ent/viewer"
 	"apikeys/server/password"
@@ -152,7 +153,10 @@ func (a *Authenticator) Logout(w http.ResponseWriter, r *http.Request) {
 	}
 	vctx := viewer.NewContext(ctx, v)
 	err = WithTx(vctx, a.Client, func(c *ent.Client) error {
-		if err := c.Session.DeleteOneID(v.SessionID).Exec(allowInternal(vctx)); err != nil {
+		_, err := c.Session.Delete().
+			Where(session.TokenHash(hashToken(cookie.Value)), session.UserID(v.ID)).
+			Exec(allowInternal(vctx))
+		if err != nil {
 			return err
 		}
 		return audit.Record(vctx, c, auditentry.ActionUSER_SIGNED_OUT, audit.Target{Kind: auditentry.TargetKindUSER, ID: v.ID, Name: v.Name})

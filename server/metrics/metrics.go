@@ -23,8 +23,9 @@ type Metrics struct {
 	revocation prometheus.Histogram
 }
 
-// New registers the collectors, with the pool stats of db.
-func New(db *sql.DB) *Metrics {
+// New registers the collectors, with the pool stats of db and, if given, the count of
+// statements sent to it.
+func New(db *sql.DB, statements func() uint64) *Metrics {
 	reg := prometheus.NewRegistry()
 	m := &Metrics{
 		reg: reg,
@@ -55,6 +56,12 @@ func New(db *sql.DB) *Metrics {
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 		collectors.NewDBStatsCollector(db, "apikeys"))
+	if statements != nil {
+		reg.MustRegister(prometheus.NewCounterFunc(prometheus.CounterOpts{
+			Name: "apikeys_db_statements_total",
+			Help: "Statements sent to the database (queries, writes, transactions' statements).",
+		}, func() float64 { return float64(statements()) }))
+	}
 	return m
 }
 

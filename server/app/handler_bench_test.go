@@ -1,0 +1,81 @@
+package app_test
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"apikeys/server/app"
+	"apikeys/server/testdb"
+)
+
+// BenchmarkHandler measures the server's handler in-process (no network), for
+// profiling the per-request cost: go test -run '^$' -bench Handler -cpuprofile cpu.out ./server/app
+// The targets of issue 5 are measured end to end by make bench (server/bench).
+func BenchmarkHandler(b *testing.B) {
+	for _, db := range []struct {
+		name string
+		url  func(testing.TB) string
+	}{{"sqlite", testdb.SQLite}, {"postgres", testdb.Postgres}} {
+		b.Run(db.name, func(b *testing.B) {
+			s := newServer(b, app.Config{DatabaseURL: db.url(b)})
+			s.app.Log = slog.New(slog.NewTextHandler(io.Discard, nil)) // as the program logs, to nowhere
+			tn := s.newTenant("Bench")
+			key := tn.admin.createKey("bench", "VIEWER")
+			for i := range 60 {
+				tn.admin.createKey(fmt.Sprintf("integration %d", i), "VIEWER")
+			}
+			h := s.app.Handler()
+			cookie := tn.admin.cookieHeader()
+			run := func(name, query, bearer string) {
+				b.Run(name, func(b *testing.B) {
+					body := `{"query":` + jsonString(query) + `}`
+					serve := func() *httptest.ResponseRecorder {
+						r := httptest.NewRequest(http.MethodPost, "/graphql", strings.NewReader(body))
+						r.Header.Set("Content-Type", "application/json")
+						if bearer != "" {
+							r.Header.Set("Authorization", "Bearer "+bearer)
+						} else {
+							r.Header.Set("Cookie", cookie)
+						}
+						w := httptest.NewRecorder()
+						h.ServeHTTP(w, r)
+						return w
+					}
+					if w := serve(); w.Code != http.StatusOK || strings.Contains(w.Body.String(), `"errors"`) {
+						b.Fatalf("HTTP %d %s", w.Code, w.Body)
+					}
+					b.ReportAllocs()
+					b.ResetTimer()
+					for b.Loop() {
+						serve()
+					}
+				})
+			}
+			run("typename", `{ __typename }`, key.Secret)
+			run("viewer", `{ viewer { name } }`, key.Secret)
+			// The first page of the Active Keys tab as the admin app asks for it.
+			run("page", `{ apiKeys(status: ACTIVE, first: 50) { totalCount pageInfo { hasNextPage endCursor }
+				edges { node { id name maskedKey status createdAt createdByName lastUsedAt revokedAt revokedByName } } } }`, "")
+		})
+	}
+}
+
+func jsonString(s string) string {
+	b, _ := json.Marshal(s)
+	return string(b)
+}
+
+// cookieHeader is the Cookie header the client's jar sends to the server.
+func (c *client) cookieHeader() string {
+	var parts []string
+	for _, k := range c.http.Jar.Cookies(mustURL(c.s.srv.URL)) {
+		parts = append(parts, k.String())
+	}
+	return strings.Join(parts, "; ")
+}

@@ -1,0 +1,58 @@
+package app_test
+
+import (
+	"fmt"
+	"testing"
+)
+
+// A page of keys costs a fixed number of statements, however many keys it shows and
+// whoever created or revoked them: the session's person (1), the tab's counter (1), the
+// page (1), its service accounts (1) and its people (1). No N+1, no edge queried for
+// nothing. Counted by the server's apikeys_db_statements_total (Ent's driver), as the
+// fewest over a few tries, since background work (re-checks of revocations) also counts.
+func TestAPIKeyPagesCostFixedStatements(t *testing.T) {
+	each(t, func(t *testing.T, s *server) {
+		tn := s.newTenant("Acme")
+		robot := tn.admin.createKey("robot", "ADMIN")
+		bot := s.integration(robot.Secret)
+		const page = `query($status: APIKeyStatus!) { apiKeys(status: $status, first: 50) { totalCount pageInfo { hasNextPage endCursor }
+			edges { node { id name maskedKey status createdAt createdByName lastUsedAt revokedAt revokedByName } } } }`
+		cost := func(status string, want int) {
+			t.Helper()
+			fewest := -1
+			for range 5 {
+				before := s.app.DB.Statements()
+				var out struct{ APIKeys struct{ TotalCount int } }
+				tn.admin.must(&out, page, map[string]any{"status": status})
+				if n := int(s.app.DB.Statements() - before); fewest < 0 || n < fewest {
+					fewest = n
+				}
+			}
+			if fewest != 5 {
+				t.Errorf("a page of %d %s keys took %d statements, want 5", want, status, fewest)
+			}
+		}
+		grow := func(n int) {
+			for i := range n {
+				k := bot.createKey(fmt.Sprintf("by robot %d", i), "VIEWER") // created by a service account
+				if i%2 == 0 {
+					tn.admin.must(nil, `mutation($id: ID!) { revokeAPIKey(input: {id: $id}) { apiKey { id } } }`, map[string]any{"id": k.ID})
+				} else {
+					bot.must(nil, `mutation($id: ID!) { revokeAPIKey(input: {id: $id}) { apiKey { id } } }`, map[string]any{"id": k.ID})
+				}
+				tn.admin.createKey(fmt.Sprintf("by admin %d", i), "VIEWER")
+			}
+		}
+		defer func() {
+			if t.Failed() {
+				t.Log(s.log.String())
+			}
+		}()
+		grow(2)
+		cost("ACTIVE", 3)
+		cost("REVOKED", 2)
+		grow(20)
+		cost("ACTIVE", 23)
+		cost("REVOKED", 22)
+	})
+}
