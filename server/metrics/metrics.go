@@ -6,6 +6,7 @@ package metrics
 import (
 	"database/sql"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -14,6 +15,11 @@ import (
 )
 
 // Metrics are one server's collectors. A nil *Metrics records nothing.
+//
+// Every request records several samples, so the children of the labelled collectors
+// are looked up once and kept (a label lookup hashes the values and takes a lock):
+// fixed label sets in maps filled at start and only read after, the open-ended ones
+// (routes, operations) in sync.Maps.
 type Metrics struct {
 	reg        *prometheus.Registry
 	requests   *prometheus.HistogramVec
@@ -21,7 +27,20 @@ type Metrics struct {
 	auth       *prometheus.CounterVec
 	cache      *prometheus.CounterVec
 	revocation prometheus.Histogram
+
+	authFor     map[string]prometheus.Counter
+	cacheFor    map[string]prometheus.Counter
+	routes      sync.Map // route → *[5]prometheus.Observer, by status class
+	operationOf sync.Map // operationKey → prometheus.Counter
 }
+
+type operationKey struct{ name, outcome string }
+
+// The label values of apikeys_auth_results_total and apikeys_key_cache_events_total.
+var (
+	authResults = []string{"key_cached", "key_verified", "key_refused", "session", "session_refused", "no_credentials", "rate_limited"}
+	cacheEvents = []string{"hit", "miss", "eviction", "revocation", "flush"}
+)
 
 // New registers the collectors, with the pool stats of db and, if given, the count of
 // statements sent to it.
@@ -52,6 +71,8 @@ func New(db *sql.DB, statements func() uint64) *Metrics {
 			Buckets: []float64{.0005, .001, .002, .005, .01, .025, .05, .1, .25, .5, 1},
 		}),
 	}
+	m.authFor = children(m.auth, authResults)
+	m.cacheFor = children(m.cache, cacheEvents)
 	reg.MustRegister(m.requests, m.operations, m.auth, m.cache, m.revocation,
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
@@ -61,6 +82,14 @@ func New(db *sql.DB, statements func() uint64) *Metrics {
 			Name: "apikeys_db_statements_total",
 			Help: "Statements sent to the database (queries, writes, transactions' statements).",
 		}, func() float64 { return float64(statements()) }))
+	}
+	return m
+}
+
+func children(v *prometheus.CounterVec, values []string) map[string]prometheus.Counter {
+	m := make(map[string]prometheus.Counter, len(values))
+	for _, val := range values {
+		m[val] = v.WithLabelValues(val)
 	}
 	return m
 }
@@ -75,27 +104,50 @@ func (m *Metrics) Request(route string, status int, d time.Duration) {
 	if m == nil {
 		return
 	}
-	class := [...]string{"1xx", "2xx", "3xx", "4xx", "5xx"}[min(max(status/100, 1), 5)-1]
-	m.requests.WithLabelValues(route, class).Observe(d.Seconds())
+	by, ok := m.routes.Load(route)
+	if !ok {
+		var obs [5]prometheus.Observer
+		for i, class := range []string{"1xx", "2xx", "3xx", "4xx", "5xx"} {
+			obs[i] = m.requests.WithLabelValues(route, class)
+		}
+		by, _ = m.routes.LoadOrStore(route, &obs)
+	}
+	by.(*[5]prometheus.Observer)[min(max(status/100, 1), 5)-1].Observe(d.Seconds())
 }
 
 // Operation records a GraphQL operation.
 func (m *Metrics) Operation(name, outcome string) {
-	if m != nil {
-		m.operations.WithLabelValues(name, outcome).Inc()
+	if m == nil {
+		return
 	}
+	k := operationKey{name, outcome}
+	c, ok := m.operationOf.Load(k)
+	if !ok {
+		c, _ = m.operationOf.LoadOrStore(k, m.operations.WithLabelValues(name, outcome))
+	}
+	c.(prometheus.Counter).Inc()
 }
 
 // Auth records an authentication result.
 func (m *Metrics) Auth(result string) {
-	if m != nil {
+	if m == nil {
+		return
+	}
+	if c, ok := m.authFor[result]; ok {
+		c.Inc()
+	} else {
 		m.auth.WithLabelValues(result).Inc()
 	}
 }
 
 // Cache records a key cache event.
 func (m *Metrics) Cache(event string) {
-	if m != nil {
+	if m == nil {
+		return
+	}
+	if c, ok := m.cacheFor[event]; ok {
+		c.Inc()
+	} else {
 		m.cache.WithLabelValues(event).Inc()
 	}
 }
