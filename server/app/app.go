@@ -7,12 +7,14 @@ import (
 	"cmp"
 	"context"
 	"crypto/rand"
+	"encoding/binary"
 	"encoding/hex"
 	"errors"
 	"fmt"
 	"log/slog"
 	"net"
 	"net/http"
+	"sync/atomic"
 	"time"
 
 	"entgo.io/contrib/entgql"
@@ -266,10 +268,22 @@ func (a *App) ready(w http.ResponseWriter, r *http.Request) {
 	fmt.Fprintln(w, "ready")
 }
 
+// Header values set on every response, built once: a header map takes the slice as
+// it is (http.Header.Set would allocate one and canonicalize the name per response).
+var (
+	noStoreValue  = []string{"no-store"}
+	securityValue = map[string][]string{
+		"X-Content-Type-Options":  {"nosniff"},
+		"Referrer-Policy":         {"no-referrer"},
+		"X-Frame-Options":         {"DENY"},
+		"Content-Security-Policy": {"default-src 'self'; img-src 'self' data:; font-src 'self' data:; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"},
+	}
+)
+
 func noStore(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		// Responses carry tenant data and, once, a new key's secret.
-		w.Header().Set("Cache-Control", "no-store")
+		w.Header()["Cache-Control"] = noStoreValue
 		next.ServeHTTP(w, r)
 	})
 }
@@ -277,10 +291,9 @@ func noStore(next http.Handler) http.Handler {
 func securityHeaders(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
-		h.Set("X-Content-Type-Options", "nosniff")
-		h.Set("Referrer-Policy", "no-referrer")
-		h.Set("X-Frame-Options", "DENY")
-		h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; font-src 'self' data:; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'")
+		for k, v := range securityValue {
+			h[k] = v
+		}
 		next.ServeHTTP(w, r)
 	})
 }
@@ -316,15 +329,30 @@ func (s *statusRecorder) WriteHeader(code int) {
 
 func (s *statusRecorder) Unwrap() http.ResponseWriter { return s.ResponseWriter }
 
+// Request ids: a random prefix per process and a counter, unique across instances
+// without a call to crypto/rand per request (ids are not secrets).
+var (
+	requestIDPrefix = func() uint64 {
+		var b [4]byte
+		_, _ = rand.Read(b[:])
+		return uint64(binary.BigEndian.Uint32(b[:])) << 32
+	}()
+	requestCount atomic.Uint32
+)
+
+func newRequestID() string {
+	var b [16]byte
+	hex.Encode(b[:], binary.BigEndian.AppendUint64(nil, requestIDPrefix|uint64(requestCount.Add(1))))
+	return string(b[:])
+}
+
 // logRequests gives each request an id (X-Request-Id) and logs it: method, path (never
 // the query string, which may hold the setup token), status and duration. Headers and
 // bodies are never logged: they hold keys, cookies and passwords.
 func (a *App) logRequests(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		var b [8]byte
-		_, _ = rand.Read(b[:])
-		id := hex.EncodeToString(b[:])
-		w.Header().Set("X-Request-Id", id)
+		id := newRequestID()
+		w.Header()["X-Request-Id"] = []string{id}
 		rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
 		start := time.Now()
 		inner := r.WithContext(context.WithValue(r.Context(), requestIDKey{}, id))
@@ -333,13 +361,20 @@ func (a *App) logRequests(next http.Handler) http.Handler {
 		if route == "" {
 			route = "other"
 		}
-		a.Metrics.Request(route, rec.status, time.Since(start))
-		a.Log.LogAttrs(r.Context(), slog.LevelInfo, "request",
-			slog.String("request_id", id),
-			slog.String("method", r.Method),
-			slog.String("path", r.URL.Path),
-			slog.Int("status", rec.status),
-			slog.Duration("duration", time.Since(start)))
+		took := time.Since(start)
+		a.Metrics.Request(route, rec.status, took)
+		// The record is built here rather than by Logger.LogAttrs, which would also
+		// walk the stack for a source position no handler of ours prints.
+		if h := a.Log.Handler(); h.Enabled(r.Context(), slog.LevelInfo) {
+			lr := slog.NewRecord(start.Add(took), slog.LevelInfo, "request", 0)
+			lr.AddAttrs(
+				slog.String("request_id", id),
+				slog.String("method", r.Method),
+				slog.String("path", r.URL.Path),
+				slog.Int("status", rec.status),
+				slog.Duration("duration", took))
+			_ = h.Handle(r.Context(), lr)
+		}
 	})
 }
 
