@@ -22,6 +22,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"strconv"
 	"strings"
 	"syscall"
@@ -48,6 +49,9 @@ func main() {
 }
 
 type usageError struct{ error }
+
+// defaultGOGC is the collector's setting of `serve` unless GOGC is in the environment.
+const defaultGOGC = 400
 
 func env(name, def string) string {
 	if v, ok := os.LookupEnv(name); ok {
@@ -95,6 +99,13 @@ func serve(ctx context.Context, fs *flag.FlagSet, args []string, dbURL *string, 
 	static := fs.String("static-dir", env("APIKEYS_STATIC_DIR", "frontend/dist"), "the built admin app (APIKEYS_STATIC_DIR)")
 	if err := fs.Parse(args); err != nil {
 		return usageError{err}
+	}
+	if _, set := os.LookupEnv("GOGC"); !set {
+		// The server's live heap is small (tens of MB, the key cache included) and every
+		// request allocates: with Go's default of 100 the collector would run every few
+		// hundred requests. 400 lets the heap reach five times what is live between
+		// collections, about a fifth less CPU per request for tens of MB more.
+		debug.SetGCPercent(defaultGOGC)
 	}
 	cfg := app.Config{
 		Addr:            *addr,
