@@ -112,6 +112,7 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 		KeyCacheSize:    cmp.Or(cfg.KeyCacheSize, DefaultKeyCacheSize),
 		RecheckEvery:    recheckRevokedEvery,
 		FlushUsageEvery: cmp.Or(cfg.LastUsedFlush, DefaultLastUsedFlush),
+		Dialect:         db.Dialect,
 	}
 	if db.Dialect == dialect.Postgres {
 		b.ListenDSN = cfg.DatabaseURL

@@ -2,6 +2,7 @@ package app_test
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
@@ -263,6 +264,51 @@ func TestLastUsedAtIsWrittenAtMostOnceAMinute(t *testing.T) {
 				t.Fatalf("lastUsedAt = %v 5 s after a use, want now", lu)
 			}
 			time.Sleep(20 * time.Millisecond)
+		}
+	})
+}
+
+// A flush writes many keys' uses in a few statements (500 keys each), and only ever
+// moves lastUsedAt forward: a newer use written by another instance stays.
+func TestKeyUsesAreWrittenInBatches(t *testing.T) {
+	databases(t, func(t *testing.T, url string) {
+		s := newServer(t, app.Config{DatabaseURL: url, LastUsedFlush: time.Hour})
+		admin := s.newTenant("Acme").admin
+		ctx := privacy.DecisionContext(context.Background(), privacy.Allow)
+		var created []createdKey
+		for i := range 510 {
+			created = append(created, admin.createKey(fmt.Sprintf("Integration %d", i), "VIEWER"))
+		}
+		later := time.Now().UTC().Add(time.Hour).Truncate(time.Second)
+		if err := s.app.DB.Client.APIKey.Update().Where(apikey.ID(pulidOf(created[0].ID))).SetLastUsedAt(later).Exec(ctx); err != nil {
+			t.Fatal(err)
+		}
+		before := time.Now().UTC().Add(-time.Second)
+		for _, k := range created {
+			s.integration(k.Secret).must(nil, `{ viewer { name } }`, nil)
+		}
+		statements := s.app.DB.Statements()
+		if err := s.app.Auth.FlushUsage(ctx); err != nil {
+			t.Fatal(err)
+		}
+		// BEGIN and COMMIT are not Ent statements: two UPDATEs (500 + 10 keys), maybe a
+		// background re-check of revocations besides.
+		if n := s.app.DB.Statements() - statements; n < 2 || n > 3 {
+			t.Errorf("the flush of 510 uses took %d statements, want 2", n)
+		}
+		for i, k := range created {
+			row, err := s.app.DB.Client.APIKey.Query().Where(apikey.ID(pulidOf(k.ID))).Only(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := "a time of the requests"
+			ok := row.LastUsedAt != nil && row.LastUsedAt.After(before) && row.LastUsedAt.Before(time.Now().Add(time.Second))
+			if i == 0 {
+				want, ok = "the newer use already stored", row.LastUsedAt != nil && row.LastUsedAt.Equal(later)
+			}
+			if !ok {
+				t.Fatalf("key %d: lastUsedAt = %v, want %s", i, row.LastUsedAt, want)
+			}
 		}
 	})
 }

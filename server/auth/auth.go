@@ -17,6 +17,8 @@ import (
 	"sync"
 	"time"
 
+	"entgo.io/ent/dialect"
+
 	"apikeys/ent"
 	"apikeys/ent/apikey"
 	"apikeys/ent/audit"
@@ -74,12 +76,15 @@ type Background struct {
 	RecheckEvery time.Duration
 	// FlushUsageEvery is how often key uses are written.
 	FlushUsageEvery time.Duration
+	// Dialect is the database's (entgo.io/ent/dialect): key uses are written in SQL.
+	Dialect string
 }
 
 // Start begins the background work: the revocation listener (before the cache
 // serves), the re-check of revoked keys and the writing of key uses. Stop ends it.
 func (a *Authenticator) Start(b Background) {
 	a.cache = newKeyCache(b.KeyCacheSize, a.Metrics)
+	a.usage.postgres = b.Dialect == dialect.Postgres
 	ctx, cancel := context.WithCancel(context.Background())
 	a.stop = cancel
 	if b.ListenDSN != "" {
