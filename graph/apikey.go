@@ -6,6 +6,7 @@ import (
 	"slices"
 
 	entgo "entgo.io/ent"
+	"github.com/99designs/gqlgen/graphql"
 
 	"entgo.io/contrib/entgql"
 
@@ -49,7 +50,46 @@ var newestFirst = &ent.APIKeyOrder{Field: ent.APIKeyOrderFieldCreatedAt, Directi
 // whatever the number of keys. Ent's eager loading would take five, one per edge, each
 // sent even when no key has that edge (the optional ids are empty strings).
 func loadPeople(ctx context.Context, c *ent.Client, ks ...*ent.APIKey) error {
-	if len(ks) == 0 {
+	return loadPeopleFor(ctx, c, everyone, ks...)
+}
+
+// peopleNeeded says which of loadPeople's queries a selection needs.
+type peopleNeeded struct{ accounts, users bool }
+
+var everyone = peopleNeeded{accounts: true, users: true}
+
+// neededByConnection returns what the selection of the API key connection being
+// resolved shows of its keys' people: a page of ids needs neither query.
+func neededByConnection(ctx context.Context) peopleNeeded {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil || !graphql.HasOperationContext(ctx) {
+		return everyone
+	}
+	oc := graphql.GetOperationContext(ctx)
+	var need peopleNeeded
+	for _, edges := range graphql.CollectFields(oc, fc.Field.Selections, []string{"APIKeyConnection"}) {
+		if edges.Name != "edges" {
+			continue
+		}
+		for _, node := range graphql.CollectFields(oc, edges.Selections, []string{"APIKeyEdge"}) {
+			if node.Name != "node" {
+				continue
+			}
+			for _, f := range graphql.CollectFields(oc, node.Selections, []string{"APIKey", "Node"}) {
+				switch f.Name {
+				case "name", "serviceAccount":
+					need.accounts = true
+				case "createdByName", "revokedByName": // a person or a service account
+					need.accounts, need.users = true, true
+				}
+			}
+		}
+	}
+	return need
+}
+
+func loadPeopleFor(ctx context.Context, c *ent.Client, need peopleNeeded, ks ...*ent.APIKey) error {
+	if len(ks) == 0 || need == (peopleNeeded{}) {
 		return nil
 	}
 	saIDs := make(map[pulid.ID]struct{}, len(ks))
@@ -66,16 +106,18 @@ func loadPeople(ctx context.Context, c *ent.Client, ks ...*ent.APIKey) error {
 			}
 		}
 	}
-	sas, err := c.ServiceAccount.Query().Where(serviceaccount.IDIn(slices.Collect(maps.Keys(saIDs))...)).All(ctx)
-	if err != nil {
-		return err
-	}
-	saByID := make(map[pulid.ID]*ent.ServiceAccount, len(sas))
-	for _, sa := range sas {
-		saByID[sa.ID] = sa
+	saByID := make(map[pulid.ID]*ent.ServiceAccount, len(saIDs))
+	if need.accounts {
+		sas, err := c.ServiceAccount.Query().Where(serviceaccount.IDIn(slices.Collect(maps.Keys(saIDs))...)).All(ctx)
+		if err != nil {
+			return err
+		}
+		for _, sa := range sas {
+			saByID[sa.ID] = sa
+		}
 	}
 	userByID := map[pulid.ID]*ent.User{}
-	if len(userIDs) > 0 {
+	if need.users && len(userIDs) > 0 {
 		users, err := c.User.Query().Where(user.IDIn(slices.Collect(maps.Keys(userIDs))...)).All(ctx)
 		if err != nil {
 			return err

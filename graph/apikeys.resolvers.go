@@ -284,7 +284,7 @@ func (r *queryResolver) APIKeys(ctx context.Context, status *apikey.Status, afte
 	for i, e := range conn.Edges {
 		nodes[i] = e.Node
 	}
-	return conn, loadPeople(ctx, r.Client, nodes...)
+	return conn, loadPeopleFor(ctx, r.Client, neededByConnection(ctx), nodes...)
 }
 
 // AuditEntries is the resolver for the auditEntries field.
