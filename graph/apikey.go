@@ -137,12 +137,12 @@ func loadPeopleFor(ctx context.Context, c *ent.Client, need peopleNeeded, ks ...
 	return nil
 }
 
-// loaded returns an edge loaded by loadPeople, or queries it.
-func loaded[T any](ctx context.Context, edge func() (*T, error), query func(context.Context) (*T, error)) (*T, error) {
+// loaded returns an edge loaded by loadPeople, or queries it (the query built only then).
+func loaded[T any, Q interface{ Only(context.Context) (*T, error) }](ctx context.Context, edge func() (*T, error), query func() Q) (*T, error) {
 	if e, err := edge(); err == nil {
 		return e, nil
 	}
-	return query(ctx)
+	return query().Only(ctx)
 }
 
 // actorName names who did something: a person ("Deleted user" once deleted) or a
@@ -150,7 +150,7 @@ func loaded[T any](ctx context.Context, edge func() (*T, error), query func(cont
 func actorName(ctx context.Context, k *ent.APIKey, userID, saID pulid.ID, user func() (*ent.User, error), sa func() (*ent.ServiceAccount, error), userQ func() *ent.UserQuery, saQ func() *ent.ServiceAccountQuery) (string, error) {
 	switch {
 	case userID != "":
-		u, err := loaded(ctx, user, userQ().Only)
+		u, err := loaded(ctx, user, userQ)
 		if err != nil {
 			return "", err
 		}
@@ -159,7 +159,7 @@ func actorName(ctx context.Context, k *ent.APIKey, userID, saID pulid.ID, user f
 		}
 		return u.Name, nil
 	case saID != "":
-		s, err := loaded(ctx, sa, saQ().Only)
+		s, err := loaded(ctx, sa, saQ)
 		if err != nil {
 			return "", err
 		}

@@ -61,7 +61,7 @@ func (r *aPIKeyResolver) RevokedByName(ctx context.Context, obj *ent.APIKey) (*s
 
 // ServiceAccount is the resolver for the serviceAccount field.
 func (r *aPIKeyResolver) ServiceAccount(ctx context.Context, obj *ent.APIKey) (*ent.ServiceAccount, error) {
-	return loaded(ctx, obj.Edges.ServiceAccountOrErr, obj.QueryServiceAccount().Only)
+	return loaded(ctx, obj.Edges.ServiceAccountOrErr, obj.QueryServiceAccount)
 }
 
 // CreateAPIKey is the resolver for the createAPIKey field.
