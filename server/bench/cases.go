@@ -53,6 +53,10 @@ type caseRun struct {
 	sat    [6]float64 // calibration throughput by case
 	cases  []caseDef
 	rounds [][]caseRound // [round][case index]
+	// mixed are, by round, the open-loop runs of one stream alternating cases 2 and 3
+	// (one server, without and with a key). Not 3 and 4: they are two servers pinned
+	// to one CPU, which would load each other.
+	mixed [][2]loadResult
 }
 
 // cases runs cases 1-4 on dbURL in interleaved rounds.
@@ -175,6 +179,18 @@ func (e *benchEnv) cases(ctx context.Context, db, dbURL string, s *seeded) (*cas
 				fmtDur(open.percentile(0.5)), fmtDur(open.percentile(0.99)), errNote(closed, open))
 		}
 		run.rounds = append(run.rounds, round)
+
+		// Cases 2 and 3 again in one stream: both halves at the same moments.
+		if run.cases[1].missing == "" {
+			time.Sleep(200 * time.Millisecond)
+			res, err := openLoopMixed(ctx, []target{run.cases[1].t, run.cases[2].t}, run.rate, cfg.openConns/2, cfg.openDur)
+			if err != nil {
+				return nil, err
+			}
+			run.mixed = append(run.mixed, [2]loadResult{res[0], res[1]})
+			logf("%s round %d mixed 2+3 at %.0f req/s each: case 2 p50 %s p99 %s, case 3 p50 %s p99 %s%s", db, r+1, run.rate,
+				fmtDur(res[0].percentile(0.5)), fmtDur(res[0].percentile(0.99)), fmtDur(res[1].percentile(0.5)), fmtDur(res[1].percentile(0.99)), errNote(res...))
+		}
 	}
 	e.rep.addCases(run)
 	return run, nil

@@ -345,52 +345,95 @@ func closedLoop(ctx context.Context, t target, conns int, d time.Duration) (load
 // time, so that a stalled server is charged for the requests it held up (no coordinated
 // omission).
 func openLoop(ctx context.Context, t target, rate float64, conns int, d time.Duration) (loadResult, error) {
-	cs, err := dialAll(t.addr, conns)
-	if err != nil {
+	res, err := openLoopMixed(ctx, []target{t}, rate, conns, d)
+	if len(res) == 0 {
 		return loadResult{}, err
 	}
-	defer closeAll(cs)
-	total := int(rate * d.Seconds())
-	interval := time.Duration(float64(time.Second) / rate)
+	return res[0], err
+}
+
+// openLoopMixed is openLoop over several targets in one stream: request n goes to target
+// n mod len(ts), each target at rate requests a second and over its own conns
+// connections, the schedules interleaved. Each target's latencies come back apart, taken
+// at the same moments as the others': the machine's drift between runs, which on a
+// shared machine is larger than the differences measured, is out of the comparison.
+// The server CPU is counted once per distinct pid, on the first target with it.
+func openLoopMixed(ctx context.Context, ts []target, rate float64, conns int, d time.Duration) ([]loadResult, error) {
+	k := len(ts)
+	pools := make([][]*rawConn, k)
+	for i, t := range ts {
+		cs, err := dialAll(t.addr, conns)
+		if err != nil {
+			for _, p := range pools[:i] {
+				closeAll(p)
+			}
+			return nil, err
+		}
+		pools[i] = cs
+	}
+	defer func() {
+		for _, p := range pools {
+			closeAll(p)
+		}
+	}()
+	total := int(rate * d.Seconds() * float64(k))
+	interval := time.Duration(float64(time.Second) / (rate * float64(k)))
 	type job struct {
 		n     int
 		sched time.Time
 	}
-	jobs := make(chan job, total+1)
-	var (
-		wg   sync.WaitGroup
+	type stats struct {
 		ok   atomic.Int64
 		errs errCounter
-	)
-	lat := make([][]time.Duration, conns)
-	for i := range cs {
-		wg.Add(1)
-		go func(i int) {
-			defer wg.Done()
-			c := cs[i]
-			for j := range jobs {
-				status, err := c.do(t.reqs[j.n%len(t.reqs)])
-				e := time.Since(j.sched)
-				switch {
-				case err != nil:
-					errs.add(err.Error())
-				case status != t.status:
-					errs.add("HTTP " + strconv.Itoa(status))
-				default:
-					ok.Add(1)
-					lat[i] = append(lat[i], e)
+		lat  [][]time.Duration
+	}
+	jobs := make([]chan job, k)
+	st := make([]*stats, k)
+	var wg sync.WaitGroup
+	for ti, t := range ts {
+		jobs[ti] = make(chan job, total/k+1)
+		st[ti] = &stats{lat: make([][]time.Duration, conns)}
+		for i, c := range pools[ti] {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				s := st[ti]
+				for j := range jobs[ti] {
+					status, err := c.do(t.reqs[(j.n/k)%len(t.reqs)])
+					e := time.Since(j.sched)
+					switch {
+					case err != nil:
+						s.errs.add(err.Error())
+					case status != t.status:
+						s.errs.add("HTTP " + strconv.Itoa(status))
+					default:
+						s.ok.Add(1)
+						s.lat[i] = append(s.lat[i], e)
+					}
 				}
-			}
-		}(i)
+			}()
+		}
+	}
+	closeJobs := func() {
+		for _, ch := range jobs {
+			close(ch)
+		}
 	}
 	p, err := newPacer()
 	if err != nil {
-		close(jobs)
+		closeJobs()
 		wg.Wait()
-		return loadResult{}, err
+		return nil, err
 	}
 	defer p.close()
-	cpu0, _ := cpuTime(t.pid)
+	cpu0 := make([]time.Duration, k)
+	counted := map[int]bool{}
+	for i, t := range ts {
+		if !counted[t.pid] {
+			counted[t.pid] = true
+			cpu0[i], _ = cpuTime(t.pid)
+		}
+	}
 	start := time.Now()
 	next := 0
 	for next < total && ctx.Err() == nil {
@@ -401,18 +444,31 @@ func openLoop(ctx context.Context, t target, rate float64, conns int, d time.Dur
 			if sched.After(now) {
 				break
 			}
-			jobs <- job{n: next, sched: sched}
+			jobs[next%k] <- job{n: next, sched: sched}
 			next++
 		}
 		if next < total {
 			p.sleepUntil(start.Add(time.Duration(next) * interval))
 		}
 	}
-	close(jobs)
-	timer := time.AfterFunc(d+30*time.Second, func() { closeAll(cs) })
+	closeJobs()
+	timer := time.AfterFunc(d+30*time.Second, func() {
+		for _, p := range pools {
+			closeAll(p)
+		}
+	})
 	wg.Wait()
 	timer.Stop()
-	return t.result(start, cpu0, &ok, &errs, lat), ctx.Err()
+	out := make([]loadResult, k)
+	seen := map[int]bool{}
+	for i, t := range ts {
+		if seen[t.pid] {
+			t.pid = 0 // its CPU is on the first target with this pid
+		}
+		seen[t.pid] = true
+		out[i] = t.result(start, cpu0[i], &st[i].ok, &st[i].errs, st[i].lat)
+	}
+	return out, ctx.Err()
 }
 
 // result gathers a run's counts, the server's CPU since cpu0 and the sorted latencies.
