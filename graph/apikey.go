@@ -137,8 +137,13 @@ func loadPeopleFor(ctx context.Context, c *ent.Client, need peopleNeeded, ks ...
 	return nil
 }
 
+// onlyQuery is an Ent query of one T.
+type onlyQuery[T any] interface {
+	Only(context.Context) (*T, error)
+}
+
 // loaded returns an edge loaded by loadPeople, or queries it (the query built only then).
-func loaded[T any, Q interface{ Only(context.Context) (*T, error) }](ctx context.Context, edge func() (*T, error), query func() Q) (*T, error) {
+func loaded[T any, Q onlyQuery[T]](ctx context.Context, edge func() (*T, error), query func() Q) (*T, error) {
 	if e, err := edge(); err == nil {
 		return e, nil
 	}
