@@ -73,7 +73,7 @@ func OpenDatabase(url string) (*Database, error) {
 		return nil, err
 	}
 	d := &Database{DB: db, Dialect: dia, sqlitePath: sqlitePath}
-	d.Client = ent.NewClient(ent.Driver(countingDriver{Driver: entsql.OpenDB(dia, db), n: &d.statements}))
+	d.Client = ent.NewClient(ent.Driver(newCountingDriver(entsql.OpenDB(dia, db), &d.statements)))
 	return d, nil
 }
 

@@ -10,38 +10,55 @@ import (
 	entsql "entgo.io/ent/dialect/sql"
 )
 
-// countingDriver is Ent's driver, counting the statements it sends (outside and inside
-// transactions): the apikeys_db_statements_total metric, and the tests' check that a
-// page of keys costs a fixed number of queries, however many keys it shows.
-type countingDriver struct {
-	*entsql.Driver
+// counting sends statements to a connection or a transaction, counting them: the
+// apikeys_db_statements_total metric, and the tests' check that a page of keys costs a
+// fixed number of queries, however many keys it shows.
+type counting struct {
+	to interface {
+		dialect.ExecQuerier
+		entsql.ExecQuerier
+	}
 	n *atomic.Uint64
 }
 
-func (d countingDriver) Exec(ctx context.Context, query string, args, v any) error {
-	d.n.Add(1)
-	return d.Driver.Exec(ctx, query, args, v)
+func (c counting) Exec(ctx context.Context, query string, args, v any) error {
+	c.n.Add(1)
+	return c.to.Exec(ctx, query, args, v)
 }
 
-func (d countingDriver) Query(ctx context.Context, query string, args, v any) error {
-	d.n.Add(1)
-	return d.Driver.Query(ctx, query, args, v)
+func (c counting) Query(ctx context.Context, query string, args, v any) error {
+	c.n.Add(1)
+	return c.to.Query(ctx, query, args, v)
 }
 
-func (d countingDriver) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
-	d.n.Add(1)
-	return d.Driver.ExecContext(ctx, query, args...)
+func (c counting) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	c.n.Add(1)
+	return c.to.ExecContext(ctx, query, args...)
 }
 
-func (d countingDriver) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
-	d.n.Add(1)
-	return d.Driver.QueryContext(ctx, query, args...)
+func (c counting) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	c.n.Add(1)
+	return c.to.QueryContext(ctx, query, args...)
 }
+
+// countingDriver is Ent's driver, counting every statement, in transactions too.
+type countingDriver struct {
+	counting
+	drv *entsql.Driver
+}
+
+func newCountingDriver(drv *entsql.Driver, n *atomic.Uint64) countingDriver {
+	return countingDriver{counting: counting{to: drv, n: n}, drv: drv}
+}
+
+func (d countingDriver) Dialect() string { return d.drv.Dialect() }
+func (d countingDriver) Close() error    { return d.drv.Close() }
+func (d countingDriver) DB() *sql.DB     { return d.drv.DB() }
 
 func (d countingDriver) Tx(ctx context.Context) (dialect.Tx, error) { return d.BeginTx(ctx, nil) }
 
 func (d countingDriver) BeginTx(ctx context.Context, opts *sql.TxOptions) (dialect.Tx, error) {
-	tx, err := d.Driver.BeginTx(ctx, opts)
+	tx, err := d.drv.BeginTx(ctx, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -50,30 +67,13 @@ func (d countingDriver) BeginTx(ctx context.Context, opts *sql.TxOptions) (diale
 		_ = tx.Rollback()
 		return nil, fmt.Errorf("unexpected transaction type %T", tx)
 	}
-	return countingTx{Tx: etx, n: d.n}, nil
+	return countingTx{counting: counting{to: etx, n: d.n}, tx: etx}, nil
 }
 
 type countingTx struct {
-	*entsql.Tx
-	n *atomic.Uint64
+	counting
+	tx *entsql.Tx
 }
 
-func (t countingTx) Exec(ctx context.Context, query string, args, v any) error {
-	t.n.Add(1)
-	return t.Tx.Exec(ctx, query, args, v)
-}
-
-func (t countingTx) Query(ctx context.Context, query string, args, v any) error {
-	t.n.Add(1)
-	return t.Tx.Query(ctx, query, args, v)
-}
-
-func (t countingTx) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
-	t.n.Add(1)
-	return t.Tx.ExecContext(ctx, query, args...)
-}
-
-func (t countingTx) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
-	t.n.Add(1)
-	return t.Tx.QueryContext(ctx, query, args...)
-}
+func (t countingTx) Commit() error   { return t.tx.Commit() }
+func (t countingTx) Rollback() error { return t.tx.Rollback() }
