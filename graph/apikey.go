@@ -88,6 +88,7 @@ func neededByConnection(ctx context.Context) peopleNeeded {
 	return need
 }
 
+// loadPeopleFor is loadPeople, with only the queries that need asks for.
 func loadPeopleFor(ctx context.Context, c *ent.Client, need peopleNeeded, ks ...*ent.APIKey) error {
 	if len(ks) == 0 || need == (peopleNeeded{}) {
 		return nil
