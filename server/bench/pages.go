@@ -181,13 +181,7 @@ func (e *benchEnv) pages(ctx context.Context, dbName, dbURL string, db *sql.DB, 
 		if err != nil {
 			return fmt.Errorf("%s: %s: %w", dbName, q.name, err)
 		}
-		p50, p99 := percentile(lat, 0.5), percentile(lat, 0.99)
-		sec.lines = append(sec.lines, fmt.Sprintf("| %s | %s | %s | %s |", q.name, fmtDur(p50), fmtDur(p99), q.tname))
-		if q.target > 0 {
-			e.rep.figure(dbName, "GraphQL "+q.name, fmt.Sprintf("p50 %s, p99 %s", fmtDur(p50), fmtDur(p99)), q.tname, p99 <= q.target)
-		} else {
-			e.rep.info(dbName, "GraphQL "+q.name, fmt.Sprintf("p50 %s, p99 %s", fmtDur(p50), fmtDur(p99)))
-		}
+		e.recordLatencies(sec, dbName, "GraphQL", q.name, q.tname, q.target, lat)
 	}
 
 	// The same at the database layer: what the page and the counters ask of it.
@@ -251,13 +245,7 @@ func (e *benchEnv) pages(ctx context.Context, dbName, dbURL string, db *sql.DB, 
 		if err != nil {
 			return fmt.Errorf("%s: %s: %w", dbName, q.name, err)
 		}
-		p50, p99 := percentile(lat, 0.5), percentile(lat, 0.99)
-		sec.lines = append(sec.lines, fmt.Sprintf("| %s | %s | %s | %s |", q.name, fmtDur(p50), fmtDur(p99), q.tname))
-		if q.target > 0 {
-			e.rep.figure(dbName, "SQL "+q.name, fmt.Sprintf("p50 %s, p99 %s", fmtDur(p50), fmtDur(p99)), q.tname, p99 <= q.target)
-		} else {
-			e.rep.info(dbName, "SQL "+q.name, fmt.Sprintf("p50 %s, p99 %s", fmtDur(p50), fmtDur(p99)))
-		}
+		e.recordLatencies(sec, dbName, "SQL", q.name, q.tname, q.target, lat)
 		plans = append(plans, "-- "+q.name+"\n"+explain(ctx, db, dbName, q.query, q.args))
 	}
 	sec.lines = append(sec.lines, "", "Plans:", "", "```", strings.Join(plans, "\n"), "```")
@@ -309,4 +297,17 @@ func fetchJSON(addr string, req []byte, v *gqlPage) error {
 		return fmt.Errorf("GraphQL errors: %s", truncate(body, 300))
 	}
 	return nil
+}
+
+// recordLatencies adds a query's p50 and p99 to the section's table and to the figures,
+// judged against target (p99) when there is one.
+func (e *benchEnv) recordLatencies(sec *section, dbName, layer, name, tname string, target time.Duration, lat []time.Duration) {
+	p50, p99 := percentile(lat, 0.5), percentile(lat, 0.99)
+	sec.lines = append(sec.lines, fmt.Sprintf("| %s | %s | %s | %s |", name, fmtDur(p50), fmtDur(p99), tname))
+	value := fmt.Sprintf("p50 %s, p99 %s", fmtDur(p50), fmtDur(p99))
+	if target > 0 {
+		e.rep.figure(dbName, layer+" "+name, value, tname, p99 <= target)
+	} else {
+		e.rep.info(dbName, layer+" "+name, value)
+	}
 }
