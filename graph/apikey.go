@@ -45,14 +45,6 @@ func pageSize(first, last *int) (*int, *int, error) {
 // newestFirst is the default order of the API key list.
 var newestFirst = &ent.APIKeyOrder{Field: ent.APIKeyOrderFieldCreatedAt, Direction: entgql.OrderDirectionDesc}
 
-// loadPeople loads what the APIKey fields show of the keys: their service accounts and
-// who created and revoked them, in at most two queries (service accounts, then people),
-// whatever the number of keys. Ent's eager loading would take five, one per edge, each
-// sent even when no key has that edge (the optional ids are empty strings).
-func loadPeople(ctx context.Context, c *ent.Client, ks ...*ent.APIKey) error {
-	return loadPeopleFor(ctx, c, everyone, ks...)
-}
-
 // peopleNeeded says which of loadPeople's queries a selection needs.
 type peopleNeeded struct{ accounts, users bool }
 
@@ -88,8 +80,12 @@ func neededByConnection(ctx context.Context) peopleNeeded {
 	return need
 }
 
-// loadPeopleFor is loadPeople, with only the queries that need asks for.
-func loadPeopleFor(ctx context.Context, c *ent.Client, need peopleNeeded, ks ...*ent.APIKey) error {
+// loadPeople loads what the APIKey fields show of the keys, as far as need asks: their
+// service accounts and who created and revoked them, in at most two queries (service
+// accounts, then people), whatever the number of keys. Ent's eager loading would take
+// five, one per edge, each sent even when no key has that edge (the optional ids are
+// empty strings).
+func loadPeople(ctx context.Context, c *ent.Client, need peopleNeeded, ks ...*ent.APIKey) error {
 	if len(ks) == 0 || need == (peopleNeeded{}) {
 		return nil
 	}

@@ -149,7 +149,7 @@ func (r *mutationResolver) RevokeAPIKey(ctx context.Context, input RevokeAPIKeyI
 	if err != nil {
 		return nil, err
 	}
-	if err := loadPeople(ctx, c, k); err != nil {
+	if err := loadPeople(ctx, c, everyone, k); err != nil {
 		return nil, err
 	}
 	return &RevokeAPIKeyPayload{APIKey: k}, nil
@@ -284,7 +284,7 @@ func (r *queryResolver) APIKeys(ctx context.Context, status *apikey.Status, afte
 	for i, e := range conn.Edges {
 		nodes[i] = e.Node
 	}
-	return conn, loadPeopleFor(ctx, r.Client, neededByConnection(ctx), nodes...)
+	return conn, loadPeople(ctx, r.Client, neededByConnection(ctx), nodes...)
 }
 
 // AuditEntries is the resolver for the auditEntries field.
