@@ -402,40 +402,6 @@ type AuditEntryWhereInput struct {
 	TargetNameHasSuffix    *string  `json:"targetNameHasSuffix,omitempty"`
 	TargetNameEqualFold    *string  `json:"targetNameEqualFold,omitempty"`
 	TargetNameContainsFold *string  `json:"targetNameContainsFold,omitempty"`
-
-	// "ip" field predicates.
-	IP             *string  `json:"ip,omitempty"`
-	IPNEQ          *string  `json:"ipNEQ,omitempty"`
-	IPIn           []string `json:"ipIn,omitempty"`
-	IPNotIn        []string `json:"ipNotIn,omitempty"`
-	IPGT           *string  `json:"ipGT,omitempty"`
-	IPGTE          *string  `json:"ipGTE,omitempty"`
-	IPLT           *string  `json:"ipLT,omitempty"`
-	IPLTE          *string  `json:"ipLTE,omitempty"`
-	IPContains     *string  `json:"ipContains,omitempty"`
-	IPHasPrefix    *string  `json:"ipHasPrefix,omitempty"`
-	IPHasSuffix    *string  `json:"ipHasSuffix,omitempty"`
-	IPIsNil        bool     `json:"ipIsNil,omitempty"`
-	IPNotNil       bool     `json:"ipNotNil,omitempty"`
-	IPEqualFold    *string  `json:"ipEqualFold,omitempty"`
-	IPContainsFold *string  `json:"ipContainsFold,omitempty"`
-
-	// "user_agent" field predicates.
-	UserAgent             *string  `json:"userAgent,omitempty"`
-	UserAgentNEQ          *string  `json:"userAgentNEQ,omitempty"`
-	UserAgentIn           []string `json:"userAgentIn,omitempty"`
-	UserAgentNotIn        []string `json:"userAgentNotIn,omitempty"`
-	UserAgentGT           *string  `json:"userAgentGT,omitempty"`
-	UserAgentGTE          *string  `json:"userAgentGTE,omitempty"`
-	UserAgentLT           *string  `json:"userAgentLT,omitempty"`
-	UserAgentLTE          *string  `json:"userAgentLTE,omitempty"`
-	UserAgentContains     *string  `json:"userAgentContains,omitempty"`
-	UserAgentHasPrefix    *string  `json:"userAgentHasPrefix,omitempty"`
-	UserAgentHasSuffix    *string  `json:"userAgentHasSuffix,omitempty"`
-	UserAgentIsNil        bool     `json:"userAgentIsNil,omitempty"`
-	UserAgentNotNil       bool     `json:"userAgentNotNil,omitempty"`
-	UserAgentEqualFold    *string  `json:"userAgentEqualFold,omitempty"`
-	UserAgentContainsFold *string  `json:"userAgentContainsFold,omitempty"`
 }
 
 // AddPredicates adds custom predicates to the where input to be used during the filtering phase.
@@ -754,96 +720,6 @@ func (i *AuditEntryWhereInput) P() (predicate.AuditEntry, error) {
 	}
 	if i.TargetNameContainsFold != nil {
 		predicates = append(predicates, auditentry.TargetNameContainsFold(*i.TargetNameContainsFold))
-	}
-	if i.IP != nil {
-		predicates = append(predicates, auditentry.IPEQ(*i.IP))
-	}
-	if i.IPNEQ != nil {
-		predicates = append(predicates, auditentry.IPNEQ(*i.IPNEQ))
-	}
-	if len(i.IPIn) > 0 {
-		predicates = append(predicates, auditentry.IPIn(i.IPIn...))
-	}
-	if len(i.IPNotIn) > 0 {
-		predicates = append(predicates, auditentry.IPNotIn(i.IPNotIn...))
-	}
-	if i.IPGT != nil {
-		predicates = append(predicates, auditentry.IPGT(*i.IPGT))
-	}
-	if i.IPGTE != nil {
-		predicates = append(predicates, auditentry.IPGTE(*i.IPGTE))
-	}
-	if i.IPLT != nil {
-		predicates = append(predicates, auditentry.IPLT(*i.IPLT))
-	}
-	if i.IPLTE != nil {
-		predicates = append(predicates, auditentry.IPLTE(*i.IPLTE))
-	}
-	if i.IPContains != nil {
-		predicates = append(predicates, auditentry.IPContains(*i.IPContains))
-	}
-	if i.IPHasPrefix != nil {
-		predicates = append(predicates, auditentry.IPHasPrefix(*i.IPHasPrefix))
-	}
-	if i.IPHasSuffix != nil {
-		predicates = append(predicates, auditentry.IPHasSuffix(*i.IPHasSuffix))
-	}
-	if i.IPIsNil {
-		predicates = append(predicates, auditentry.IPIsNil())
-	}
-	if i.IPNotNil {
-		predicates = append(predicates, auditentry.IPNotNil())
-	}
-	if i.IPEqualFold != nil {
-		predicates = append(predicates, auditentry.IPEqualFold(*i.IPEqualFold))
-	}
-	if i.IPContainsFold != nil {
-		predicates = append(predicates, auditentry.IPContainsFold(*i.IPContainsFold))
-	}
-	if i.UserAgent != nil {
-		predicates = append(predicates, auditentry.UserAgentEQ(*i.UserAgent))
-	}
-	if i.UserAgentNEQ != nil {
-		predicates = append(predicates, auditentry.UserAgentNEQ(*i.UserAgentNEQ))
-	}
-	if len(i.UserAgentIn) > 0 {
-		predicates = append(predicates, auditentry.UserAgentIn(i.UserAgentIn...))
-	}
-	if len(i.UserAgentNotIn) > 0 {
-		predicates = append(predicates, auditentry.UserAgentNotIn(i.UserAgentNotIn...))
-	}
-	if i.UserAgentGT != nil {
-		predicates = append(predicates, auditentry.UserAgentGT(*i.UserAgentGT))
-	}
-	if i.UserAgentGTE != nil {
-		predicates = append(predicates, auditentry.UserAgentGTE(*i.UserAgentGTE))
-	}
-	if i.UserAgentLT != nil {
-		predicates = append(predicates, auditentry.UserAgentLT(*i.UserAgentLT))
-	}
-	if i.UserAgentLTE != nil {
-		predicates = append(predicates, auditentry.UserAgentLTE(*i.UserAgentLTE))
-	}
-	if i.UserAgentContains != nil {
-		predicates = append(predicates, auditentry.UserAgentContains(*i.UserAgentContains))
-	}
-	if i.UserAgentHasPrefix != nil {
-		predicates = append(predicates, auditentry.UserAgentHasPrefix(*i.UserAgentHasPrefix))
-	}
-	if i.UserAgentHasSuffix != nil {
-		predicates = append(predicates, auditentry.UserAgentHasSuffix(*i.UserAgentHasSuffix))
-	}
-	if i.UserAgentIsNil {
-		predicates = append(predicates, auditentry.UserAgentIsNil())
-	}
-	if i.UserAgentNotNil {
-		predicates = append(predicates, auditentry.UserAgentNotNil())
-	}
-	if i.UserAgentEqualFold != nil {
-		predicates = append(predicates, auditentry.UserAgentEqualFold(*i.UserAgentEqualFold))
-	}
-	if i.UserAgentContainsFold != nil {
-		predicates = append(predicates, auditentry.UserAgentContainsFold(*i.UserAgentContainsFold))
 	}
 
 	switch len(predicates) {

@@ -11,6 +11,16 @@ import (
 	"context"
 )
 
+// IP is the resolver for the ip field.
+func (r *auditEntryResolver) IP(ctx context.Context, obj *ent.AuditEntry) (*string, error) {
+	return requestDetail(ctx, obj.IP), nil
+}
+
+// UserAgent is the resolver for the userAgent field.
+func (r *auditEntryResolver) UserAgent(ctx context.Context, obj *ent.AuditEntry) (*string, error) {
+	return requestDetail(ctx, obj.UserAgent), nil
+}
+
 // Node is the resolver for the node field.
 func (r *queryResolver) Node(ctx context.Context, id pulid.ID) (ent.Noder, error) {
 	return r.Client.Noder(ctx, id, ent.WithNodeType(nodeType))
@@ -27,10 +37,14 @@ func (r *queryResolver) Nodes(ctx context.Context, ids []pulid.ID) ([]ent.Noder,
 // APIKey returns APIKeyResolver implementation.
 func (r *Resolver) APIKey() APIKeyResolver { return &aPIKeyResolver{r} }
 
+// AuditEntry returns AuditEntryResolver implementation.
+func (r *Resolver) AuditEntry() AuditEntryResolver { return &auditEntryResolver{r} }
+
 // Query returns QueryResolver implementation.
 func (r *Resolver) Query() QueryResolver { return &queryResolver{r} }
 
 type (
-	aPIKeyResolver struct{ *Resolver }
-	queryResolver  struct{ *Resolver }
+	aPIKeyResolver     struct{ *Resolver }
+	auditEntryResolver struct{ *Resolver }
+	queryResolver      struct{ *Resolver }
 )

@@ -11,6 +11,7 @@ import (
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"apikeys/ent"
+	"apikeys/ent/people"
 	"apikeys/ent/privacy"
 )
 
@@ -87,6 +88,8 @@ func ErrorPresenter(log *slog.Logger, requestID RequestIDFunc) graphql.ErrorPres
 			fromResolver resolverError
 			panicked     panicError
 			verr         *ent.ValidationError
+			inputErr     *people.InputError
+			forbiddenErr *people.ForbiddenError
 		)
 		cause := gerr.Err
 		switch {
@@ -103,6 +106,13 @@ func ErrorPresenter(log *slog.Logger, requestID RequestIDFunc) graphql.ErrorPres
 		case errors.As(cause, &verr):
 			gerr.Err, gerr.Message = nil, ValidationMessage(verr)
 			gerr.Extensions = map[string]any{"code": CodeBadUserInput, "field": verr.Name}
+			return gerr
+		case errors.As(cause, &inputErr):
+			gerr.Err, gerr.Message = nil, inputErr.Message
+			gerr.Extensions = map[string]any{"code": CodeBadUserInput, "field": inputErr.Field}
+			return gerr
+		case errors.As(cause, &forbiddenErr):
+			gerr.Err, gerr.Message, gerr.Extensions = nil, forbiddenErr.Message, map[string]any{"code": CodeForbidden}
 			return gerr
 		case ent.IsNotFound(cause):
 			gerr.Err, gerr.Message, gerr.Extensions = nil, "not found", map[string]any{"code": CodeNotFound}

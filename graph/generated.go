@@ -37,6 +37,7 @@ type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 
 type ResolverRoot interface {
 	APIKey() APIKeyResolver
+	AuditEntry() AuditEntryResolver
 	Mutation() MutationResolver
 	Query() QueryResolver
 	Viewer() ViewerResolver
@@ -194,6 +195,10 @@ type APIKeyResolver interface {
 	CreatedByName(ctx context.Context, obj *ent.APIKey) (string, error)
 	RevokedByName(ctx context.Context, obj *ent.APIKey) (*string, error)
 	ServiceAccount(ctx context.Context, obj *ent.APIKey) (*ent.ServiceAccount, error)
+}
+type AuditEntryResolver interface {
+	IP(ctx context.Context, obj *ent.AuditEntry) (*string, error)
+	UserAgent(ctx context.Context, obj *ent.AuditEntry) (*string, error)
 }
 type MutationResolver interface {
 	CreateAPIKey(ctx context.Context, input CreateAPIKeyInput) (*CreateAPIKeyPayload, error)
@@ -2203,18 +2208,18 @@ func (ec *executionContext) _AuditEntry_ip(ctx context.Context, field graphql.Co
 			return ec.fieldContext_AuditEntry_ip(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.IP, nil
+			return ec.Resolvers.AuditEntry().IP(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
 func (ec *executionContext) fieldContext_AuditEntry_ip(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("AuditEntry", field, false, false, "String")
+	return graphql.NewScalarFieldContext("AuditEntry", field, true, true, "String")
 }
 
 func (ec *executionContext) _AuditEntry_userAgent(ctx context.Context, field graphql.CollectedField, obj *ent.AuditEntry) (ret graphql.Marshaler) {
@@ -2226,18 +2231,18 @@ func (ec *executionContext) _AuditEntry_userAgent(ctx context.Context, field gra
 			return ec.fieldContext_AuditEntry_userAgent(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.UserAgent, nil
+			return ec.Resolvers.AuditEntry().UserAgent(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
 func (ec *executionContext) fieldContext_AuditEntry_userAgent(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("AuditEntry", field, false, false, "String")
+	return graphql.NewScalarFieldContext("AuditEntry", field, true, true, "String")
 }
 
 func (ec *executionContext) _AuditEntryConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.AuditEntryConnection) (ret graphql.Marshaler) {
@@ -5280,7 +5285,7 @@ func (ec *executionContext) unmarshalInputAuditEntryWhereInput(ctx context.Conte
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "action", "actionNEQ", "actionIn", "actionNotIn", "actorKind", "actorKindNEQ", "actorKindIn", "actorKindNotIn", "actorID", "actorIDNEQ", "actorIDIn", "actorIDNotIn", "actorIDGT", "actorIDGTE", "actorIDLT", "actorIDLTE", "actorIDContains", "actorIDHasPrefix", "actorIDHasSuffix", "actorIDIsNil", "actorIDNotNil", "actorIDEqualFold", "actorIDContainsFold", "actorName", "actorNameNEQ", "actorNameIn", "actorNameNotIn", "actorNameGT", "actorNameGTE", "actorNameLT", "actorNameLTE", "actorNameContains", "actorNameHasPrefix", "actorNameHasSuffix", "actorNameEqualFold", "actorNameContainsFold", "targetKind", "targetKindNEQ", "targetKindIn", "targetKindNotIn", "targetID", "targetIDNEQ", "targetIDIn", "targetIDNotIn", "targetIDGT", "targetIDGTE", "targetIDLT", "targetIDLTE", "targetIDContains", "targetIDHasPrefix", "targetIDHasSuffix", "targetIDEqualFold", "targetIDContainsFold", "targetName", "targetNameNEQ", "targetNameIn", "targetNameNotIn", "targetNameGT", "targetNameGTE", "targetNameLT", "targetNameLTE", "targetNameContains", "targetNameHasPrefix", "targetNameHasSuffix", "targetNameEqualFold", "targetNameContainsFold", "ip", "ipNEQ", "ipIn", "ipNotIn", "ipGT", "ipGTE", "ipLT", "ipLTE", "ipContains", "ipHasPrefix", "ipHasSuffix", "ipIsNil", "ipNotNil", "ipEqualFold", "ipContainsFold", "userAgent", "userAgentNEQ", "userAgentIn", "userAgentNotIn", "userAgentGT", "userAgentGTE", "userAgentLT", "userAgentLTE", "userAgentContains", "userAgentHasPrefix", "userAgentHasSuffix", "userAgentIsNil", "userAgentNotNil", "userAgentEqualFold", "userAgentContainsFold"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "action", "actionNEQ", "actionIn", "actionNotIn", "actorKind", "actorKindNEQ", "actorKindIn", "actorKindNotIn", "actorID", "actorIDNEQ", "actorIDIn", "actorIDNotIn", "actorIDGT", "actorIDGTE", "actorIDLT", "actorIDLTE", "actorIDContains", "actorIDHasPrefix", "actorIDHasSuffix", "actorIDIsNil", "actorIDNotNil", "actorIDEqualFold", "actorIDContainsFold", "actorName", "actorNameNEQ", "actorNameIn", "actorNameNotIn", "actorNameGT", "actorNameGTE", "actorNameLT", "actorNameLTE", "actorNameContains", "actorNameHasPrefix", "actorNameHasSuffix", "actorNameEqualFold", "actorNameContainsFold", "targetKind", "targetKindNEQ", "targetKindIn", "targetKindNotIn", "targetID", "targetIDNEQ", "targetIDIn", "targetIDNotIn", "targetIDGT", "targetIDGTE", "targetIDLT", "targetIDLTE", "targetIDContains", "targetIDHasPrefix", "targetIDHasSuffix", "targetIDEqualFold", "targetIDContainsFold", "targetName", "targetNameNEQ", "targetNameIn", "targetNameNotIn", "targetNameGT", "targetNameGTE", "targetNameLT", "targetNameLTE", "targetNameContains", "targetNameHasPrefix", "targetNameHasSuffix", "targetNameEqualFold", "targetNameContainsFold"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -5882,216 +5887,6 @@ func (ec *executionContext) unmarshalInputAuditEntryWhereInput(ctx context.Conte
 				return it, err
 			}
 			it.TargetNameContainsFold = data
-		case "ip":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ip"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.IP = data
-		case "ipNEQ":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ipNEQ"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.IPNEQ = data
-		case "ipIn":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ipIn"))
-			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.IPIn = data
-		case "ipNotIn":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ipNotIn"))
-			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.IPNotIn = data
-		case "ipGT":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ipGT"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.IPGT = data
-		case "ipGTE":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ipGTE"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.IPGTE = data
-		case "ipLT":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ipLT"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.IPLT = data
-		case "ipLTE":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ipLTE"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.IPLTE = data
-		case "ipContains":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ipContains"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.IPContains = data
-		case "ipHasPrefix":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ipHasPrefix"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.IPHasPrefix = data
-		case "ipHasSuffix":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ipHasSuffix"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.IPHasSuffix = data
-		case "ipIsNil":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ipIsNil"))
-			data, err := ec.unmarshalOBoolean2bool(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.IPIsNil = data
-		case "ipNotNil":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ipNotNil"))
-			data, err := ec.unmarshalOBoolean2bool(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.IPNotNil = data
-		case "ipEqualFold":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ipEqualFold"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.IPEqualFold = data
-		case "ipContainsFold":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ipContainsFold"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.IPContainsFold = data
-		case "userAgent":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("userAgent"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.UserAgent = data
-		case "userAgentNEQ":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("userAgentNEQ"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.UserAgentNEQ = data
-		case "userAgentIn":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("userAgentIn"))
-			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.UserAgentIn = data
-		case "userAgentNotIn":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("userAgentNotIn"))
-			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.UserAgentNotIn = data
-		case "userAgentGT":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("userAgentGT"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.UserAgentGT = data
-		case "userAgentGTE":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("userAgentGTE"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.UserAgentGTE = data
-		case "userAgentLT":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("userAgentLT"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.UserAgentLT = data
-		case "userAgentLTE":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("userAgentLTE"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.UserAgentLTE = data
-		case "userAgentContains":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("userAgentContains"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.UserAgentContains = data
-		case "userAgentHasPrefix":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("userAgentHasPrefix"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.UserAgentHasPrefix = data
-		case "userAgentHasSuffix":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("userAgentHasSuffix"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.UserAgentHasSuffix = data
-		case "userAgentIsNil":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("userAgentIsNil"))
-			data, err := ec.unmarshalOBoolean2bool(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.UserAgentIsNil = data
-		case "userAgentNotNil":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("userAgentNotNil"))
-			data, err := ec.unmarshalOBoolean2bool(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.UserAgentNotNil = data
-		case "userAgentEqualFold":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("userAgentEqualFold"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.UserAgentEqualFold = data
-		case "userAgentContainsFold":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("userAgentContainsFold"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.UserAgentContainsFold = data
 		}
 	}
 	return it, nil
@@ -7469,58 +7264,60 @@ func (ec *executionContext) _AuditEntry(ctx context.Context, sel ast.SelectionSe
 		case "id":
 			out.Values[i] = ec._AuditEntry_id(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "createdAt":
 			out.Values[i] = ec._AuditEntry_createdAt(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "action":
 			out.Values[i] = ec._AuditEntry_action(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "actorKind":
 			out.Values[i] = ec._AuditEntry_actorKind(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "actorID":
 			out.Values[i] = ec._AuditEntry_actorID(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "actorName":
 			out.Values[i] = ec._AuditEntry_actorName(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "targetKind":
 			out.Values[i] = ec._AuditEntry_targetKind(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "targetID":
 			out.Values[i] = ec._AuditEntry_targetID(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "targetName":
 			out.Values[i] = ec._AuditEntry_targetName(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "ip":
-			out.Values[i] = ec._AuditEntry_ip(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._AuditEntry_ip(ctx, field, obj)
+				})
 		case "userAgent":
-			out.Values[i] = ec._AuditEntry_userAgent(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._AuditEntry_userAgent(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -9683,18 +9480,6 @@ func (ec *executionContext) unmarshalOServiceAccountWhereInput2ᚖapikeysᚋent�
 	}
 	res, err := ec.unmarshalInputServiceAccountWhereInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
-}
-
-func (ec *executionContext) unmarshalOString2string(ctx context.Context, v any) (string, error) {
-	res, err := graphql.UnmarshalString(v)
-	return res, graphql.ErrorOnPath(ctx, err)
-}
-
-func (ec *executionContext) marshalOString2string(ctx context.Context, sel ast.SelectionSet, v string) graphql.Marshaler {
-	_ = sel
-	_ = ctx
-	res := graphql.MarshalString(v)
-	return res
 }
 
 func (ec *executionContext) unmarshalOString2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {

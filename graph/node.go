@@ -33,5 +33,8 @@ func nodeType(ctx context.Context, id pulid.ID) (string, error) {
 	if v := viewer.FromContext(ctx); t == user.Table && !v.IsAdminUser() && (v == nil || v.ID != id) {
 		return "", forbidden("only admins may read people")
 	}
+	if t == auditentry.Table && !viewer.FromContext(ctx).ReadsAuditTrail() {
+		return "", forbidden("only admins may read the audit trail")
+	}
 	return t, nil
 }

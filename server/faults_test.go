@@ -30,7 +30,6 @@ import (
 	"net/http/httptrace"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"sync"
@@ -57,40 +56,6 @@ const (
 	// maxAnswer is how long any request may take, outage or not: fail fast, never hang.
 	maxAnswer = 3 * time.Second
 )
-
-var (
-	faultBinOnce sync.Once
-	faultBinDir  string
-	faultBin     string
-	faultBinErr  error
-)
-
-func TestMain(m *testing.M) {
-	code := m.Run()
-	if faultBinDir != "" {
-		os.RemoveAll(faultBinDir)
-	}
-	os.Exit(code)
-}
-
-// faultBinary builds the binary once per test run.
-func faultBinary(t *testing.T) string {
-	t.Helper()
-	faultBinOnce.Do(func() {
-		faultBinDir, faultBinErr = os.MkdirTemp("", "apikeys-faults-")
-		if faultBinErr != nil {
-			return
-		}
-		faultBin = filepath.Join(faultBinDir, "apikeys")
-		if out, err := exec.Command("go", "build", "-o", faultBin, ".").CombinedOutput(); err != nil {
-			faultBinErr = fmt.Errorf("go build: %v\n%s", err, out)
-		}
-	})
-	if faultBinErr != nil {
-		t.Fatal(faultBinErr)
-	}
-	return faultBin
-}
 
 // lockedBuffer collects a process's output; it reports the first "listening on" address.
 type lockedBuffer struct {
@@ -135,7 +100,7 @@ type faultServer struct {
 // empty database) and waits for its address.
 func startFaultServer(t *testing.T, dbURL string) *faultServer {
 	t.Helper()
-	cmd := exec.Command(faultBinary(t), "serve")
+	cmd := exec.Command(build(t), "serve")
 	cmd.Env = append(os.Environ(),
 		"DATABASE_URL="+dbURL,
 		"APIKEYS_ADDR=127.0.0.1:0",

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/cookiejar"
@@ -23,10 +24,7 @@ import (
 // The real binary, as an operator runs it: this catches what in-process tests cannot
 // (a forgotten ent/runtime import, flag and environment handling, signals).
 func TestTheBinary(t *testing.T) {
-	bin := filepath.Join(t.TempDir(), "apikeys")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
+	bin := build(t)
 	testdb.Each(t, func(t *testing.T, dbURL string) {
 		env := append(os.Environ(), "DATABASE_URL="+dbURL, "APIKEYS_ADDR=127.0.0.1:0")
 
@@ -125,6 +123,40 @@ func TestTheBinary(t *testing.T) {
 			t.Fatal("the secret appears in the server's log")
 		}
 	})
+}
+
+var (
+	buildOnce sync.Once
+	built     string
+	buildErr  error
+)
+
+// build builds the binary once for the tests of this package.
+func build(t *testing.T) string {
+	t.Helper()
+	buildOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "apikeys-bin-")
+		if err != nil {
+			buildErr = err
+			return
+		}
+		built = filepath.Join(dir, "apikeys")
+		if out, err := exec.Command("go", "build", "-o", built, ".").CombinedOutput(); err != nil {
+			buildErr = fmt.Errorf("go build: %v\n%s", err, out)
+		}
+	})
+	if buildErr != nil {
+		t.Fatal(buildErr)
+	}
+	return built
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if built != "" {
+		os.RemoveAll(filepath.Dir(built))
+	}
+	os.Exit(code)
 }
 
 func command(bin string, env []string, stdin string, args ...string) *exec.Cmd {

@@ -9,6 +9,7 @@ import (
 
 	"apikeys/ent"
 	"apikeys/ent/auditentry"
+	"apikeys/ent/schema"
 	"apikeys/ent/schema/pulid"
 	"apikeys/ent/viewer"
 )
@@ -47,6 +48,8 @@ func Record(ctx context.Context, c *ent.Client, action auditentry.Action, target
 	}
 	create.SetOrganizationID(v.OrgID).SetActorName(v.Name)
 	switch v.Kind {
+	case viewer.KindAnonymous:
+		create.SetActorKind(auditentry.ActorKindANONYMOUS).SetActorName("Anonymous")
 	case viewer.KindServiceAccount:
 		create.SetActorKind(auditentry.ActorKindSERVICE_ACCOUNT).SetActorID(v.ID)
 	case viewer.KindUser:
@@ -55,7 +58,9 @@ func Record(ctx context.Context, c *ent.Client, action auditentry.Action, target
 		create.SetActorKind(auditentry.ActorKindSYSTEM)
 	}
 	if r, ok := ctx.Value(requestKey{}).(Request); ok {
-		create.SetIP(truncate(r.IP, 64)).SetUserAgent(truncate(r.UserAgent, 512))
+		// The user agent is whatever the client sent: the app shows it, so it is kept
+		// without control and direction-changing characters.
+		create.SetIP(truncate(r.IP, 64)).SetUserAgent(truncate(schema.PlainText(r.UserAgent), 512))
 	}
 	return create.Exec(ctx)
 }

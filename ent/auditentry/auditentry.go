@@ -131,6 +131,7 @@ const (
 	ActorKindUSER            ActorKind = "USER"
 	ActorKindSERVICE_ACCOUNT ActorKind = "SERVICE_ACCOUNT"
 	ActorKindSYSTEM          ActorKind = "SYSTEM"
+	ActorKindANONYMOUS       ActorKind = "ANONYMOUS"
 )
 
 func (ak ActorKind) String() string {
@@ -140,7 +141,7 @@ func (ak ActorKind) String() string {
 // ActorKindValidator is a validator for the "actor_kind" field enum values. It is called by the builders before save.
 func ActorKindValidator(ak ActorKind) error {
 	switch ak {
-	case ActorKindUSER, ActorKindSERVICE_ACCOUNT, ActorKindSYSTEM:
+	case ActorKindUSER, ActorKindSERVICE_ACCOUNT, ActorKindSYSTEM, ActorKindANONYMOUS:
 		return nil
 	default:
 		return fmt.Errorf("auditentry: invalid enum value for actor_kind field: %q", ak)

@@ -104,7 +104,7 @@ var (
 		{Name: "id", Type: field.TypeString},
 		{Name: "created_at", Type: field.TypeTime},
 		{Name: "action", Type: field.TypeEnum, Enums: []string{"ORGANIZATION_CREATED", "API_KEY_CREATED", "API_KEY_REVOKED", "USER_CREATED", "USER_DELETED", "USER_SIGNED_IN", "USER_SIGN_IN_FAILED", "USER_SIGNED_OUT"}},
-		{Name: "actor_kind", Type: field.TypeEnum, Enums: []string{"USER", "SERVICE_ACCOUNT", "SYSTEM"}},
+		{Name: "actor_kind", Type: field.TypeEnum, Enums: []string{"USER", "SERVICE_ACCOUNT", "SYSTEM", "ANONYMOUS"}},
 		{Name: "actor_id", Type: field.TypeString, Nullable: true},
 		{Name: "actor_name", Type: field.TypeString},
 		{Name: "target_kind", Type: field.TypeEnum, Enums: []string{"ORGANIZATION", "USER", "SERVICE_ACCOUNT", "API_KEY"}},
@@ -260,9 +260,9 @@ var (
 		},
 		Indexes: []*schema.Index{
 			{
-				Name:    "user_email",
+				Name:    "user_email_organization_id",
 				Unique:  true,
-				Columns: []*schema.Column{UsersColumns[3]},
+				Columns: []*schema.Column{UsersColumns[3], UsersColumns[7]},
 				Annotation: &entsql.IndexAnnotation{
 					Where: "deleted_at IS NULL",
 				},

@@ -8,6 +8,7 @@ import (
 	"entgo.io/ent/entql"
 
 	"apikeys/ent"
+	"apikeys/ent/auditentry"
 	"apikeys/ent/privacy"
 	"apikeys/ent/schema/pulid"
 	"apikeys/ent/viewer"
@@ -103,6 +104,26 @@ func DenyUnlessAdminUser() privacy.MutationRule {
 	return privacy.ContextQueryMutationRule(func(ctx context.Context) error {
 		if !viewer.FromContext(ctx).IsAdminUser() {
 			return privacy.Denyf("only admins may manage users")
+		}
+		return privacy.Skip
+	})
+}
+
+// FilterAuditReaders lets ADMIN people read the whole audit trail and ADMIN service
+// accounts (key managers) its key events; MEMBER people and VIEWER keys read none of
+// it: it holds people's sign-ins, with their addresses.
+func FilterAuditReaders() privacy.QueryRule {
+	return privacy.FilterFunc(func(ctx context.Context, f privacy.Filter) error {
+		v := viewer.FromContext(ctx)
+		switch {
+		case !v.ReadsAuditTrail():
+			return privacy.Denyf("only admins may read the audit trail")
+		case v.Kind == viewer.KindServiceAccount:
+			af, ok := f.(*ent.AuditEntryFilter)
+			if !ok {
+				return privacy.Denyf("unexpected filter type %T", f)
+			}
+			af.WhereTargetKind(entql.StringEQ(string(auditentry.TargetKindAPI_KEY)))
 		}
 		return privacy.Skip
 	})

@@ -36,7 +36,7 @@ func (AuditEntry) Fields() []ent.Field {
 			"USER_SIGN_IN_FAILED",
 			"USER_SIGNED_OUT",
 		).Immutable(),
-		field.Enum("actor_kind").Values("USER", "SERVICE_ACCOUNT", "SYSTEM").Immutable(),
+		field.Enum("actor_kind").Values("USER", "SERVICE_ACCOUNT", "SYSTEM", "ANONYMOUS").Immutable(),
 		field.String("actor_id").GoType(pulid.ID("")).Optional().Nillable().Immutable().
 			Annotations(entgql.Type("ID")),
 		// The actor's name as it was at that moment.
@@ -45,8 +45,12 @@ func (AuditEntry) Fields() []ent.Field {
 		field.String("target_id").GoType(pulid.ID("")).Immutable().
 			Annotations(entgql.Type("ID")),
 		field.String("target_name").Immutable(),
-		field.String("ip").Optional().Immutable(),
-		field.String("user_agent").Optional().Immutable(),
+		// Where a person signed in from is theirs: shown to admin people only (a resolver
+		// decides), so not filterable by anyone (a filter would answer for the others).
+		field.String("ip").Optional().Immutable().
+			Annotations(entgql.Skip(entgql.SkipWhereInput)),
+		field.String("user_agent").Optional().Immutable().
+			Annotations(entgql.Skip(entgql.SkipWhereInput)),
 	}
 }
 

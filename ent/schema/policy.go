@@ -51,11 +51,14 @@ func (APIKey) Policy() ent.Policy {
 }
 
 // Policy implements ent.Schema: anyone of the organization may be recorded; nobody
-// may change what was recorded.
+// may change what was recorded; admin people read the trail, admin keys its key events.
 func (AuditEntry) Policy() ent.Policy {
-	return privacy.Policy{Mutation: privacy.MutationPolicy{
-		privacy.OnMutationOperation(privacy.AlwaysDenyRule(), ent.OpUpdate|ent.OpUpdateOne|ent.OpDelete|ent.OpDeleteOne),
-	}}
+	return privacy.Policy{
+		Query: privacy.QueryPolicy{rule.FilterAuditReaders()},
+		Mutation: privacy.MutationPolicy{
+			privacy.OnMutationOperation(privacy.AlwaysDenyRule(), ent.OpUpdate|ent.OpUpdateOne|ent.OpDelete|ent.OpDeleteOne),
+		},
+	}
 }
 
 // Hooks implements ent.Schema: append-only even under an allow decision.

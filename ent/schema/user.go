@@ -30,7 +30,8 @@ func (User) Mixin() []ent.Mixin {
 func (User) Fields() []ent.Field {
 	return []ent.Field{
 		field.String("name").Validate(validName),
-		// Stored lower-cased, so the unique index is case-insensitive.
+		// Stored lower-cased, so the unique index is case-insensitive. The same email may
+		// have an account in several companies (sign-in asks which one).
 		field.String("email").Validate(validEmail),
 		field.String("password_hash").
 			Sensitive().
@@ -43,8 +44,9 @@ func (User) Fields() []ent.Field {
 // Indexes implements ent.Schema.
 func (User) Indexes() []ent.Index {
 	return []ent.Index{
-		// One live account per email address; a deleted user frees it.
-		index.Fields("email").Unique().Annotations(entsql.IndexWhere("deleted_at IS NULL")),
+		// One live account per email address and company; a deleted user frees it. Sign-in
+		// looks accounts up by email alone, through the same index.
+		index.Fields("email", "organization_id").Unique().Annotations(entsql.IndexWhere("deleted_at IS NULL")),
 		index.Fields("organization_id", "created_at"),
 	}
 }

@@ -3,14 +3,15 @@ package schema
 import (
 	"errors"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
 // MaxNameLength is the longest name (of an organization, a person or a service account).
 const MaxNameLength = 100
 
-// validName accepts 1 to 100 characters without surrounding spaces; callers trim
-// what users typed before saving.
+// validName accepts 1 to 100 characters without surrounding spaces, control characters
+// or direction-changing characters; callers trim what users typed before saving.
 func validName(s string) error {
 	switch {
 	case strings.TrimSpace(s) == "":
@@ -21,6 +22,39 @@ func validName(s string) error {
 		return errors.New("name must be valid UTF-8")
 	case utf8.RuneCountInString(s) > MaxNameLength:
 		return errors.New("name must be at most 100 characters")
+	case strings.IndexFunc(s, hidden) >= 0:
+		return errors.New("name must not contain control characters or characters that change the text's direction")
 	}
 	return nil
+}
+
+// hidden reports whether r is a control character (C0, C1, DEL) or a bidirectional
+// formatting character: shown in a list they hide or reorder what follows
+// (U+202E makes "gnp.exe" read "exe.png"). Joiners such as U+200D, which emoji
+// sequences need, are not hidden.
+func hidden(r rune) bool {
+	switch {
+	case unicode.IsControl(r):
+		return true
+	case r == '\u061C', r == '\u200E', r == '\u200F',
+		'\u202A' <= r && r <= '\u202E',
+		'\u2066' <= r && r <= '\u2069':
+		return true
+	}
+	return false
+}
+
+// PlainText is s without the characters that validName refuses (and with invalid
+// UTF-8 replaced): for text the server stores as it came, such as user agents.
+func PlainText(s string) string {
+	s = strings.ToValidUTF8(s, "\uFFFD")
+	if strings.IndexFunc(s, hidden) < 0 {
+		return s
+	}
+	return strings.Map(func(r rune) rune {
+		if hidden(r) {
+			return -1
+		}
+		return r
+	}, s)
 }

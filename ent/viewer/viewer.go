@@ -17,6 +17,8 @@ const (
 	KindServiceAccount Kind = "SERVICE_ACCOUNT"
 	// KindSystem is the operator's command line, acting in one organization.
 	KindSystem Kind = "SYSTEM"
+	// KindAnonymous is someone not signed in, e.g. whoever failed to sign in.
+	KindAnonymous Kind = "ANONYMOUS"
 )
 
 // Role values shared by users (ADMIN, MEMBER) and service accounts (ADMIN, VIEWER).
@@ -44,6 +46,12 @@ func (v *Viewer) CanManageKeys() bool { return v != nil && v.Role == RoleAdmin }
 // IsAdminUser reports whether the viewer is a person with the ADMIN role.
 func (v *Viewer) IsAdminUser() bool {
 	return v != nil && v.Kind == KindUser && v.Role == RoleAdmin
+}
+
+// ReadsAuditTrail reports whether the viewer may read the audit trail: ADMIN people
+// all of it, ADMIN service accounts its key events (ent/rule filters them), the system.
+func (v *Viewer) ReadsAuditTrail() bool {
+	return v != nil && (v.Role == RoleAdmin || v.Kind == KindSystem)
 }
 
 type ctxKey struct{}

@@ -239,7 +239,6 @@ func (a *App) Handler() http.Handler {
 		fmt.Fprintln(w, "ok")
 	})
 	mux.HandleFunc("GET /readyz", a.ready)
-	mux.Handle("GET /metrics", a.Metrics.Handler())
 	mux.Handle("/", a.static())
 
 	c := cors.New(cors.Options{
@@ -255,6 +254,15 @@ func (a *App) Handler() http.Handler {
 	h = limitBody(h)
 	h = a.logRequests(h)
 	return h
+}
+
+// MetricsHandler serves /metrics (Prometheus format). It counts across every company,
+// so the binary serves it only on its own address (APIKEYS_METRICS_ADDR), never
+// beside the API.
+func (a *App) MetricsHandler() http.Handler {
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", a.Metrics.Handler())
+	return mux
 }
 
 func (a *App) ready(w http.ResponseWriter, r *http.Request) {

@@ -53,6 +53,13 @@ func OpenDatabase(url string) (*Database, error) {
 		if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 			return nil, err
 		}
+		// The file holds password and key hashes: readable by the server's user alone.
+		// SQLite gives its -wal and -shm files the database file's permissions.
+		f, err := os.OpenFile(path, os.O_CREATE|os.O_RDONLY, 0o600)
+		if err != nil {
+			return nil, err
+		}
+		f.Close()
 		// WAL lets readers run beside the writer; immediate transactions take the write
 		// lock at BEGIN, so concurrent writers wait (busy_timeout) instead of failing.
 		dsn := "file:" + path + "?_pragma=foreign_keys(1)&_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)&_pragma=synchronous(NORMAL)&_txlock=immediate"

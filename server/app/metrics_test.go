@@ -3,6 +3,7 @@ package app_test
 import (
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"regexp"
 	"strconv"
 	"strings"
@@ -12,12 +13,9 @@ import (
 // scrape returns the value of one sample of /metrics (its full name with labels).
 func scrape(t *testing.T, s *server, sample string) float64 {
 	t.Helper()
-	res, err := http.Get(s.srv.URL + "/metrics")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer res.Body.Close()
-	body, _ := io.ReadAll(res.Body)
+	rec := httptest.NewRecorder()
+	s.app.MetricsHandler().ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/metrics", nil))
+	body := rec.Body.Bytes()
 	m := regexp.MustCompile(`(?m)^` + regexp.QuoteMeta(sample) + ` (\S+)$`).FindSubmatch(body)
 	if m == nil {
 		t.Fatalf("no sample %s in /metrics:\n%s", sample, grepMetrics(string(body)))
@@ -62,6 +60,25 @@ func TestMetrics(t *testing.T) {
 			if v := scrape(t, s, sample); v < atLeast {
 				t.Errorf("%s = %v, want at least %v", sample, v, atLeast)
 			}
+		}
+	})
+}
+
+// The metrics count across every company: the API's address does not serve them.
+func TestMetricsAreNotServedBesideTheAPI(t *testing.T) {
+	each(t, func(t *testing.T, s *server) {
+		s.newTenant("Acme")
+		res, err := http.Get(s.srv.URL + "/metrics")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		body, _ := io.ReadAll(res.Body)
+		if strings.Contains(string(body), "apikeys_") || strings.Contains(res.Header.Get("Content-Type"), "text/plain") {
+			t.Fatalf("GET /metrics on the API's address: HTTP %d %s\n%.300s", res.StatusCode, res.Header.Get("Content-Type"), body)
+		}
+		if v := scrape(t, s, `apikeys_auth_results_total{result="sign_in"}`); v != 1 {
+			t.Fatalf("sign-ins on the metrics handler = %v, want 1", v)
 		}
 	})
 }

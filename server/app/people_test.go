@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -42,12 +43,12 @@ func TestBadInputChangesNothing(t *testing.T) {
 				t.Errorf("createUser %v: field = %v (%q), want %s", in, f, r.Errors[0].Message, field)
 			}
 		}
-		// Emails are unique whatever their case, across organizations.
+		// Emails are unique in a company whatever their case; another company may have
+		// an account with the same email (sign-in asks which one).
 		r := admin.gql(createUser, map[string]any{"in": map[string]any{"name": "Dup", "email": strings.ToUpper(acme.email), "password": "long enough password"}})
 		expectCode(t, r, http.StatusOK, "BAD_USER_INPUT")
 		other := s.newTenant("Other")
-		r = other.admin.gql(createUser, map[string]any{"in": map[string]any{"name": "Dup", "email": acme.email, "password": "long enough password"}})
-		expectCode(t, r, http.StatusOK, "BAD_USER_INPUT")
+		other.admin.must(nil, createUser, map[string]any{"in": map[string]any{"name": "Dup", "email": acme.email, "password": "long enough password"}})
 
 		if got := admin.counts(); got != (counts{1, 0}) {
 			t.Fatalf("counts = %+v, want only the valid key", got)
@@ -308,6 +309,72 @@ func TestKeyUsesAreWrittenInBatches(t *testing.T) {
 			}
 			if !ok {
 				t.Fatalf("key %d: lastUsedAt = %v, want %s", i, row.LastUsedAt, want)
+			}
+		}
+	})
+}
+
+// Two admins deleting each other at the same moment: one deletion wins, the other
+// admin finds itself deleted; the company always keeps an admin.
+func TestAdminsDeletingEachOtherLeaveOneAdmin(t *testing.T) {
+	each(t, func(t *testing.T, s *server) {
+		acme := s.newTenant("Acme")
+		const deleteUser = `mutation($id: ID!) { deleteUser(input: {id: $id}) { deletedUserId } }`
+		boss := acme.admin
+		for round := range 5 {
+			type admin struct {
+				id string
+				c  *client
+			}
+			var pair [2]admin
+			for i := range pair {
+				var made struct {
+					CreateUser struct{ User struct{ ID string } }
+				}
+				email := fmt.Sprintf("admin-%d-%d@example.com", round, i)
+				boss.must(&made, `mutation($in: CreateUserInput!) { createUser(input: $in) { user { id } } }`,
+					map[string]any{"in": map[string]any{"name": "Rival", "email": email, "password": "a rival's password", "role": "ADMIN"}})
+				c := s.browser()
+				if r := c.login(email, "a rival's password"); r.Status != http.StatusOK {
+					t.Fatalf("login: %s", r.Body)
+				}
+				pair[i] = admin{made.CreateUser.User.ID, c}
+			}
+			// The admin who added them leaves: the rivals are the company's only admins.
+			var me struct{ Viewer struct{ ID string } }
+			boss.must(&me, `{ viewer { id } }`, nil)
+			pair[0].c.must(nil, deleteUser, map[string]any{"id": me.Viewer.ID})
+			var wg sync.WaitGroup
+			results := make([]*response, 2)
+			for i := range pair {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					results[i] = pair[i].c.gql(deleteUser, map[string]any{"id": pair[1-i].id})
+				}()
+			}
+			wg.Wait()
+			won := 0
+			for i, r := range results {
+				switch {
+				case r.Status == http.StatusOK && len(r.Errors) == 0:
+					won++
+					boss = pair[i].c
+				case r.Status == http.StatusUnauthorized, r.code() == "FORBIDDEN":
+					// the loser: deleted before (its session ended) or while it acted
+				default:
+					t.Fatalf("round %d: unexpected answer HTTP %d %s", round, r.Status, r.Body)
+				}
+			}
+			if won != 1 {
+				t.Fatalf("round %d: %d deletions succeeded, want exactly 1: %s / %s", round, won, results[0].Body, results[1].Body)
+			}
+			var n int
+			if err := s.app.DB.DB.QueryRow(`SELECT count(*) FROM users WHERE organization_id = $1 AND role = 'ADMIN' AND deleted_at IS NULL`, string(acme.org.ID)).Scan(&n); err != nil {
+				t.Fatal(err)
+			}
+			if n < 1 {
+				t.Fatalf("round %d: the company has no admin left", round)
 			}
 		}
 	})

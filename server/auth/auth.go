@@ -53,7 +53,9 @@ type Authenticator struct {
 	// Metrics records authentication results and cache events (nil: none).
 	Metrics *metrics.Metrics
 
-	signInPerAccount, signInPerIP, keyPerIP *limiter
+	signIns                  *signInLimiter
+	keyPerIP, failureEntries *limiter
+	failures                 chan failedSignIn
 
 	cache    *keyCache
 	announce bool // PostgreSQL: revocations are announced with NOTIFY
@@ -90,7 +92,9 @@ func (a *Authenticator) Start(b Background) {
 	if b.ListenDSN != "" {
 		a.Listen(ctx, b.ListenDSN)
 	}
-	a.done.Add(2)
+	a.failures = make(chan failedSignIn, maxQueuedFailures)
+	a.done.Add(3)
+	go func() { defer a.done.Done(); a.writeFailures(ctx) }()
 	go func() { defer a.done.Done(); a.recheckRevoked(ctx, b.RecheckEvery) }()
 	go func() { defer a.done.Done(); a.flushUsageEvery(ctx, b.FlushUsageEvery) }()
 }
@@ -105,11 +109,14 @@ func (a *Authenticator) Stop() error {
 	return a.FlushUsage(context.Background())
 }
 
+// maxQueuedFailures bounds the failed-sign-in entries waiting to be written.
+const maxQueuedFailures = 1000
+
 // UseLimits sets how fast clients may fail (see Limits).
 func (a *Authenticator) UseLimits(l Limits) {
-	a.signInPerAccount = newLimiter(l.SignInPerAccount)
-	a.signInPerIP = newLimiter(l.SignInPerIP)
+	a.signIns = newSignInLimiter(l.SignInPerAccount, l.SignInPerIP)
 	a.keyPerIP = newLimiter(l.KeyPerIP)
+	a.failureEntries = newLimiter(l.FailureEntries)
 }
 
 // lastUsedGranularity bounds the writes of lastUsedAt to one a minute per key.

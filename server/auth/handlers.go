@@ -14,16 +14,9 @@ import (
 	"apikeys/ent"
 	"apikeys/ent/audit"
 	"apikeys/ent/auditentry"
-	"apikeys/ent/organization"
-	"apikeys/ent/schema"
 	"apikeys/ent/session"
-	"apikeys/ent/user"
 	"apikeys/ent/viewer"
-	"apikeys/server/password"
 )
-
-// The one message for an unknown email and a wrong password.
-const badCredentials = "Incorrect email or password."
 
 // maxAuthBody bounds the JSON bodies of /auth requests.
 const maxAuthBody = 64 << 10
@@ -45,11 +38,6 @@ func decodeJSON(w http.ResponseWriter, r *http.Request, v any) bool {
 	return true
 }
 
-type credentials struct {
-	Email    string `json:"email"`
-	Password string `json:"password"`
-}
-
 type signedIn struct {
 	User         userJSON `json:"user"`
 	Organization orgJSON  `json:"organization"`
@@ -67,76 +55,10 @@ type orgJSON struct {
 	Name string `json:"name"`
 }
 
-// Login handles POST /auth/login {email, password}: a session cookie, or 401.
-func (a *Authenticator) Login(w http.ResponseWriter, r *http.Request) {
-	var in credentials
-	if !decodeJSON(w, r, &in) {
-		return
-	}
-	ctx := WithRequest(r)
-	email, ip := schema.NormalizeEmail(in.Email), clientIP(r)
-	if wait := max(a.signInPerAccount.wait(email), a.signInPerIP.wait(ip)); wait > 0 {
-		writeRateLimited(w, wait)
-		return
-	}
-	failed := func() {
-		a.signInPerAccount.fail(email)
-		a.signInPerIP.fail(ip)
-		WriteError(w, http.StatusUnauthorized, CodeUnauthenticated, badCredentials)
-	}
-	u, err := a.Client.User.Query().
-		Where(user.Email(email), user.DeletedAtIsNil()).
-		Only(allowInternal(ctx))
-	if ent.IsNotFound(err) {
-		password.VerifyNothing(in.Password)
-		failed()
-		return
-	} else if err != nil {
-		a.internal(w, r, err)
-		return
-	}
-	ok, err := password.Verify(u.PasswordHash, in.Password)
-	if err != nil {
-		a.internal(w, r, err)
-		return
-	}
-	vctx := viewer.NewContext(ctx, userViewer(u))
-	target := audit.Target{Kind: auditentry.TargetKindUSER, ID: u.ID, Name: u.Name}
-	if !ok {
-		if err := audit.Record(allowInternal(vctx), a.Client, auditentry.ActionUSER_SIGN_IN_FAILED, target); err != nil {
-			a.Log.ErrorContext(ctx, "auth: recording a failed sign-in", "err", err)
-		}
-		failed()
-		return
-	}
-	var (
-		token   string
-		expires time.Time
-		org     *ent.Organization
-	)
-	err = WithTx(vctx, a.Client, func(c *ent.Client) error {
-		if token, expires, err = a.newSession(vctx, c, u); err != nil {
-			return err
-		}
-		if org, err = c.Organization.Query().Where(organization.ID(u.OrganizationID)).Only(vctx); err != nil {
-			return err
-		}
-		return audit.Record(vctx, c, auditentry.ActionUSER_SIGNED_IN, target)
-	})
-	if err != nil {
-		a.internal(w, r, err)
-		return
-	}
-	a.setCookie(w, r, token, expires)
-	writeJSON(w, http.StatusOK, signedIn{
-		User:         userJSON{string(u.ID), u.Name, u.Email, string(u.Role)},
-		Organization: orgJSON{string(org.ID), org.Name},
-	})
-}
-
 // Logout handles POST /auth/logout: the session ends on the server, the cookie is cleared.
 func (a *Authenticator) Logout(w http.ResponseWriter, r *http.Request) {
-	defer a.clearCookie(w, r)
+	// The cookie is cleared whatever happens next: a header set after WriteHeader is lost.
+	a.clearCookie(w, r)
 	cookie, err := r.Cookie(SessionCookie)
 	if err != nil {
 		w.WriteHeader(http.StatusNoContent)

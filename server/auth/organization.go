@@ -40,14 +40,11 @@ func CreateOrganization(ctx context.Context, c *ent.Client, in NewOrganization, 
 	}
 	ctx = allowInternal(ctx)
 	email := schema.NormalizeEmail(in.AdminEmail)
-	taken, err := c.User.Query().Where(user.Email(email), user.DeletedAtIsNil()).Exist(ctx)
-	if err != nil {
-		return nil, nil, err
+	// Checked before the password is hashed (the company is new: no email is taken in it).
+	if err := user.EmailValidator(email); err != nil {
+		return nil, nil, &InputError{"email", err.Error()}
 	}
-	if taken {
-		return nil, nil, &InputError{"email", ErrEmailTaken.Error()}
-	}
-	hash, err := password.Hash(in.AdminPassword)
+	hash, err := password.Hash(ctx, in.AdminPassword)
 	if err != nil {
 		return nil, nil, err
 	}

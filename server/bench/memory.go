@@ -32,7 +32,7 @@ func (e *benchEnv) memory(ctx context.Context, dbURL string, s *seeded) error {
 		}
 		time.Sleep(time.Second)
 		rss, _ := rssBytes(srv.pid)
-		live, _ := metric(srv.addr, "go_memstats_heap_alloc_bytes")
+		live, _ := metric(srv.metricsAddr, "go_memstats_heap_alloc_bytes")
 		return rss, live
 	}
 	measure := func(name string, extra ...string) (growth, error) {
@@ -57,7 +57,7 @@ func (e *benchEnv) memory(ctx context.Context, dbURL string, s *seeded) error {
 		}
 		time.Sleep(time.Second)
 		g.before, _ = rssBytes(srv.pid)
-		g.heapB, _ = metric(srv.addr, "go_memstats_heap_inuse_bytes")
+		g.heapB, _ = metric(srv.metricsAddr, "go_memstats_heap_inuse_bytes")
 		g.beforeGC, g.liveB = collected(srv)
 		t0 := time.Now()
 		res, err := onePass(ctx, t, 8, reqs)
@@ -69,9 +69,9 @@ func (e *benchEnv) memory(ctx context.Context, dbURL string, s *seeded) error {
 		}
 		time.Sleep(time.Second)
 		g.after, _ = rssBytes(srv.pid)
-		g.heapA, _ = metric(srv.addr, "go_memstats_heap_inuse_bytes")
+		g.heapA, _ = metric(srv.metricsAddr, "go_memstats_heap_inuse_bytes")
 		g.afterGC, g.liveA = collected(srv)
-		g.metrics = cacheMetrics(srv.addr)
+		g.metrics = cacheMetrics(srv.metricsAddr)
 		logf("memory (%s): RSS %s before, %s after %d distinct keys (%s); after full collections %s and %s",
 			name, mib(g.before), mib(g.after), n, time.Since(t0).Round(time.Millisecond), mib(g.beforeGC), mib(g.afterGC))
 		return g, nil

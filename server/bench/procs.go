@@ -21,8 +21,10 @@ type proc struct {
 	cmd  *exec.Cmd
 	pid  int
 	addr string // host:port
-	log  string // its stderr
-	done chan struct{}
+	// metricsAddr is where it serves /metrics (the bench asks each for one).
+	metricsAddr string
+	log         string // its stderr
+	done        chan struct{}
 }
 
 var (
@@ -38,7 +40,7 @@ func startProc(ctx context.Context, name, work string, pin bool, env []string, b
 		argv = append([]string{"taskset", "-c", "1"}, argv...)
 	}
 	cmd := exec.Command(argv[0], argv[1:]...)
-	cmd.Env = append(cleanEnv(), env...)
+	cmd.Env = append(append(cleanEnv(), "APIKEYS_METRICS_ADDR=127.0.0.1:0"), env...)
 	cmd.Dir = work
 	logPath := filepath.Join(work, name+".log")
 	lf, err := os.Create(logPath)
@@ -68,6 +70,9 @@ func startProc(ctx context.Context, name, work string, pin bool, env []string, b
 		found := false
 		for sc.Scan() {
 			line := sc.Text()
+			if _, rest, ok := strings.Cut(line, "Metrics (Prometheus) at http://"); ok && !found {
+				p.metricsAddr, _, _ = strings.Cut(rest, "/")
+			}
 			if !found {
 				if _, rest, ok := strings.Cut(line, "is listening on http://"); ok {
 					addr, _, _ := strings.Cut(rest, " ")
@@ -188,7 +193,7 @@ func rssBytes(pid int) (int64, error) {
 // runCmd runs a command to completion and returns its combined output.
 func runCmd(ctx context.Context, env []string, name string, args ...string) (string, error) {
 	cmd := exec.CommandContext(ctx, name, args...)
-	cmd.Env = append(cleanEnv(), env...)
+	cmd.Env = append(append(cleanEnv(), "APIKEYS_METRICS_ADDR=127.0.0.1:0"), env...)
 	out, err := cmd.CombinedOutput()
 	if err != nil {
 		return string(out), fmt.Errorf("%s %s: %w: %s", name, strings.Join(args, " "), err, strings.TrimSpace(string(out)))

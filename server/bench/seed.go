@@ -151,7 +151,7 @@ func seedPostgres(ctx context.Context, dsn string, spec seedSpec) (*seeded, erro
 		return nil, err
 	}
 	logf("PostgreSQL: generated %d keys in %d organizations in %s", len(rows), len(orgs), time.Since(t0).Round(time.Millisecond))
-	pw, err := password.Hash(adminPassword)
+	pw, err := password.Hash(context.Background(), adminPassword)
 	if err != nil {
 		return nil, err
 	}
@@ -292,7 +292,7 @@ func seedSQLite(ctx context.Context, path string, spec seedSpec) (*seeded, error
 	if err != nil {
 		return nil, err
 	}
-	pw, err := password.Hash(adminPassword)
+	pw, err := password.Hash(context.Background(), adminPassword)
 	if err != nil {
 		return nil, err
 	}

@@ -38,7 +38,8 @@ type operationKey struct{ name, outcome string }
 
 // The label values of apikeys_auth_results_total and apikeys_key_cache_events_total.
 var (
-	authResults = []string{"key_cached", "key_verified", "key_refused", "session", "session_refused", "no_credentials", "rate_limited"}
+	authResults = []string{"key_cached", "key_verified", "key_refused", "session", "session_refused", "no_credentials", "rate_limited",
+		"sign_in", "sign_in_failed", "sign_in_limited", "sign_in_busy", "sign_in_failure_unrecorded"}
 	cacheEvents = []string{"hit", "miss", "eviction", "revocation", "flush"}
 )
 
@@ -59,7 +60,7 @@ func New(db *sql.DB, statements func() uint64) *Metrics {
 		}, []string{"operation", "outcome"}),
 		auth: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "apikeys_auth_results_total",
-			Help: "Authentication results: key_cached, key_verified, key_refused, session, session_refused, no_credentials, rate_limited.",
+			Help: "Authentication results: key_cached, key_verified, key_refused, session, session_refused, no_credentials, rate_limited; sign-ins: sign_in, sign_in_failed, sign_in_limited, sign_in_busy (no password-check slot in time), sign_in_failure_unrecorded (a failed sign-in beyond the audit entries' bound).",
 		}, []string{"result"}),
 		cache: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "apikeys_key_cache_events_total",

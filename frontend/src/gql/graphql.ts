@@ -80,6 +80,7 @@ export type AuditEntryAction =
 
 /** AuditEntryActorKind is enum for the field actor_kind */
 export type AuditEntryActorKind =
+  | 'ANONYMOUS'
   | 'SERVICE_ACCOUNT'
   | 'SYSTEM'
   | 'USER';
@@ -155,22 +156,6 @@ export type AuditEntryWhereInput = {
   idLTE?: string | null | undefined;
   idNEQ?: string | null | undefined;
   idNotIn?: Array<string> | null | undefined;
-  /** ip field predicates */
-  ip?: string | null | undefined;
-  ipContains?: string | null | undefined;
-  ipContainsFold?: string | null | undefined;
-  ipEqualFold?: string | null | undefined;
-  ipGT?: string | null | undefined;
-  ipGTE?: string | null | undefined;
-  ipHasPrefix?: string | null | undefined;
-  ipHasSuffix?: string | null | undefined;
-  ipIn?: Array<string> | null | undefined;
-  ipIsNil?: boolean | null | undefined;
-  ipLT?: string | null | undefined;
-  ipLTE?: string | null | undefined;
-  ipNEQ?: string | null | undefined;
-  ipNotIn?: Array<string> | null | undefined;
-  ipNotNil?: boolean | null | undefined;
   not?: AuditEntryWhereInput | null | undefined;
   or?: Array<AuditEntryWhereInput> | null | undefined;
   /** target_id field predicates */
@@ -206,22 +191,6 @@ export type AuditEntryWhereInput = {
   targetNameLTE?: string | null | undefined;
   targetNameNEQ?: string | null | undefined;
   targetNameNotIn?: Array<string> | null | undefined;
-  /** user_agent field predicates */
-  userAgent?: string | null | undefined;
-  userAgentContains?: string | null | undefined;
-  userAgentContainsFold?: string | null | undefined;
-  userAgentEqualFold?: string | null | undefined;
-  userAgentGT?: string | null | undefined;
-  userAgentGTE?: string | null | undefined;
-  userAgentHasPrefix?: string | null | undefined;
-  userAgentHasSuffix?: string | null | undefined;
-  userAgentIn?: Array<string> | null | undefined;
-  userAgentIsNil?: boolean | null | undefined;
-  userAgentLT?: string | null | undefined;
-  userAgentLTE?: string | null | undefined;
-  userAgentNEQ?: string | null | undefined;
-  userAgentNotIn?: Array<string> | null | undefined;
-  userAgentNotNil?: boolean | null | undefined;
 };
 
 export type CreateApiKeyInput = {
