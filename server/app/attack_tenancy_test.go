@@ -241,9 +241,7 @@ func (o *atkOrg) collect(t *testing.T) atkOrgView {
 		v.cursors = append(v.cursors, p.StartCursor, p.EndCursor)
 	}
 	v.cursors = atkUnique(v.cursors)
-	for _, id := range v.ids {
-		v.secrets = append(v.secrets, id)
-	}
+	v.secrets = append(v.secrets, v.ids...)
 	if len(out.AuditEntries.Edges) < 8 || len(out.APIKeys.Edges) != 3 || len(out.Users.Edges) != 2 {
 		t.Fatalf("%s: unexpected setup: %d audit entries, %d keys, %d users", o.name,
 			len(out.AuditEntries.Edges), len(out.APIKeys.Edges), len(out.Users.Edges))

@@ -55,9 +55,9 @@ func OpenDatabase(url string) (*Database, error) {
 		}
 		// The file holds password and key hashes: readable by the server's user alone.
 		// SQLite gives its -wal and -shm files the database file's permissions.
-		f, err := os.OpenFile(path, os.O_CREATE|os.O_RDONLY, 0o600)
-		if err != nil {
-			return nil, err
+		f, ferr := os.OpenFile(path, os.O_CREATE|os.O_RDONLY, 0o600)
+		if ferr != nil {
+			return nil, ferr
 		}
 		f.Close()
 		// WAL lets readers run beside the writer; immediate transactions take the write

@@ -199,7 +199,11 @@ WHERE i.indrelid IN ('api_keys'::regclass, 'service_accounts'::regclass)
 		}
 	}
 	copyRows := func(table string, cols []string, n int, row func(i int) []any) error {
-		stmt, err := tx.PrepareContext(ctx, pq.CopyIn(table, cols...))
+		quoted := make([]string, len(cols))
+		for i, c := range cols {
+			quoted[i] = pq.QuoteIdentifier(c)
+		}
+		stmt, err := tx.PrepareContext(ctx, "COPY "+pq.QuoteIdentifier(table)+" ("+strings.Join(quoted, ", ")+") FROM STDIN")
 		if err != nil {
 			return err
 		}
