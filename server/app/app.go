@@ -67,9 +67,16 @@ const (
 	// recheckRevokedEvery bounds how long a lost revocation notice could leave a key
 	// cached on another instance.
 	recheckRevokedEvery = 500 * time.Millisecond
-	// complexityLimit bounds the work of one GraphQL operation (one unit a field,
-	// aliases included).
-	complexityLimit = 1000
+	// complexityLimit bounds the work of one GraphQL operation: one unit a field,
+	// aliases included, a connection's selection counted once per row of its page, and
+	// more for statements and mutations (graph.Complexity). A page of 100 keys with
+	// every field costs 2,310.
+	complexityLimit = 5000
+	// expansionLimit bounds the fields of one operation as written, fragments expanded:
+	// GraphiQL's introspection query has 181, the frontend's largest operation 17. It
+	// binds fragments spreading fragments and introspection, which the complexity limit
+	// counts as free (aliases of __schema { types { ... } } each return the schema).
+	expansionLimit = 2000
 	// depthLimit bounds the nesting of one operation.
 	depthLimit = 15
 	// maxBody bounds a request body.
@@ -174,7 +181,10 @@ func (a *App) SetupURL(base string) string {
 // GraphQL returns the GraphQL handler (without authentication).
 func (a *App) GraphQL() http.Handler {
 	client := a.DB.Client
-	srv := handler.New(graph.NewExecutableSchema(graph.Config{Resolvers: &graph.Resolver{Client: client, Revocations: a.Auth}}))
+	srv := handler.New(graph.NewExecutableSchema(graph.Config{
+		Resolvers:  &graph.Resolver{Client: client, Revocations: a.Auth},
+		Complexity: graph.Complexity(),
+	}))
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(transport.GET{}) // queries only: gqlgen refuses mutations over GET
 	srv.AddTransport(transport.POST{})
@@ -182,6 +192,10 @@ func (a *App) GraphQL() http.Handler {
 	if !a.Config.NoIntrospection {
 		srv.Use(extension.Introspection{})
 	}
+	// Before the complexity limit, which expands every fragment spread and decodes every
+	// argument: both must be bounded first.
+	srv.Use(graph.ExpansionLimit{Max: expansionLimit})
+	srv.Use(graph.DefaultInputLimits())
 	srv.Use(extension.FixedComplexityLimit(complexityLimit))
 	srv.Use(graph.DepthLimit{Max: depthLimit})
 	srv.Use(graph.Transactioner{Transactioner: entgql.Transactioner{TxOpener: client}})

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"apikeys/ent/privacy"
 	"apikeys/server/app"
@@ -51,15 +52,68 @@ func TestAuditEntriesCannotBeChanged(t *testing.T) {
 func TestGraphQLLimits(t *testing.T) {
 	each(t, func(t *testing.T, s *server) {
 		admin := s.newTenant("Acme").admin
-		var b strings.Builder
-		b.WriteString("{")
-		for i := range 400 {
-			fmt.Fprintf(&b, " a%d: apiKeyCounts { active revoked }", i)
+		aliases := func(n int, field string) string {
+			var b strings.Builder
+			b.WriteString("{")
+			for i := range n {
+				fmt.Fprintf(&b, " a%d: %s", i, field)
+			}
+			b.WriteString(" }")
+			return b.String()
 		}
-		b.WriteString(" }")
-		r := admin.gql(b.String(), nil)
+		r := admin.gql(aliases(2000, "viewer { id name }"), nil)
 		if r.code() != "COMPLEXITY_LIMIT_EXCEEDED" {
-			t.Fatalf("a 1200-field query: HTTP %d %.300s", r.Status, r.Body)
+			t.Fatalf("a 6000-field query: HTTP %d %.300s", r.Status, r.Body)
+		}
+		// Fewer fields, each alias a statement.
+		r = admin.gql(aliases(450, "apiKeyCounts { active revoked }"), nil)
+		if r.code() != "COMPLEXITY_LIMIT_EXCEEDED" {
+			t.Fatalf("450 aliases of apiKeyCounts: HTTP %d %.300s", r.Status, r.Body)
+		}
+		// Introspection costs nothing to the complexity limit: its fields are bounded.
+		r = admin.gql(`{ __schema { `+strings.TrimSuffix(strings.TrimPrefix(aliases(700, "types { fields { name } }"), "{"), "}")+` } }`, nil)
+		if r.code() != "COMPLEXITY_LIMIT_EXCEEDED" {
+			t.Fatalf("700 aliases of the schema's types: HTTP %d, %d bytes", r.Status, len(r.Body))
+		}
+		// A page counts its selection once per row: aliases of full pages are refused
+		// (they returned 1.45 MB in 0.75 s), while one full page passes.
+		r = admin.gql(aliases(110, "apiKeys(first: 100) { edges { node { id name } } }"), nil)
+		if r.code() != "COMPLEXITY_LIMIT_EXCEEDED" {
+			t.Fatalf("110 aliases of 100 keys: HTTP %d %.300s", r.Status, r.Body)
+		}
+		r = admin.gql("query($n: Int)"+aliases(110, "apiKeys(first: $n) { edges { node { id name } } }"), map[string]any{"n": 100})
+		if r.code() != "COMPLEXITY_LIMIT_EXCEEDED" {
+			t.Fatalf("110 aliases of 100 keys, the size in a variable: HTTP %d %.300s", r.Status, r.Body)
+		}
+		for i := range 100 {
+			admin.createKey(fmt.Sprintf("Key %d", i), "VIEWER")
+		}
+		var page struct {
+			APIKeys struct {
+				Edges []struct {
+					Node struct{ ID, CreatedByName string }
+				}
+			}
+		}
+		admin.must(&page, `{ apiKeys(first: 100) {
+  totalCount pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
+  edges { cursor node { id createdAt status revokedAt lastUsedAt name maskedKey createdByName revokedByName
+    serviceAccount { id createdAt name role } } }
+} }`, nil)
+		if n := len(page.APIKeys.Edges); n != 100 || page.APIKeys.Edges[99].Node.CreatedByName == "" {
+			t.Fatalf("a full page: %d keys %+v", n, page.APIKeys.Edges[n-1])
+		}
+		// Fragments that spread the next one twice expand to 2^24 fields: refused before
+		// anything walks them (the complexity limit's own walk took seconds).
+		var bomb strings.Builder
+		bomb.WriteString("query { ...F0 }")
+		for i := range 24 {
+			fmt.Fprintf(&bomb, " fragment F%d on Query { ...F%d ...F%d }", i, i+1, i+1)
+		}
+		bomb.WriteString(" fragment F24 on Query { viewer { name } }")
+		start := time.Now()
+		if r := admin.gql(bomb.String(), nil); r.code() != "COMPLEXITY_LIMIT_EXCEEDED" || time.Since(start) > 100*time.Millisecond {
+			t.Fatalf("2^24 fields in fragments: %v, HTTP %d %.300s", time.Since(start), r.Status, r.Body)
 		}
 		// GraphiQL's introspection query stays within the limit.
 		var schema struct {
