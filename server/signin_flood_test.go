@@ -156,4 +156,3 @@ func procStatus(t *testing.T, pid int, field string) int {
 	kb, _ := strconv.Atoi(string(m[1]))
 	return kb << 10
 }
-

@@ -50,7 +50,9 @@ func TestUserAgentsAreStoredWithoutHiddenCharacters(t *testing.T) {
 			t.Fatalf("login: %s", r.Body)
 		}
 		var out struct {
-			AuditEntries struct{ Edges []struct{ Node struct{ UserAgent string } } }
+			AuditEntries struct {
+				Edges []struct{ Node struct{ UserAgent string } }
+			}
 		}
 		acme.admin.must(&out, `{ auditEntries(first: 1, where: {action: USER_SIGNED_IN}) { edges { node { userAgent } } } }`, nil)
 		if got := out.AuditEntries.Edges[0].Node.UserAgent; got != "Mozilla/5.0 gnp.exe (X11)" {
