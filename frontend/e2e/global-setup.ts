@@ -14,14 +14,19 @@ export default async function globalSetup(_config: FullConfig) {
   if (!existsSync(chromium)) throw new Error(`no browser at ${chromium}: apt-get install -y chromium`);
 
   const dir = mkdtempSync(path.join(tmpdir(), 'apikeys-e2e-'));
-  const bin = path.join(dir, 'apikeys');
-  execFileSync('go', ['build', '-o', bin, './server'], { cwd: root, stdio: 'inherit' });
+  // APIKEYS_E2E_BIN: a server built beforehand (CI caches, or a tree whose Go code is mid-change).
+  let bin = process.env.APIKEYS_E2E_BIN;
+  if (!bin) {
+    bin = path.join(dir, 'apikeys');
+    execFileSync('go', ['build', '-o', bin, './server'], { cwd: root, stdio: 'inherit' });
+  }
+  const databaseURL = `sqlite:${path.join(dir, 'apikeys.db')}`;
   const server = spawn(bin, ['serve'], {
     cwd: root,
     env: {
       ...process.env,
       APIKEYS_ADDR: '127.0.0.1:0',
-      DATABASE_URL: `sqlite:${path.join(dir, 'apikeys.db')}`,
+      DATABASE_URL: databaseURL,
       APIKEYS_STATIC_DIR: path.join(root, 'frontend', 'dist'),
       // Key uses are written in batches; make the batches quick for the tests.
       APIKEYS_LAST_USED_FLUSH: '100ms',
@@ -47,6 +52,9 @@ export default async function globalSetup(_config: FullConfig) {
   process.env.APIKEYS_E2E_URL = url;
   process.env.APIKEYS_E2E_SETUP_URL = setup;
   process.env.APIKEYS_E2E_LOG = path.join(dir, 'server.log');
+  // For tests that run the server's own commands (create-org) on the same database.
+  process.env.APIKEYS_E2E_BIN = bin;
+  process.env.APIKEYS_E2E_DATABASE_URL = databaseURL;
 
   return async () => {
     server.kill('SIGTERM');

@@ -1,21 +1,19 @@
 import { AppShell, Burger, Group, Menu, NavLink, Text, UnstyledButton, Avatar, ScrollArea } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { IconChevronDown, IconHistory, IconKey, IconLogout, IconPlayerPlay, IconUsers } from '@tabler/icons-react';
-import { NavLink as RouterLink, Outlet, useLocation, useNavigate } from 'react-router';
+import { NavLink as RouterLink, Outlet, useLocation } from 'react-router';
+import { displayText } from '../lib/display-text';
 import { useViewer } from '../session/session';
+import { signOut } from '../session/sign-out';
 
 /** The frame of every signed-in page: company, person, navigation. */
 export function AppLayout() {
   const viewer = useViewer();
   const [opened, { toggle, close }] = useDisclosure();
   const location = useLocation();
-  const navigate = useNavigate();
   const isAdmin = viewer.role === 'ADMIN';
-
-  async function signOut() {
-    await fetch('/auth/logout', { method: 'POST', credentials: 'same-origin' });
-    navigate('/sign-in', { replace: true });
-  }
+  const name = displayText(viewer.name);
+  const organization = displayText(viewer.organization.name);
 
   const link = (to: string, label: string, icon: React.ReactNode) => (
     <NavLink
@@ -31,26 +29,29 @@ export function AppLayout() {
   return (
     <AppShell header={{ height: 56 }} navbar={{ width: 260, breakpoint: 'sm', collapsed: { mobile: !opened } }} padding="lg">
       <AppShell.Header>
-        <Group h="100%" px="md" justify="space-between">
-          <Group gap="sm">
+        {/* Names may be 100 characters long: cut to one line, whole on hover. */}
+        <Group h="100%" px="md" justify="space-between" wrap="nowrap">
+          <Group gap="sm" wrap="nowrap" miw={0}>
             <Burger opened={opened} onClick={toggle} hiddenFrom="sm" size="sm" aria-label="Toggle navigation" />
-            <Text fw={700} component="span">
-              {viewer.organization.name}
+            <Text fw={700} component="span" truncate="end" dir="auto" title={organization} display="block" miw={0}>
+              {organization}
             </Text>
           </Group>
           <Menu position="bottom-end" withinPortal>
             <Menu.Target>
-              <UnstyledButton aria-label={`Account of ${viewer.name}`}>
-                <Group gap={8}>
-                  <Avatar name={viewer.name} color="initials" size="sm" />
-                  <Text size="sm">{viewer.name}</Text>
+              <UnstyledButton aria-label={`Account of ${name}`} title={name} miw={0} maw="45%" style={{ flexShrink: 0 }}>
+                <Group gap={8} wrap="nowrap">
+                  <Avatar name={name} color="initials" size="sm" />
+                  <Text size="sm" truncate="end" dir="auto" miw={0}>
+                    {name}
+                  </Text>
                   <IconChevronDown size={14} aria-hidden />
                 </Group>
               </UnstyledButton>
             </Menu.Target>
             <Menu.Dropdown>
               <Menu.Label>{viewer.role === 'ADMIN' ? 'Admin' : 'Member'}</Menu.Label>
-              <Menu.Item leftSection={<IconLogout size={14} />} onClick={signOut}>
+              <Menu.Item leftSection={<IconLogout size={14} />} onClick={() => void signOut()}>
                 Sign out
               </Menu.Item>
             </Menu.Dropdown>

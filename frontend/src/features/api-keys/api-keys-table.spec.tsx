@@ -136,4 +136,35 @@ describe('ApiKeysTable', () => {
     await userEvent.click(screen.getByRole('button', { name: 'Previous' }));
     expect(onPrevious).toHaveBeenCalled();
   });
+
+  it('shows names without their control and direction-override characters', () => {
+    const spoof = makeFragmentData(
+      {
+        id: 'key_3',
+        name: '\u202Egnp.exe',
+        maskedKey: 'gak_…Zz99',
+        status: 'REVOKED',
+        createdAt: '2026-03-10T09:00:00Z',
+        createdByName: 'Mal\u0007lory\u2066',
+        lastUsedAt: null,
+        revokedAt: '2026-03-12T09:00:00Z',
+        revokedByName: '\u202DAda\u009B Admin',
+      },
+      ApiKeysTable_ApiKeyFragment,
+    );
+    renderTable({ status: 'REVOKED', keys: [spoof] });
+    const cells = within(screen.getByRole('table', { name: 'Revoked keys' })).getAllByRole('cell');
+    expect(cells[0]).toHaveTextContent(/^gnp\.exe$/);
+    expect(cells[2]).toHaveTextContent(/^Mallory$/);
+    expect(cells[6]).toHaveTextContent(/^Ada Admin$/);
+  });
+
+  it('names the revoke action without control characters', () => {
+    const spoof = makeFragmentData(
+      { id: 'key_4', name: '\u202Egnp.exe', maskedKey: 'gak_…Zz98', status: 'ACTIVE', createdAt: '2026-03-10T09:00:00Z', createdByName: 'Ada', lastUsedAt: null, revokedAt: null, revokedByName: null },
+      ApiKeysTable_ApiKeyFragment,
+    );
+    renderTable({ keys: [spoof], onRevoke: vi.fn() });
+    expect(screen.getByRole('button', { name: 'Revoke API key gnp.exe' })).toBeInTheDocument();
+  });
 });

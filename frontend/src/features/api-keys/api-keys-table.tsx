@@ -5,6 +5,7 @@ import { graphql, useFragment, type FragmentType } from '../../gql';
 import type { ApiKeysTable_ApiKeyFragment as ApiKey } from '../../gql/graphql';
 import { Timestamp } from '../audit/timestamp';
 import { formatRange } from '../../lib/format';
+import { displayText } from '../../lib/display-text';
 
 export const ApiKeysTable_ApiKeyFragment = graphql(`
   fragment ApiKeysTable_ApiKey on APIKey {
@@ -125,11 +126,11 @@ export function ApiKeysTable({ status, keys: refs, fetching, error, onRetry, sea
                 ))
               : keys?.map((k) => (
                   <Table.Tr key={k.id} data-revoked={!active || undefined} style={active ? undefined : { color: 'var(--mantine-color-gray-7)', background: 'var(--mantine-color-gray-0)' }}>
-                    <Table.Td fw={500}>{k.name}</Table.Td>
+                    <Table.Td fw={500}>{displayText(k.name)}</Table.Td>
                     <Table.Td>
                       <Code>{k.maskedKey}</Code>
                     </Table.Td>
-                    <Table.Td>{k.createdByName}</Table.Td>
+                    <Table.Td>{displayText(k.createdByName)}</Table.Td>
                     <Table.Td style={{ whiteSpace: 'nowrap' }}>
                       <Timestamp value={k.createdAt} />
                     </Table.Td>
@@ -137,7 +138,7 @@ export function ApiKeysTable({ status, keys: refs, fetching, error, onRetry, sea
                     {!active && (
                       <>
                         <Table.Td style={{ whiteSpace: 'nowrap' }}>{k.revokedAt ? <Timestamp value={k.revokedAt} /> : '—'}</Table.Td>
-                        <Table.Td>{k.revokedByName ?? '—'}</Table.Td>
+                        <Table.Td>{k.revokedByName ? displayText(k.revokedByName) : '—'}</Table.Td>
                       </>
                     )}
                     {active && onRevoke && (
@@ -146,7 +147,7 @@ export function ApiKeysTable({ status, keys: refs, fetching, error, onRetry, sea
                           <ActionIcon
                             variant="subtle"
                             color="red"
-                            aria-label={`Revoke API key ${k.name}`}
+                            aria-label={`Revoke API key ${displayText(k.name)}`}
                             onClick={() => onRevoke({ id: k.id, name: k.name, maskedKey: k.maskedKey })}
                           >
                             <IconBan size={18} aria-hidden />

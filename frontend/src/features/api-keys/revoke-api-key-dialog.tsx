@@ -2,6 +2,7 @@ import { ErrorAlert } from '../../components/error-alert';
 import { useRef, useState } from 'react';
 import { Button, Group, Modal, Stack, Text } from '@mantine/core';
 import type { KeyToRevoke } from './api-keys-table';
+import { displayText } from '../../lib/display-text';
 
 export type RevokeApiKeyDialogProps = {
   /** The key to revoke; null closes the dialog. */
@@ -37,7 +38,7 @@ export function RevokeApiKeyDialog({ apiKey, onClose, onConfirm, onClosed }: Rev
       {shown && (
         <Stack gap="md">
           <Text fw={500}>
-            Revoke {shown.name} ({shown.maskedKey})?
+            Revoke {displayText(shown.name)} ({shown.maskedKey})?
           </Text>
           <Text size="sm">
             Any system using this key loses access immediately and will need a new key. Revoking is permanent: the key cannot be restored.

@@ -84,4 +84,24 @@ describe('AuditEntryList', () => {
     await userEvent.click(screen.getByRole('button', { name: 'Retry' }));
     expect(props.onRetry).toHaveBeenCalled();
   });
+
+  it('shows actor and target names without control and direction-override characters', () => {
+    const spoof = makeFragmentData(
+      {
+        id: 'aud_3',
+        action: 'API_KEY_CREATED',
+        actorKind: 'USER',
+        actorName: 'Mal\u0000lory\u200F',
+        targetKind: 'API_KEY',
+        targetName: '\u202Egnp.exe',
+        createdAt: '2026-03-12T14:00:00Z',
+      },
+      AuditEntryList_EntryFragment,
+    );
+    renderList({ entries: [spoof] });
+    const [, by, target] = within(screen.getByRole('table', { name: 'API key events' })).getAllByRole('cell');
+    expect(by).toHaveTextContent(/^Mallory$/);
+    expect(target).toHaveTextContent(/^gnp\.exe$/);
+  });
 });
+

@@ -3,6 +3,7 @@ import { Button, Center, Group, Skeleton, Stack, Table, Text } from '@mantine/co
 import { graphql, useFragment, type FragmentType } from '../../gql';
 import { auditActionLabels } from './audit-actions';
 import { Timestamp } from './timestamp';
+import { displayText } from '../../lib/display-text';
 
 export const AuditEntryList_EntryFragment = graphql(`
   fragment AuditEntryList_Entry on AuditEntry {
@@ -16,7 +17,8 @@ export const AuditEntryList_EntryFragment = graphql(`
   }
 `);
 
-const actorKinds = { USER: null, SERVICE_ACCOUNT: 'service account', SYSTEM: 'system' } as const;
+// An anonymous actor (a failed sign-in) is named "Anonymous" already.
+const actorKinds = { USER: null, SERVICE_ACCOUNT: 'service account', SYSTEM: 'system', ANONYMOUS: null } as const;
 const targetKinds = { ORGANIZATION: 'company', USER: 'user', SERVICE_ACCOUNT: 'service account', API_KEY: 'API key' } as const;
 
 export type AuditEntryListProps = {
@@ -63,7 +65,7 @@ export function AuditEntryList({ label, entries, fetching, error, hasNextPage, o
               <Table.Tr key={e.id}>
                 <Table.Td fw={500}>{auditActionLabels[e.action] ?? e.action}</Table.Td>
                 <Table.Td>
-                  {e.actorName}
+                  {displayText(e.actorName)}
                   {actorKinds[e.actorKind] && (
                     <Text span size="xs" c="gray.7">
                       {' '}
@@ -72,7 +74,7 @@ export function AuditEntryList({ label, entries, fetching, error, hasNextPage, o
                   )}
                 </Table.Td>
                 <Table.Td>
-                  {e.targetName}
+                  {displayText(e.targetName)}
                   {e.targetKind !== 'API_KEY' && (
                     <Text span size="xs" c="gray.7">
                       {' '}

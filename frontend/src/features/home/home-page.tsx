@@ -1,6 +1,7 @@
 import { Anchor, Stack, Text, Title } from '@mantine/core';
 import { Link, Navigate } from 'react-router';
 import { useViewer } from '../../session/session';
+import { displayText } from '../../lib/display-text';
 
 /** The landing page: admins go to the API Keys page; members see who they are. */
 export function HomePage() {
@@ -9,10 +10,10 @@ export function HomePage() {
   return (
     <Stack maw={640}>
       <Title order={1} size="h2">
-        Welcome, {viewer.name}
+        Welcome, {displayText(viewer.name)}
       </Title>
       <Text>
-        You are a member of {viewer.organization.name}. Administration pages, such as API keys and users, are for admins;
+        You are a member of {displayText(viewer.organization.name)}. Administration pages, such as API keys and users, are for admins;
         ask one of your admins if you need a key.
       </Text>
       <Text>

@@ -2,9 +2,11 @@
 import 'graphiql/setup-workers/vite';
 import { GraphiQL } from 'graphiql';
 import 'graphiql/style.css';
+import { useState } from 'react';
 import { Box, Code } from '@mantine/core';
 import { PageHeader } from '../../layout/page-header';
 import { fetchGraphQL } from './graphql-fetcher';
+import { headerFreeStorage } from './playground-storage';
 
 const defaultQuery = `{
   viewer {
@@ -24,6 +26,8 @@ const defaultQuery = `{
 
 /** /playground: GraphiQL against this server's /graphql, as the signed-in person. */
 export default function PlaygroundPage() {
+  // One storage per page: GraphiQL makes its stores again when the prop changes.
+  const [storage] = useState(() => headerFreeStorage());
   return (
     <>
       <PageHeader
@@ -37,7 +41,8 @@ export default function PlaygroundPage() {
         }
       />
       <Box h="calc(100vh - 220px)" mih={420} style={{ border: '1px solid var(--mantine-color-gray-3)', borderRadius: 8, overflow: 'hidden' }}>
-        <GraphiQL fetcher={fetchGraphQL} defaultQuery={defaultQuery} forcedTheme="light" />
+        {/* Headers hold API keys: kept in memory only, with no setting to persist them. */}
+        <GraphiQL fetcher={fetchGraphQL} defaultQuery={defaultQuery} forcedTheme="light" storage={storage} shouldPersistHeaders={false} />
       </Box>
     </>
   );

@@ -3,25 +3,14 @@ import { Link, useNavigate, useSearchParams } from 'react-router';
 import { Alert, Anchor, Code, Stack, Text, Title } from '@mantine/core';
 import { IconInfoCircle } from '@tabler/icons-react';
 import { AuthCard } from '../sign-in/auth-card';
-import { postAuth, type AuthError } from '../sign-in/auth-request';
+import { fieldErrors, postAuth, sentence, type AuthError } from '../sign-in/auth-request';
 import { SetupForm, type SetupFieldErrors, type SetupValues } from './setup-form';
 
-function sentence(message: string) {
-  return message.charAt(0).toUpperCase() + message.slice(1) + (/[.!?]$/.test(message) ? '' : '.');
-}
+const fields = ['organizationName', 'name', 'email', 'password'] as const;
 
 /** Places a field error of /auth/setup on its field (the server names them as the form does). */
 export function setupFieldErrors(error: AuthError): SetupFieldErrors | null {
-  const message = sentence(error.message);
-  switch (error.field) {
-    case 'organizationName':
-    case 'name':
-    case 'email':
-    case 'password':
-      return { [error.field]: message };
-    default:
-      return null;
-  }
+  return fieldErrors(error, fields);
 }
 
 function SignInLink() {

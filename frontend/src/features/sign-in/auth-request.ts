@@ -1,11 +1,14 @@
-/** One error of an /auth endpoint: {"message", "extensions": {"code", "field"?}}. */
-export type AuthError = { message: string; code?: string; field?: string };
+/** A company to sign in to, as the server lists them in a CHOOSE_ORGANIZATION error. */
+export type Organization = { id: string; name: string };
+
+/** One error of an /auth endpoint: {"message", "extensions": {"code", "field"?, "organizations"?}}. */
+export type AuthError = { message: string; code?: string; field?: string; organizations?: Organization[] };
 
 export type AuthResult<T> = { ok: true; data: T } | { ok: false; status: number; errors: AuthError[] };
 
 const unreachable = 'The server could not be reached. Check your connection and try again.';
 
-type ErrorBody = { errors?: { message?: string; extensions?: { code?: string; field?: string } }[] };
+type ErrorBody = { errors?: { message?: string; extensions?: { code?: string; field?: string; organizations?: unknown } }[] };
 
 /** POSTs JSON to one of the /auth endpoints; the response may set the session cookie. */
 export async function postAuth<T>(path: string, body: unknown): Promise<AuthResult<T>> {
@@ -22,16 +25,37 @@ export async function postAuth<T>(path: string, body: unknown): Promise<AuthResu
   }
   const json: unknown = await res.json().catch(() => null);
   if (res.ok) return { ok: true, data: json as T };
-  const errors = ((json as ErrorBody | null)?.errors ?? []).map((e) => ({
-    message: e.message ?? '',
-    code: e.extensions?.code,
-    field: e.extensions?.field,
-  }));
+  const errors = ((json as ErrorBody | null)?.errors ?? []).map((e) => {
+    const error: AuthError = { message: e.message ?? '', code: e.extensions?.code, field: e.extensions?.field };
+    const organizations = organizationList(e.extensions?.organizations);
+    if (organizations) error.organizations = organizations;
+    return error;
+  });
   return {
     ok: false,
     status: res.status,
     errors: errors.length ? errors : [{ message: `Something went wrong (HTTP ${res.status}). Try again.` }],
   };
+}
+
+/** The well-formed entries of extensions.organizations, or undefined when it is no list. */
+function organizationList(value: unknown): Organization[] | undefined {
+  if (!Array.isArray(value)) return undefined;
+  return value.flatMap((o: unknown) => {
+    const { id, name } = (o ?? {}) as Partial<Record<keyof Organization, unknown>>;
+    return typeof id === 'string' && typeof name === 'string' ? [{ id, name }] : [];
+  });
+}
+
+/** A server message as a sentence: capital first letter, final full stop. */
+export function sentence(message: string) {
+  return message.charAt(0).toUpperCase() + message.slice(1) + (/[.!?]$/.test(message) ? '' : '.');
+}
+
+/** The error's message on its field, when the server blamed one of fields (extensions.field); else null. */
+export function fieldErrors<F extends string>(error: AuthError, fields: readonly F[]): Partial<Record<F, string>> | null {
+  const field = fields.find((f) => f === error.field);
+  return field ? ({ [field]: sentence(error.message) } as Partial<Record<F, string>>) : null;
 }
 
 /** Whether the browser already has a valid session (a cheap viewer query). */

@@ -1,50 +1,60 @@
 import { ErrorAlert } from '../../components/error-alert';
-import { useState, type FormEvent } from 'react';
+import type { FormEvent, RefObject } from 'react';
 import { Button, PasswordInput, Stack, TextInput } from '@mantine/core';
 
 export type Credentials = { email: string; password: string };
 
-/** The email and password form; the page decides what a submit does. */
+/** What the last attempt got wrong: a field each, or the whole attempt (form). */
+export type SignInErrors = { form?: string; email?: string; password?: string };
+
+/** The email and password form. The page keeps the values (they outlive the form while
+ * a company is chosen), checks them, and decides what a submit does. */
 export function SignInForm({
-  error,
+  values,
+  onChange,
+  errors,
   submitting,
   onSubmit,
+  fieldRefs,
 }: {
-  error?: string | null;
+  values: Credentials;
+  onChange: (values: Credentials) => void;
+  errors: SignInErrors;
   submitting: boolean;
-  onSubmit: (credentials: Credentials) => void;
+  onSubmit: () => void;
+  /** For the page to focus the field it found wrong. */
+  fieldRefs: { email: RefObject<HTMLInputElement | null>; password: RefObject<HTMLInputElement | null> };
 }) {
-  const [email, setEmail] = useState('');
-  const [password, setPassword] = useState('');
-
   function submit(e: FormEvent) {
     e.preventDefault();
-    onSubmit({ email: email.trim(), password });
+    onSubmit();
   }
 
   return (
     <form onSubmit={submit} noValidate>
       <Stack>
-        {error && (
-          <ErrorAlert>
-            {error}
-          </ErrorAlert>
-        )}
+        {errors.form && <ErrorAlert>{errors.form}</ErrorAlert>}
         <TextInput
+          ref={fieldRefs.email}
           label="Email"
           type="email"
           autoComplete="username"
-          value={email}
-          onChange={(e) => setEmail(e.currentTarget.value)}
+          value={values.email}
+          onChange={(e) => onChange({ ...values, email: e.currentTarget.value })}
+          error={errors.email}
           autoFocus
         />
         <PasswordInput
+          ref={fieldRefs.password}
           // Not "Toggle password visibility": getByLabel('Password') would find two elements.
           visibilityToggleButtonProps={{ 'aria-label': 'Show or hide the characters' }}
           label="Password"
           autoComplete="current-password"
-          value={password}
-          onChange={(e) => setPassword(e.currentTarget.value)}
+          value={values.password}
+          onChange={(e) => onChange({ ...values, password: e.currentTarget.value })}
+          error={errors.password}
+          // PasswordInput does not mark itself invalid from error alone.
+          aria-invalid={Boolean(errors.password)}
         />
         <Button type="submit" loading={submitting} fullWidth mt="xs">
           Sign in

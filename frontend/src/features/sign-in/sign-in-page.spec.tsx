@@ -1,10 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { render, screen } from '@testing-library/react';
+import { render, screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { MantineProvider } from '@mantine/core';
 import { MemoryRouter, Route, Routes, useLocation } from 'react-router';
 import { SignInPage } from './sign-in-page';
 import { nextPath } from './next-path';
+import { postAuth } from './auth-request';
 
 function json(status: number, body: unknown) {
   return new Response(JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json' } });
@@ -28,7 +29,7 @@ function renderAt(url: string) {
   );
 }
 
-let login: (body: { email: string; password: string }) => Response;
+let login: (body: { email: string; password: string; organizationId?: string }) => Response | Promise<Response>;
 const fetchMock = vi.fn(async (url: RequestInfo | URL, init?: RequestInit) => {
   if (url === '/graphql') return json(401, { errors: [{ message: 'sign in', extensions: { code: 'UNAUTHENTICATED' } }] });
   if (url === '/auth/login') return login(JSON.parse(String(init?.body)));
@@ -80,6 +81,188 @@ describe('SignInPage', () => {
     fetchMock.mockImplementationOnce(async () => json(200, { data: { viewer: { id: 'usr_1' } } }));
     renderAt('/sign-in?next=%2Fplayground');
     expect(await screen.findByText('at /playground')).toBeInTheDocument();
+  });
+});
+
+function loginCalls() {
+  return fetchMock.mock.calls.filter(([url]) => url === '/auth/login').map(([, init]) => JSON.parse(String(init?.body)));
+}
+
+function problem(status: number, message: string, extensions: Record<string, unknown>) {
+  return json(status, { errors: [{ message, extensions }], data: null });
+}
+
+// 100 characters, in Greek: a company name as long as the server allows, in another alphabet.
+const longName = 'Ελληνική Εταιρεία Λογισμικού και Υπηρεσιών Υπολογιστικού Νέφους Ανώνυμη Εταιρεία Αθηνών Πειραιώς'.padEnd(100, 'Ω');
+const organizations = [
+  { id: 'org_acme', name: 'Acme' },
+  { id: 'org_long', name: longName },
+  { id: 'org_spoof', name: '\u202Egnp.exe' },
+];
+
+/** The server of an email with accounts in three companies, all with this password. */
+function severalCompanies(body: { email: string; password: string; organizationId?: string }) {
+  if (body.password !== 'correct horse battery') return problem(401, 'Incorrect email or password.', { code: 'UNAUTHENTICATED' });
+  if (!body.organizationId) {
+    return problem(409, 'This email has an account in several companies. Choose the company to sign in to.', {
+      code: 'CHOOSE_ORGANIZATION',
+      organizations,
+    });
+  }
+  return json(200, { user: { id: 'usr_1', name: 'Ada', email: body.email, role: 'ADMIN' }, organization: organizations.find((o) => o.id === body.organizationId) });
+}
+
+describe('SignInPage: an email with accounts in several companies', () => {
+  it('asks which company, then signs in to the one chosen', async () => {
+    login = severalCompanies;
+    renderAt('/sign-in?next=%2Fplayground');
+    await signIn('ada@example.com', 'correct horse battery');
+    expect(await screen.findByRole('heading', { name: 'Choose a company' })).toHaveFocus();
+    expect(screen.queryByRole('alert')).not.toBeInTheDocument();
+    const choices = screen.getAllByRole('button', { name: /^Sign in to / });
+    expect(choices.map((b) => b.textContent)).toEqual(['Sign in to Acme', `Sign in to ${longName}`, 'Sign in to gnp.exe']);
+    await userEvent.click(screen.getByRole('button', { name: `Sign in to ${longName}` }));
+    expect(await screen.findByText('at /playground')).toBeInTheDocument();
+    expect(loginCalls()).toEqual([
+      { email: 'ada@example.com', password: 'correct horse battery' },
+      { email: 'ada@example.com', password: 'correct horse battery', organizationId: 'org_long' },
+    ]);
+  });
+
+  it('lets a keyboard choose', async () => {
+    login = severalCompanies;
+    renderAt('/sign-in');
+    await signIn('ada@example.com', 'correct horse battery');
+    await screen.findByRole('heading', { name: 'Choose a company' });
+    const user = userEvent.setup();
+    await user.tab();
+    expect(screen.getByRole('button', { name: 'Sign in to Acme' })).toHaveFocus();
+    await user.keyboard('{Enter}');
+    expect(await screen.findByText('at /')).toBeInTheDocument();
+    expect(loginCalls().at(-1)).toEqual({ email: 'ada@example.com', password: 'correct horse battery', organizationId: 'org_acme' });
+  });
+
+  it('goes back to the form with the email and password kept', async () => {
+    login = severalCompanies;
+    renderAt('/sign-in');
+    await signIn('ada@example.com', 'correct horse battery');
+    await userEvent.click(await screen.findByRole('button', { name: 'Back' }));
+    expect(screen.queryByRole('heading', { name: 'Choose a company' })).not.toBeInTheDocument();
+    expect(screen.getByLabelText(/^Email/)).toHaveValue('ada@example.com');
+    expect(screen.getByLabelText(/^Password/)).toHaveValue('correct horse battery');
+  });
+
+  it('returns to the form with the message when the company refuses the password', async () => {
+    login = (body) => (body.organizationId ? problem(401, 'Incorrect email or password.', { code: 'UNAUTHENTICATED' }) : severalCompanies(body));
+    renderAt('/sign-in');
+    await signIn('ada@example.com', 'correct horse battery');
+    await userEvent.click(await screen.findByRole('button', { name: 'Sign in to Acme' }));
+    expect(await screen.findByRole('alert')).toHaveTextContent('Incorrect email or password.');
+    expect(screen.queryByRole('heading', { name: 'Choose a company' })).not.toBeInTheDocument();
+    expect(screen.getByLabelText(/^Password/)).toHaveValue('correct horse battery');
+  });
+
+  it('stays on the choice with the message when the server is busy', async () => {
+    login = (body) => (body.organizationId ? problem(503, 'busy', { code: 'BUSY' }) : severalCompanies(body));
+    renderAt('/sign-in');
+    await signIn('ada@example.com', 'correct horse battery');
+    await userEvent.click(await screen.findByRole('button', { name: 'Sign in to Acme' }));
+    expect(await screen.findByRole('alert')).toHaveTextContent('The server is busy. Try again in a moment.');
+    expect(screen.getByRole('heading', { name: 'Choose a company' })).toBeInTheDocument();
+  });
+});
+
+describe('SignInPage: what a failed attempt shows', () => {
+  it('asks for an empty email and password on their fields, without calling the server', async () => {
+    renderAt('/sign-in');
+    await userEvent.click(screen.getByRole('button', { name: 'Sign in' }));
+    expect(screen.getByLabelText(/^Email/)).toHaveAccessibleDescription('Enter your email');
+    expect(screen.getByLabelText(/^Email/)).toHaveAttribute('aria-invalid', 'true');
+    expect(screen.getByLabelText(/^Email/)).toHaveFocus();
+    expect(screen.getByLabelText(/^Password/)).toHaveAccessibleDescription('Enter your password');
+    expect(screen.queryByRole('alert')).not.toBeInTheDocument();
+    expect(loginCalls()).toEqual([]);
+  });
+
+  it('asks for the password alone when only it is missing; a blank email counts as empty', async () => {
+    renderAt('/sign-in');
+    await signIn('   ', 'x');
+    expect(screen.getByLabelText(/^Email/)).toHaveAccessibleDescription('Enter your email');
+    await userEvent.clear(screen.getByLabelText(/^Password/));
+    await userEvent.type(screen.getByLabelText(/^Email/), 'ada@example.com');
+    await userEvent.click(screen.getByRole('button', { name: 'Sign in' }));
+    expect(screen.getByLabelText(/^Email/)).not.toHaveAttribute('aria-invalid', 'true');
+    expect(screen.getByLabelText(/^Password/)).toHaveAccessibleDescription('Enter your password');
+    expect(screen.getByLabelText(/^Password/)).toHaveFocus();
+    expect(loginCalls()).toEqual([]);
+  });
+
+  it('clears the last attempt’s message when a new one starts', async () => {
+    renderAt('/sign-in');
+    await signIn('ada@example.com', 'wrong password');
+    expect(await screen.findByRole('alert')).toHaveTextContent('Incorrect email or password.');
+
+    // An attempt refused before reaching the server…
+    await userEvent.clear(screen.getByLabelText(/^Password/));
+    await userEvent.click(screen.getByRole('button', { name: 'Sign in' }));
+    expect(screen.queryByRole('alert')).not.toBeInTheDocument();
+
+    // …and one waiting for the server show no earlier message.
+    let answer!: (r: Response) => void;
+    login = () => new Promise<Response>((resolve) => (answer = resolve));
+    await userEvent.type(screen.getByLabelText(/^Password/), 'another wrong one');
+    await userEvent.click(screen.getByRole('button', { name: 'Sign in' }));
+    expect(screen.queryByRole('alert')).not.toBeInTheDocument();
+    expect(screen.queryByText('Enter your password')).not.toBeInTheDocument();
+    answer(problem(401, 'Incorrect email or password.', { code: 'UNAUTHENTICATED' }));
+    expect(await screen.findByRole('alert')).toHaveTextContent('Incorrect email or password.');
+  });
+
+  it.each([
+    ['email', /^Email/, 'This is not a valid email address.'],
+    ['password', /^Password/, 'This is not a valid password.'],
+  ])('shows the server’s BAD_USER_INPUT on the %s field', async (field, label, message) => {
+    login = () => problem(400, message, { code: 'BAD_USER_INPUT', field });
+    renderAt('/sign-in');
+    await signIn('ada@exa\u0007mple.com', 'pass\u0007word');
+    await waitFor(() => expect(screen.getByLabelText(label)).toHaveAccessibleDescription(message));
+    expect(screen.getByLabelText(label)).toHaveAttribute('aria-invalid', 'true');
+    expect(screen.queryByRole('alert')).not.toBeInTheDocument();
+  });
+
+  it('shows a rate limit with its message, which says when to try again', async () => {
+    login = () => problem(429, 'too many failed attempts: try again in 42 s', { code: 'RATE_LIMITED' });
+    renderAt('/sign-in');
+    await signIn('ada@example.com', 'wrong password');
+    expect(await screen.findByRole('alert')).toHaveTextContent('Too many failed attempts: try again in 42 s.');
+  });
+
+  it('says the server is busy on a 503', async () => {
+    login = () => new Response('Service Unavailable', { status: 503 });
+    renderAt('/sign-in');
+    await signIn('ada@example.com', 'correct horse battery');
+    expect(await screen.findByRole('alert')).toHaveTextContent('The server is busy. Try again in a moment.');
+  });
+});
+
+describe('postAuth', () => {
+  it('keeps the organizations of a CHOOSE_ORGANIZATION error, and only well-formed ones', async () => {
+    login = () =>
+      problem(409, 'Choose', {
+        code: 'CHOOSE_ORGANIZATION',
+        organizations: [{ id: 'org_1', name: 'Acme' }, { id: 2, name: 'no id' }, null, { id: 'org_3', name: 'Globex' }],
+      });
+    const result = await postAuth('/auth/login', { email: 'a@example.com', password: 'p' });
+    expect(result).toEqual({
+      ok: false,
+      status: 409,
+      errors: [{ message: 'Choose', code: 'CHOOSE_ORGANIZATION', field: undefined, organizations: [{ id: 'org_1', name: 'Acme' }, { id: 'org_3', name: 'Globex' }] }],
+    });
+  });
+
+  it('leaves organizations out of other errors', async () => {
+    const result = await postAuth('/auth/login', { email: 'a@example.com', password: 'wrong' });
+    expect(result.ok || result.errors[0]).toEqual({ message: 'Incorrect email or password.', code: 'UNAUTHENTICATED', field: undefined });
   });
 });
 

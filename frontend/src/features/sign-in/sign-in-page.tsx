@@ -1,18 +1,44 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useNavigate, useSearchParams } from 'react-router';
 import { Title } from '@mantine/core';
 import { AuthCard } from './auth-card';
-import { hasSession, postAuth } from './auth-request';
+import { fieldErrors, hasSession, postAuth, sentence, type AuthResult, type Organization } from './auth-request';
+import { ChooseOrganization } from './choose-organization';
 import { nextPath } from './next-path';
-import { SignInForm, type Credentials } from './sign-in-form';
+import { SignInForm, type Credentials, type SignInErrors } from './sign-in-form';
 
-/** /sign-in: email and password, then back to where the person was going. */
+const busy = 'The server is busy. Try again in a moment.';
+
+/** What a refused attempt shows: the companies to choose from, or its errors. */
+function refusal(result: Extract<AuthResult<unknown>, { ok: false }>): { organizations: Organization[] } | { errors: SignInErrors } {
+  const [error] = result.errors;
+  if (result.status === 409 && error.code === 'CHOOSE_ORGANIZATION' && error.organizations?.length) {
+    return { organizations: error.organizations };
+  }
+  if (result.status === 503) return { errors: { form: busy } };
+  return { errors: fieldErrors(error, ['email', 'password'] as const) ?? { form: sentence(error.message) } };
+}
+
+/** The fields left empty, each with what to enter. */
+function missing(credentials: Credentials): SignInErrors {
+  return {
+    ...(credentials.email ? {} : { email: 'Enter your email' }),
+    ...(credentials.password ? {} : { password: 'Enter your password' }),
+  };
+}
+
+/** /sign-in: email and password (and the company, when they open several), then back to where the person was going. */
 export function SignInPage() {
   const navigate = useNavigate();
   const [params] = useSearchParams();
   const next = nextPath(params.get('next'));
-  const [error, setError] = useState<string | null>(null);
-  const [submitting, setSubmitting] = useState(false);
+  const [values, setValues] = useState<Credentials>({ email: '', password: '' });
+  const [errors, setErrors] = useState<SignInErrors>({});
+  // Set while the person chooses among the companies the server listed.
+  const [organizations, setOrganizations] = useState<Organization[] | null>(null);
+  // The attempt under way: true for the form, a company's id for a choice.
+  const [pending, setPending] = useState<true | string | null>(null);
+  const fieldRefs = { email: useRef<HTMLInputElement>(null), password: useRef<HTMLInputElement>(null) };
 
   // Someone already signed in (a bookmark, the back button) goes straight on.
   useEffect(() => {
@@ -25,13 +51,39 @@ export function SignInPage() {
     };
   }, [navigate, next]);
 
-  async function signIn(credentials: Credentials) {
-    setSubmitting(true);
-    setError(null);
-    const result = await postAuth('/auth/login', credentials);
-    setSubmitting(false);
-    if (result.ok) navigate(next, { replace: true });
-    else setError(result.errors[0].message);
+  async function signIn(organizationId?: string) {
+    if (pending !== null) return;
+    const credentials = { email: values.email.trim(), password: values.password };
+    // A new attempt starts clean: no message of the last one stays on screen.
+    const empty = missing(credentials);
+    setErrors(empty);
+    if (empty.email || empty.password) {
+      fieldRefs[empty.email ? 'email' : 'password'].current?.focus();
+      return;
+    }
+    setPending(organizationId ?? true);
+    const result = await postAuth('/auth/login', organizationId ? { ...credentials, organizationId } : credentials);
+    setPending(null);
+    if (result.ok) {
+      navigate(next, { replace: true });
+      return;
+    }
+    const outcome = refusal(result);
+    if ('organizations' in outcome) {
+      setOrganizations(outcome.organizations);
+      return;
+    }
+    setErrors(outcome.errors);
+    // Wrong email or password (or a field the server refused) is fixed in the form;
+    // a busy server or a rate limit leaves the person where they were.
+    const { email, password } = outcome.errors;
+    if (organizations && (email || password || result.status === 401)) setOrganizations(null);
+    else if (!organizations && (email || password)) fieldRefs[email ? 'email' : 'password'].current?.focus();
+  }
+
+  function back() {
+    setOrganizations(null);
+    setErrors({});
   }
 
   return (
@@ -39,7 +91,29 @@ export function SignInPage() {
       <Title order={1} size="h3" mb="md">
         Sign in
       </Title>
-      <SignInForm error={error} submitting={submitting} onSubmit={signIn} />
+      {organizations ? (
+        <ChooseOrganization
+          email={values.email.trim()}
+          organizations={organizations}
+          error={errors.form}
+          choosing={typeof pending === 'string' ? pending : null}
+          onChoose={(id) => void signIn(id)}
+          onBack={back}
+        />
+      ) : (
+        <SignInForm
+          values={values}
+          onChange={(v) => {
+            setValues(v);
+            // Editing a field takes its error away; the alert stays until the next attempt.
+            setErrors((e) => ({ form: e.form, email: v.email === values.email ? e.email : undefined, password: v.password === values.password ? e.password : undefined }));
+          }}
+          errors={errors}
+          submitting={pending === true}
+          onSubmit={() => void signIn()}
+          fieldRefs={fieldRefs}
+        />
+      )}
     </AuthCard>
   );
 }

@@ -2,6 +2,7 @@ import { ErrorAlert } from '../../components/error-alert';
 import { useEffect, useState } from 'react';
 import { Button, Group, Modal, Stack, Text } from '@mantine/core';
 import type { UserRow } from './users-table';
+import { displayText } from '../../lib/display-text';
 
 /**
  * Confirms deleting a person. onConfirm resolves to null once deleted, or to the
@@ -37,7 +38,7 @@ export function DeleteUserDialog({
     <Modal opened={user !== null} onClose={onClose} title="Delete user" centered>
       <Stack>
         <Text size="sm">
-          Delete <b>{shown?.name}</b> ({shown?.email})? They can no longer sign in, and their sessions end at once.
+          Delete <b>{displayText(shown?.name ?? '')}</b> ({displayText(shown?.email ?? '')})? They can no longer sign in, and their sessions end at once.
         </Text>
         <Text size="sm">
           The API keys they created and their history stay; there they show as “Deleted user”. This cannot be undone.

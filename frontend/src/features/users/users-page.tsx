@@ -11,6 +11,7 @@ import { useViewer } from '../../session/session';
 import { AddUserDialog, type CreateUserErrors, type NewUser } from './add-user-dialog';
 import { DeleteUserDialog } from './delete-user-dialog';
 import { UsersTable, type UserRow } from './users-table';
+import { displayText } from '../../lib/display-text';
 
 const UsersPageDocument = graphql(`
   query UsersPage($after: Cursor) {
@@ -80,7 +81,7 @@ export function UsersPage() {
     const result = await createUser({ input });
     if (result.error) return createUserErrors(result.error);
     // Bottom right: top-right notifications would cover the Add user button.
-    notifications.show({ position: 'bottom-right', color: 'green', message: `${input.name} can now sign in as ${input.email}.` });
+    notifications.show({ position: 'bottom-right', color: 'green', message: `${displayText(input.name)} can now sign in as ${displayText(input.email)}.` });
     reload();
     return null;
   }
@@ -88,7 +89,7 @@ export function UsersPage() {
   async function remove(user: UserRow): Promise<string | null> {
     const result = await deleteUser({ input: { id: user.id } });
     if (result.error) return errorMessage(result.error);
-    notifications.show({ position: 'bottom-right', message: `${user.name} was deleted.` });
+    notifications.show({ position: 'bottom-right', message: `${displayText(user.name)} was deleted.` });
     reload();
     return null;
   }

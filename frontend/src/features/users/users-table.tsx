@@ -2,6 +2,7 @@ import { ActionIcon, Badge, Skeleton, Table, Text, Tooltip, VisuallyHidden } fro
 import { IconTrash } from '@tabler/icons-react';
 import { graphql, useFragment, type FragmentType } from '../../gql';
 import { formatDateTime } from '../../lib/format';
+import { displayText } from '../../lib/display-text';
 
 export const UsersTable_UserFragment = graphql(`
   fragment UsersTable_User on User {
@@ -72,10 +73,10 @@ export function UsersTable({
                 <Table.Tr key={u.id}>
                   <Table.Td>
                     <Text size="sm" fw={500}>
-                      {u.name}
+                      {displayText(u.name)}
                     </Text>
                   </Table.Td>
-                  <Table.Td>{u.email}</Table.Td>
+                  <Table.Td>{displayText(u.email)}</Table.Td>
                   <Table.Td>
                     <Badge variant="light" tt="none" color={u.role === 'ADMIN' ? 'indigo' : 'gray'}>
                       {u.role === 'ADMIN' ? 'Admin' : 'Member'}
@@ -89,7 +90,7 @@ export function UsersTable({
                       <ActionIcon
                         variant="subtle"
                         color="red"
-                        aria-label={`Delete user ${u.name}`}
+                        aria-label={`Delete user ${displayText(u.name)}`}
                         onClick={() => onDelete({ id: u.id, name: u.name, email: u.email })}
                       >
                         <IconTrash size={16} aria-hidden />
