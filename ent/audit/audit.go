@@ -5,6 +5,7 @@ package audit
 import (
 	"context"
 	"errors"
+	"time"
 	"unicode/utf8"
 
 	"apikeys/ent"
@@ -37,6 +38,11 @@ type Target struct {
 // Record appends an entry for action on target, made by the viewer of ctx, to the
 // viewer's organization. c must be the client of the transaction that makes the change.
 func Record(ctx context.Context, c *ent.Client, action auditentry.Action, target Target) error {
+	return RecordAt(ctx, c, time.Time{}, action, target)
+}
+
+// RecordAt is Record for an event of a known moment, written later (zero: now).
+func RecordAt(ctx context.Context, c *ent.Client, at time.Time, action auditentry.Action, target Target) error {
 	create := c.AuditEntry.Create().
 		SetAction(action).
 		SetTargetKind(target.Kind).
@@ -56,6 +62,9 @@ func Record(ctx context.Context, c *ent.Client, action auditentry.Action, target
 		create.SetActorKind(auditentry.ActorKindUSER).SetActorID(v.ID)
 	default:
 		create.SetActorKind(auditentry.ActorKindSYSTEM)
+	}
+	if !at.IsZero() {
+		create.SetCreatedAt(at)
 	}
 	if r, ok := ctx.Value(requestKey{}).(Request); ok {
 		// The user agent is whatever the client sent: the app shows it, so it is kept

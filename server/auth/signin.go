@@ -102,7 +102,7 @@ func (a *Authenticator) Login(w http.ResponseWriter, r *http.Request) {
 		a.askForOrganization(w, r, matched)
 		return
 	}
-	a.signIn(w, r, ctx, matched[0])
+	a.signIn(ctx, w, r, matched[0])
 }
 
 // CodeBusy is the code of a 503 answer to a sign-in that found no password-check slot.
@@ -161,7 +161,7 @@ func (a *Authenticator) askForOrganization(w http.ResponseWriter, r *http.Reques
 }
 
 // signIn starts a session for u, with its audit entry.
-func (a *Authenticator) signIn(w http.ResponseWriter, r *http.Request, ctx context.Context, u *ent.User) {
+func (a *Authenticator) signIn(ctx context.Context, w http.ResponseWriter, r *http.Request, u *ent.User) {
 	vctx := viewer.NewContext(ctx, userViewer(u))
 	var (
 		token   string
@@ -193,6 +193,7 @@ func (a *Authenticator) signIn(w http.ResponseWriter, r *http.Request, ctx conte
 // failedSignIn is a "failed sign-in" audit entry waiting to be written.
 type failedSignIn struct {
 	ctx  context.Context
+	at   time.Time
 	user *ent.User
 }
 
@@ -209,7 +210,7 @@ func (a *Authenticator) recordFailures(ctx context.Context, ip string, accounts 
 		// Anonymous: whoever typed the password is not known to be the person.
 		actx := viewer.NewContext(context.WithoutCancel(ctx), &viewer.Viewer{Kind: viewer.KindAnonymous, OrgID: u.OrganizationID})
 		select {
-		case a.failures <- failedSignIn{actx, u}:
+		case a.failures <- failedSignIn{actx, time.Now().UTC(), u}:
 		default:
 			a.Metrics.Auth("sign_in_failure_unrecorded")
 		}
@@ -219,7 +220,7 @@ func (a *Authenticator) recordFailures(ctx context.Context, ip string, accounts 
 // writeFailures writes queued failure entries until ctx ends, then those still queued.
 func (a *Authenticator) writeFailures(ctx context.Context) {
 	write := func(f failedSignIn) {
-		err := audit.Record(allowInternal(f.ctx), a.Client, auditentry.ActionUSER_SIGN_IN_FAILED,
+		err := audit.RecordAt(allowInternal(f.ctx), a.Client, f.at, auditentry.ActionUSER_SIGN_IN_FAILED,
 			audit.Target{Kind: auditentry.TargetKindUSER, ID: f.user.ID, Name: f.user.Name})
 		if err != nil {
 			a.Log.Error("auth: recording a failed sign-in", "err", err)
