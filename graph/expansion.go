@@ -36,7 +36,36 @@ func (e ExpansionLimit) MutateOperationContext(_ context.Context, oc *graphql.Op
 		err.Extensions = map[string]any{"code": "COMPLEXITY_LIMIT_EXCEEDED"}
 		return err
 	}
+	// The complexity limit does not count introspection, and each __schema answers with
+	// the whole schema whatever it selects: aliases of it (666 took 1.8 s) are refused.
+	// Introspecting clients (GraphiQL, codegen, Apollo, Relay) ask for it once.
+	if n := rootFields(oc.Doc, oc.Operation.SelectionSet, "__schema", map[string]bool{}); n > 1 {
+		err := gqlerror.Errorf("__schema is asked %d times; once per operation is allowed", n)
+		err.Extensions = map[string]any{"code": "COMPLEXITY_LIMIT_EXCEEDED"}
+		return err
+	}
 	return nil
+}
+
+// rootFields counts the fields called name in set, fragments at its level included.
+func rootFields(doc *ast.QueryDocument, set ast.SelectionSet, name string, seen map[string]bool) int {
+	n := 0
+	for _, sel := range set {
+		switch s := sel.(type) {
+		case *ast.Field:
+			if s.Name == name {
+				n++
+			}
+		case *ast.InlineFragment:
+			n += rootFields(doc, s.SelectionSet, name, seen)
+		case *ast.FragmentSpread:
+			if f := doc.Fragments.ForName(s.Name); f != nil && !seen[s.Name] {
+				seen[s.Name] = true
+				n += rootFields(doc, f.SelectionSet, name, seen)
+			}
+		}
+	}
+	return n
 }
 
 // expandedFields counts the fields of set with its fragment spreads expanded, in linear

@@ -75,6 +75,12 @@ func TestGraphQLLimits(t *testing.T) {
 		if r.code() != "COMPLEXITY_LIMIT_EXCEEDED" {
 			t.Fatalf("700 aliases of the schema's types: HTTP %d, %d bytes", r.Status, len(r.Body))
 		}
+		// Each __schema answers with the whole schema: asked more than once, refused
+		// (666 aliases took 1.8 s); GraphiQL's introspection (below) asks once.
+		r = admin.gql(aliases(3, "__schema { types { name } }"), nil)
+		if r.code() != "COMPLEXITY_LIMIT_EXCEEDED" {
+			t.Fatalf("3 aliases of __schema: HTTP %d %.300s", r.Status, r.Body)
+		}
 		// A page counts its selection once per row: aliases of full pages are refused
 		// (they returned 1.45 MB in 0.75 s), while one full page passes.
 		r = admin.gql(aliases(110, "apiKeys(first: 100) { edges { node { id name } } }"), nil)
