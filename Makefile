@@ -1,5 +1,5 @@
 # make run   - build the admin app and start the server on SQLite at http://127.0.0.1:8080
-# make test  - every test: Go (SQLite and PostgreSQL), frontend unit tests, browser tests
+# make test  - every test: Go (SQLite and PostgreSQL), frontend lint (ESLint) and unit tests, browser tests
 .PHONY: run test test-go test-frontend test-e2e build frontend generate fuzz vet test-faults bench
 
 GO ?= go
@@ -33,7 +33,9 @@ node_modules/.package-lock.json: package-lock.json package.json frontend/package
 frontend: node_modules/.package-lock.json
 	$(NPM) run build
 
+# ESLint (typescript-eslint with types, React hooks; no warnings allowed), then vitest.
 test-frontend: node_modules/.package-lock.json
+	$(NPM) run lint
 	$(NPM) test
 
 # Browser tests: Debian's chromium against the real server on a fresh SQLite database.

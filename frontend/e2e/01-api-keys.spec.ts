@@ -66,7 +66,7 @@ test('the admin creates a key, copies it, and an integration uses it', async () 
 
   const res = await callWithKey(secret);
   expect(res.status).toBe(200);
-  expect(res.body.data.viewer).toEqual({ kind: 'SERVICE_ACCOUNT', name: 'ERP Sync Service', organization: { name: admin.company } });
+  expect(res.body.data?.viewer).toEqual({ kind: 'SERVICE_ACCOUNT', name: 'ERP Sync Service', organization: { name: admin.company } });
   // The use is written within the server's batch interval (100 ms here).
   await expect
     .poll(async () => {

@@ -2,11 +2,10 @@ import { spawn, execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { FullConfig } from '@playwright/test';
 
 // Builds and starts the real server on a fresh SQLite database and hands its URL and
 // one-time setup link to the tests (environment variables reach the test workers).
-export default async function globalSetup(_config: FullConfig) {
+export default async function globalSetup() {
   const root = path.resolve(import.meta.dirname, '..', '..');
   const dist = path.join(root, 'frontend', 'dist', 'index.html');
   if (!existsSync(dist)) throw new Error(`${dist} is missing: run npm run build first`);

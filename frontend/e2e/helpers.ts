@@ -12,7 +12,7 @@ export async function callWithKey(key: string, query = '{ viewer { kind name org
     headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${key}` },
     body: JSON.stringify({ query }),
   });
-  return { status: res.status, body: (await res.json()) as { data?: any; errors?: { extensions?: { code?: string } }[] } };
+  return { status: res.status, body: (await res.json()) as { data?: Record<string, unknown>; errors?: { extensions?: { code?: string } }[] } };
 }
 
 export async function signIn(page: Page, email: string, password: string) {

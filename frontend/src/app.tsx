@@ -1,4 +1,4 @@
-import { lazy, Suspense, useMemo } from 'react';
+import { lazy, Suspense, useState } from 'react';
 import { Alert, Drawer, Modal, Notification, MantineProvider, createTheme, Center, Loader, type CSSVariablesResolver } from '@mantine/core';
 import { Notifications } from '@mantine/notifications';
 import { Provider as UrqlProvider } from 'urql';
@@ -45,10 +45,10 @@ function Routed() {
   const navigate = useNavigate();
   const location = useLocation();
   // One client per app; a 401 anywhere sends the person to sign in and back here.
-  const client = useMemo(
-    () => createClient(() => navigate(signInPath(window.location), { replace: true })),
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-    [],
+  const [client] = useState(() =>
+    createClient(() => {
+      void navigate(signInPath(window.location), { replace: true });
+    }),
   );
   void location;
   return (

@@ -1,4 +1,4 @@
-import { Client, cacheExchange, fetchExchange, mapExchange } from 'urql';
+import { Client, cacheExchange, fetchExchange, mapExchange, type CombinedError } from 'urql';
 
 /**
  * The app's GraphQL client. Requests carry the session cookie; a 401 (the session
@@ -12,13 +12,19 @@ export function createClient(onUnauthenticated: () => void): Client {
     exchanges: [
       mapExchange({
         onError(error) {
-          if (error.response?.status === 401) onUnauthenticated();
+          if (isUnauthenticated(error)) onUnauthenticated();
         },
       }),
       cacheExchange,
       fetchExchange,
     ],
   });
+}
+
+/** Whether the server answered 401: the session ended (or there never was one). */
+export function isUnauthenticated(error: CombinedError | undefined): boolean {
+  // urql keeps fetch's Response but types it as any.
+  return (error?.response as Response | undefined)?.status === 401;
 }
 
 /** The code of a GraphQL error (extensions.code), or undefined. */

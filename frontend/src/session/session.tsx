@@ -4,7 +4,7 @@ import { useQuery } from 'urql';
 import { Button, Center, Loader, Stack, Text } from '@mantine/core';
 import { graphql } from '../gql';
 import type { ViewerQuery } from '../gql/graphql';
-import { errorMessage } from '../graphql/client';
+import { errorMessage, isUnauthenticated } from '../graphql/client';
 
 const ViewerDocument = graphql(`
   query Viewer {
@@ -43,7 +43,7 @@ export function signInPath(location: { pathname: string; search: string }) {
 export function RequireSession({ children }: { children: ReactNode }) {
   const location = useLocation();
   const [{ data, fetching, error }, refetch] = useQuery({ query: ViewerDocument, requestPolicy: 'network-only' });
-  if (error?.response?.status === 401) return <Navigate to={signInPath(location)} replace />;
+  if (isUnauthenticated(error)) return <Navigate to={signInPath(location)} replace />;
   if (fetching && !data) {
     return (
       <Center h="100vh">

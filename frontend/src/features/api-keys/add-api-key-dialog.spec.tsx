@@ -38,7 +38,7 @@ describe('AddApiKeyDialog', () => {
   });
 
   it('creates a Viewer key by default, shows it once with Copy and a warning, and forgets it on close', async () => {
-    const onCreate = vi.fn(async () => ({ secret }));
+    const onCreate = vi.fn(() => Promise.resolve({ secret }));
     render(<Harness onCreate={onCreate} />);
     const form = screen.getByRole('dialog', { name: 'Add API Key' });
     expect(within(form).getByRole('radio', { name: /Viewer/ })).toBeChecked();
@@ -70,7 +70,7 @@ describe('AddApiKeyDialog', () => {
   });
 
   it('closes with Escape from the created state and forgets the key', async () => {
-    render(<Harness onCreate={async () => ({ secret })} />);
+    render(<Harness onCreate={() => Promise.resolve({ secret })} />);
     await userEvent.type(screen.getByRole('textbox', { name: /Name/ }), 'Reporting Dashboard');
     await userEvent.click(screen.getByRole('radio', { name: /Admin/ }));
     await userEvent.click(screen.getByRole('button', { name: 'Create key' }));
@@ -81,7 +81,7 @@ describe('AddApiKeyDialog', () => {
   });
 
   it('shows the server’s complaint about the name on the field and stays open', async () => {
-    render(<Harness onCreate={async () => ({ error: 'value is greater than the maximum length', field: 'name' })} />);
+    render(<Harness onCreate={() => Promise.resolve({ error: 'value is greater than the maximum length', field: 'name' })} />);
     await userEvent.type(screen.getByRole('textbox', { name: /Name/ }), 'x');
     await userEvent.click(screen.getByRole('button', { name: 'Create key' }));
     const dialog = screen.getByRole('dialog', { name: 'Add API Key' });
@@ -90,7 +90,7 @@ describe('AddApiKeyDialog', () => {
   });
 
   it('shows other errors in an alert and stays open', async () => {
-    render(<Harness onCreate={async () => ({ error: 'only admins may create API keys' })} />);
+    render(<Harness onCreate={() => Promise.resolve({ error: 'only admins may create API keys' })} />);
     await userEvent.type(screen.getByRole('textbox', { name: /Name/ }), 'ERP');
     await userEvent.click(screen.getByRole('button', { name: 'Create key' }));
     const dialog = screen.getByRole('dialog', { name: 'Add API Key' });

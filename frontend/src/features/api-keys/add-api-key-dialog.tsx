@@ -97,7 +97,7 @@ function AddApiKeyForm({
   }
 
   return (
-    <form onSubmit={submit} noValidate>
+    <form onSubmit={(event) => void submit(event)} noValidate>
       <Stack gap="md">
         <TextInput
           label="Name"
@@ -113,7 +113,7 @@ function AddApiKeyForm({
           }}
           error={nameError}
         />
-        <Radio.Group label="Role" value={role} onChange={(v) => setRole(v as ServiceAccountRole)}>
+        <Radio.Group label="Role" value={role} onChange={setRole}>
           <Stack gap="xs" mt={6}>
             <Radio value="VIEWER" label="Viewer" description="May only query." />
             <Radio value="ADMIN" label="Admin" description="May also create and revoke API keys." />

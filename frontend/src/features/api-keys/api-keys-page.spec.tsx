@@ -4,6 +4,7 @@ import userEvent from '@testing-library/user-event';
 import { MantineProvider } from '@mantine/core';
 import { MemoryRouter } from 'react-router';
 import { Client, Provider, cacheExchange, makeResult, type Exchange, type Operation } from 'urql';
+import { Kind } from 'graphql';
 import { filter, map, pipe } from 'wonka';
 import { RequireSession } from '../../session/session';
 import { ApiKeysPage } from './api-keys-page';
@@ -29,7 +30,7 @@ function fakeServer() {
     edges: nodes.map((node) => ({ __typename: 'APIKeyEdge', node })),
   });
   const answer = (op: Operation): Record<string, unknown> => {
-    const name = op.query.definitions.flatMap((d) => (d.kind === 'OperationDefinition' && d.name ? [d.name.value] : []))[0];
+    const name = op.query.definitions.flatMap((d) => (d.kind === Kind.OPERATION_DEFINITION && d.name ? [d.name.value] : []))[0];
     switch (name) {
       case 'Viewer':
         return {

@@ -93,12 +93,6 @@ export function ApiKeysPage() {
     [client],
   );
 
-  // A dialog gives focus back to what opened it; when that is gone (the revoked row, the
-  // empty state's button), focus a sensible neighbour instead of the page's body.
-  const keepFocus = (fallback: RefObject<HTMLElement | null>) => () => {
-    if (!document.activeElement || document.activeElement === document.body) fallback.current?.focus();
-  };
-
   return (
     <>
       <PageHeader
@@ -149,11 +143,17 @@ export function ApiKeysPage() {
         </Tabs.Panel>
       </Tabs>
 
-      <AddApiKeyDialog opened={adding} onClose={addDialog.close} onCreate={createKey} onClosed={keepFocus(addButton)} />
-      <RevokeApiKeyDialog apiKey={revoking} onClose={() => setRevoking(null)} onConfirm={revokeKey} onClosed={keepFocus(activeTab)} />
+      <AddApiKeyDialog opened={adding} onClose={addDialog.close} onCreate={createKey} onClosed={() => keepFocus(addButton)} />
+      <RevokeApiKeyDialog apiKey={revoking} onClose={() => setRevoking(null)} onConfirm={revokeKey} onClosed={() => keepFocus(activeTab)} />
       <ApiKeyAuditDrawer opened={auditOpened} onClose={auditDrawer.close} />
     </>
   );
+}
+
+// A dialog gives focus back to what opened it; when that is gone (the revoked row, the
+// empty state's button), focus a sensible neighbour instead of the page's body.
+function keepFocus(fallback: RefObject<HTMLElement | null>) {
+  if (!document.activeElement || document.activeElement === document.body) fallback.current?.focus();
 }
 
 function CountBadge({ value, active }: { value?: number; active: boolean }) {

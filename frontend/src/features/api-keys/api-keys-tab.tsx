@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useState } from 'react';
+import { useMemo, useState } from 'react';
 import { useQuery } from 'urql';
 import { graphql } from '../../gql';
 import type { ApiKeysQuery } from '../../gql/graphql';
@@ -63,11 +63,14 @@ export function ApiKeysTab({
   const page = data?.apiKeys ?? shown;
 
   const keys = page?.edges?.flatMap((e) => (e?.node ? [e.node] : []));
-  // Revoking the last key of a later page leaves it empty: step back a page.
+  // Revoking the last key of a later page leaves it empty: step back a page, once each
+  // time the page turns up empty.
   const emptyLaterPage = !fetching && !!data && keys?.length === 0 && cursors.length > 1;
-  useEffect(() => {
+  const [wasEmptyLaterPage, setWasEmptyLaterPage] = useState(false);
+  if (emptyLaterPage !== wasEmptyLaterPage) {
+    setWasEmptyLaterPage(emptyLaterPage);
     if (emptyLaterPage) setPaging((p) => ({ ...p, cursors: p.cursors.slice(0, -1) }));
-  }, [emptyLaterPage]);
+  }
 
   return (
     <ApiKeysTable

@@ -18,7 +18,7 @@ function renderDialog(onConfirm: (k: typeof erp) => Promise<string | undefined>)
 
 describe('RevokeApiKeyDialog', () => {
   it('names the key, warns that it is immediate and permanent, and revokes', async () => {
-    const onConfirm = vi.fn(async () => undefined);
+    const onConfirm = vi.fn(() => Promise.resolve(undefined));
     const { dialog, onClose } = renderDialog(onConfirm);
     expect(within(dialog).getByText('Revoke ERP Sync Service (gak_…k3Zq)?')).toBeInTheDocument();
     expect(dialog).toHaveTextContent('loses access immediately');
@@ -29,7 +29,7 @@ describe('RevokeApiKeyDialog', () => {
   });
 
   it('shows a server error inline and stays open', async () => {
-    const { dialog, onClose } = renderDialog(async () => 'the key is already revoked');
+    const { dialog, onClose } = renderDialog(() => Promise.resolve('the key is already revoked'));
     await userEvent.click(within(dialog).getByRole('button', { name: 'Revoke key' }));
     expect(await within(dialog).findByRole('alert')).toHaveTextContent('the key is already revoked');
     expect(onClose).not.toHaveBeenCalled();
@@ -37,7 +37,7 @@ describe('RevokeApiKeyDialog', () => {
   });
 
   it('cancels without revoking', async () => {
-    const onConfirm = vi.fn(async () => undefined);
+    const onConfirm = vi.fn(() => Promise.resolve(undefined));
     const { dialog, onClose } = renderDialog(onConfirm);
     await userEvent.click(within(dialog).getByRole('button', { name: 'Cancel' }));
     expect(onClose).toHaveBeenCalled();

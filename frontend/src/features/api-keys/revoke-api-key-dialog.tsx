@@ -52,7 +52,7 @@ export function RevokeApiKeyDialog({ apiKey, onClose, onConfirm, onClosed }: Rev
             <Button variant="default" onClick={onClose} data-autofocus>
               Cancel
             </Button>
-            <Button ref={revokeButton} color="red.9" onClick={confirm} loading={current.saving}>
+            <Button ref={revokeButton} color="red.9" onClick={() => void confirm()} loading={current.saving}>
               Revoke key
             </Button>
           </Group>

@@ -49,12 +49,12 @@ export function useAuditTrail(where: AuditEntryWhereInput) {
     fetching,
     error: error ? errorMessage(error) : undefined,
     hasNextPage,
-    loadMore() {
+    loadMore: () => {
       if (!page?.pageInfo.endCursor) return;
       setEarlier([...earlier, ...current]);
       setAfter(page.pageInfo.endCursor);
     },
-    retry() {
+    retry: () => {
       reexecute({ requestPolicy: 'network-only' });
     },
   };

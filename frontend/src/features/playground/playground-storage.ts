@@ -54,7 +54,7 @@ export function withoutHeaders(value: string): string | null {
   if (!isObject(parsed)) return null;
   const out: Record<string, unknown> = {};
   for (const [name, field] of Object.entries(parsed)) {
-    out[name] = Array.isArray(field) ? field.map((entry) => (isObject(entry) ? omitHeaders(entry) : entry)) : field;
+    out[name] = Array.isArray(field) ? (field as unknown[]).map((entry) => (isObject(entry) ? omitHeaders(entry) : entry)) : field;
   }
   return JSON.stringify(out);
 }

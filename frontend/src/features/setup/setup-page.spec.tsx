@@ -58,7 +58,7 @@ describe('SetupPage', () => {
     expect(await screen.findByText('at /')).toBeInTheDocument();
     const [url, init] = fetchMock.mock.calls[0];
     expect(url).toBe('/auth/setup');
-    expect(JSON.parse(String(init?.body))).toEqual({
+    expect(JSON.parse(init?.body as string)).toEqual({
       token: 'tok123',
       organizationName: 'Acme',
       name: 'Ada Admin',

@@ -37,7 +37,7 @@ export function SetupPage() {
     const result = await postAuth('/auth/setup', { token, ...values });
     setSubmitting(false);
     if (result.ok) {
-      navigate('/', { replace: true });
+      void navigate('/', { replace: true });
       return;
     }
     const [error] = result.errors;
@@ -66,7 +66,7 @@ export function SetupPage() {
             This one-time link creates your company and its first admin: you. Afterwards the link stops working, and you
             sign in with the email and password you choose here.
           </Text>
-          <SetupForm fieldErrors={fieldErrors} formError={formError} submitting={submitting} onSubmit={setUp} />
+          <SetupForm fieldErrors={fieldErrors} formError={formError} submitting={submitting} onSubmit={(values) => void setUp(values)} />
         </>
       ) : (
         <Alert color="blue" variant="light" icon={<IconInfoCircle size={18} aria-hidden />}>

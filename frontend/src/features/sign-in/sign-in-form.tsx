@@ -15,7 +15,8 @@ export function SignInForm({
   errors,
   submitting,
   onSubmit,
-  fieldRefs,
+  emailRef,
+  passwordRef,
 }: {
   values: Credentials;
   onChange: (values: Credentials) => void;
@@ -23,7 +24,8 @@ export function SignInForm({
   submitting: boolean;
   onSubmit: () => void;
   /** For the page to focus the field it found wrong. */
-  fieldRefs: { email: RefObject<HTMLInputElement | null>; password: RefObject<HTMLInputElement | null> };
+  emailRef: RefObject<HTMLInputElement | null>;
+  passwordRef: RefObject<HTMLInputElement | null>;
 }) {
   function submit(e: FormEvent) {
     e.preventDefault();
@@ -35,7 +37,7 @@ export function SignInForm({
       <Stack>
         {errors.form && <ErrorAlert>{errors.form}</ErrorAlert>}
         <TextInput
-          ref={fieldRefs.email}
+          ref={emailRef}
           label="Email"
           type="email"
           autoComplete="username"
@@ -45,7 +47,7 @@ export function SignInForm({
           autoFocus
         />
         <PasswordInput
-          ref={fieldRefs.password}
+          ref={passwordRef}
           // Not "Toggle password visibility": getByLabel('Password') would find two elements.
           visibilityToggleButtonProps={{ 'aria-label': 'Show or hide the characters' }}
           label="Password"

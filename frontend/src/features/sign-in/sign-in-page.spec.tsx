@@ -29,11 +29,13 @@ function renderAt(url: string) {
   );
 }
 
-let login: (body: { email: string; password: string; organizationId?: string }) => Response | Promise<Response>;
+type LoginBody = { email: string; password: string; organizationId?: string };
+let login: (body: LoginBody) => Response | Promise<Response>;
 const fetchMock = vi.fn(async (url: RequestInfo | URL, init?: RequestInit) => {
   if (url === '/graphql') return json(401, { errors: [{ message: 'sign in', extensions: { code: 'UNAUTHENTICATED' } }] });
-  if (url === '/auth/login') return login(JSON.parse(String(init?.body)));
-  throw new Error(`unexpected fetch ${String(url)}`);
+  // The app posts JSON as a string body.
+  if (url === '/auth/login') return login(JSON.parse(init?.body as string) as LoginBody);
+  throw new Error(`unexpected fetch ${url instanceof Request ? url.url : url.toString()}`);
 });
 
 beforeEach(() => {
@@ -62,7 +64,7 @@ describe('SignInPage', () => {
     expect(screen.getByLabelText(/^Email/)).toHaveValue('ada@example.com');
     const [, init] = fetchMock.mock.calls.find(([url]) => url === '/auth/login')!;
     expect(init?.method).toBe('POST');
-    expect(JSON.parse(String(init?.body))).toEqual({ email: 'ada@example.com', password: 'wrong password' });
+    expect(JSON.parse(init?.body as string)).toEqual({ email: 'ada@example.com', password: 'wrong password' });
   });
 
   it('goes to a same-site next after signing in', async () => {
@@ -78,14 +80,14 @@ describe('SignInPage', () => {
   });
 
   it('sends someone already signed in straight on', async () => {
-    fetchMock.mockImplementationOnce(async () => json(200, { data: { viewer: { id: 'usr_1' } } }));
+    fetchMock.mockImplementationOnce(() => Promise.resolve(json(200, { data: { viewer: { id: 'usr_1' } } })));
     renderAt('/sign-in?next=%2Fplayground');
     expect(await screen.findByText('at /playground')).toBeInTheDocument();
   });
 });
 
 function loginCalls() {
-  return fetchMock.mock.calls.filter(([url]) => url === '/auth/login').map(([, init]) => JSON.parse(String(init?.body)));
+  return fetchMock.mock.calls.filter(([url]) => url === '/auth/login').map(([, init]) => JSON.parse(init?.body as string) as LoginBody);
 }
 
 function problem(status: number, message: string, extensions: Record<string, unknown>) {

@@ -38,13 +38,14 @@ export function SignInPage() {
   const [organizations, setOrganizations] = useState<Organization[] | null>(null);
   // The attempt under way: true for the form, a company's id for a choice.
   const [pending, setPending] = useState<true | string | null>(null);
-  const fieldRefs = { email: useRef<HTMLInputElement>(null), password: useRef<HTMLInputElement>(null) };
+  const emailRef = useRef<HTMLInputElement>(null);
+  const passwordRef = useRef<HTMLInputElement>(null);
 
   // Someone already signed in (a bookmark, the back button) goes straight on.
   useEffect(() => {
     let current = true;
     void hasSession().then((signedIn) => {
-      if (current && signedIn) navigate(next, { replace: true });
+      if (current && signedIn) void navigate(next, { replace: true });
     });
     return () => {
       current = false;
@@ -58,14 +59,14 @@ export function SignInPage() {
     const empty = missing(credentials);
     setErrors(empty);
     if (empty.email || empty.password) {
-      fieldRefs[empty.email ? 'email' : 'password'].current?.focus();
+      (empty.email ? emailRef : passwordRef).current?.focus();
       return;
     }
     setPending(organizationId ?? true);
     const result = await postAuth('/auth/login', organizationId ? { ...credentials, organizationId } : credentials);
     setPending(null);
     if (result.ok) {
-      navigate(next, { replace: true });
+      void navigate(next, { replace: true });
       return;
     }
     const outcome = refusal(result);
@@ -78,7 +79,7 @@ export function SignInPage() {
     // a busy server or a rate limit leaves the person where they were.
     const { email, password } = outcome.errors;
     if (organizations && (email || password || result.status === 401)) setOrganizations(null);
-    else if (!organizations && (email || password)) fieldRefs[email ? 'email' : 'password'].current?.focus();
+    else if (!organizations && (email || password)) (email ? emailRef : passwordRef).current?.focus();
   }
 
   function back() {
@@ -111,7 +112,8 @@ export function SignInPage() {
           errors={errors}
           submitting={pending === true}
           onSubmit={() => void signIn()}
-          fieldRefs={fieldRefs}
+          emailRef={emailRef}
+          passwordRef={passwordRef}
         />
       )}
     </AuthCard>

@@ -28,7 +28,7 @@ async function fill(dialog: HTMLElement, admin = false) {
 
 describe('AddUserDialog', () => {
   it('creates a member by default and closes', async () => {
-    const onCreate = vi.fn(async () => null);
+    const onCreate = vi.fn(() => Promise.resolve(null));
     const { dialog, onClose } = renderDialog(onCreate);
     expect(within(dialog).getByRole('radio', { name: 'Member' })).toBeChecked();
     await fill(dialog);
@@ -37,14 +37,14 @@ describe('AddUserDialog', () => {
   });
 
   it('can create an admin', async () => {
-    const onCreate = vi.fn(async () => null);
+    const onCreate = vi.fn(() => Promise.resolve(null));
     const { dialog } = renderDialog(onCreate);
     await fill(dialog, true);
     expect(onCreate).toHaveBeenCalledWith(expect.objectContaining({ role: 'ADMIN' }));
   });
 
   it('shows a server error on its field and stays open', async () => {
-    const onCreate = vi.fn(async () => ({ fields: { email: 'A user with this email already exists' } }));
+    const onCreate = vi.fn(() => Promise.resolve({ fields: { email: 'A user with this email already exists' } }));
     const { dialog, onClose } = renderDialog(onCreate);
     await fill(dialog);
     expect(await within(dialog).findByText('A user with this email already exists')).toBeInTheDocument();
@@ -54,7 +54,7 @@ describe('AddUserDialog', () => {
   });
 
   it('shows other errors in an alert', async () => {
-    const onCreate = vi.fn(async () => ({ form: 'only admins may add people' }));
+    const onCreate = vi.fn(() => Promise.resolve({ form: 'only admins may add people' }));
     const { dialog } = renderDialog(onCreate);
     await fill(dialog);
     expect(await within(dialog).findByRole('alert')).toHaveTextContent('only admins may add people');

@@ -50,7 +50,7 @@ export function AddUserDialog({
 
   return (
     <Modal opened={opened} onClose={close} title="Add user" centered>
-      <form onSubmit={submit} noValidate>
+      <form onSubmit={(e) => void submit(e)} noValidate>
         <Stack>
           {errors.form && (
             <ErrorAlert>
@@ -81,7 +81,7 @@ export function AddUserDialog({
             label="Role"
             description="Admins manage API keys and users; members can only query the API."
             value={values.role}
-            onChange={(role) => setValues((v) => ({ ...v, role: role as UserRole }))}
+            onChange={(role) => setValues((v) => ({ ...v, role }))}
           >
             <Group mt="xs">
               <Radio value="MEMBER" label="Member" />

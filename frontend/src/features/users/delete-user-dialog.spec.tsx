@@ -18,7 +18,7 @@ function renderDialog(onConfirm: (u: typeof mia) => Promise<string | null>) {
 
 describe('DeleteUserDialog', () => {
   it('explains what stays and what ends, then deletes', async () => {
-    const onConfirm = vi.fn(async () => null);
+    const onConfirm = vi.fn(() => Promise.resolve(null));
     const { dialog, onClose } = renderDialog(onConfirm);
     expect(dialog).toHaveTextContent('Mia Member');
     expect(dialog).toHaveTextContent('“Deleted user”');
@@ -29,14 +29,30 @@ describe('DeleteUserDialog', () => {
   });
 
   it('shows an error inline and stays open', async () => {
-    const { dialog, onClose } = renderDialog(async () => 'you cannot delete yourself');
+    const { dialog, onClose } = renderDialog(() => Promise.resolve('you cannot delete yourself'));
     await userEvent.click(within(dialog).getByRole('button', { name: 'Delete user' }));
     expect(await within(dialog).findByRole('alert')).toHaveTextContent('you cannot delete yourself');
     expect(onClose).not.toHaveBeenCalled();
   });
 
+  it('forgets the error once closed: reopened, it starts clean', async () => {
+    const onClose = vi.fn();
+    const dialog = (user: typeof mia | null) => (
+      <MantineProvider>
+        <DeleteUserDialog user={user} onClose={onClose} onConfirm={() => Promise.resolve('you cannot delete yourself')} />
+      </MantineProvider>
+    );
+    const { rerender } = render(dialog(mia));
+    await userEvent.click(screen.getByRole('button', { name: 'Delete user' }));
+    expect(await screen.findByRole('alert')).toHaveTextContent('you cannot delete yourself');
+    rerender(dialog(null));
+    rerender(dialog(mia));
+    expect(screen.getByRole('dialog', { name: 'Delete user' })).toHaveTextContent('Mia Member');
+    expect(screen.queryByRole('alert')).not.toBeInTheDocument();
+  });
+
   it('cancels', async () => {
-    const onConfirm = vi.fn(async () => null);
+    const onConfirm = vi.fn(() => Promise.resolve(null));
     const { dialog, onClose } = renderDialog(onConfirm);
     await userEvent.click(within(dialog).getByRole('button', { name: 'Cancel' }));
     expect(onClose).toHaveBeenCalled();

@@ -1,5 +1,5 @@
 import { ErrorAlert } from '../../components/error-alert';
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { Button, Group, Modal, Stack, Text } from '@mantine/core';
 import type { UserRow } from './users-table';
 import { displayText } from '../../lib/display-text';
@@ -22,7 +22,12 @@ export function DeleteUserDialog({
   // Keep the last person on screen while the dialog fades out.
   const [shown, setShown] = useState(user);
   if (user && user !== shown) setShown(user);
-  useEffect(() => setError(null), [user]);
+  // Another person (or none) takes the last one's error away.
+  const [errorUser, setErrorUser] = useState(user);
+  if (user !== errorUser) {
+    setErrorUser(user);
+    setError(null);
+  }
 
   async function confirm() {
     if (!user) return;
@@ -52,7 +57,7 @@ export function DeleteUserDialog({
           <Button variant="default" onClick={onClose}>
             Cancel
           </Button>
-          <Button color="red.9" loading={submitting} onClick={confirm}>
+          <Button color="red.9" loading={submitting} onClick={() => void confirm()}>
             Delete user
           </Button>
         </Group>
