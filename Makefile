@@ -15,15 +15,18 @@ build: frontend
 
 test: test-go test-frontend test-e2e
 
+# The module's packages, without the Go code that npm packages ship in node_modules.
+PKGS = $$($(GO) list ./... | grep -v /node_modules/)
+
 test-go: vet
-	$(GO) test -count=1 -race ./...
+	$(GO) test -count=1 -race $(PKGS)
 
 vet:
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { echo "gofmt would change:"; gofmt -l $$(git ls-files '*.go'); exit 1; }
-	$(GO) vet ./...
+	$(GO) vet $(PKGS)
 	$(GO) vet -tags faults ./server
 	@# staticcheck on the hand-written packages (apikeys/ent is Ent's generated code)
-	$(GO) run honnef.co/go/tools/cmd/staticcheck@v0.8.2 $$($(GO) list ./... | grep -vx apikeys/ent)
+	$(GO) run honnef.co/go/tools/cmd/staticcheck@v0.8.2 $$($(GO) list ./... | grep -v /node_modules/ | grep -vx apikeys/ent)
 
 node_modules/.package-lock.json: package-lock.json package.json frontend/package.json
 	$(NPM) ci --no-audit --no-fund

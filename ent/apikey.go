@@ -31,6 +31,10 @@ type APIKey struct {
 	Prefix string `json:"prefix,omitempty"`
 	// LastFour holds the value of the "last_four" field.
 	LastFour string `json:"last_four,omitempty"`
+	// Name holds the value of the "name" field.
+	Name string `json:"name,omitempty"`
+	// NameFolded holds the value of the "name_folded" field.
+	NameFolded string `json:"name_folded,omitempty"`
 	// Status holds the value of the "status" field.
 	Status apikey.Status `json:"status,omitempty"`
 	// RevokedAt holds the value of the "revoked_at" field.
@@ -147,7 +151,7 @@ func (*APIKey) scanValues(columns []string) ([]any, error) {
 			values[i] = new([]byte)
 		case apikey.FieldID, apikey.FieldOrganizationID, apikey.FieldServiceAccountID, apikey.FieldCreatedByID, apikey.FieldCreatedByServiceAccountID, apikey.FieldRevokedByID, apikey.FieldRevokedByServiceAccountID:
 			values[i] = new(pulid.ID)
-		case apikey.FieldPrefix, apikey.FieldLastFour, apikey.FieldStatus:
+		case apikey.FieldPrefix, apikey.FieldLastFour, apikey.FieldName, apikey.FieldNameFolded, apikey.FieldStatus:
 			values[i] = new(sql.NullString)
 		case apikey.FieldCreatedAt, apikey.FieldRevokedAt, apikey.FieldLastUsedAt:
 			values[i] = new(sql.NullTime)
@@ -201,6 +205,18 @@ func (_m *APIKey) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field last_four", values[i])
 			} else if value.Valid {
 				_m.LastFour = value.String
+			}
+		case apikey.FieldName:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field name", values[i])
+			} else if value.Valid {
+				_m.Name = value.String
+			}
+		case apikey.FieldNameFolded:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field name_folded", values[i])
+			} else if value.Valid {
+				_m.NameFolded = value.String
 			}
 		case apikey.FieldStatus:
 			if value, ok := values[i].(*sql.NullString); !ok {
@@ -331,6 +347,12 @@ func (_m *APIKey) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("last_four=")
 	builder.WriteString(_m.LastFour)
+	builder.WriteString(", ")
+	builder.WriteString("name=")
+	builder.WriteString(_m.Name)
+	builder.WriteString(", ")
+	builder.WriteString("name_folded=")
+	builder.WriteString(_m.NameFolded)
 	builder.WriteString(", ")
 	builder.WriteString("status=")
 	builder.WriteString(fmt.Sprintf("%v", _m.Status))

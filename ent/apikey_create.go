@@ -62,6 +62,34 @@ func (_c *APIKeyCreate) SetLastFour(v string) *APIKeyCreate {
 	return _c
 }
 
+// SetName sets the "name" field.
+func (_c *APIKeyCreate) SetName(v string) *APIKeyCreate {
+	_c.mutation.SetName(v)
+	return _c
+}
+
+// SetNillableName sets the "name" field if the given value is not nil.
+func (_c *APIKeyCreate) SetNillableName(v *string) *APIKeyCreate {
+	if v != nil {
+		_c.SetName(*v)
+	}
+	return _c
+}
+
+// SetNameFolded sets the "name_folded" field.
+func (_c *APIKeyCreate) SetNameFolded(v string) *APIKeyCreate {
+	_c.mutation.SetNameFolded(v)
+	return _c
+}
+
+// SetNillableNameFolded sets the "name_folded" field if the given value is not nil.
+func (_c *APIKeyCreate) SetNillableNameFolded(v *string) *APIKeyCreate {
+	if v != nil {
+		_c.SetNameFolded(*v)
+	}
+	return _c
+}
+
 // SetStatus sets the "status" field.
 func (_c *APIKeyCreate) SetStatus(v apikey.Status) *APIKeyCreate {
 	_c.mutation.SetStatus(v)
@@ -254,6 +282,14 @@ func (_c *APIKeyCreate) defaults() error {
 		v := apikey.DefaultCreatedAt()
 		_c.mutation.SetCreatedAt(v)
 	}
+	if _, ok := _c.mutation.Name(); !ok {
+		v := apikey.DefaultName
+		_c.mutation.SetName(v)
+	}
+	if _, ok := _c.mutation.NameFolded(); !ok {
+		v := apikey.DefaultNameFolded
+		_c.mutation.SetNameFolded(v)
+	}
 	if _, ok := _c.mutation.Status(); !ok {
 		v := apikey.DefaultStatus
 		_c.mutation.SetStatus(v)
@@ -289,6 +325,12 @@ func (_c *APIKeyCreate) check() error {
 	}
 	if _, ok := _c.mutation.LastFour(); !ok {
 		return &ValidationError{Name: "last_four", err: errors.New(`ent: missing required field "APIKey.last_four"`)}
+	}
+	if _, ok := _c.mutation.Name(); !ok {
+		return &ValidationError{Name: "name", err: errors.New(`ent: missing required field "APIKey.name"`)}
+	}
+	if _, ok := _c.mutation.NameFolded(); !ok {
+		return &ValidationError{Name: "name_folded", err: errors.New(`ent: missing required field "APIKey.name_folded"`)}
 	}
 	if _, ok := _c.mutation.Status(); !ok {
 		return &ValidationError{Name: "status", err: errors.New(`ent: missing required field "APIKey.status"`)}
@@ -357,6 +399,14 @@ func (_c *APIKeyCreate) createSpec() (*APIKey, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.LastFour(); ok {
 		_spec.SetField(apikey.FieldLastFour, field.TypeString, value)
 		_node.LastFour = value
+	}
+	if value, ok := _c.mutation.Name(); ok {
+		_spec.SetField(apikey.FieldName, field.TypeString, value)
+		_node.Name = value
+	}
+	if value, ok := _c.mutation.NameFolded(); ok {
+		_spec.SetField(apikey.FieldNameFolded, field.TypeString, value)
+		_node.NameFolded = value
 	}
 	if value, ok := _c.mutation.Status(); ok {
 		_spec.SetField(apikey.FieldStatus, field.TypeEnum, value)

@@ -31,6 +31,34 @@ func (_u *APIKeyUpdate) Where(ps ...predicate.APIKey) *APIKeyUpdate {
 	return _u
 }
 
+// SetName sets the "name" field.
+func (_u *APIKeyUpdate) SetName(v string) *APIKeyUpdate {
+	_u.mutation.SetName(v)
+	return _u
+}
+
+// SetNillableName sets the "name" field if the given value is not nil.
+func (_u *APIKeyUpdate) SetNillableName(v *string) *APIKeyUpdate {
+	if v != nil {
+		_u.SetName(*v)
+	}
+	return _u
+}
+
+// SetNameFolded sets the "name_folded" field.
+func (_u *APIKeyUpdate) SetNameFolded(v string) *APIKeyUpdate {
+	_u.mutation.SetNameFolded(v)
+	return _u
+}
+
+// SetNillableNameFolded sets the "name_folded" field if the given value is not nil.
+func (_u *APIKeyUpdate) SetNillableNameFolded(v *string) *APIKeyUpdate {
+	if v != nil {
+		_u.SetNameFolded(*v)
+	}
+	return _u
+}
+
 // SetStatus sets the "status" field.
 func (_u *APIKeyUpdate) SetStatus(v apikey.Status) *APIKeyUpdate {
 	_u.mutation.SetStatus(v)
@@ -207,6 +235,12 @@ func (_u *APIKeyUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 			}
 		}
 	}
+	if value, ok := _u.mutation.Name(); ok {
+		_spec.SetField(apikey.FieldName, field.TypeString, value)
+	}
+	if value, ok := _u.mutation.NameFolded(); ok {
+		_spec.SetField(apikey.FieldNameFolded, field.TypeString, value)
+	}
 	if value, ok := _u.mutation.Status(); ok {
 		_spec.SetField(apikey.FieldStatus, field.TypeEnum, value)
 	}
@@ -298,6 +332,34 @@ type APIKeyUpdateOne struct {
 	fields   []string
 	hooks    []Hook
 	mutation *APIKeyMutation
+}
+
+// SetName sets the "name" field.
+func (_u *APIKeyUpdateOne) SetName(v string) *APIKeyUpdateOne {
+	_u.mutation.SetName(v)
+	return _u
+}
+
+// SetNillableName sets the "name" field if the given value is not nil.
+func (_u *APIKeyUpdateOne) SetNillableName(v *string) *APIKeyUpdateOne {
+	if v != nil {
+		_u.SetName(*v)
+	}
+	return _u
+}
+
+// SetNameFolded sets the "name_folded" field.
+func (_u *APIKeyUpdateOne) SetNameFolded(v string) *APIKeyUpdateOne {
+	_u.mutation.SetNameFolded(v)
+	return _u
+}
+
+// SetNillableNameFolded sets the "name_folded" field if the given value is not nil.
+func (_u *APIKeyUpdateOne) SetNillableNameFolded(v *string) *APIKeyUpdateOne {
+	if v != nil {
+		_u.SetNameFolded(*v)
+	}
+	return _u
 }
 
 // SetStatus sets the "status" field.
@@ -505,6 +567,12 @@ func (_u *APIKeyUpdateOne) sqlSave(ctx context.Context) (_node *APIKey, err erro
 				ps[i](selector)
 			}
 		}
+	}
+	if value, ok := _u.mutation.Name(); ok {
+		_spec.SetField(apikey.FieldName, field.TypeString, value)
+	}
+	if value, ok := _u.mutation.NameFolded(); ok {
+		_spec.SetField(apikey.FieldNameFolded, field.TypeString, value)
 	}
 	if value, ok := _u.mutation.Status(); ok {
 		_spec.SetField(apikey.FieldStatus, field.TypeEnum, value)

@@ -36,6 +36,8 @@ var schemaGraph = func() *sqlgraph.Schema {
 			apikey.FieldSecretHash:                {Type: field.TypeBytes, Column: apikey.FieldSecretHash},
 			apikey.FieldPrefix:                    {Type: field.TypeString, Column: apikey.FieldPrefix},
 			apikey.FieldLastFour:                  {Type: field.TypeString, Column: apikey.FieldLastFour},
+			apikey.FieldName:                      {Type: field.TypeString, Column: apikey.FieldName},
+			apikey.FieldNameFolded:                {Type: field.TypeString, Column: apikey.FieldNameFolded},
 			apikey.FieldStatus:                    {Type: field.TypeEnum, Column: apikey.FieldStatus},
 			apikey.FieldRevokedAt:                 {Type: field.TypeTime, Column: apikey.FieldRevokedAt},
 			apikey.FieldLastUsedAt:                {Type: field.TypeTime, Column: apikey.FieldLastUsedAt},
@@ -397,6 +399,16 @@ func (f *APIKeyFilter) WherePrefix(p entql.StringP) {
 // WhereLastFour applies the entql string predicate on the last_four field.
 func (f *APIKeyFilter) WhereLastFour(p entql.StringP) {
 	f.Where(p.Field(apikey.FieldLastFour))
+}
+
+// WhereName applies the entql string predicate on the name field.
+func (f *APIKeyFilter) WhereName(p entql.StringP) {
+	f.Where(p.Field(apikey.FieldName))
+}
+
+// WhereNameFolded applies the entql string predicate on the name_folded field.
+func (f *APIKeyFilter) WhereNameFolded(p entql.StringP) {
+	f.Where(p.Field(apikey.FieldNameFolded))
 }
 
 // WhereStatus applies the entql string predicate on the status field.

@@ -40,6 +40,11 @@ func (_q *APIKeyQuery) collectField(ctx context.Context, oneNode bool, opCtx *gr
 				selectedFields = append(selectedFields, apikey.FieldCreatedAt)
 				fieldSeen[apikey.FieldCreatedAt] = struct{}{}
 			}
+		case "name":
+			if _, ok := fieldSeen[apikey.FieldName]; !ok {
+				selectedFields = append(selectedFields, apikey.FieldName)
+				fieldSeen[apikey.FieldName] = struct{}{}
+			}
 		case "status":
 			if _, ok := fieldSeen[apikey.FieldStatus]; !ok {
 				selectedFields = append(selectedFields, apikey.FieldStatus)

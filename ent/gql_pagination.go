@@ -326,6 +326,20 @@ var (
 			}
 		},
 	}
+	// APIKeyOrderFieldName orders APIKey by name.
+	APIKeyOrderFieldName = &APIKeyOrderField{
+		Value: func(_m *APIKey) (ent.Value, error) {
+			return _m.Name, nil
+		},
+		column: apikey.FieldName,
+		toTerm: apikey.ByName,
+		toCursor: func(_m *APIKey) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.Name,
+			}
+		},
+	}
 	// APIKeyOrderFieldRevokedAt orders APIKey by revoked_at.
 	APIKeyOrderFieldRevokedAt = &APIKeyOrderField{
 		Value: func(_m *APIKey) (ent.Value, error) {
@@ -362,6 +376,8 @@ func (f APIKeyOrderField) String() string {
 	switch f.column {
 	case APIKeyOrderFieldCreatedAt.column:
 		str = "CREATED_AT"
+	case APIKeyOrderFieldName.column:
+		str = "NAME"
 	case APIKeyOrderFieldRevokedAt.column:
 		str = "REVOKED_AT"
 	case APIKeyOrderFieldLastUsedAt.column:
@@ -384,6 +400,8 @@ func (f *APIKeyOrderField) UnmarshalGQL(v interface{}) error {
 	switch str {
 	case "CREATED_AT":
 		*f = *APIKeyOrderFieldCreatedAt
+	case "NAME":
+		*f = *APIKeyOrderFieldName
 	case "REVOKED_AT":
 		*f = *APIKeyOrderFieldRevokedAt
 	case "LAST_USED_AT":

@@ -48,6 +48,8 @@ type APIKeyMutation struct {
 	secret_hash                       *[]byte
 	prefix                            *string
 	last_four                         *string
+	name                              *string
+	name_folded                       *string
 	status                            *apikey.Status
 	revoked_at                        *time.Time
 	last_used_at                      *time.Time
@@ -351,6 +353,78 @@ func (m *APIKeyMutation) OldLastFour(ctx context.Context) (v string, err error) 
 // ResetLastFour resets all changes to the "last_four" field.
 func (m *APIKeyMutation) ResetLastFour() {
 	m.last_four = nil
+}
+
+// SetName sets the "name" field.
+func (m *APIKeyMutation) SetName(s string) {
+	m.name = &s
+}
+
+// Name returns the value of the "name" field in the mutation.
+func (m *APIKeyMutation) Name() (r string, exists bool) {
+	v := m.name
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldName returns the old "name" field's value of the APIKey entity.
+// If the APIKey object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *APIKeyMutation) OldName(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldName is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldName requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldName: %w", err)
+	}
+	return oldValue.Name, nil
+}
+
+// ResetName resets all changes to the "name" field.
+func (m *APIKeyMutation) ResetName() {
+	m.name = nil
+}
+
+// SetNameFolded sets the "name_folded" field.
+func (m *APIKeyMutation) SetNameFolded(s string) {
+	m.name_folded = &s
+}
+
+// NameFolded returns the value of the "name_folded" field in the mutation.
+func (m *APIKeyMutation) NameFolded() (r string, exists bool) {
+	v := m.name_folded
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldNameFolded returns the old "name_folded" field's value of the APIKey entity.
+// If the APIKey object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *APIKeyMutation) OldNameFolded(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldNameFolded is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldNameFolded requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldNameFolded: %w", err)
+	}
+	return oldValue.NameFolded, nil
+}
+
+// ResetNameFolded resets all changes to the "name_folded" field.
+func (m *APIKeyMutation) ResetNameFolded() {
+	m.name_folded = nil
 }
 
 // SetStatus sets the "status" field.
@@ -915,7 +989,7 @@ func (m *APIKeyMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *APIKeyMutation) Fields() []string {
-	fields := make([]string, 0, 13)
+	fields := make([]string, 0, 15)
 	if m.organization != nil {
 		fields = append(fields, apikey.FieldOrganizationID)
 	}
@@ -930,6 +1004,12 @@ func (m *APIKeyMutation) Fields() []string {
 	}
 	if m.last_four != nil {
 		fields = append(fields, apikey.FieldLastFour)
+	}
+	if m.name != nil {
+		fields = append(fields, apikey.FieldName)
+	}
+	if m.name_folded != nil {
+		fields = append(fields, apikey.FieldNameFolded)
 	}
 	if m.status != nil {
 		fields = append(fields, apikey.FieldStatus)
@@ -973,6 +1053,10 @@ func (m *APIKeyMutation) Field(name string) (ent.Value, bool) {
 		return m.Prefix()
 	case apikey.FieldLastFour:
 		return m.LastFour()
+	case apikey.FieldName:
+		return m.Name()
+	case apikey.FieldNameFolded:
+		return m.NameFolded()
 	case apikey.FieldStatus:
 		return m.Status()
 	case apikey.FieldRevokedAt:
@@ -1008,6 +1092,10 @@ func (m *APIKeyMutation) OldField(ctx context.Context, name string) (ent.Value, 
 		return m.OldPrefix(ctx)
 	case apikey.FieldLastFour:
 		return m.OldLastFour(ctx)
+	case apikey.FieldName:
+		return m.OldName(ctx)
+	case apikey.FieldNameFolded:
+		return m.OldNameFolded(ctx)
 	case apikey.FieldStatus:
 		return m.OldStatus(ctx)
 	case apikey.FieldRevokedAt:
@@ -1067,6 +1155,20 @@ func (m *APIKeyMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetLastFour(v)
+		return nil
+	case apikey.FieldName:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetName(v)
+		return nil
+	case apikey.FieldNameFolded:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetNameFolded(v)
 		return nil
 	case apikey.FieldStatus:
 		v, ok := value.(apikey.Status)
@@ -1226,6 +1328,12 @@ func (m *APIKeyMutation) ResetField(name string) error {
 		return nil
 	case apikey.FieldLastFour:
 		m.ResetLastFour()
+		return nil
+	case apikey.FieldName:
+		m.ResetName()
+		return nil
+	case apikey.FieldNameFolded:
+		m.ResetNameFolded()
 		return nil
 	case apikey.FieldStatus:
 		m.ResetStatus()

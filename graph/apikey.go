@@ -4,6 +4,7 @@ import (
 	"context"
 	"maps"
 	"slices"
+	"strings"
 
 	entgo "entgo.io/ent"
 	"github.com/99designs/gqlgen/graphql"
@@ -13,11 +14,14 @@ import (
 	"apikeys/ent"
 	"apikeys/ent/apikey"
 	"apikeys/ent/organization"
+	"apikeys/ent/predicate"
 	"apikeys/ent/privacy"
+	"apikeys/ent/schema"
 	"apikeys/ent/schema/pulid"
 	"apikeys/ent/serviceaccount"
 	"apikeys/ent/user"
 	"apikeys/ent/viewer"
+	"apikeys/server/keys"
 )
 
 // DeletedUser is shown for a person who has been deleted.
@@ -42,8 +46,38 @@ func pageSize(first, last *int) (*int, *int, error) {
 	return first, last, nil
 }
 
-// newestFirst is the default order of the API key list.
-var newestFirst = &ent.APIKeyOrder{Field: ent.APIKeyOrderFieldCreatedAt, Direction: entgql.OrderDirectionDesc}
+// defaultOrder is the order of a list of keys that asks for none: newest first, and
+// for the Revoked tab the latest revocation first.
+func defaultOrder(status *apikey.Status) *ent.APIKeyOrder {
+	if status != nil && *status == apikey.StatusREVOKED {
+		return &ent.APIKeyOrder{Field: ent.APIKeyOrderFieldRevokedAt, Direction: entgql.OrderDirectionDesc}
+	}
+	return &ent.APIKeyOrder{Field: ent.APIKeyOrderFieldCreatedAt, Direction: entgql.OrderDirectionDesc}
+}
+
+// searchKeys finds keys by name, case-insensitively in every alphabet (the folded name
+// written beside it), or by the end of the key as a masked key or a log shows it
+// ("gak_…ExxQ", "…ExxQ"; "ExxQ" alone may be either).
+func searchKeys(text string) predicate.APIKey {
+	text = strings.TrimSpace(text)
+	tail, marked := keys.Tail(text)
+	if marked {
+		return apikey.LastFourHasSuffix(tail)
+	}
+	byName := apikey.NameFoldedContains(schema.FoldName(text))
+	if tail != "" {
+		return apikey.Or(byName, apikey.LastFourHasSuffix(tail))
+	}
+	return byName
+}
+
+// actorKind says whether an actor was a person or a service account (its id is set).
+func actorKind(serviceAccountID pulid.ID) ViewerKind {
+	if serviceAccountID != "" {
+		return ViewerKindServiceAccount
+	}
+	return ViewerKindUser
+}
 
 // peopleNeeded says which of loadPeople's queries a selection needs.
 type peopleNeeded struct{ accounts, users bool }
@@ -69,7 +103,7 @@ func neededByConnection(ctx context.Context) peopleNeeded {
 			}
 			for _, f := range graphql.CollectFields(oc, node.Selections, []string{"APIKey", "Node"}) {
 				switch f.Name {
-				case "name", "serviceAccount":
+				case "serviceAccount":
 					need.accounts = true
 				case "createdByName", "revokedByName": // a person or a service account
 					need.accounts, need.users = true, true

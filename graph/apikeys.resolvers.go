@@ -24,15 +24,6 @@ import (
 	"entgo.io/contrib/entgql"
 )
 
-// Name is the resolver for the name field.
-func (r *aPIKeyResolver) Name(ctx context.Context, obj *ent.APIKey) (string, error) {
-	sa, err := r.ServiceAccount(ctx, obj)
-	if err != nil {
-		return "", err
-	}
-	return sa.Name, nil
-}
-
 // MaskedKey is the resolver for the maskedKey field.
 func (r *aPIKeyResolver) MaskedKey(ctx context.Context, obj *ent.APIKey) (string, error) {
 	return keys.Mask(obj.Prefix, obj.LastFour), nil
@@ -45,6 +36,11 @@ func (r *aPIKeyResolver) CreatedByName(ctx context.Context, obj *ent.APIKey) (st
 		obj.QueryCreatedBy, obj.QueryCreatedByServiceAccount)
 }
 
+// CreatedByKind is the resolver for the createdByKind field.
+func (r *aPIKeyResolver) CreatedByKind(ctx context.Context, obj *ent.APIKey) (ViewerKind, error) {
+	return actorKind(obj.CreatedByServiceAccountID), nil
+}
+
 // RevokedByName is the resolver for the revokedByName field.
 func (r *aPIKeyResolver) RevokedByName(ctx context.Context, obj *ent.APIKey) (*string, error) {
 	if obj.Status != apikey.StatusREVOKED {
@@ -54,6 +50,15 @@ func (r *aPIKeyResolver) RevokedByName(ctx context.Context, obj *ent.APIKey) (*s
 		obj.Edges.RevokedByOrErr, obj.Edges.RevokedByServiceAccountOrErr,
 		obj.QueryRevokedBy, obj.QueryRevokedByServiceAccount)
 	return &name, err
+}
+
+// RevokedByKind is the resolver for the revokedByKind field.
+func (r *aPIKeyResolver) RevokedByKind(ctx context.Context, obj *ent.APIKey) (*ViewerKind, error) {
+	if obj.Status != apikey.StatusREVOKED {
+		return nil, nil
+	}
+	kind := actorKind(obj.RevokedByServiceAccountID)
+	return &kind, nil
 }
 
 // ServiceAccount is the resolver for the serviceAccount field.
@@ -74,7 +79,8 @@ func (r *mutationResolver) CreateAPIKey(ctx context.Context, input CreateAPIKeyI
 	}
 	hash := sha256.Sum256([]byte(secret))
 	saCreate := c.ServiceAccount.Create().SetName(strings.TrimSpace(input.Name)).SetRole(input.Role)
-	keyCreate := c.APIKey.Create().SetSecretHash(hash[:]).SetPrefix(keys.Prefix).SetLastFour(keys.LastFour(secret))
+	keyCreate := c.APIKey.Create().SetSecretHash(hash[:]).SetPrefix(keys.Prefix).SetLastFour(keys.LastFour(secret)).
+		SetName(strings.TrimSpace(input.Name))
 	if v.Kind == viewer.KindServiceAccount {
 		saCreate.SetCreatedByServiceAccountID(v.ID)
 		keyCreate.SetCreatedByServiceAccountID(v.ID)
@@ -199,18 +205,21 @@ func (r *queryResolver) APIKeyCounts(ctx context.Context) (*APIKeyCounts, error)
 }
 
 // APIKeys is the resolver for the apiKeys field.
-func (r *queryResolver) APIKeys(ctx context.Context, status *apikey.Status, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy *ent.APIKeyOrder, where *ent.APIKeyWhereInput) (*ent.APIKeyConnection, error) {
+func (r *queryResolver) APIKeys(ctx context.Context, status *apikey.Status, search *string, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy *ent.APIKeyOrder, where *ent.APIKeyWhereInput) (*ent.APIKeyConnection, error) {
 	first, last, err := pageSize(first, last)
 	if err != nil {
 		return nil, err
 	}
 	if orderBy == nil {
-		orderBy = newestFirst
+		orderBy = defaultOrder(status)
 	}
 	q := r.Client.APIKey.Query()
+	if search != nil && *search != "" {
+		q.Where(searchKeys(*search))
+	}
 	if status != nil {
 		q.Where(apikey.StatusEQ(*status))
-		if where == nil { // a whole tab: its counter is its count
+		if where == nil && (search == nil || *search == "") { // a whole tab: its counter is its count
 			n, err := tabCount(ctx, r.Client, *status)
 			if err != nil {
 				return nil, err

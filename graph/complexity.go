@@ -24,7 +24,7 @@ const (
 // full pages are refused; nodes costs its ids times one node.
 func Complexity() ComplexityRoot {
 	var c ComplexityRoot
-	c.Query.APIKeys = func(child int, _ *apikey.Status, _ *ent.Cursor, first *int, _ *ent.Cursor, last *int, _ *ent.APIKeyOrder, _ *ent.APIKeyWhereInput) int {
+	c.Query.APIKeys = func(child int, _ *apikey.Status, _ *string, _ *ent.Cursor, first *int, _ *ent.Cursor, last *int, _ *ent.APIKeyOrder, _ *ent.APIKeyWhereInput) int {
 		return connectionCost(child, first, last)
 	}
 	c.Query.AuditEntries = func(child int, _ *ent.Cursor, first *int, _ *ent.Cursor, last *int, _ *ent.AuditEntryWhereInput) int {

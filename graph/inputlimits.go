@@ -229,9 +229,9 @@ func (l *InputLimits) cursor(oc *graphql.OperationContext, f *ast.Field, a *ast.
 }
 
 // cursorKinds returns the kinds of ordering value the cursors of connection field f may
-// carry: that of its orderBy when given, else that of any of its order fields (the
-// resolver picks one); allowed is false when the field has no order field (it is
-// ordered by id, and cursors carry no value).
+// carry: that of its orderBy when given, else a time (every list's default order is by
+// a time: created, or revoked for the Revoked tab); allowed is false when the field has
+// no order field (it is ordered by id, and cursors carry no value).
 func (l *InputLimits) cursorKinds(oc *graphql.OperationContext, f *ast.Field) (map[valueKind]bool, bool) {
 	fields := l.orderKinds[f.Definition.Type.Name()]
 	if len(fields) == 0 {
@@ -257,9 +257,7 @@ func (l *InputLimits) cursorKinds(oc *graphql.OperationContext, f *ast.Field) (m
 			return kinds, true
 		}
 	}
-	for _, k := range fields {
-		kinds[k] = true
-	}
+	kinds[kindTime] = true
 	return kinds, true
 }
 

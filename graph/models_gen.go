@@ -20,7 +20,8 @@ type APIKeyCounts struct {
 }
 
 type CreateAPIKeyInput struct {
-	// The service account's name: name it after the integration (1 to 100 characters).
+	// The service account's name: name it after the integration (1 to 100 characters,
+	// without control characters or characters that change the text's direction).
 	Name string              `json:"name"`
 	Role serviceaccount.Role `json:"role"`
 }
@@ -34,7 +35,7 @@ type CreateAPIKeyPayload struct {
 type CreateUserInput struct {
 	Name  string `json:"name"`
 	Email string `json:"email"`
-	// At least 12 characters.
+	// At least 12 characters, not all spaces.
 	Password string    `json:"password"`
 	Role     user.Role `json:"role"`
 }

@@ -29,6 +29,10 @@ const (
 	FieldPrefix = "prefix"
 	// FieldLastFour holds the string denoting the last_four field in the database.
 	FieldLastFour = "last_four"
+	// FieldName holds the string denoting the name field in the database.
+	FieldName = "name"
+	// FieldNameFolded holds the string denoting the name_folded field in the database.
+	FieldNameFolded = "name_folded"
 	// FieldStatus holds the string denoting the status field in the database.
 	FieldStatus = "status"
 	// FieldRevokedAt holds the string denoting the revoked_at field in the database.
@@ -111,6 +115,8 @@ var Columns = []string{
 	FieldSecretHash,
 	FieldPrefix,
 	FieldLastFour,
+	FieldName,
+	FieldNameFolded,
 	FieldStatus,
 	FieldRevokedAt,
 	FieldLastUsedAt,
@@ -137,12 +143,16 @@ func ValidColumn(column string) bool {
 //
 //	import _ "apikeys/ent/runtime"
 var (
-	Hooks  [1]ent.Hook
+	Hooks  [2]ent.Hook
 	Policy ent.Policy
 	// DefaultCreatedAt holds the default value on creation for the "created_at" field.
 	DefaultCreatedAt func() time.Time
 	// SecretHashValidator is a validator for the "secret_hash" field. It is called by the builders before save.
 	SecretHashValidator func([]byte) error
+	// DefaultName holds the default value on creation for the "name" field.
+	DefaultName string
+	// DefaultNameFolded holds the default value on creation for the "name_folded" field.
+	DefaultNameFolded string
 	// DefaultID holds the default value on creation for the "id" field.
 	DefaultID func() pulid.ID
 )
@@ -199,6 +209,16 @@ func ByPrefix(opts ...sql.OrderTermOption) OrderOption {
 // ByLastFour orders the results by the last_four field.
 func ByLastFour(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldLastFour, opts...).ToFunc()
+}
+
+// ByName orders the results by the name field.
+func ByName(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldName, opts...).ToFunc()
+}
+
+// ByNameFolded orders the results by the name_folded field.
+func ByNameFolded(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldNameFolded, opts...).ToFunc()
 }
 
 // ByStatus orders the results by the status field.

@@ -81,6 +81,16 @@ func LastFour(v string) predicate.APIKey {
 	return predicate.APIKey(sql.FieldEQ(FieldLastFour, v))
 }
 
+// Name applies equality check predicate on the "name" field. It's identical to NameEQ.
+func Name(v string) predicate.APIKey {
+	return predicate.APIKey(sql.FieldEQ(FieldName, v))
+}
+
+// NameFolded applies equality check predicate on the "name_folded" field. It's identical to NameFoldedEQ.
+func NameFolded(v string) predicate.APIKey {
+	return predicate.APIKey(sql.FieldEQ(FieldNameFolded, v))
+}
+
 // RevokedAt applies equality check predicate on the "revoked_at" field. It's identical to RevokedAtEQ.
 func RevokedAt(v time.Time) predicate.APIKey {
 	return predicate.APIKey(sql.FieldEQ(FieldRevokedAt, v))
@@ -394,6 +404,136 @@ func LastFourEqualFold(v string) predicate.APIKey {
 // LastFourContainsFold applies the ContainsFold predicate on the "last_four" field.
 func LastFourContainsFold(v string) predicate.APIKey {
 	return predicate.APIKey(sql.FieldContainsFold(FieldLastFour, v))
+}
+
+// NameEQ applies the EQ predicate on the "name" field.
+func NameEQ(v string) predicate.APIKey {
+	return predicate.APIKey(sql.FieldEQ(FieldName, v))
+}
+
+// NameNEQ applies the NEQ predicate on the "name" field.
+func NameNEQ(v string) predicate.APIKey {
+	return predicate.APIKey(sql.FieldNEQ(FieldName, v))
+}
+
+// NameIn applies the In predicate on the "name" field.
+func NameIn(vs ...string) predicate.APIKey {
+	return predicate.APIKey(sql.FieldIn(FieldName, vs...))
+}
+
+// NameNotIn applies the NotIn predicate on the "name" field.
+func NameNotIn(vs ...string) predicate.APIKey {
+	return predicate.APIKey(sql.FieldNotIn(FieldName, vs...))
+}
+
+// NameGT applies the GT predicate on the "name" field.
+func NameGT(v string) predicate.APIKey {
+	return predicate.APIKey(sql.FieldGT(FieldName, v))
+}
+
+// NameGTE applies the GTE predicate on the "name" field.
+func NameGTE(v string) predicate.APIKey {
+	return predicate.APIKey(sql.FieldGTE(FieldName, v))
+}
+
+// NameLT applies the LT predicate on the "name" field.
+func NameLT(v string) predicate.APIKey {
+	return predicate.APIKey(sql.FieldLT(FieldName, v))
+}
+
+// NameLTE applies the LTE predicate on the "name" field.
+func NameLTE(v string) predicate.APIKey {
+	return predicate.APIKey(sql.FieldLTE(FieldName, v))
+}
+
+// NameContains applies the Contains predicate on the "name" field.
+func NameContains(v string) predicate.APIKey {
+	return predicate.APIKey(sql.FieldContains(FieldName, v))
+}
+
+// NameHasPrefix applies the HasPrefix predicate on the "name" field.
+func NameHasPrefix(v string) predicate.APIKey {
+	return predicate.APIKey(sql.FieldHasPrefix(FieldName, v))
+}
+
+// NameHasSuffix applies the HasSuffix predicate on the "name" field.
+func NameHasSuffix(v string) predicate.APIKey {
+	return predicate.APIKey(sql.FieldHasSuffix(FieldName, v))
+}
+
+// NameEqualFold applies the EqualFold predicate on the "name" field.
+func NameEqualFold(v string) predicate.APIKey {
+	return predicate.APIKey(sql.FieldEqualFold(FieldName, v))
+}
+
+// NameContainsFold applies the ContainsFold predicate on the "name" field.
+func NameContainsFold(v string) predicate.APIKey {
+	return predicate.APIKey(sql.FieldContainsFold(FieldName, v))
+}
+
+// NameFoldedEQ applies the EQ predicate on the "name_folded" field.
+func NameFoldedEQ(v string) predicate.APIKey {
+	return predicate.APIKey(sql.FieldEQ(FieldNameFolded, v))
+}
+
+// NameFoldedNEQ applies the NEQ predicate on the "name_folded" field.
+func NameFoldedNEQ(v string) predicate.APIKey {
+	return predicate.APIKey(sql.FieldNEQ(FieldNameFolded, v))
+}
+
+// NameFoldedIn applies the In predicate on the "name_folded" field.
+func NameFoldedIn(vs ...string) predicate.APIKey {
+	return predicate.APIKey(sql.FieldIn(FieldNameFolded, vs...))
+}
+
+// NameFoldedNotIn applies the NotIn predicate on the "name_folded" field.
+func NameFoldedNotIn(vs ...string) predicate.APIKey {
+	return predicate.APIKey(sql.FieldNotIn(FieldNameFolded, vs...))
+}
+
+// NameFoldedGT applies the GT predicate on the "name_folded" field.
+func NameFoldedGT(v string) predicate.APIKey {
+	return predicate.APIKey(sql.FieldGT(FieldNameFolded, v))
+}
+
+// NameFoldedGTE applies the GTE predicate on the "name_folded" field.
+func NameFoldedGTE(v string) predicate.APIKey {
+	return predicate.APIKey(sql.FieldGTE(FieldNameFolded, v))
+}
+
+// NameFoldedLT applies the LT predicate on the "name_folded" field.
+func NameFoldedLT(v string) predicate.APIKey {
+	return predicate.APIKey(sql.FieldLT(FieldNameFolded, v))
+}
+
+// NameFoldedLTE applies the LTE predicate on the "name_folded" field.
+func NameFoldedLTE(v string) predicate.APIKey {
+	return predicate.APIKey(sql.FieldLTE(FieldNameFolded, v))
+}
+
+// NameFoldedContains applies the Contains predicate on the "name_folded" field.
+func NameFoldedContains(v string) predicate.APIKey {
+	return predicate.APIKey(sql.FieldContains(FieldNameFolded, v))
+}
+
+// NameFoldedHasPrefix applies the HasPrefix predicate on the "name_folded" field.
+func NameFoldedHasPrefix(v string) predicate.APIKey {
+	return predicate.APIKey(sql.FieldHasPrefix(FieldNameFolded, v))
+}
+
+// NameFoldedHasSuffix applies the HasSuffix predicate on the "name_folded" field.
+func NameFoldedHasSuffix(v string) predicate.APIKey {
+	return predicate.APIKey(sql.FieldHasSuffix(FieldNameFolded, v))
+}
+
+// NameFoldedEqualFold applies the EqualFold predicate on the "name_folded" field.
+func NameFoldedEqualFold(v string) predicate.APIKey {
+	return predicate.APIKey(sql.FieldEqualFold(FieldNameFolded, v))
+}
+
+// NameFoldedContainsFold applies the ContainsFold predicate on the "name_folded" field.
+func NameFoldedContainsFold(v string) predicate.APIKey {
+	return predicate.APIKey(sql.FieldContainsFold(FieldNameFolded, v))
 }
 
 // StatusEQ applies the EQ predicate on the "status" field.

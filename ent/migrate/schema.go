@@ -16,6 +16,8 @@ var (
 		{Name: "secret_hash", Type: field.TypeBytes, Size: 32},
 		{Name: "prefix", Type: field.TypeString},
 		{Name: "last_four", Type: field.TypeString},
+		{Name: "name", Type: field.TypeString, Default: ""},
+		{Name: "name_folded", Type: field.TypeString, Default: ""},
 		{Name: "status", Type: field.TypeEnum, Enums: []string{"ACTIVE", "REVOKED"}, Default: "ACTIVE"},
 		{Name: "revoked_at", Type: field.TypeTime, Nullable: true},
 		{Name: "last_used_at", Type: field.TypeTime, Nullable: true},
@@ -34,37 +36,37 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "api_keys_organizations_organization",
-				Columns:    []*schema.Column{APIKeysColumns[8]},
+				Columns:    []*schema.Column{APIKeysColumns[10]},
 				RefColumns: []*schema.Column{OrganizationsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
 			{
 				Symbol:     "api_keys_service_accounts_service_account",
-				Columns:    []*schema.Column{APIKeysColumns[9]},
+				Columns:    []*schema.Column{APIKeysColumns[11]},
 				RefColumns: []*schema.Column{ServiceAccountsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
 			{
 				Symbol:     "api_keys_users_created_by",
-				Columns:    []*schema.Column{APIKeysColumns[10]},
-				RefColumns: []*schema.Column{UsersColumns[0]},
-				OnDelete:   schema.SetNull,
-			},
-			{
-				Symbol:     "api_keys_service_accounts_created_by_service_account",
-				Columns:    []*schema.Column{APIKeysColumns[11]},
-				RefColumns: []*schema.Column{ServiceAccountsColumns[0]},
-				OnDelete:   schema.SetNull,
-			},
-			{
-				Symbol:     "api_keys_users_revoked_by",
 				Columns:    []*schema.Column{APIKeysColumns[12]},
 				RefColumns: []*schema.Column{UsersColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 			{
-				Symbol:     "api_keys_service_accounts_revoked_by_service_account",
+				Symbol:     "api_keys_service_accounts_created_by_service_account",
 				Columns:    []*schema.Column{APIKeysColumns[13]},
+				RefColumns: []*schema.Column{ServiceAccountsColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+			{
+				Symbol:     "api_keys_users_revoked_by",
+				Columns:    []*schema.Column{APIKeysColumns[14]},
+				RefColumns: []*schema.Column{UsersColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+			{
+				Symbol:     "api_keys_service_accounts_revoked_by_service_account",
+				Columns:    []*schema.Column{APIKeysColumns[15]},
 				RefColumns: []*schema.Column{ServiceAccountsColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
@@ -78,7 +80,7 @@ var (
 			{
 				Name:    "apikey_organization_id_status_created_at_id",
 				Unique:  false,
-				Columns: []*schema.Column{APIKeysColumns[8], APIKeysColumns[5], APIKeysColumns[1], APIKeysColumns[0]},
+				Columns: []*schema.Column{APIKeysColumns[10], APIKeysColumns[7], APIKeysColumns[1], APIKeysColumns[0]},
 				Annotation: &entsql.IndexAnnotation{
 					DescColumns: map[string]bool{
 						APIKeysColumns[1].Name: true,
@@ -90,12 +92,12 @@ var (
 			{
 				Name:    "apikey_service_account_id",
 				Unique:  false,
-				Columns: []*schema.Column{APIKeysColumns[9]},
+				Columns: []*schema.Column{APIKeysColumns[11]},
 			},
 			{
 				Name:    "apikey_revoked_at",
 				Unique:  false,
-				Columns: []*schema.Column{APIKeysColumns[6]},
+				Columns: []*schema.Column{APIKeysColumns[8]},
 			},
 		},
 	}

@@ -32,6 +32,9 @@ func init() {
 			return next.Mutate(ctx, m)
 		})
 	}
+	apikeyHooks := schema.APIKey{}.Hooks()
+
+	apikey.Hooks[1] = apikeyHooks[0]
 	apikeyMixinFields0 := apikeyMixin[0].Fields()
 	_ = apikeyMixinFields0
 	apikeyMixinFields2 := apikeyMixin[2].Fields()
@@ -60,6 +63,14 @@ func init() {
 			return nil
 		}
 	}()
+	// apikeyDescName is the schema descriptor for name field.
+	apikeyDescName := apikeyFields[3].Descriptor()
+	// apikey.DefaultName holds the default value on creation for the name field.
+	apikey.DefaultName = apikeyDescName.Default.(string)
+	// apikeyDescNameFolded is the schema descriptor for name_folded field.
+	apikeyDescNameFolded := apikeyFields[4].Descriptor()
+	// apikey.DefaultNameFolded holds the default value on creation for the name_folded field.
+	apikey.DefaultNameFolded = apikeyDescNameFolded.Default.(string)
 	// apikeyDescID is the schema descriptor for id field.
 	apikeyDescID := apikeyMixinFields0[0].Descriptor()
 	// apikey.DefaultID holds the default value on creation for the id field.

@@ -1,6 +1,8 @@
 package schema
 
 import (
+	"context"
+
 	"entgo.io/contrib/entgql"
 	"entgo.io/ent"
 	"entgo.io/ent/dialect/entsql"
@@ -9,6 +11,8 @@ import (
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
 
+	gen "apikeys/ent"
+	"apikeys/ent/hook"
 	"apikeys/ent/schema/pulid"
 )
 
@@ -33,6 +37,15 @@ func (APIKey) Fields() []ent.Field {
 			Annotations(entgql.Skip(entgql.SkipAll)),
 		field.String("prefix").Immutable().Annotations(entgql.Skip(entgql.SkipAll)),
 		field.String("last_four").Immutable().Annotations(entgql.Skip(entgql.SkipAll)),
+		// The service account's name, kept here too so that keys sort and search by name
+		// in their own table (a page is one statement).
+		field.String("name").Default("").
+			Annotations(entgql.OrderField("NAME")),
+		// The name in Unicode case folding (golang.org/x/text/cases), written by a hook:
+		// what the search compares with, the same on SQLite (whose lower() and LIKE fold
+		// ASCII only) and PostgreSQL.
+		field.String("name_folded").Default("").
+			Annotations(entgql.Skip(entgql.SkipAll)),
 		field.Enum("status").Values("ACTIVE", "REVOKED").Default("ACTIVE"),
 		field.Time("revoked_at").Optional().Nillable().
 			Annotations(entgql.OrderField("REVOKED_AT")),
@@ -66,6 +79,20 @@ func (APIKey) Edges() []ent.Edge {
 			Annotations(entgql.Skip(entgql.SkipAll)),
 		edge.To("revoked_by_service_account", ServiceAccount.Type).Field("revoked_by_service_account_id").Unique().
 			Annotations(entgql.Skip(entgql.SkipAll)),
+	}
+}
+
+// Hooks implements ent.Schema: the folded name follows the name.
+func (APIKey) Hooks() []ent.Hook {
+	return []ent.Hook{
+		hook.On(func(next ent.Mutator) ent.Mutator {
+			return hook.APIKeyFunc(func(ctx context.Context, m *gen.APIKeyMutation) (ent.Value, error) {
+				if name, ok := m.Name(); ok {
+					m.SetNameFolded(FoldName(name))
+				}
+				return next.Mutate(ctx, m)
+			})
+		}, ent.OpCreate|ent.OpUpdate|ent.OpUpdateOne),
 	}
 }
 

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"golang.org/x/text/cases"
 )
 
 // MaxNameLength is the longest name (of an organization, a person or a service account).
@@ -58,3 +60,11 @@ func PlainText(s string) string {
 		return r
 	}, s)
 }
+
+// FoldName is a name in Unicode case folding, as searches compare names: "Ørsted" and
+// "ØRSTED" fold alike, "Straße" folds to "strasse", a final sigma to a sigma. Turkish's
+// dotted and dotless i (İ, ı) fold to i as well, so "istanbul" finds "İstanbul" and
+// "ığdır" finds "IĞDIR", whichever way the name and the search were typed.
+func FoldName(s string) string { return turkishI.Replace(cases.Fold().String(s)) }
+
+var turkishI = strings.NewReplacer("ı", "i", "i\u0307", "i")

@@ -1,8 +1,11 @@
 package app
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
+	"database/sql/driver"
+	"errors"
 	"fmt"
 	neturl "net/url"
 	"os"
@@ -14,13 +17,33 @@ import (
 
 	"entgo.io/ent/dialect"
 	entsql "entgo.io/ent/dialect/sql"
-	_ "github.com/lib/pq"  // the "postgres" driver
-	_ "modernc.org/sqlite" // the "sqlite" driver, pure Go
+	_ "github.com/lib/pq" // the "postgres" driver
+	"modernc.org/sqlite"  // the "sqlite" driver, pure Go
 
 	"apikeys/ent"
 	"apikeys/ent/migrate"
 	_ "apikeys/ent/runtime" // the schemas' privacy policies, hooks and defaults
+	"apikeys/ent/schema"
 )
+
+// SQLite's own lower() changes ASCII letters only, so the where-inputs' *ContainsFold
+// (LOWER(column) LIKE lower-cased text) found no "Ørsted" on SQLite: lower() is
+// replaced, for every connection of this process, by Go's, which lower-cases the text
+// of the comparison too.
+func init() {
+	err := sqlite.RegisterDeterministicScalarFunction("lower", 1, func(_ *sqlite.FunctionContext, args []driver.Value) (driver.Value, error) {
+		switch v := args[0].(type) {
+		case string:
+			return strings.ToLower(v), nil
+		case []byte:
+			return strings.ToLower(string(v)), nil
+		}
+		return args[0], nil // NULL and numbers, as SQLite's lower() returns them
+	})
+	if err != nil {
+		panic(err)
+	}
+}
 
 // Database is an open database and the Ent client over it.
 type Database struct {
@@ -163,12 +186,58 @@ func (d *Database) Migrate(ctx context.Context) error {
 WHERE NOT key_counts_initialized`); err != nil {
 		return fmt.Errorf("counting the keys of older organizations: %w", err)
 	}
+	if err := d.backfillKeyNames(ctx); err != nil {
+		return fmt.Errorf("copying the names of older keys: %w", err)
+	}
 	for _, stmt := range appendOnlyAudit[d.Dialect] {
 		if _, err := d.DB.ExecContext(ctx, stmt); err != nil {
 			return fmt.Errorf("making the audit trail append-only: %w", err)
 		}
 	}
 	return nil
+}
+
+// backfillKeyNames gives keys from before api_keys.name their service account's name
+// and its folded form (computed here: SQL has no Unicode case folding), 500 at a time.
+func (d *Database) backfillKeyNames(ctx context.Context) error {
+	if _, err := d.DB.ExecContext(ctx, `UPDATE api_keys SET name = (SELECT s.name FROM service_accounts s WHERE s.id = api_keys.service_account_id) WHERE name = ''`); err != nil {
+		return err
+	}
+	for {
+		rows, err := d.DB.QueryContext(ctx, `SELECT id, name FROM api_keys WHERE name_folded = '' AND name <> '' LIMIT 500`)
+		if err != nil {
+			return err
+		}
+		type named struct{ id, name string }
+		var batch []named
+		for rows.Next() {
+			var n named
+			if err := rows.Scan(&n.id, &n.name); err != nil {
+				rows.Close()
+				return err
+			}
+			batch = append(batch, n)
+		}
+		if err := errors.Join(rows.Err(), rows.Close()); err != nil {
+			return err
+		}
+		if len(batch) == 0 {
+			return nil
+		}
+		tx, err := d.DB.BeginTx(ctx, nil)
+		if err != nil {
+			return err
+		}
+		for _, n := range batch {
+			if _, err := tx.ExecContext(ctx, `UPDATE api_keys SET name_folded = $1 WHERE id = $2`, cmp.Or(schema.FoldName(n.name), n.name), n.id); err != nil {
+				_ = tx.Rollback()
+				return err
+			}
+		}
+		if err := tx.Commit(); err != nil {
+			return err
+		}
+	}
 }
 
 // appendOnlyAudit makes the database itself refuse to change or remove audit entries,

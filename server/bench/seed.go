@@ -14,6 +14,7 @@ import (
 	"github.com/oklog/ulid/v2"
 	_ "modernc.org/sqlite" // the same pure-Go driver as the server
 
+	"apikeys/ent/schema"
 	"apikeys/server/keys"
 	"apikeys/server/password"
 )
@@ -365,13 +366,13 @@ func seedTables(orgs []orgRow, rows []keyRow, pw string) []seedTable {
 			r := &rows[i]
 			return []any{r.saID, r.created, r.name, "VIEWER", r.org, r.admin}
 		}},
-		{"api_keys", []string{"id", "created_at", "secret_hash", "prefix", "last_four", "status", "revoked_at", "organization_id", "service_account_id", "created_by_id", "revoked_by_id"}, len(rows), func(i int) []any {
+		{"api_keys", []string{"id", "created_at", "name", "name_folded", "secret_hash", "prefix", "last_four", "status", "revoked_at", "organization_id", "service_account_id", "created_by_id", "revoked_by_id"}, len(rows), func(i int) []any {
 			r := &rows[i]
 			status, revokedAt, revokedBy := "ACTIVE", any(nil), any(nil)
 			if r.revoked {
 				status, revokedAt, revokedBy = "REVOKED", r.created.Add(time.Second), r.admin
 			}
-			return []any{r.id, r.created, r.hash[:], keys.Prefix, lastFourOf(r), status, revokedAt, r.org, r.saID, r.admin, revokedBy}
+			return []any{r.id, r.created, r.name, schema.FoldName(r.name), r.hash[:], keys.Prefix, lastFourOf(r), status, revokedAt, r.org, r.saID, r.admin, revokedBy}
 		}},
 	}
 }

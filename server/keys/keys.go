@@ -10,6 +10,7 @@ import (
 	"errors"
 	"hash/crc32"
 	"io"
+	"strings"
 )
 
 const (
@@ -92,4 +93,28 @@ func Mask(prefix, lastFour string) string { return prefix + "…" + lastFour }
 
 func isBase62(c byte) bool {
 	return '0' <= c && c <= '9' || 'A' <= c && c <= 'Z' || 'a' <= c && c <= 'z'
+}
+
+// Tail returns the end of a key in text as a masked key or a log shows it: "gak_…ExxQ",
+// "…ExxQ" or "...ExxQ" (marked: the text can only be a key's end), or 1 to 4 base62
+// characters alone (which may as well be part of a name). tail is "" when text is
+// neither.
+func Tail(text string) (tail string, marked bool) {
+	rest := strings.TrimPrefix(text, Prefix)
+	for _, ellipsis := range []string{"…", "..."} {
+		if r, ok := strings.CutPrefix(rest, ellipsis); ok {
+			rest, marked = r, true
+			break
+		}
+	}
+	marked = marked || len(rest) < len(text)
+	if rest == "" || len(rest) > 4 {
+		return "", false
+	}
+	for i := 0; i < len(rest); i++ {
+		if !isBase62(rest[i]) {
+			return "", false
+		}
+	}
+	return rest, marked
 }

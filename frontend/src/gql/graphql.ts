@@ -47,6 +47,20 @@ export type ApiKeyWhereInput = {
   lastUsedAtNEQ?: string | null | undefined;
   lastUsedAtNotIn?: Array<string> | null | undefined;
   lastUsedAtNotNil?: boolean | null | undefined;
+  /** name field predicates */
+  name?: string | null | undefined;
+  nameContains?: string | null | undefined;
+  nameContainsFold?: string | null | undefined;
+  nameEqualFold?: string | null | undefined;
+  nameGT?: string | null | undefined;
+  nameGTE?: string | null | undefined;
+  nameHasPrefix?: string | null | undefined;
+  nameHasSuffix?: string | null | undefined;
+  nameIn?: Array<string> | null | undefined;
+  nameLT?: string | null | undefined;
+  nameLTE?: string | null | undefined;
+  nameNEQ?: string | null | undefined;
+  nameNotIn?: Array<string> | null | undefined;
   not?: ApiKeyWhereInput | null | undefined;
   or?: Array<ApiKeyWhereInput> | null | undefined;
   /** revoked_at field predicates */
@@ -194,7 +208,10 @@ export type AuditEntryWhereInput = {
 };
 
 export type CreateApiKeyInput = {
-  /** The service account's name: name it after the integration (1 to 100 characters). */
+  /**
+   * The service account's name: name it after the integration (1 to 100 characters,
+   * without control characters or characters that change the text's direction).
+   */
   name: string;
   role?: ServiceAccountRole;
 };
@@ -202,7 +219,7 @@ export type CreateApiKeyInput = {
 export type CreateUserInput = {
   email: string;
   name: string;
-  /** At least 12 characters. */
+  /** At least 12 characters, not all spaces. */
   password: string;
   role?: UserRole;
 };

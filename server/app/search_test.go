@@ -1,0 +1,176 @@
+package app_test
+
+import (
+	"context"
+	"net/http"
+	"slices"
+	"strings"
+	"testing"
+)
+
+const searchQuery = `query($status: APIKeyStatus, $search: String, $where: APIKeyWhereInput, $orderBy: APIKeyOrder) {
+  apiKeys(status: $status, search: $search, where: $where, orderBy: $orderBy, first: 100) { totalCount edges { node { name maskedKey } } }
+}`
+
+type keyList struct {
+	APIKeys struct {
+		TotalCount int
+		Edges      []struct {
+			Node struct{ Name, MaskedKey string }
+		}
+	}
+}
+
+func (l keyList) names() []string {
+	var out []string
+	for _, e := range l.APIKeys.Edges {
+		out = append(out, e.Node.Name)
+	}
+	return out
+}
+
+func (c *client) keys(vars map[string]any) keyList {
+	c.t.Helper()
+	var out keyList
+	c.must(&out, searchQuery, vars)
+	if out.APIKeys.TotalCount != len(out.APIKeys.Edges) {
+		c.t.Fatalf("totalCount %d for %d keys (%v)", out.APIKeys.TotalCount, len(out.APIKeys.Edges), vars)
+	}
+	return out
+}
+
+// Search is case-insensitive in every alphabet, on both databases: SQLite's own lower()
+// and LIKE fold ASCII only, so "Ørsted" and "Москва" found nothing there.
+func TestSearchFindsNamesInEveryAlphabet(t *testing.T) {
+	each(t, func(t *testing.T, s *server) {
+		admin := s.newTenant("Acme").admin
+		for _, name := range []string{
+			"Ørsted Vindkraft", "ØRSTED Backup", "Blåbærsyltetøj Export",
+			"Müller Logistik", "Straße Sync",
+			"İstanbul Ödeme", "IĞDIR Şube",
+			"Οδυσσεύς Reports", "ΣΟΦΙΑ Backup",
+			"Москва Отчёты", "МОСКВА Backup",
+			"ERP Sync Service", "Family 👨‍👩‍👧 Sync",
+		} {
+			admin.createKey(name, "VIEWER")
+		}
+		for search, want := range map[string][]string{
+			"ørsted":          {"ØRSTED Backup", "Ørsted Vindkraft"},
+			"ØRSTED":          {"ØRSTED Backup", "Ørsted Vindkraft"},
+			"BLÅBÆR":          {"Blåbærsyltetøj Export"},
+			"müller":          {"Müller Logistik"},
+			"MÜLLER":          {"Müller Logistik"},
+			"strasse":         {"Straße Sync"},
+			"STRASSE":         {"Straße Sync"},
+			"ödeme":           {"İstanbul Ödeme"},
+			"İSTANBUL":        {"İstanbul Ödeme"},
+			"ığdır":           {"IĞDIR Şube"},
+			"şube":            {"IĞDIR Şube"},
+			"ΟΔΥΣΣΕΎΣ":        {"Οδυσσεύς Reports"}, // a final sigma matches a capital
+			"σοφια":           {"ΣΟΦΙΑ Backup"},
+			"москва":          {"Москва Отчёты", "МОСКВА Backup"},
+			"ОТЧЁТЫ":          {"Москва Отчёты"},
+			"erp sync":        {"ERP Sync Service"},
+			"👨‍👩‍👧":           {"Family 👨‍👩‍👧 Sync"},
+			"100%":            nil, // LIKE's wildcards are literal
+			"nothing like it": nil,
+		} {
+			got := admin.keys(map[string]any{"search": search}).names()
+			slices.Sort(got)
+			slices.Sort(want)
+			if !slices.Equal(got, want) {
+				t.Errorf("search %q found %q, want %q", search, got, want)
+			}
+		}
+		// The where-inputs' *ContainsFold fold every alphabet too.
+		for where, want := range map[string]int{
+			`{"nameContainsFold": "ørsted"}`:                              2,
+			`{"hasServiceAccountWith": [{"nameContainsFold": "москва"}]}`: 2,
+		} {
+			var w map[string]any
+			mustJSON(t, where, &w)
+			if got := admin.keys(map[string]any{"where": w}).APIKeys.TotalCount; got != want {
+				t.Errorf("where %s found %d keys, want %d", where, got, want)
+			}
+		}
+	})
+}
+
+// A leak report or a log shows a key's end: "gak_…ExxQ" finds that key.
+func TestSearchFindsAKeyByItsEnd(t *testing.T) {
+	each(t, func(t *testing.T, s *server) {
+		admin := s.newTenant("Acme").admin
+		for range 5 {
+			admin.createKey("ERP Sync Service", "VIEWER")
+		}
+		k := admin.createKey("ERP Sync Service", "VIEWER")
+		tail := k.Secret[len(k.Secret)-4:]
+		for _, search := range []string{"gak_…" + tail, "…" + tail, "..." + tail, tail} {
+			got := admin.keys(map[string]any{"search": search})
+			if len(got.APIKeys.Edges) != 1 || got.APIKeys.Edges[0].Node.MaskedKey != "gak_…"+tail {
+				t.Errorf("search %q found %+v, want the key ending %s", search, got.APIKeys.Edges, tail)
+			}
+		}
+		// Within a tab, with the tab's count of what it found.
+		admin.must(nil, `mutation($id: ID!) { revokeAPIKey(input: {id: $id}) { apiKey { id } } }`, map[string]any{"id": k.ID})
+		if got := admin.keys(map[string]any{"search": "…" + tail, "status": "ACTIVE"}); got.APIKeys.TotalCount != 0 {
+			t.Errorf("the Active tab found the revoked key: %+v", got)
+		}
+		if got := admin.keys(map[string]any{"search": "erp", "status": "ACTIVE"}); got.APIKeys.TotalCount != 5 {
+			t.Errorf("the Active tab found %d of the 5 active keys named ERP", got.APIKeys.TotalCount)
+		}
+		if got := admin.keys(map[string]any{"search": "gak_…" + tail, "status": "REVOKED"}); got.APIKeys.TotalCount != 1 {
+			t.Errorf("the Revoked tab did not find the revoked key: %+v", got)
+		}
+	})
+}
+
+// Keys sort by name; the Revoked tab lists the latest revocation first.
+func TestKeysSortByNameAndRevocation(t *testing.T) {
+	each(t, func(t *testing.T, s *server) {
+		admin := s.newTenant("Acme").admin
+		ids := map[string]string{}
+		for _, name := range []string{"Charlie", "alpha", "Bravo", "Delta"} {
+			ids[name] = admin.createKey(name, "VIEWER").ID
+		}
+		got := admin.keys(map[string]any{"orderBy": map[string]any{"field": "NAME", "direction": "ASC"}}).names()
+		if !slices.IsSortedFunc(got, strings.Compare) || len(got) != 4 {
+			t.Fatalf("by name: %q", got)
+		}
+		const revoke = `mutation($id: ID!) { revokeAPIKey(input: {id: $id}) { apiKey { id } } }`
+		for _, name := range []string{"Bravo", "Delta", "alpha"} { // oldest keys revoked last
+			admin.must(nil, revoke, map[string]any{"id": ids[name]})
+		}
+		if got := admin.keys(map[string]any{"status": "REVOKED"}).names(); !slices.Equal(got, []string{"alpha", "Delta", "Bravo"}) {
+			t.Fatalf("the Revoked tab lists %q, want the latest revocation first", got)
+		}
+		if got := admin.keys(map[string]any{"status": "ACTIVE"}).names(); !slices.Equal(got, []string{"Charlie"}) {
+			t.Fatalf("the Active tab lists %q", got)
+		}
+	})
+}
+
+// Keys from before api_keys.name get their service account's name, folded, when the
+// schema is migrated.
+func TestMigrationNamesOlderKeys(t *testing.T) {
+	each(t, func(t *testing.T, s *server) {
+		admin := s.newTenant("Acme").admin
+		admin.createKey("Ørsted Vindkraft", "VIEWER")
+		if _, err := s.app.DB.DB.Exec(`UPDATE api_keys SET name = '', name_folded = ''`); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.app.DB.Migrate(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		if got := admin.keys(map[string]any{"search": "ØRSTED"}).names(); !slices.Equal(got, []string{"Ørsted Vindkraft"}) {
+			t.Fatalf("after the migration the search finds %q", got)
+		}
+	})
+}
+
+func mustJSON(t *testing.T, s string, v any) {
+	t.Helper()
+	r := &response{Status: http.StatusOK}
+	r.Data = []byte(s)
+	r.decode(t, v)
+}
