@@ -87,31 +87,46 @@ var everyone = peopleNeeded{accounts: true, users: true}
 // neededByConnection returns what the selection of the API key connection being
 // resolved shows of its keys' people: a page of ids needs neither query.
 func neededByConnection(ctx context.Context) peopleNeeded {
-	fc := graphql.GetFieldContext(ctx)
-	if fc == nil || !graphql.HasOperationContext(ctx) {
+	fields, ok := nodeFields(ctx, "APIKey")
+	if !ok {
 		return everyone
 	}
-	oc := graphql.GetOperationContext(ctx)
 	var need peopleNeeded
-	for _, edges := range graphql.CollectFields(oc, fc.Field.Selections, []string{"APIKeyConnection"}) {
-		if edges.Name != "edges" {
-			continue
-		}
-		for _, node := range graphql.CollectFields(oc, edges.Selections, []string{"APIKeyEdge"}) {
-			if node.Name != "node" {
-				continue
-			}
-			for _, f := range graphql.CollectFields(oc, node.Selections, []string{"APIKey", "Node"}) {
-				switch f.Name {
-				case "serviceAccount":
-					need.accounts = true
-				case "createdByName", "revokedByName": // a person or a service account
-					need.accounts, need.users = true, true
-				}
-			}
+	for name := range fields {
+		switch name {
+		case "serviceAccount":
+			need.accounts = true
+		case "createdByName", "revokedByName": // a person or a service account
+			need.accounts, need.users = true, true
 		}
 	}
 	return need
+}
+
+// nodeFields returns the names of the fields that the selection of the connection of
+// nodeType being resolved asks of its nodes (fragments included); ok is false outside
+// a GraphQL operation.
+func nodeFields(ctx context.Context, nodeType string) (fields map[string]bool, ok bool) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil || !graphql.HasOperationContext(ctx) {
+		return nil, false
+	}
+	oc := graphql.GetOperationContext(ctx)
+	fields = map[string]bool{}
+	for _, edges := range graphql.CollectFields(oc, fc.Field.Selections, []string{nodeType + "Connection"}) {
+		if edges.Name != "edges" {
+			continue
+		}
+		for _, node := range graphql.CollectFields(oc, edges.Selections, []string{nodeType + "Edge"}) {
+			if node.Name != "node" {
+				continue
+			}
+			for _, f := range graphql.CollectFields(oc, node.Selections, []string{nodeType, "Node"}) {
+				fields[f.Name] = true
+			}
+		}
+	}
+	return fields, true
 }
 
 // loadPeople loads what the APIKey fields show of the keys, as far as need asks: their

@@ -66,6 +66,16 @@ func (r *aPIKeyResolver) ServiceAccount(ctx context.Context, obj *ent.APIKey) (*
 	return loaded(ctx, obj.Edges.ServiceAccountOrErr, obj.QueryServiceAccount)
 }
 
+// TargetMaskedKey is the resolver for the targetMaskedKey field.
+func (r *auditEntryResolver) TargetMaskedKey(ctx context.Context, obj *ent.AuditEntry) (*string, error) {
+	return targetMaskedKey(ctx, r.Client, obj)
+}
+
+// ActorDeleted is the resolver for the actorDeleted field.
+func (r *auditEntryResolver) ActorDeleted(ctx context.Context, obj *ent.AuditEntry) (bool, error) {
+	return actorDeleted(ctx, r.Client, obj)
+}
+
 // CreateAPIKey is the resolver for the createAPIKey field.
 func (r *mutationResolver) CreateAPIKey(ctx context.Context, input CreateAPIKeyInput) (*CreateAPIKeyPayload, error) {
 	v := viewer.FromContext(ctx)
@@ -245,7 +255,15 @@ func (r *queryResolver) AuditEntries(ctx context.Context, after *entgql.Cursor[p
 		return nil, err
 	}
 	order := &ent.AuditEntryOrder{Field: ent.AuditEntryOrderFieldCreatedAt, Direction: entgql.OrderDirectionDesc}
-	return r.Client.AuditEntry.Query().Paginate(ctx, after, first, before, last, ent.WithAuditEntryOrder(order), ent.WithAuditEntryFilter(where.Filter))
+	conn, err := r.Client.AuditEntry.Query().Paginate(ctx, after, first, before, last, ent.WithAuditEntryOrder(order), ent.WithAuditEntryFilter(where.Filter))
+	if err != nil {
+		return nil, err
+	}
+	nodes := make([]*ent.AuditEntry, len(conn.Edges))
+	for i, e := range conn.Edges {
+		nodes[i] = e.Node
+	}
+	return conn, loadAuditDetails(ctx, r.Client, nodes)
 }
 
 // Users is the resolver for the users field.

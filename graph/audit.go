@@ -2,8 +2,19 @@ package graph
 
 import (
 	"context"
+	"maps"
+	"slices"
+	"sync"
 
+	"github.com/99designs/gqlgen/graphql"
+
+	"apikeys/ent"
+	"apikeys/ent/apikey"
+	"apikeys/ent/auditentry"
+	"apikeys/ent/schema/pulid"
+	"apikeys/ent/user"
 	"apikeys/ent/viewer"
+	"apikeys/server/keys"
 )
 
 // requestDetail is an entry's address or user agent for admin people, and null for
@@ -13,4 +24,114 @@ func requestDetail(ctx context.Context, s string) *string {
 		return nil
 	}
 	return &s
+}
+
+// auditDetails is what entries show beyond their own row: the masked key of a key event
+// and whether a person actor was deleted since. A page of entries loads them for all
+// its rows in two queries (loadAuditDetails); an entry found another way (node) asks
+// alone.
+type auditDetails struct {
+	mu            sync.Mutex
+	maskedKeys    map[pulid.ID]string // by key id
+	deletedActors map[pulid.ID]bool   // by person id, for the people looked up
+}
+
+type auditDetailsKey struct{}
+
+// WithAuditDetails gives an operation its store of audit details (gqlgen's
+// AroundOperations): the connection's resolver fills it, the entries' fields read it.
+func WithAuditDetails(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
+	return next(context.WithValue(ctx, auditDetailsKey{}, &auditDetails{
+		maskedKeys:    map[pulid.ID]string{},
+		deletedActors: map[pulid.ID]bool{},
+	}))
+}
+
+func detailsOf(ctx context.Context) *auditDetails {
+	d, _ := ctx.Value(auditDetailsKey{}).(*auditDetails)
+	if d == nil { // outside the handler (tests of the resolvers alone)
+		d = &auditDetails{maskedKeys: map[pulid.ID]string{}, deletedActors: map[pulid.ID]bool{}}
+	}
+	return d
+}
+
+// loadAuditDetails loads the details that the selection asks of a page of entries.
+func loadAuditDetails(ctx context.Context, c *ent.Client, entries []*ent.AuditEntry) error {
+	fields, ok := nodeFields(ctx, "AuditEntry")
+	if !ok {
+		return nil // each entry asks alone
+	}
+	keyIDs, personIDs := map[pulid.ID]struct{}{}, map[pulid.ID]struct{}{}
+	for _, e := range entries {
+		if fields["targetMaskedKey"] && e.TargetKind == auditentry.TargetKindAPI_KEY {
+			keyIDs[e.TargetID] = struct{}{}
+		}
+		if fields["actorDeleted"] && e.ActorKind == auditentry.ActorKindUSER && e.ActorID != nil {
+			personIDs[*e.ActorID] = struct{}{}
+		}
+	}
+	d := detailsOf(ctx)
+	if len(keyIDs) > 0 {
+		ks, err := c.APIKey.Query().Where(apikey.IDIn(slices.Collect(maps.Keys(keyIDs))...)).
+			Select(apikey.FieldID, apikey.FieldPrefix, apikey.FieldLastFour).All(ctx)
+		if err != nil {
+			return err
+		}
+		d.mu.Lock()
+		for _, k := range ks {
+			d.maskedKeys[k.ID] = keys.Mask(k.Prefix, k.LastFour)
+		}
+		d.mu.Unlock()
+	}
+	if len(personIDs) > 0 {
+		deleted, err := c.User.Query().Where(user.IDIn(slices.Collect(maps.Keys(personIDs))...), user.DeletedAtNotNil()).IDs(ctx)
+		if err != nil {
+			return err
+		}
+		d.mu.Lock()
+		for id := range personIDs {
+			d.deletedActors[id] = false
+		}
+		for _, id := range deleted {
+			d.deletedActors[id] = true
+		}
+		d.mu.Unlock()
+	}
+	return nil
+}
+
+// targetMaskedKey is the masked key of an entry about a key, or nil.
+func targetMaskedKey(ctx context.Context, c *ent.Client, e *ent.AuditEntry) (*string, error) {
+	if e.TargetKind != auditentry.TargetKindAPI_KEY {
+		return nil, nil
+	}
+	d := detailsOf(ctx)
+	d.mu.Lock()
+	masked, ok := d.maskedKeys[e.TargetID]
+	d.mu.Unlock()
+	if !ok {
+		k, err := c.APIKey.Query().Where(apikey.ID(e.TargetID)).Only(ctx)
+		if ent.IsNotFound(err) {
+			return nil, nil
+		} else if err != nil {
+			return nil, err
+		}
+		masked = keys.Mask(k.Prefix, k.LastFour)
+	}
+	return &masked, nil
+}
+
+// actorDeleted says whether an entry's actor is a person deleted since.
+func actorDeleted(ctx context.Context, c *ent.Client, e *ent.AuditEntry) (bool, error) {
+	if e.ActorKind != auditentry.ActorKindUSER || e.ActorID == nil {
+		return false, nil
+	}
+	d := detailsOf(ctx)
+	d.mu.Lock()
+	deleted, ok := d.deletedActors[*e.ActorID]
+	d.mu.Unlock()
+	if ok {
+		return deleted, nil
+	}
+	return c.User.Query().Where(user.ID(*e.ActorID), user.DeletedAtNotNil()).Exist(ctx)
 }

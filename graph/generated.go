@@ -79,17 +79,19 @@ type ComplexityRoot struct {
 	}
 
 	AuditEntry struct {
-		Action     func(childComplexity int) int
-		ActorID    func(childComplexity int) int
-		ActorKind  func(childComplexity int) int
-		ActorName  func(childComplexity int) int
-		CreatedAt  func(childComplexity int) int
-		ID         func(childComplexity int) int
-		IP         func(childComplexity int) int
-		TargetID   func(childComplexity int) int
-		TargetKind func(childComplexity int) int
-		TargetName func(childComplexity int) int
-		UserAgent  func(childComplexity int) int
+		Action          func(childComplexity int) int
+		ActorDeleted    func(childComplexity int) int
+		ActorID         func(childComplexity int) int
+		ActorKind       func(childComplexity int) int
+		ActorName       func(childComplexity int) int
+		CreatedAt       func(childComplexity int) int
+		ID              func(childComplexity int) int
+		IP              func(childComplexity int) int
+		TargetID        func(childComplexity int) int
+		TargetKind      func(childComplexity int) int
+		TargetMaskedKey func(childComplexity int) int
+		TargetName      func(childComplexity int) int
+		UserAgent       func(childComplexity int) int
 	}
 
 	AuditEntryConnection struct {
@@ -202,6 +204,8 @@ type APIKeyResolver interface {
 type AuditEntryResolver interface {
 	IP(ctx context.Context, obj *ent.AuditEntry) (*string, error)
 	UserAgent(ctx context.Context, obj *ent.AuditEntry) (*string, error)
+	TargetMaskedKey(ctx context.Context, obj *ent.AuditEntry) (*string, error)
+	ActorDeleted(ctx context.Context, obj *ent.AuditEntry) (bool, error)
 }
 type MutationResolver interface {
 	CreateAPIKey(ctx context.Context, input CreateAPIKeyInput) (*CreateAPIKeyPayload, error)
@@ -364,6 +368,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.AuditEntry.Action(childComplexity), true
+	case "AuditEntry.actorDeleted":
+		if e.ComplexityRoot.AuditEntry.ActorDeleted == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEntry.ActorDeleted(childComplexity), true
 	case "AuditEntry.actorID":
 		if e.ComplexityRoot.AuditEntry.ActorID == nil {
 			break
@@ -412,6 +422,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.AuditEntry.TargetKind(childComplexity), true
+	case "AuditEntry.targetMaskedKey":
+		if e.ComplexityRoot.AuditEntry.TargetMaskedKey == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEntry.TargetMaskedKey(childComplexity), true
 	case "AuditEntry.targetName":
 		if e.ComplexityRoot.AuditEntry.TargetName == nil {
 			break
@@ -984,6 +1000,10 @@ func (ec *executionContext) childFields_AuditEntry(ctx context.Context, field gr
 		return ec.fieldContext_AuditEntry_ip(ctx, field)
 	case "userAgent":
 		return ec.fieldContext_AuditEntry_userAgent(ctx, field)
+	case "targetMaskedKey":
+		return ec.fieldContext_AuditEntry_targetMaskedKey(ctx, field)
+	case "actorDeleted":
+		return ec.fieldContext_AuditEntry_actorDeleted(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type AuditEntry", field.Name)
 }
@@ -2316,6 +2336,52 @@ func (ec *executionContext) _AuditEntry_userAgent(ctx context.Context, field gra
 }
 func (ec *executionContext) fieldContext_AuditEntry_userAgent(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AuditEntry", field, true, true, "String")
+}
+
+func (ec *executionContext) _AuditEntry_targetMaskedKey(ctx context.Context, field graphql.CollectedField, obj *ent.AuditEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuditEntry_targetMaskedKey(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.AuditEntry().TargetMaskedKey(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AuditEntry_targetMaskedKey(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AuditEntry", field, true, true, "String")
+}
+
+func (ec *executionContext) _AuditEntry_actorDeleted(ctx context.Context, field graphql.CollectedField, obj *ent.AuditEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuditEntry_actorDeleted(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.AuditEntry().ActorDeleted(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AuditEntry_actorDeleted(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AuditEntry", field, true, true, "Boolean")
 }
 
 func (ec *executionContext) _AuditEntryConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.AuditEntryConnection) (ret graphql.Marshaler) {
@@ -7492,6 +7558,18 @@ func (ec *executionContext) _AuditEntry(ctx context.Context, sel ast.SelectionSe
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._AuditEntry_userAgent(ctx, field, obj)
+				})
+		case "targetMaskedKey":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._AuditEntry_targetMaskedKey(ctx, field, obj)
+				})
+		case "actorDeleted":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._AuditEntry_actorDeleted(ctx, field, obj)
 				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))

@@ -199,6 +199,7 @@ func (a *App) GraphQL() http.Handler {
 	srv.Use(extension.FixedComplexityLimit(complexityLimit))
 	srv.Use(graph.DepthLimit{Max: depthLimit})
 	srv.Use(graph.Transactioner{Transactioner: entgql.Transactioner{TxOpener: client}})
+	srv.AroundOperations(graph.WithAuditDetails)
 	srv.AroundFields(graph.MarkResolverErrors)
 	srv.SetErrorPresenter(graph.ErrorPresenter(a.Log, RequestID))
 	srv.SetRecoverFunc(graph.Recover(a.Log))
