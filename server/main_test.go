@@ -1,17 +1,13 @@
 package main
 
 import (
-	"bufio"
-	"bytes"
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"net/http/cookiejar"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"regexp"
 	"strings"
 	"sync"
 	"syscall"
@@ -51,26 +47,8 @@ func TestTheBinary(t *testing.T) {
 			t.Fatalf("create-org with a short password: %s", out)
 		}
 
-		srv := command(bin, env, "")
-		stdout, _ := srv.StdoutPipe()
-		var stderr bytes.Buffer
-		srv.Stderr = &stderr
-		if err := srv.Start(); err != nil {
-			t.Fatal(err)
-		}
-		defer srv.Process.Kill()
-		lines := bufio.NewScanner(stdout)
-		var base string
-		for lines.Scan() {
-			if m := regexp.MustCompile(`listening on (http://\S+)`).FindStringSubmatch(lines.Text()); m != nil {
-				base = m[1]
-				break
-			}
-		}
-		if base == "" {
-			t.Fatalf("no address printed; stderr:\n%s", stderr.String())
-		}
-		go io.Copy(io.Discard, stdout)
+		srv, addr, stderr := startServer(t, bin, env)
+		base := "http://" + addr
 
 		for _, path := range []string{"/healthz", "/readyz"} {
 			res, err := http.Get(base + path)

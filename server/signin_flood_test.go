@@ -30,7 +30,7 @@ func TestParallelSignInGuessesStayWithinTheLimits(t *testing.T) {
 		if out, err := command(bin, env, password+"\n", "create-org", "--name", "Operator Co", "--admin-email", email, "--admin-name", "Opal").CombinedOutput(); err != nil {
 			t.Fatalf("create-org: %v\n%s", err, out)
 		}
-		srv, addr := startServer(t, bin, env)
+		srv, addr, _ := startServer(t, bin, env)
 		before := procStatus(t, srv.Process.Pid, "VmRSS")
 
 		const n = 200
@@ -69,13 +69,14 @@ func TestParallelSignInGuessesStayWithinTheLimits(t *testing.T) {
 	})
 }
 
-// startServer runs the binary and returns it with its host:port.
-func startServer(t *testing.T, bin string, env []string) (*exec.Cmd, string) {
+// startServer runs the binary and returns it with its host:port and its log (stderr,
+// to read once it has exited); it is killed when the test ends.
+func startServer(t *testing.T, bin string, env []string) (*exec.Cmd, string, *bytes.Buffer) {
 	t.Helper()
 	srv := command(bin, env, "")
 	stdout, _ := srv.StdoutPipe()
-	var stderr bytes.Buffer
-	srv.Stderr = &stderr
+	stderr := &bytes.Buffer{}
+	srv.Stderr = stderr
 	if err := srv.Start(); err != nil {
 		t.Fatal(err)
 	}
@@ -84,11 +85,11 @@ func startServer(t *testing.T, bin string, env []string) (*exec.Cmd, string) {
 	for lines.Scan() {
 		if m := regexp.MustCompile(`listening on http://(\S+)`).FindStringSubmatch(lines.Text()); m != nil {
 			go io.Copy(io.Discard, stdout)
-			return srv, m[1]
+			return srv, m[1], stderr
 		}
 	}
 	t.Fatalf("no address printed; stderr:\n%s", stderr.String())
-	return nil, ""
+	return nil, "", nil
 }
 
 // sendAtOnce opens a connection per body from the address from, sends each request
