@@ -41,6 +41,8 @@ type APIKey struct {
 	RevokedAt *time.Time `json:"revoked_at,omitempty"`
 	// LastUsedAt holds the value of the "last_used_at" field.
 	LastUsedAt *time.Time `json:"last_used_at,omitempty"`
+	// LastUsedOrder holds the value of the "last_used_order" field.
+	LastUsedOrder time.Time `json:"last_used_order,omitempty"`
 	// ServiceAccountID holds the value of the "service_account_id" field.
 	ServiceAccountID pulid.ID `json:"service_account_id,omitempty"`
 	// CreatedByID holds the value of the "created_by_id" field.
@@ -153,7 +155,7 @@ func (*APIKey) scanValues(columns []string) ([]any, error) {
 			values[i] = new(pulid.ID)
 		case apikey.FieldPrefix, apikey.FieldLastFour, apikey.FieldName, apikey.FieldNameFolded, apikey.FieldStatus:
 			values[i] = new(sql.NullString)
-		case apikey.FieldCreatedAt, apikey.FieldRevokedAt, apikey.FieldLastUsedAt:
+		case apikey.FieldCreatedAt, apikey.FieldRevokedAt, apikey.FieldLastUsedAt, apikey.FieldLastUsedOrder:
 			values[i] = new(sql.NullTime)
 		default:
 			values[i] = new(sql.UnknownType)
@@ -237,6 +239,12 @@ func (_m *APIKey) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.LastUsedAt = new(time.Time)
 				*_m.LastUsedAt = value.Time
+			}
+		case apikey.FieldLastUsedOrder:
+			if value, ok := values[i].(*sql.NullTime); !ok {
+				return fmt.Errorf("unexpected type %T for field last_used_order", values[i])
+			} else if value.Valid {
+				_m.LastUsedOrder = value.Time
 			}
 		case apikey.FieldServiceAccountID:
 			if value, ok := values[i].(*pulid.ID); !ok {
@@ -366,6 +374,9 @@ func (_m *APIKey) String() string {
 		builder.WriteString("last_used_at=")
 		builder.WriteString(v.Format(time.ANSIC))
 	}
+	builder.WriteString(", ")
+	builder.WriteString("last_used_order=")
+	builder.WriteString(_m.LastUsedOrder.Format(time.ANSIC))
 	builder.WriteString(", ")
 	builder.WriteString("service_account_id=")
 	builder.WriteString(fmt.Sprintf("%v", _m.ServiceAccountID))

@@ -132,6 +132,20 @@ func (_c *APIKeyCreate) SetNillableLastUsedAt(v *time.Time) *APIKeyCreate {
 	return _c
 }
 
+// SetLastUsedOrder sets the "last_used_order" field.
+func (_c *APIKeyCreate) SetLastUsedOrder(v time.Time) *APIKeyCreate {
+	_c.mutation.SetLastUsedOrder(v)
+	return _c
+}
+
+// SetNillableLastUsedOrder sets the "last_used_order" field if the given value is not nil.
+func (_c *APIKeyCreate) SetNillableLastUsedOrder(v *time.Time) *APIKeyCreate {
+	if v != nil {
+		_c.SetLastUsedOrder(*v)
+	}
+	return _c
+}
+
 // SetServiceAccountID sets the "service_account_id" field.
 func (_c *APIKeyCreate) SetServiceAccountID(v pulid.ID) *APIKeyCreate {
 	_c.mutation.SetServiceAccountID(v)
@@ -294,6 +308,13 @@ func (_c *APIKeyCreate) defaults() error {
 		v := apikey.DefaultStatus
 		_c.mutation.SetStatus(v)
 	}
+	if _, ok := _c.mutation.LastUsedOrder(); !ok {
+		if apikey.DefaultLastUsedOrder == nil {
+			return fmt.Errorf("ent: uninitialized apikey.DefaultLastUsedOrder (forgotten import ent/runtime?)")
+		}
+		v := apikey.DefaultLastUsedOrder()
+		_c.mutation.SetLastUsedOrder(v)
+	}
 	if _, ok := _c.mutation.ID(); !ok {
 		if apikey.DefaultID == nil {
 			return fmt.Errorf("ent: uninitialized apikey.DefaultID (forgotten import ent/runtime?)")
@@ -419,6 +440,10 @@ func (_c *APIKeyCreate) createSpec() (*APIKey, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.LastUsedAt(); ok {
 		_spec.SetField(apikey.FieldLastUsedAt, field.TypeTime, value)
 		_node.LastUsedAt = &value
+	}
+	if value, ok := _c.mutation.LastUsedOrder(); ok {
+		_spec.SetField(apikey.FieldLastUsedOrder, field.TypeTime, value)
+		_node.LastUsedOrder = value
 	}
 	if nodes := _c.mutation.OrganizationIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{

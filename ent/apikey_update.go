@@ -113,6 +113,26 @@ func (_u *APIKeyUpdate) ClearLastUsedAt() *APIKeyUpdate {
 	return _u
 }
 
+// SetLastUsedOrder sets the "last_used_order" field.
+func (_u *APIKeyUpdate) SetLastUsedOrder(v time.Time) *APIKeyUpdate {
+	_u.mutation.SetLastUsedOrder(v)
+	return _u
+}
+
+// SetNillableLastUsedOrder sets the "last_used_order" field if the given value is not nil.
+func (_u *APIKeyUpdate) SetNillableLastUsedOrder(v *time.Time) *APIKeyUpdate {
+	if v != nil {
+		_u.SetLastUsedOrder(*v)
+	}
+	return _u
+}
+
+// ClearLastUsedOrder clears the value of the "last_used_order" field.
+func (_u *APIKeyUpdate) ClearLastUsedOrder() *APIKeyUpdate {
+	_u.mutation.ClearLastUsedOrder()
+	return _u
+}
+
 // SetRevokedByID sets the "revoked_by_id" field.
 func (_u *APIKeyUpdate) SetRevokedByID(v pulid.ID) *APIKeyUpdate {
 	_u.mutation.SetRevokedByID(v)
@@ -255,6 +275,12 @@ func (_u *APIKeyUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	}
 	if _u.mutation.LastUsedAtCleared() {
 		_spec.ClearField(apikey.FieldLastUsedAt, field.TypeTime)
+	}
+	if value, ok := _u.mutation.LastUsedOrder(); ok {
+		_spec.SetField(apikey.FieldLastUsedOrder, field.TypeTime, value)
+	}
+	if _u.mutation.LastUsedOrderCleared() {
+		_spec.ClearField(apikey.FieldLastUsedOrder, field.TypeTime)
 	}
 	if _u.mutation.RevokedByCleared() {
 		edge := &sqlgraph.EdgeSpec{
@@ -413,6 +439,26 @@ func (_u *APIKeyUpdateOne) SetNillableLastUsedAt(v *time.Time) *APIKeyUpdateOne 
 // ClearLastUsedAt clears the value of the "last_used_at" field.
 func (_u *APIKeyUpdateOne) ClearLastUsedAt() *APIKeyUpdateOne {
 	_u.mutation.ClearLastUsedAt()
+	return _u
+}
+
+// SetLastUsedOrder sets the "last_used_order" field.
+func (_u *APIKeyUpdateOne) SetLastUsedOrder(v time.Time) *APIKeyUpdateOne {
+	_u.mutation.SetLastUsedOrder(v)
+	return _u
+}
+
+// SetNillableLastUsedOrder sets the "last_used_order" field if the given value is not nil.
+func (_u *APIKeyUpdateOne) SetNillableLastUsedOrder(v *time.Time) *APIKeyUpdateOne {
+	if v != nil {
+		_u.SetLastUsedOrder(*v)
+	}
+	return _u
+}
+
+// ClearLastUsedOrder clears the value of the "last_used_order" field.
+func (_u *APIKeyUpdateOne) ClearLastUsedOrder() *APIKeyUpdateOne {
+	_u.mutation.ClearLastUsedOrder()
 	return _u
 }
 
@@ -588,6 +634,12 @@ func (_u *APIKeyUpdateOne) sqlSave(ctx context.Context) (_node *APIKey, err erro
 	}
 	if _u.mutation.LastUsedAtCleared() {
 		_spec.ClearField(apikey.FieldLastUsedAt, field.TypeTime)
+	}
+	if value, ok := _u.mutation.LastUsedOrder(); ok {
+		_spec.SetField(apikey.FieldLastUsedOrder, field.TypeTime, value)
+	}
+	if _u.mutation.LastUsedOrderCleared() {
+		_spec.ClearField(apikey.FieldLastUsedOrder, field.TypeTime)
 	}
 	if _u.mutation.RevokedByCleared() {
 		edge := &sqlgraph.EdgeSpec{

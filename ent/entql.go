@@ -41,6 +41,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			apikey.FieldStatus:                    {Type: field.TypeEnum, Column: apikey.FieldStatus},
 			apikey.FieldRevokedAt:                 {Type: field.TypeTime, Column: apikey.FieldRevokedAt},
 			apikey.FieldLastUsedAt:                {Type: field.TypeTime, Column: apikey.FieldLastUsedAt},
+			apikey.FieldLastUsedOrder:             {Type: field.TypeTime, Column: apikey.FieldLastUsedOrder},
 			apikey.FieldServiceAccountID:          {Type: field.TypeString, Column: apikey.FieldServiceAccountID},
 			apikey.FieldCreatedByID:               {Type: field.TypeString, Column: apikey.FieldCreatedByID},
 			apikey.FieldCreatedByServiceAccountID: {Type: field.TypeString, Column: apikey.FieldCreatedByServiceAccountID},
@@ -424,6 +425,11 @@ func (f *APIKeyFilter) WhereRevokedAt(p entql.TimeP) {
 // WhereLastUsedAt applies the entql time.Time predicate on the last_used_at field.
 func (f *APIKeyFilter) WhereLastUsedAt(p entql.TimeP) {
 	f.Where(p.Field(apikey.FieldLastUsedAt))
+}
+
+// WhereLastUsedOrder applies the entql time.Time predicate on the last_used_order field.
+func (f *APIKeyFilter) WhereLastUsedOrder(p entql.TimeP) {
+	f.Where(p.Field(apikey.FieldLastUsedOrder))
 }
 
 // WhereServiceAccountID applies the entql string predicate on the service_account_id field.

@@ -354,17 +354,17 @@ var (
 			}
 		},
 	}
-	// APIKeyOrderFieldLastUsedAt orders APIKey by last_used_at.
-	APIKeyOrderFieldLastUsedAt = &APIKeyOrderField{
+	// APIKeyOrderFieldLastUsedOrder orders APIKey by last_used_order.
+	APIKeyOrderFieldLastUsedOrder = &APIKeyOrderField{
 		Value: func(_m *APIKey) (ent.Value, error) {
-			return _m.LastUsedAt, nil
+			return _m.LastUsedOrder, nil
 		},
-		column: apikey.FieldLastUsedAt,
-		toTerm: apikey.ByLastUsedAt,
+		column: apikey.FieldLastUsedOrder,
+		toTerm: apikey.ByLastUsedOrder,
 		toCursor: func(_m *APIKey) Cursor {
 			return Cursor{
 				ID:    _m.ID,
-				Value: _m.LastUsedAt,
+				Value: _m.LastUsedOrder,
 			}
 		},
 	}
@@ -380,7 +380,7 @@ func (f APIKeyOrderField) String() string {
 		str = "NAME"
 	case APIKeyOrderFieldRevokedAt.column:
 		str = "REVOKED_AT"
-	case APIKeyOrderFieldLastUsedAt.column:
+	case APIKeyOrderFieldLastUsedOrder.column:
 		str = "LAST_USED_AT"
 	}
 	return str
@@ -405,7 +405,7 @@ func (f *APIKeyOrderField) UnmarshalGQL(v interface{}) error {
 	case "REVOKED_AT":
 		*f = *APIKeyOrderFieldRevokedAt
 	case "LAST_USED_AT":
-		*f = *APIKeyOrderFieldLastUsedAt
+		*f = *APIKeyOrderFieldLastUsedOrder
 	default:
 		return fmt.Errorf("%s is not a valid APIKeyOrderField", str)
 	}

@@ -53,6 +53,7 @@ type APIKeyMutation struct {
 	status                            *apikey.Status
 	revoked_at                        *time.Time
 	last_used_at                      *time.Time
+	last_used_order                   *time.Time
 	clearedFields                     map[string]struct{}
 	organization                      *pulid.ID
 	clearedorganization               bool
@@ -561,6 +562,55 @@ func (m *APIKeyMutation) ResetLastUsedAt() {
 	delete(m.clearedFields, apikey.FieldLastUsedAt)
 }
 
+// SetLastUsedOrder sets the "last_used_order" field.
+func (m *APIKeyMutation) SetLastUsedOrder(t time.Time) {
+	m.last_used_order = &t
+}
+
+// LastUsedOrder returns the value of the "last_used_order" field in the mutation.
+func (m *APIKeyMutation) LastUsedOrder() (r time.Time, exists bool) {
+	v := m.last_used_order
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldLastUsedOrder returns the old "last_used_order" field's value of the APIKey entity.
+// If the APIKey object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *APIKeyMutation) OldLastUsedOrder(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldLastUsedOrder is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldLastUsedOrder requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldLastUsedOrder: %w", err)
+	}
+	return oldValue.LastUsedOrder, nil
+}
+
+// ClearLastUsedOrder clears the value of the "last_used_order" field.
+func (m *APIKeyMutation) ClearLastUsedOrder() {
+	m.last_used_order = nil
+	m.clearedFields[apikey.FieldLastUsedOrder] = struct{}{}
+}
+
+// LastUsedOrderCleared returns if the "last_used_order" field was cleared in this mutation.
+func (m *APIKeyMutation) LastUsedOrderCleared() bool {
+	_, ok := m.clearedFields[apikey.FieldLastUsedOrder]
+	return ok
+}
+
+// ResetLastUsedOrder resets all changes to the "last_used_order" field.
+func (m *APIKeyMutation) ResetLastUsedOrder() {
+	m.last_used_order = nil
+	delete(m.clearedFields, apikey.FieldLastUsedOrder)
+}
+
 // SetServiceAccountID sets the "service_account_id" field.
 func (m *APIKeyMutation) SetServiceAccountID(pu pulid.ID) {
 	m.service_account = &pu
@@ -989,7 +1039,7 @@ func (m *APIKeyMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *APIKeyMutation) Fields() []string {
-	fields := make([]string, 0, 15)
+	fields := make([]string, 0, 16)
 	if m.organization != nil {
 		fields = append(fields, apikey.FieldOrganizationID)
 	}
@@ -1019,6 +1069,9 @@ func (m *APIKeyMutation) Fields() []string {
 	}
 	if m.last_used_at != nil {
 		fields = append(fields, apikey.FieldLastUsedAt)
+	}
+	if m.last_used_order != nil {
+		fields = append(fields, apikey.FieldLastUsedOrder)
 	}
 	if m.service_account != nil {
 		fields = append(fields, apikey.FieldServiceAccountID)
@@ -1063,6 +1116,8 @@ func (m *APIKeyMutation) Field(name string) (ent.Value, bool) {
 		return m.RevokedAt()
 	case apikey.FieldLastUsedAt:
 		return m.LastUsedAt()
+	case apikey.FieldLastUsedOrder:
+		return m.LastUsedOrder()
 	case apikey.FieldServiceAccountID:
 		return m.ServiceAccountID()
 	case apikey.FieldCreatedByID:
@@ -1102,6 +1157,8 @@ func (m *APIKeyMutation) OldField(ctx context.Context, name string) (ent.Value, 
 		return m.OldRevokedAt(ctx)
 	case apikey.FieldLastUsedAt:
 		return m.OldLastUsedAt(ctx)
+	case apikey.FieldLastUsedOrder:
+		return m.OldLastUsedOrder(ctx)
 	case apikey.FieldServiceAccountID:
 		return m.OldServiceAccountID(ctx)
 	case apikey.FieldCreatedByID:
@@ -1191,6 +1248,13 @@ func (m *APIKeyMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetLastUsedAt(v)
 		return nil
+	case apikey.FieldLastUsedOrder:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetLastUsedOrder(v)
+		return nil
 	case apikey.FieldServiceAccountID:
 		v, ok := value.(pulid.ID)
 		if !ok {
@@ -1262,6 +1326,9 @@ func (m *APIKeyMutation) ClearedFields() []string {
 	if m.FieldCleared(apikey.FieldLastUsedAt) {
 		fields = append(fields, apikey.FieldLastUsedAt)
 	}
+	if m.FieldCleared(apikey.FieldLastUsedOrder) {
+		fields = append(fields, apikey.FieldLastUsedOrder)
+	}
 	if m.FieldCleared(apikey.FieldCreatedByID) {
 		fields = append(fields, apikey.FieldCreatedByID)
 	}
@@ -1293,6 +1360,9 @@ func (m *APIKeyMutation) ClearField(name string) error {
 		return nil
 	case apikey.FieldLastUsedAt:
 		m.ClearLastUsedAt()
+		return nil
+	case apikey.FieldLastUsedOrder:
+		m.ClearLastUsedOrder()
 		return nil
 	case apikey.FieldCreatedByID:
 		m.ClearCreatedByID()
@@ -1343,6 +1413,9 @@ func (m *APIKeyMutation) ResetField(name string) error {
 		return nil
 	case apikey.FieldLastUsedAt:
 		m.ResetLastUsedAt()
+		return nil
+	case apikey.FieldLastUsedOrder:
+		m.ResetLastUsedOrder()
 		return nil
 	case apikey.FieldServiceAccountID:
 		m.ResetServiceAccountID()

@@ -39,6 +39,8 @@ const (
 	FieldRevokedAt = "revoked_at"
 	// FieldLastUsedAt holds the string denoting the last_used_at field in the database.
 	FieldLastUsedAt = "last_used_at"
+	// FieldLastUsedOrder holds the string denoting the last_used_order field in the database.
+	FieldLastUsedOrder = "last_used_order"
 	// FieldServiceAccountID holds the string denoting the service_account_id field in the database.
 	FieldServiceAccountID = "service_account_id"
 	// FieldCreatedByID holds the string denoting the created_by_id field in the database.
@@ -120,6 +122,7 @@ var Columns = []string{
 	FieldStatus,
 	FieldRevokedAt,
 	FieldLastUsedAt,
+	FieldLastUsedOrder,
 	FieldServiceAccountID,
 	FieldCreatedByID,
 	FieldCreatedByServiceAccountID,
@@ -153,6 +156,8 @@ var (
 	DefaultName string
 	// DefaultNameFolded holds the default value on creation for the "name_folded" field.
 	DefaultNameFolded string
+	// DefaultLastUsedOrder holds the default value on creation for the "last_used_order" field.
+	DefaultLastUsedOrder func() time.Time
 	// DefaultID holds the default value on creation for the "id" field.
 	DefaultID func() pulid.ID
 )
@@ -234,6 +239,11 @@ func ByRevokedAt(opts ...sql.OrderTermOption) OrderOption {
 // ByLastUsedAt orders the results by the last_used_at field.
 func ByLastUsedAt(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldLastUsedAt, opts...).ToFunc()
+}
+
+// ByLastUsedOrder orders the results by the last_used_order field.
+func ByLastUsedOrder(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldLastUsedOrder, opts...).ToFunc()
 }
 
 // ByServiceAccountID orders the results by the service_account_id field.

@@ -101,6 +101,11 @@ func LastUsedAt(v time.Time) predicate.APIKey {
 	return predicate.APIKey(sql.FieldEQ(FieldLastUsedAt, v))
 }
 
+// LastUsedOrder applies equality check predicate on the "last_used_order" field. It's identical to LastUsedOrderEQ.
+func LastUsedOrder(v time.Time) predicate.APIKey {
+	return predicate.APIKey(sql.FieldEQ(FieldLastUsedOrder, v))
+}
+
 // ServiceAccountID applies equality check predicate on the "service_account_id" field. It's identical to ServiceAccountIDEQ.
 func ServiceAccountID(v pulid.ID) predicate.APIKey {
 	return predicate.APIKey(sql.FieldEQ(FieldServiceAccountID, v))
@@ -654,6 +659,56 @@ func LastUsedAtIsNil() predicate.APIKey {
 // LastUsedAtNotNil applies the NotNil predicate on the "last_used_at" field.
 func LastUsedAtNotNil() predicate.APIKey {
 	return predicate.APIKey(sql.FieldNotNull(FieldLastUsedAt))
+}
+
+// LastUsedOrderEQ applies the EQ predicate on the "last_used_order" field.
+func LastUsedOrderEQ(v time.Time) predicate.APIKey {
+	return predicate.APIKey(sql.FieldEQ(FieldLastUsedOrder, v))
+}
+
+// LastUsedOrderNEQ applies the NEQ predicate on the "last_used_order" field.
+func LastUsedOrderNEQ(v time.Time) predicate.APIKey {
+	return predicate.APIKey(sql.FieldNEQ(FieldLastUsedOrder, v))
+}
+
+// LastUsedOrderIn applies the In predicate on the "last_used_order" field.
+func LastUsedOrderIn(vs ...time.Time) predicate.APIKey {
+	return predicate.APIKey(sql.FieldIn(FieldLastUsedOrder, vs...))
+}
+
+// LastUsedOrderNotIn applies the NotIn predicate on the "last_used_order" field.
+func LastUsedOrderNotIn(vs ...time.Time) predicate.APIKey {
+	return predicate.APIKey(sql.FieldNotIn(FieldLastUsedOrder, vs...))
+}
+
+// LastUsedOrderGT applies the GT predicate on the "last_used_order" field.
+func LastUsedOrderGT(v time.Time) predicate.APIKey {
+	return predicate.APIKey(sql.FieldGT(FieldLastUsedOrder, v))
+}
+
+// LastUsedOrderGTE applies the GTE predicate on the "last_used_order" field.
+func LastUsedOrderGTE(v time.Time) predicate.APIKey {
+	return predicate.APIKey(sql.FieldGTE(FieldLastUsedOrder, v))
+}
+
+// LastUsedOrderLT applies the LT predicate on the "last_used_order" field.
+func LastUsedOrderLT(v time.Time) predicate.APIKey {
+	return predicate.APIKey(sql.FieldLT(FieldLastUsedOrder, v))
+}
+
+// LastUsedOrderLTE applies the LTE predicate on the "last_used_order" field.
+func LastUsedOrderLTE(v time.Time) predicate.APIKey {
+	return predicate.APIKey(sql.FieldLTE(FieldLastUsedOrder, v))
+}
+
+// LastUsedOrderIsNil applies the IsNil predicate on the "last_used_order" field.
+func LastUsedOrderIsNil() predicate.APIKey {
+	return predicate.APIKey(sql.FieldIsNull(FieldLastUsedOrder))
+}
+
+// LastUsedOrderNotNil applies the NotNil predicate on the "last_used_order" field.
+func LastUsedOrderNotNil() predicate.APIKey {
+	return predicate.APIKey(sql.FieldNotNull(FieldLastUsedOrder))
 }
 
 // ServiceAccountIDEQ applies the EQ predicate on the "service_account_id" field.

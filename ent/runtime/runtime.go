@@ -71,6 +71,10 @@ func init() {
 	apikeyDescNameFolded := apikeyFields[4].Descriptor()
 	// apikey.DefaultNameFolded holds the default value on creation for the name_folded field.
 	apikey.DefaultNameFolded = apikeyDescNameFolded.Default.(string)
+	// apikeyDescLastUsedOrder is the schema descriptor for last_used_order field.
+	apikeyDescLastUsedOrder := apikeyFields[8].Descriptor()
+	// apikey.DefaultLastUsedOrder holds the default value on creation for the last_used_order field.
+	apikey.DefaultLastUsedOrder = apikeyDescLastUsedOrder.Default.(func() time.Time)
 	// apikeyDescID is the schema descriptor for id field.
 	apikeyDescID := apikeyMixinFields0[0].Descriptor()
 	// apikey.DefaultID holds the default value on creation for the id field.

@@ -2,6 +2,7 @@ package schema
 
 import (
 	"context"
+	"time"
 
 	"entgo.io/contrib/entgql"
 	"entgo.io/ent"
@@ -49,8 +50,14 @@ func (APIKey) Fields() []ent.Field {
 		field.Enum("status").Values("ACTIVE", "REVOKED").Default("ACTIVE"),
 		field.Time("revoked_at").Optional().Nillable().
 			Annotations(entgql.OrderField("REVOKED_AT")),
-		field.Time("last_used_at").Optional().Nillable().
-			Annotations(entgql.OrderField("LAST_USED_AT")),
+		field.Time("last_used_at").Optional().Nillable(),
+		// last_used_at as the keys sort by it (LAST_USED_AT): the Unix epoch for a key never
+		// used, so that such keys come last when the most recently used come first, on both
+		// databases (they put NULL at opposite ends), and a page can end on one (a NULL
+		// cursor skips or repeats keys). Written with last_used_at; null only in rows from
+		// before it, until the migration fills it.
+		field.Time("last_used_order").Optional().Default(NeverUsed).
+			Annotations(entgql.OrderField("LAST_USED_AT"), entgql.Skip(entgql.SkipType, entgql.SkipWhereInput)),
 		field.String("service_account_id").GoType(pulid.ID("")).Immutable().
 			Annotations(entgql.Skip(entgql.SkipAll)),
 		field.String("created_by_id").GoType(pulid.ID("")).Optional().Immutable().
@@ -82,13 +89,19 @@ func (APIKey) Edges() []ent.Edge {
 	}
 }
 
-// Hooks implements ent.Schema: the folded name follows the name.
+// NeverUsed is the last_used_order of a key never used: the Unix epoch.
+func NeverUsed() time.Time { return time.Unix(0, 0).UTC() }
+
+// Hooks implements ent.Schema: the folded name follows the name, the order of last use the last use.
 func (APIKey) Hooks() []ent.Hook {
 	return []ent.Hook{
 		hook.On(func(next ent.Mutator) ent.Mutator {
 			return hook.APIKeyFunc(func(ctx context.Context, m *gen.APIKeyMutation) (ent.Value, error) {
 				if name, ok := m.Name(); ok {
 					m.SetNameFolded(FoldName(name))
+				}
+				if at, ok := m.LastUsedAt(); ok {
+					m.SetLastUsedOrder(at)
 				}
 				return next.Mutate(ctx, m)
 			})

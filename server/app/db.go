@@ -189,6 +189,10 @@ WHERE NOT key_counts_initialized`); err != nil {
 	if err := d.backfillKeyNames(ctx); err != nil {
 		return fmt.Errorf("copying the names of older keys: %w", err)
 	}
+	// Keys from before api_keys.last_used_order: sorted by their last use, or as never used.
+	if _, err := d.DB.ExecContext(ctx, `UPDATE api_keys SET last_used_order = COALESCE(last_used_at, $1) WHERE last_used_order IS NULL`, schema.NeverUsed()); err != nil {
+		return fmt.Errorf("ordering older keys by their last use: %w", err)
+	}
 	for _, stmt := range appendOnlyAudit[d.Dialect] {
 		if _, err := d.DB.ExecContext(ctx, stmt); err != nil {
 			return fmt.Errorf("making the audit trail append-only: %w", err)

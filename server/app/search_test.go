@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 )
 
 const searchQuery = `query($status: APIKeyStatus, $search: String, $where: APIKeyWhereInput, $orderBy: APIKeyOrder) {
@@ -150,6 +151,63 @@ func TestKeysSortByNameAndRevocation(t *testing.T) {
 	})
 }
 
+// Sorting by last use pages through every key exactly once, in one order on both
+// databases: the most recently used first, keys never used last (and the reverse). The
+// databases sort NULL at opposite ends, and a NULL cursor skipped or repeated keys.
+func TestKeysSortByLastUseAndPageThroughNeverUsedKeys(t *testing.T) {
+	each(t, func(t *testing.T, s *server) {
+		ctx := context.Background()
+		admin := s.newTenant("Acme").admin
+		var all []createdKey
+		for _, name := range []string{"Never A", "Used first", "Never B", "Used last", "Never C"} {
+			all = append(all, admin.createKey(name, "VIEWER"))
+		}
+		for _, k := range []createdKey{all[1], all[3]} {
+			s.integration(k.Secret).must(nil, `{ viewer { id } }`, nil)
+			if err := s.app.Auth.FlushUsage(ctx); err != nil {
+				t.Fatal(err)
+			}
+			time.Sleep(5 * time.Millisecond)
+		}
+		const page = `query($orderBy: APIKeyOrder, $after: Cursor) {
+  apiKeys(status: ACTIVE, orderBy: $orderBy, first: 2, after: $after) {
+    edges { node { name } } pageInfo { hasNextPage endCursor } }
+}`
+		for dir, want := range map[string][]string{
+			// Never-used keys among themselves: the default order's tie-break (id, newest first for DESC).
+			"DESC": {"Used last", "Used first", "Never C", "Never B", "Never A"},
+			"ASC":  {"Never A", "Never B", "Never C", "Used first", "Used last"},
+		} {
+			var got []string
+			vars := map[string]any{"orderBy": map[string]any{"field": "LAST_USED_AT", "direction": dir}}
+			for range 10 {
+				var out struct {
+					APIKeys struct {
+						Edges []struct {
+							Node struct{ Name string }
+						}
+						PageInfo struct {
+							HasNextPage bool
+							EndCursor   string
+						}
+					}
+				}
+				admin.must(&out, page, vars)
+				for _, e := range out.APIKeys.Edges {
+					got = append(got, e.Node.Name)
+				}
+				if !out.APIKeys.PageInfo.HasNextPage {
+					break
+				}
+				vars["after"] = out.APIKeys.PageInfo.EndCursor
+			}
+			if !slices.Equal(got, want) {
+				t.Errorf("LAST_USED_AT %s, two at a time: %q, want %q", dir, got, want)
+			}
+		}
+	})
+}
+
 // Keys from before api_keys.name get their service account's name, folded, when the
 // schema is migrated.
 func TestMigrationNamesOlderKeys(t *testing.T) {
@@ -164,6 +222,29 @@ func TestMigrationNamesOlderKeys(t *testing.T) {
 		}
 		if got := admin.keys(map[string]any{"search": "ØRSTED"}).names(); !slices.Equal(got, []string{"Ørsted Vindkraft"}) {
 			t.Fatalf("after the migration the search finds %q", got)
+		}
+	})
+}
+
+// Keys from before api_keys.last_used_order sort by their last use once migrated.
+func TestMigrationOrdersOlderKeysByLastUse(t *testing.T) {
+	each(t, func(t *testing.T, s *server) {
+		admin := s.newTenant("Acme").admin
+		used := admin.createKey("Used", "VIEWER")
+		admin.createKey("Never used", "VIEWER")
+		s.integration(used.Secret).must(nil, `{ viewer { id } }`, nil)
+		if err := s.app.Auth.FlushUsage(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.app.DB.DB.Exec(`UPDATE api_keys SET last_used_order = NULL`); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.app.DB.Migrate(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		got := admin.keys(map[string]any{"orderBy": map[string]any{"field": "LAST_USED_AT", "direction": "DESC"}}).names()
+		if !slices.Equal(got, []string{"Used", "Never used"}) {
+			t.Fatalf("after the migration, by last use: %q", got)
 		}
 	})
 }

@@ -63,13 +63,13 @@ func (a *Authenticator) FlushUsage(ctx context.Context) error {
 	})
 }
 
-// statement is the UPDATE of the uses of ids: each key's last_used_at moves forward to
-// its use, from a derived table of (id, at) rows (UPDATE … FROM, in PostgreSQL and in
+// statement is the UPDATE of the uses of ids: each key's last_used_at (and
+// last_used_order, what the keys sort by) moves forward to its use, from a derived table of (id, at) rows (UPDATE … FROM, in PostgreSQL and in
 // SQLite since 3.33).
 func (u *usage) statement(ids []pulid.ID, at map[pulid.ID]time.Time) (string, []any) {
 	var b strings.Builder
 	args := make([]any, 0, 2*len(ids))
-	b.WriteString("UPDATE api_keys SET last_used_at = u.at FROM (")
+	b.WriteString("UPDATE api_keys SET last_used_at = u.at, last_used_order = u.at FROM (")
 	for i, id := range ids {
 		if i > 0 {
 			b.WriteString(" UNION ALL ")
