@@ -55,7 +55,12 @@ test('a keyboard alone can create and revoke a key', async ({ page }) => {
   await page.keyboard.press('Enter');
   const created = page.getByRole('dialog', { name: 'API key created' });
   await expect(created).toBeVisible();
+  // The key was not copied: Escape asks first, with "keep" focused; Tab reaches "close".
   await page.keyboard.press('Escape');
+  await expect(created.getByRole('button', { name: 'Keep the key open' })).toBeFocused();
+  await page.keyboard.press('Tab');
+  await expect(created.getByRole('button', { name: 'Close without copying' })).toBeFocused();
+  await page.keyboard.press('Enter');
   await expect(created).toBeHidden();
   await expectCounts(page, active + 1, 1);
 

@@ -1,8 +1,8 @@
-import { lazy, Suspense, useState } from 'react';
+import { lazy, Suspense, useState, type ReactNode } from 'react';
 import { Alert, Drawer, Modal, Notification, MantineProvider, createTheme, Center, Loader, type CSSVariablesResolver } from '@mantine/core';
 import { Notifications } from '@mantine/notifications';
 import { Provider as UrqlProvider } from 'urql';
-import { BrowserRouter, Navigate, Route, Routes, useLocation, useNavigate } from 'react-router';
+import { BrowserRouter, Route, Routes, useLocation, useNavigate } from 'react-router';
 import { createClient } from './graphql/client';
 import { RequireAdmin, RequireSession, signInPath } from './session/session';
 import { AppLayout } from './layout/app-layout';
@@ -12,6 +12,8 @@ import { UsersPage } from './features/users/users-page';
 import { SetupPage } from './features/setup/setup-page';
 import { SignInPage } from './features/sign-in/sign-in-page';
 import { HomePage } from './features/home/home-page';
+import { NotFoundPage } from './features/not-found/not-found-page';
+import { useDocumentTitle } from './layout/document-title';
 
 // GraphiQL is large: load it only on the Playground page.
 const PlaygroundPage = lazy(() => import('./features/playground/playground-page'));
@@ -34,12 +36,19 @@ const theme = createTheme({
   },
 });
 
-// Mantine's dimmed text (gray 6) is below WCAG AA contrast on white: use gray 7.
+// Mantine's dimmed text (gray 6) and field errors (red 6, 3.3:1) are below WCAG AA
+// contrast on white: use gray 7 and red 9 (5.4:1).
 const resolver: CSSVariablesResolver = (t) => ({
   variables: {},
-  light: { '--mantine-color-dimmed': t.colors.gray[7] },
+  light: { '--mantine-color-dimmed': t.colors.gray[7], '--mantine-color-error': t.colors.red[9] },
   dark: {},
 });
+
+/** Names the browser tab for a page that does not name it itself. */
+function Titled({ title, children }: { title: string; children: ReactNode }) {
+  useDocumentTitle(title);
+  return <>{children}</>;
+}
 
 function Routed() {
   const navigate = useNavigate();
@@ -54,8 +63,8 @@ function Routed() {
   return (
     <UrqlProvider value={client}>
       <Routes>
-        <Route path="/setup" element={<SetupPage />} />
-        <Route path="/sign-in" element={<SignInPage />} />
+        <Route path="/setup" element={<Titled title="Set up your company"><SetupPage /></Titled>} />
+        <Route path="/sign-in" element={<Titled title="Sign in"><SignInPage /></Titled>} />
         <Route
           element={
             <RequireSession>
@@ -75,7 +84,7 @@ function Routed() {
               </Suspense>
             }
           />
-          <Route path="*" element={<Navigate to="/" replace />} />
+          <Route path="*" element={<NotFoundPage />} />
         </Route>
       </Routes>
     </UrqlProvider>
@@ -85,8 +94,9 @@ function Routed() {
 export function App() {
   return (
     <MantineProvider theme={theme} cssVariablesResolver={resolver}>
-      <Notifications position="top-right" />
       <BrowserRouter>
+        {/* Inside the router: a notification may link to a page (a revoked key to its tab). */}
+        <Notifications position="top-right" />
         <Routed />
       </BrowserRouter>
     </MantineProvider>

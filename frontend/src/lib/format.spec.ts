@@ -11,9 +11,24 @@ describe('maskKey', () => {
 });
 
 describe('formatDateTime', () => {
-  it('formats in the given locale and time zone', () => {
-    expect(formatDateTime('2026-03-12T14:05:00Z', 'en-GB', 'UTC')).toBe('12 Mar 2026, 14:05');
-    expect(formatDateTime('2026-03-12T14:05:00Z', 'en-US', 'America/New_York')).toBe('Mar 12, 2026, 10:05 AM');
+  it('gives the exact time to the second with the zone, in the given locale and time zone', () => {
+    expect(formatDateTime('2026-12-02T01:15:37.257555709Z', 'en-GB', 'Europe/Copenhagen')).toBe('2 Dec 2026, 02:15:37 CET');
+    expect(formatDateTime('2026-07-02T01:15:37Z', 'en-GB', 'Europe/Copenhagen')).toBe('2 Jul 2026, 03:15:37 CEST');
+    expect(formatDateTime('2026-03-12T14:05:00Z', 'en-GB', 'UTC')).toBe('12 Mar 2026, 14:05:00 UTC');
+    expect(formatDateTime('2026-03-12T14:05:00Z', 'en-US', 'America/New_York')).toBe('Mar 12, 2026, 10:05:00 AM EDT');
+    expect(formatDateTime('2026-12-02T01:15:37Z', 'de-DE', 'Europe/Berlin')).toBe('2. Dez. 2026, 02:15:37 MEZ');
+  });
+  it('uses the reader’s time zone when none is given', () => {
+    const tz = process.env.TZ;
+    try {
+      process.env.TZ = 'Asia/Kolkata';
+      expect(formatDateTime('2026-12-02T01:15:37Z', 'en-GB')).toBe('2 Dec 2026, 06:45:37 GMT+5:30');
+      process.env.TZ = 'Europe/Copenhagen';
+      expect(formatDateTime('2026-12-02T01:15:37Z', 'en-GB')).toBe('2 Dec 2026, 02:15:37 CET');
+    } finally {
+      if (tz === undefined) delete process.env.TZ;
+      else process.env.TZ = tz;
+    }
   });
   it('returns what it cannot parse unchanged', () => {
     expect(formatDateTime('not a date')).toBe('not a date');

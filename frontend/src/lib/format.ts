@@ -1,5 +1,6 @@
-// How keys and times read in the admin app. Dates use the person's own locale and
-// time zone (Intl); the exact ISO timestamp stays available on hover.
+// How keys and times read in the admin app. Times use the reader's own locale and time
+// zone (Intl), always to the second and with the zone named, so that an investigator can
+// line them up with a log; how long ago sits beside or on hover.
 
 /** The masked form of a full key, as the server shows it: gak_…k3Zq. */
 export function maskKey(secret: string): string {
@@ -8,11 +9,24 @@ export function maskKey(secret: string): string {
   return `${prefix}…${secret.slice(-4)}`;
 }
 
-/** A date and time in the reader's locale and time zone, e.g. "12 Mar 2026, 14:05". */
+const exact: Intl.DateTimeFormatOptions = {
+  day: 'numeric',
+  month: 'short',
+  year: 'numeric',
+  hour: '2-digit',
+  minute: '2-digit',
+  second: '2-digit',
+  timeZoneName: 'short',
+};
+
+/**
+ * A point in time to the second, with its zone, in the reader's locale and time zone
+ * (or the ones given), e.g. "2 Dec 2026, 02:15:37 CET". The one format of the whole app.
+ */
 export function formatDateTime(iso: string, locale?: string, timeZone?: string): string {
   const date = new Date(iso);
   if (Number.isNaN(date.getTime())) return iso;
-  return new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short', timeZone }).format(date);
+  return new Intl.DateTimeFormat(locale, { ...exact, timeZone }).format(date);
 }
 
 const units: [Intl.RelativeTimeFormatUnit, number][] = [

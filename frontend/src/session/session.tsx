@@ -1,10 +1,11 @@
-import { createContext, useContext, type ReactNode } from 'react';
+import { createContext, useContext, useEffect, type ReactNode } from 'react';
 import { Navigate, useLocation } from 'react-router';
 import { useQuery } from 'urql';
 import { Button, Center, Loader, Stack, Text } from '@mantine/core';
 import { graphql } from '../gql';
 import type { ViewerQuery } from '../gql/graphql';
 import { errorMessage, isUnauthenticated } from '../graphql/client';
+import { rememberSession } from './session-end';
 
 const ViewerDocument = graphql(`
   query Viewer {
@@ -43,6 +44,12 @@ export function signInPath(location: { pathname: string; search: string }) {
 export function RequireSession({ children }: { children: ReactNode }) {
   const location = useLocation();
   const [{ data, fetching, error }, refetch] = useQuery({ query: ViewerDocument, requestPolicy: 'network-only' });
+  // Should this session end without a sign-out, the sign-in page will say so.
+  const userId = data?.viewer.id;
+  const organizationId = data?.viewer.organization.id;
+  useEffect(() => {
+    if (userId && organizationId) rememberSession({ userId, organizationId });
+  }, [userId, organizationId]);
   if (isUnauthenticated(error)) return <Navigate to={signInPath(location)} replace />;
   if (fetching && !data) {
     return (

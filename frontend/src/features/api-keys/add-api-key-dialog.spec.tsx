@@ -1,9 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { render, screen, waitFor, within } from '@testing-library/react';
+import { fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { MantineProvider } from '@mantine/core';
 import { useState } from 'react';
-import { AddApiKeyDialog, type AddApiKeyDialogProps } from './add-api-key-dialog';
+import { AddApiKeyDialog, type AddApiKeyDialogProps, type CreateKeyResult } from './add-api-key-dialog';
+import { readDraft, saveDraft } from '../../session/drafts';
 
 const secret = 'gak_4pXabcdefghijklmnopqrstuvwxyz0123k3Zq';
 
@@ -18,8 +19,22 @@ function Harness({ onCreate }: Pick<AddApiKeyDialogProps, 'onCreate'>) {
   );
 }
 
+/** A create that answers when the test says so. */
+function delayedCreate() {
+  let answer!: (result: CreateKeyResult) => void;
+  const onCreate = vi.fn(() => new Promise<CreateKeyResult>((resolve) => (answer = resolve)));
+  return { onCreate, answer: (result: CreateKeyResult) => answer(result) };
+}
+
+async function createKey(name = 'Reporting Dashboard') {
+  await userEvent.type(screen.getByRole('textbox', { name: /Name/ }), name);
+  await userEvent.click(screen.getByRole('button', { name: 'Create key' }));
+  return screen.findByRole('dialog', { name: 'API key created' });
+}
+
 const writeText = vi.fn(async () => {});
 beforeEach(() => {
+  sessionStorage.clear();
   Object.defineProperty(navigator, 'clipboard', { value: { writeText }, configurable: true });
 });
 afterEach(() => {
@@ -69,15 +84,116 @@ describe('AddApiKeyDialog', () => {
     expect(document.body).not.toHaveTextContent(secret);
   });
 
-  it('closes with Escape from the created state and forgets the key', async () => {
+  it('cannot be dismissed while the key is being created, then shows the key', async () => {
+    const { onCreate, answer } = delayedCreate();
+    render(<Harness onCreate={onCreate} />);
+    await userEvent.type(screen.getByRole('textbox', { name: /Name/ }), 'ERP Sync Service{Enter}');
+    const dialog = screen.getByRole('dialog', { name: 'Add API Key' });
+    const creating = within(dialog).getByRole('button', { name: 'Creating…' });
+    expect(creating).toHaveAttribute('aria-disabled', 'true');
+    expect(within(dialog).getByRole('button', { name: 'Cancel' })).toBeDisabled();
+    expect(within(dialog).getByRole('button', { name: 'Close' })).toBeDisabled();
+
+    await userEvent.keyboard('{Escape}');
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Cancel' }));
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Close' }));
+    // A second press of Create does not create a second key.
+    await userEvent.click(creating);
+    expect(screen.getByRole('dialog', { name: 'Add API Key' })).toBeInTheDocument();
+    expect(onCreate).toHaveBeenCalledTimes(1);
+
+    answer({ secret });
+    const created = await screen.findByRole('dialog', { name: 'API key created' });
+    expect(within(created).getByRole('textbox', { name: 'API key' })).toHaveValue(secret);
+  });
+
+  it('asks before closing a key that was not copied; Escape does not skip the question', async () => {
     render(<Harness onCreate={() => Promise.resolve({ secret })} />);
-    await userEvent.type(screen.getByRole('textbox', { name: /Name/ }), 'Reporting Dashboard');
-    await userEvent.click(screen.getByRole('radio', { name: /Admin/ }));
-    await userEvent.click(screen.getByRole('button', { name: 'Create key' }));
-    await screen.findByRole('dialog', { name: 'API key created' });
+    const created = await createKey();
+    await userEvent.keyboard('{Escape}');
+    const question = within(created).getByRole('group', { name: 'Close without copying?' });
+    expect(question).toHaveAccessibleDescription(/You will not see this key again/);
+    expect(within(question).getByRole('button', { name: 'Keep the key open' })).toHaveFocus();
+    expect(within(created).getByRole('textbox', { name: 'API key' })).toHaveValue(secret);
+
+    // Escape again keeps the key open, and so does the × of the dialog.
+    await userEvent.keyboard('{Escape}');
+    expect(screen.getByRole('dialog', { name: 'API key created' })).toBeInTheDocument();
+    expect(within(created).queryByRole('group', { name: 'Close without copying?' })).not.toBeInTheDocument();
+    expect(within(created).getByRole('button', { name: 'Copy API key' })).toHaveFocus();
+    await userEvent.click(within(created).getByRole('button', { name: 'Close' }));
+    await userEvent.click(within(created).getByRole('button', { name: 'Keep the key open' }));
+    expect(within(created).queryByRole('group')).not.toBeInTheDocument();
+    expect(screen.getByRole('dialog', { name: 'API key created' })).toBeInTheDocument();
+
+    // Done asks too; only the explicit answer closes, and the key is gone.
+    await userEvent.click(within(created).getByRole('button', { name: 'Done' }));
+    await userEvent.click(within(created).getByRole('button', { name: 'Close without copying' }));
+    expect(screen.queryByRole('dialog')).not.toBeInTheDocument();
+    expect(document.body).not.toHaveTextContent(secret);
+  });
+
+  it('closes at once with Escape once the key was copied, by the button or by hand', async () => {
+    render(<Harness onCreate={() => Promise.resolve({ secret })} />);
+    let created = await createKey();
+    await userEvent.click(within(created).getByRole('button', { name: 'Copy API key' }));
+    await userEvent.keyboard('{Escape}');
+    expect(screen.queryByRole('dialog')).not.toBeInTheDocument();
+
+    await userEvent.click(screen.getByRole('button', { name: 'Add API Key' }));
+    created = await createKey('Second');
+    fireEvent.copy(within(created).getByRole('textbox', { name: 'API key' }));
     await userEvent.keyboard('{Escape}');
     expect(screen.queryByRole('dialog')).not.toBeInTheDocument();
     expect(document.body).not.toHaveTextContent(secret);
+  });
+
+  it('copying while the question is open answers it', async () => {
+    render(<Harness onCreate={() => Promise.resolve({ secret })} />);
+    const created = await createKey();
+    await userEvent.click(within(created).getByRole('button', { name: 'Done' }));
+    await userEvent.click(within(created).getByRole('button', { name: 'Copy API key' }));
+    expect(within(created).queryByRole('group', { name: 'Close without copying?' })).not.toBeInTheDocument();
+    await userEvent.click(within(created).getByRole('button', { name: 'Done' }));
+    expect(screen.queryByRole('dialog')).not.toBeInTheDocument();
+  });
+
+  it('keeps the name and role as a draft while typing, never the key', async () => {
+    const { onCreate, answer } = delayedCreate();
+    render(<Harness onCreate={onCreate} />);
+    await userEvent.type(screen.getByRole('textbox', { name: /Name/ }), 'ERP Sync Service');
+    await userEvent.click(screen.getByRole('radio', { name: /Admin/ }));
+    expect(readDraft('add-api-key')).toEqual({ name: 'ERP Sync Service', role: 'ADMIN' });
+    await userEvent.click(screen.getByRole('button', { name: 'Create key' }));
+    // Until the key exists, the draft stays: a session ending now would lose nothing.
+    expect(readDraft('add-api-key')).toEqual({ name: 'ERP Sync Service', role: 'ADMIN' });
+    answer({ secret });
+    await screen.findByRole('dialog', { name: 'API key created' });
+    expect(readDraft('add-api-key')).toBeNull();
+    expect(JSON.stringify({ ...sessionStorage })).not.toContain(secret.slice(4));
+  });
+
+  it('opens with the draft a session that ended left behind', async () => {
+    saveDraft('add-api-key', { name: 'ERP Sync Service', role: 'ADMIN' });
+    const onCreate = vi.fn(() => Promise.resolve({ secret }));
+    render(<Harness onCreate={onCreate} />);
+    expect(screen.getByRole('textbox', { name: /Name/ })).toHaveValue('ERP Sync Service');
+    expect(screen.getByRole('radio', { name: /Admin/ })).toBeChecked();
+    await userEvent.click(screen.getByRole('button', { name: 'Create key' }));
+    expect(onCreate).toHaveBeenCalledWith({ name: 'ERP Sync Service', role: 'ADMIN' });
+  });
+
+  it('keeps the draft when the create fails, and forgets it on Cancel', async () => {
+    render(<Harness onCreate={() => Promise.resolve({ error: 'Sign in to continue' })} />);
+    await userEvent.type(screen.getByRole('textbox', { name: /Name/ }), 'ERP');
+    await userEvent.click(screen.getByRole('button', { name: 'Create key' }));
+    await screen.findByRole('alert');
+    expect(readDraft('add-api-key')).toEqual({ name: 'ERP', role: 'VIEWER' });
+    await userEvent.click(screen.getByRole('button', { name: 'Cancel' }));
+    expect(screen.queryByRole('dialog')).not.toBeInTheDocument();
+    expect(readDraft('add-api-key')).toBeNull();
+    await userEvent.click(screen.getByRole('button', { name: 'Add API Key' }));
+    expect(screen.getByRole('textbox', { name: /Name/ })).toHaveValue('');
   });
 
   it('shows the server’s complaint about the name on the field and stays open', async () => {

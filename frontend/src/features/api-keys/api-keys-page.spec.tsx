@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { MantineProvider } from '@mantine/core';
-import { MemoryRouter } from 'react-router';
+import { Notifications } from '@mantine/notifications';
+import { MemoryRouter, Route, Routes, useLocation } from 'react-router';
 import { Client, Provider, cacheExchange, makeResult, type Exchange, type Operation } from 'urql';
 import { Kind } from 'graphql';
 import { filter, map, pipe } from 'wonka';
@@ -19,10 +20,17 @@ function fakeServer() {
     maskedKey: 'gak_…k3Zq',
     createdAt: '2026-03-12T14:05:00Z',
     createdByName: 'Ada Admin',
+    createdByKind: 'USER',
     lastUsedAt: null,
-    revokedByName: null as string | null,
+    serviceAccount: { __typename: 'ServiceAccount', id: 'sa_1', role: 'VIEWER' },
   };
-  const key = () => ({ ...erp, status: revoked ? 'REVOKED' : 'ACTIVE', revokedAt: revoked ? '2026-03-13T10:00:00Z' : null, revokedByName: revoked ? 'Ada Admin' : null });
+  const key = () => ({
+    ...erp,
+    status: revoked ? 'REVOKED' : 'ACTIVE',
+    revokedAt: revoked ? '2026-03-13T10:00:00Z' : null,
+    revokedByName: revoked ? 'Ada Admin' : null,
+    revokedByKind: revoked ? 'USER' : null,
+  });
   const connection = (nodes: object[]) => ({
     __typename: 'APIKeyConnection',
     totalCount: nodes.length,
@@ -66,23 +74,43 @@ function fakeServer() {
   return new Client({ url: '/graphql', exchanges: [cacheExchange, exchange] });
 }
 
+function Url() {
+  const { search } = useLocation();
+  return <output aria-label="url">{search}</output>;
+}
+
+function renderPage(query = '') {
+  render(
+    <MantineProvider env="test">
+      <MemoryRouter initialEntries={[`/admin/company-settings/api-keys${query}`]}>
+        <Notifications />
+        <Url />
+        <Provider value={fakeServer()}>
+          <Routes>
+            <Route
+              path="/admin/company-settings/api-keys"
+              element={
+                <RequireSession>
+                  <ApiKeysPage />
+                </RequireSession>
+              }
+            />
+          </Routes>
+        </Provider>
+      </MemoryRouter>
+    </MantineProvider>,
+  );
+}
+
 describe('ApiKeysPage', () => {
-  it('revokes a key: it moves to Revoked Keys and the counters follow', async () => {
-    render(
-      <MantineProvider env="test">
-        <MemoryRouter>
-          <Provider value={fakeServer()}>
-            <RequireSession>
-              <ApiKeysPage />
-            </RequireSession>
-          </Provider>
-        </MemoryRouter>
-      </MantineProvider>,
-    );
+  it('revokes a key: it moves to Revoked Keys, the counters follow, and a notification leads there', async () => {
+    renderPage();
+    const url = () => screen.getByRole('status', { name: 'url' }).textContent;
     expect(await screen.findByRole('heading', { name: 'API Keys' })).toBeInTheDocument();
     expect(screen.getByRole('button', { name: 'Audit trail' })).toBeInTheDocument();
     expect(screen.getByRole('link', { name: 'GraphQL Playground' })).toHaveAttribute('href', '/playground');
-    expect(screen.getByRole('textbox', { name: 'Search by name' })).toBeInTheDocument();
+    expect(screen.getByRole('searchbox', { name: 'Search' })).toHaveAttribute('placeholder', expect.stringMatching(/name or key ending/i) as string);
+    expect(document.title).toBe('API Keys · Administration');
     await waitFor(() => expect(screen.getByRole('tab', { name: /Active Keys/ })).toHaveTextContent('Active Keys1'));
     expect(screen.getByRole('tab', { name: /Revoked Keys/ })).toHaveTextContent('Revoked Keys0');
 
@@ -94,8 +122,25 @@ describe('ApiKeysPage', () => {
     await waitFor(() => expect(screen.getByRole('tab', { name: /Active Keys/ })).toHaveTextContent('Active Keys0'));
     expect(screen.getByRole('tab', { name: /Revoked Keys/ })).toHaveTextContent('Revoked Keys1');
     expect(await screen.findByText('No active API keys')).toBeInTheDocument();
-    await userEvent.click(screen.getByRole('tab', { name: /Revoked Keys/ }));
+    const notice = await screen.findByRole('alert');
+    expect(notice).toHaveTextContent('Revoked ERP Sync Service (gak_…k3Zq)');
+    await userEvent.click(within(notice).getByRole('link', { name: 'Show revoked keys' }));
+    expect(url()).toBe('?tab=revoked');
+    expect(screen.getByRole('tab', { name: /Revoked Keys/ })).toHaveAttribute('aria-selected', 'true');
+    expect(document.title).toBe('Revoked Keys · API Keys · Administration');
     const revokedTable = await screen.findByRole('table', { name: 'Revoked keys' });
     expect(within(revokedTable).getByRole('row', { name: /ERP Sync Service/ })).toHaveTextContent('Ada Admin');
+    await waitFor(() => expect(screen.queryByRole('alert')).not.toBeInTheDocument());
+  });
+
+  it('opens on the tab and search of its URL, and writes what is typed into it', async () => {
+    renderPage('?tab=revoked&q=erp');
+    const search = await screen.findByRole('searchbox', { name: 'Search' });
+    expect(search).toHaveValue('erp');
+    expect(screen.getByRole('tab', { name: /Revoked Keys/ })).toHaveAttribute('aria-selected', 'true');
+    const url = () => screen.getByRole('status', { name: 'url' }).textContent;
+    await userEvent.clear(search);
+    await userEvent.type(search, 'Ørsted');
+    await waitFor(() => expect(url()).toBe('?tab=revoked&q=%C3%98rsted'));
   });
 });

@@ -1,18 +1,23 @@
 import { useCallback, useMemo, useRef, useState, type RefObject } from 'react';
-import { Badge, Button, Group, Tabs, TextInput } from '@mantine/core';
-import { useDebouncedValue, useDisclosure } from '@mantine/hooks';
+import { Anchor, Badge, Button, Group, Stack, Tabs, Text, TextInput } from '@mantine/core';
+import { useDebouncedCallback, useDisclosure } from '@mantine/hooks';
+import { notifications } from '@mantine/notifications';
 import { IconHistory, IconPlayerPlay, IconPlus, IconSearch } from '@tabler/icons-react';
-import { Link } from 'react-router';
+import { Link, useLocation } from 'react-router';
 import { useClient, useQuery } from 'urql';
 import { graphql } from '../../gql';
 import { errorMessage } from '../../graphql/client';
 import { companySettings, PageHeader } from '../../layout/page-header';
+import { useDocumentTitle } from '../../layout/document-title';
+import { desktopBreakpoint, useScreenBelow } from '../../layout/screen';
+import { displayText } from '../../lib/display-text';
 import { useViewer } from '../../session/session';
 import { AddApiKeyDialog, type CreateKeyResult } from './add-api-key-dialog';
 import { ApiKeyAuditDrawer } from './api-key-audit-drawer';
 import { ApiKeysTab } from './api-keys-tab';
 import type { KeyToRevoke } from './api-keys-table';
 import { RevokeApiKeyDialog } from './revoke-api-key-dialog';
+import { firstPage, useApiKeysView, writeView, defaultSort, type KeysTab, type Paging, type Sort } from './api-keys-view';
 
 const ApiKeyCountsQuery = graphql(`
   query ApiKeyCounts {
@@ -50,16 +55,29 @@ const RevokeApiKeyMutation = graphql(`
 // The counters don't mention an APIKey: name it, so creating or revoking one refreshes them.
 const countsContext = { additionalTypenames: ['APIKey'] };
 
-type Tab = 'active' | 'revoked';
-
 /** Administration > Company Settings > API Keys. */
 export function ApiKeysPage() {
   const viewer = useViewer();
   const canManage = viewer.canManageKeys;
   const client = useClient();
-  const [tab, setTab] = useState<Tab>('active');
-  const [searchInput, setSearchInput] = useState('');
-  const [search] = useDebouncedValue(searchInput.trim(), 300);
+  const { pathname } = useLocation();
+  const { view, change } = useApiKeysView();
+  const { tab, search } = view;
+  useDocumentTitle(...(tab === 'revoked' ? ['Revoked Keys'] : []), 'API Keys', 'Administration');
+  const layout = useScreenBelow(desktopBreakpoint) ? 'cards' : 'table';
+
+  // The box shows what is typed at once; the URL (and the query) follow a moment later,
+  // replacing their entry rather than adding one per keystroke.
+  const [searchInput, setSearchInput] = useState(search);
+  const [searchInUrl, setSearchInUrl] = useState(search);
+  if (search !== searchInUrl) {
+    // The URL changed by itself (back button, a link): show its search.
+    setSearchInUrl(search);
+    if (search !== searchInput.trim()) setSearchInput(search);
+  }
+  const searchLater = useDebouncedCallback((text: string) => change({ search: text.trim() }, { replace: true }), 300);
+  const onSort = useCallback((sort: Sort) => change({ sort }), [change]);
+  const onPage = useCallback((paging: Paging, options?: { replace?: boolean }) => change({ paging }, options), [change]);
   const [adding, addDialog] = useDisclosure(false);
   const [auditOpened, auditDrawer] = useDisclosure(false);
   const [revoking, setRevoking] = useState<KeyToRevoke | null>(null);
@@ -75,22 +93,44 @@ export function ApiKeysPage() {
       const result = await client.mutation(CreateApiKeyMutation, { input }).toPromise();
       const secret = result.data?.createAPIKey.secret;
       if (secret) {
-        setTab('active');
+        // Show the new key where it lands: first on Active Keys, newest first, no search.
+        change({ tab: 'active', search: '', sort: defaultSort('active'), paging: firstPage });
         return { secret };
       }
       const extensions = result.error?.graphQLErrors[0]?.extensions;
       const field = extensions?.code === 'BAD_USER_INPUT' && typeof extensions.field === 'string' ? extensions.field : undefined;
       return { error: errorMessage(result.error), field };
     },
-    [client],
+    [client, change],
   );
 
   const revokeKey = useCallback(
     async (key: KeyToRevoke) => {
       const result = await client.mutation(RevokeApiKeyMutation, { input: { id: key.id } }).toPromise();
-      return result.error || !result.data ? errorMessage(result.error) : undefined;
+      if (result.error || !result.data) return errorMessage(result.error);
+      // The row vanishes from Active Keys: say what happened, and where the key went.
+      const id = `revoked-${key.id}`;
+      const revokedTab = writeView({ tab: 'revoked', search: '', sort: defaultSort('revoked'), paging: firstPage });
+      notifications.show({
+        id,
+        position: 'bottom-right',
+        color: 'green',
+        // It carries a link: long enough to read and reach it (hovering pauses it).
+        autoClose: 10_000,
+        message: (
+          <Stack gap={4} align="flex-start">
+            <Text size="sm" style={{ overflowWrap: 'anywhere' }}>
+              Revoked {displayText(key.name)} ({key.maskedKey})
+            </Text>
+            <Anchor component={Link} to={{ pathname, search: revokedTab.toString() }} size="sm" onClick={() => notifications.hide(id)}>
+              Show revoked keys
+            </Anchor>
+          </Stack>
+        ),
+      });
+      return undefined;
     },
-    [client],
+    [client, pathname],
   );
 
   return (
@@ -116,7 +156,8 @@ export function ApiKeysPage() {
         }
       />
 
-      <Tabs value={tab} onChange={(v) => v && setTab(v as Tab)}>
+      {/* Only the open tab is mounted: the view's sort and page belong to it alone. */}
+      <Tabs value={tab} onChange={(v) => v && change({ tab: v as KeysTab })} keepMounted={false}>
         <Group justify="space-between" align="flex-end" gap="md" mb="md" wrap="wrap">
           <Tabs.List>
             <Tabs.Tab value="active" ref={activeTab} rightSection={<CountBadge value={counts?.apiKeyCounts.active} active={tab === 'active'} />}>
@@ -127,19 +168,34 @@ export function ApiKeysPage() {
             </Tabs.Tab>
           </Tabs.List>
           <TextInput
-            label="Search by name"
-            placeholder="e.g. ERP"
+            type="search"
+            label="Search"
+            placeholder="Name or key ending, e.g. ERP or …ExxQ"
             leftSection={<IconSearch size={16} aria-hidden />}
             value={searchInput}
-            onChange={(e) => setSearchInput(e.currentTarget.value)}
-            w={280}
+            onChange={(e) => {
+              setSearchInput(e.currentTarget.value);
+              searchLater(e.currentTarget.value);
+            }}
+            w={320}
+            maw="100%"
           />
         </Group>
         <Tabs.Panel value="active">
-          <ApiKeysTab status="ACTIVE" search={search} onRevoke={canManage ? setRevoking : undefined} onAdd={canManage ? addDialog.open : undefined} />
+          <ApiKeysTab
+            status="ACTIVE"
+            search={search}
+            sort={view.sort}
+            onSort={onSort}
+            paging={view.paging}
+            onPage={onPage}
+            layout={layout}
+            onRevoke={canManage ? setRevoking : undefined}
+            onAdd={canManage ? addDialog.open : undefined}
+          />
         </Tabs.Panel>
         <Tabs.Panel value="revoked">
-          <ApiKeysTab status="REVOKED" search={search} />
+          <ApiKeysTab status="REVOKED" search={search} sort={view.sort} onSort={onSort} paging={view.paging} onPage={onPage} layout={layout} />
         </Tabs.Panel>
       </Tabs>
 

@@ -3,13 +3,18 @@ import { render, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { MantineProvider } from '@mantine/core';
 import { Kind, parse } from 'graphql';
+import { MemoryRouter, useLocation } from 'react-router';
 import { Client, Provider, cacheExchange, makeResult, type Exchange, type Operation } from 'urql';
 import { filter, map, pipe } from 'wonka';
 import { ApiKeysTab } from './api-keys-tab';
+import { useApiKeysView } from './api-keys-view';
 
-// A tiny in-memory server: 21 active keys, 20 to a page, the cursor being the offset.
+type Variables = { first?: number; after?: string; last?: number; before?: string; search?: string; orderBy?: { field: string; direction: string } };
+
+// A tiny in-memory server: 41 active keys, the cursor being the position; it remembers what it was asked.
 function fakeServer() {
-  let count = 21;
+  let count = 41;
+  const asked: Variables[] = [];
   const key = (i: number) => ({
     __typename: 'APIKey',
     id: `key_${i}`,
@@ -18,23 +23,33 @@ function fakeServer() {
     status: 'ACTIVE',
     createdAt: '2026-03-12T14:05:00Z',
     createdByName: 'Ada Admin',
+    createdByKind: 'USER',
     lastUsedAt: null,
     revokedAt: null,
     revokedByName: null,
+    revokedByKind: null,
+    serviceAccount: { __typename: 'ServiceAccount', id: `sa_${i}`, role: 'VIEWER' },
   });
   const answer = (op: Operation): Record<string, unknown> => {
     const name = op.query.definitions.flatMap((d) => (d.kind === Kind.OPERATION_DEFINITION && d.name ? [d.name.value] : []))[0];
     switch (name) {
       case 'ApiKeys': {
-        const { first, after } = op.variables as { first: number; after?: string | null };
-        const start = after ? Number(after) : 0;
-        const end = Math.min(start + first, count);
+        const v = op.variables as Variables;
+        asked.push(v);
+        // Forwards: the keys after the cursor; backwards: the keys before it.
+        const end = v.before !== undefined ? Math.min(Number(v.before), count) : Math.min((v.after ? Number(v.after) + 1 : 0) + (v.first ?? 0), count);
+        const start = v.before !== undefined ? Math.max(end - (v.last ?? 0), 0) : v.after ? Number(v.after) + 1 : 0;
         const nodes = Array.from({ length: Math.max(end - start, 0) }, (_, i) => key(start + i));
         return {
           apiKeys: {
             __typename: 'APIKeyConnection',
             totalCount: count,
-            pageInfo: { __typename: 'PageInfo', hasNextPage: end < count, endCursor: nodes.length ? String(end) : null },
+            pageInfo: {
+              __typename: 'PageInfo',
+              hasNextPage: end < count,
+              startCursor: nodes.length ? String(start) : null,
+              endCursor: nodes.length ? String(end - 1) : null,
+            },
             edges: nodes.map((node) => ({ __typename: 'APIKeyEdge', node })),
           },
         };
@@ -52,32 +67,99 @@ function fakeServer() {
       filter((op) => op.kind !== 'teardown'),
       map((op) => makeResult(op, { data: answer(op) })),
     );
-  return new Client({ url: '/graphql', exchanges: [cacheExchange, exchange] });
+  return { client: new Client({ url: '/graphql', exchanges: [cacheExchange, exchange] }), asked };
 }
 
 // Written with parse, not graphql(): codegen keeps to the app's own operations.
 const revokeLast = parse('mutation RevokeLast { revokeAPIKey { apiKey { id status } } }');
 
-describe('ApiKeysTab', () => {
-  it('steps back a page when the last key of a later page is revoked', async () => {
-    const client = fakeServer();
-    render(
-      <MantineProvider env="test">
+// The page's part: the view from the URL, handed to the tab.
+function Harness() {
+  const { view, change } = useApiKeysView();
+  const { search } = useLocation();
+  return (
+    <>
+      <output aria-label="url">{search}</output>
+      <ApiKeysTab
+        status="ACTIVE"
+        search={view.search}
+        sort={view.sort}
+        onSort={(sort) => change({ sort })}
+        paging={view.paging}
+        onPage={(paging, options) => change({ paging }, options)}
+      />
+    </>
+  );
+}
+
+function renderTab(client: Client, url = '') {
+  render(
+    <MantineProvider env="test">
+      <MemoryRouter initialEntries={[`/admin/company-settings/api-keys${url}`]}>
         <Provider value={client}>
-          <ApiKeysTab status="ACTIVE" search="" />
+          <Harness />
         </Provider>
-      </MantineProvider>,
-    );
-    expect(await screen.findByText('1–20 of 21')).toBeInTheDocument();
+      </MemoryRouter>
+    </MantineProvider>,
+  );
+  return () => screen.getByRole('status', { name: 'url' }).textContent;
+}
+
+const rows = () => within(screen.getByRole('table', { name: 'Active keys' })).getAllByRole('row').slice(1);
+
+describe('ApiKeysTab', () => {
+  it('pages forwards and back through the URL', async () => {
+    const { client, asked } = fakeServer();
+    const url = renderTab(client);
+    expect(await screen.findByText('1–20 of 41')).toBeInTheDocument();
+    expect(asked.at(-1)).toMatchObject({ first: 20, orderBy: { field: 'CREATED_AT', direction: 'DESC' } });
     await userEvent.click(screen.getByRole('button', { name: 'Next' }));
-    expect(await screen.findByText('21–21 of 21')).toBeInTheDocument();
-    expect(within(screen.getByRole('table', { name: 'Active keys' })).getByRole('row', { name: /Key 21/ })).toBeInTheDocument();
+    expect(await screen.findByText('21–40 of 41')).toBeInTheDocument();
+    expect(url()).toBe('?page=2&after=19');
+    await userEvent.click(screen.getByRole('button', { name: 'Next' }));
+    expect(await screen.findByText('41–41 of 41')).toBeInTheDocument();
+    expect(url()).toBe('?page=3&after=39');
+    // Back from page 3: the 20 keys before its first one.
+    await userEvent.click(screen.getByRole('button', { name: 'Previous' }));
+    expect(await screen.findByText('21–40 of 41')).toBeInTheDocument();
+    expect(url()).toBe('?page=2&before=40');
+    expect(asked.at(-1)).toMatchObject({ last: 20, before: '40' });
+    expect(rows()[0]).toHaveTextContent('Key 21');
+    expect(screen.getByRole('button', { name: 'Next' })).not.toHaveAttribute('aria-disabled');
+    await userEvent.click(screen.getByRole('button', { name: 'Previous' }));
+    expect(await screen.findByText('1–20 of 41')).toBeInTheDocument();
+    expect(url()).toBe('');
+  });
+
+  it('opens on the page, search and order the URL names', async () => {
+    const { client, asked } = fakeServer();
+    renderTab(client, '?q=%C3%B8rsted&sort=name&order=asc&page=2&after=19');
+    expect(await screen.findByText('21–40 of 41')).toBeInTheDocument();
+    expect(asked.at(-1)).toMatchObject({ search: 'ørsted', first: 20, after: '19', orderBy: { field: 'NAME', direction: 'ASC' } });
+    expect(screen.getByRole('columnheader', { name: 'Name' })).toHaveAttribute('aria-sort', 'ascending');
+  });
+
+  it('sorts from a header, starting again at the first page', async () => {
+    const { client, asked } = fakeServer();
+    const url = renderTab(client, '?page=2&after=19');
+    expect(await screen.findByText('21–40 of 41')).toBeInTheDocument();
+    await userEvent.click(screen.getByRole('button', { name: 'Last used' }));
+    expect(await screen.findByText('1–20 of 41')).toBeInTheDocument();
+    expect(url()).toBe('?sort=last-used&order=desc');
+    expect(asked.at(-1)).toMatchObject({ orderBy: { field: 'LAST_USED_AT', direction: 'DESC' } });
+    expect(asked.at(-1)?.after).toBeUndefined();
+  });
+
+  it('goes back to the first page when the last key of a later page is revoked', async () => {
+    const { client } = fakeServer();
+    const url = renderTab(client, '?page=3&after=39');
+    expect(await screen.findByText('41–41 of 41')).toBeInTheDocument();
+    expect(rows()[0]).toHaveTextContent('Key 41');
 
     await client.mutation(revokeLast, {}).toPromise();
 
-    expect(await screen.findByText('1–20 of 20')).toBeInTheDocument();
-    const table = screen.getByRole('table', { name: 'Active keys' });
-    expect(within(table).getByRole('row', { name: /Key 20/ })).toBeInTheDocument();
-    expect(within(table).queryByRole('row', { name: /Key 21/ })).not.toBeInTheDocument();
+    expect(await screen.findByText('1–20 of 40')).toBeInTheDocument();
+    expect(url()).toBe('');
+    expect(rows()[0]).toHaveTextContent('Key 1');
   });
 });

@@ -1,16 +1,18 @@
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { useQuery } from 'urql';
 import { graphql } from '../../gql';
 import type { ApiKeysQuery } from '../../gql/graphql';
 import { errorMessage } from '../../graphql/client';
 import { ApiKeysTable, type KeyToRevoke } from './api-keys-table';
+import { firstPage, orderBy, type Paging, type Sort } from './api-keys-view';
 
 const ApiKeysQueryDocument = graphql(`
-  query ApiKeys($status: APIKeyStatus!, $first: Int!, $after: Cursor, $where: APIKeyWhereInput) {
-    apiKeys(status: $status, first: $first, after: $after, where: $where) {
+  query ApiKeys($status: APIKeyStatus!, $search: String, $orderBy: APIKeyOrder, $first: Int, $after: Cursor, $last: Int, $before: Cursor) {
+    apiKeys(status: $status, search: $search, orderBy: $orderBy, first: $first, after: $after, last: $last, before: $before) {
       totalCount
       pageInfo {
         hasNextPage
+        startCursor
         endCursor
       }
       edges {
@@ -23,37 +25,36 @@ const ApiKeysQueryDocument = graphql(`
   }
 `);
 
-const pageSize = 20;
+export const pageSize = 20;
 
 // An empty page still depends on API keys: a created or revoked key must refresh it.
 const context = { additionalTypenames: ['APIKey'] };
 
-/** One tab of the API Keys page: a page of keys from the server, with Previous/Next. */
-export function ApiKeysTab({
-  status,
-  search,
-  onRevoke,
-  onAdd,
-}: {
+export type ApiKeysTabProps = {
   status: 'ACTIVE' | 'REVOKED';
+  /** The server-side search (names in every alphabet, key endings), "" for none. */
   search: string;
+  sort: Sort;
+  onSort: (sort: Sort) => void;
+  paging: Paging;
+  /** Turns the page; replace when the change is a correction rather than a step to go back from. */
+  onPage: (paging: Paging, options?: { replace?: boolean }) => void;
   onRevoke?: (key: KeyToRevoke) => void;
   onAdd?: () => void;
-}) {
-  // The cursors of the pages before the current one, and the current one's (null: the first page).
-  const [paging, setPaging] = useState({ search, cursors: [null] as (string | null)[] });
-  if (paging.search !== search) setPaging({ search, cursors: [null] });
-  const cursors = paging.search === search ? paging.cursors : [null];
-  const after = cursors[cursors.length - 1];
+  layout?: 'table' | 'cards';
+};
 
+/** One tab of the API Keys page: a page of keys from the server, with Previous/Next. */
+export function ApiKeysTab({ status, search, sort, onSort, paging, onPage, onRevoke, onAdd, layout }: ApiKeysTabProps) {
+  // Forwards from the last page's end, or backwards from the next page's start.
   const variables = useMemo(
     () => ({
       status,
-      first: pageSize,
-      after,
-      where: search ? { hasServiceAccountWith: [{ nameContainsFold: search }] } : undefined,
+      search: search || undefined,
+      orderBy: orderBy(sort),
+      ...(paging.before ? { last: pageSize, before: paging.before } : { first: pageSize, after: paging.after }),
     }),
-    [status, after, search],
+    [status, search, sort, paging.after, paging.before],
   );
   const [{ data, fetching, error }, reexecute] = useQuery({ query: ApiKeysQueryDocument, variables, context: useMemo(() => context, []) });
 
@@ -63,14 +64,12 @@ export function ApiKeysTab({
   const page = data?.apiKeys ?? shown;
 
   const keys = page?.edges?.flatMap((e) => (e?.node ? [e.node] : []));
-  // Revoking the last key of a later page leaves it empty: step back a page, once each
-  // time the page turns up empty.
-  const emptyLaterPage = !fetching && !!data && keys?.length === 0 && cursors.length > 1;
-  const [wasEmptyLaterPage, setWasEmptyLaterPage] = useState(false);
-  if (emptyLaterPage !== wasEmptyLaterPage) {
-    setWasEmptyLaterPage(emptyLaterPage);
-    if (emptyLaterPage) setPaging((p) => ({ ...p, cursors: p.cursors.slice(0, -1) }));
-  }
+  // Revoking the last key of a later page leaves it empty: go back to the first page (an
+  // empty page has no cursor to step back from).
+  const emptyLaterPage = !fetching && !!data && keys?.length === 0 && paging.page > 1;
+  useEffect(() => {
+    if (emptyLaterPage) onPage(firstPage, { replace: true });
+  }, [emptyLaterPage, onPage]);
 
   return (
     <ApiKeysTable
@@ -82,18 +81,25 @@ export function ApiKeysTab({
       search={search}
       onRevoke={onRevoke}
       onAdd={onAdd}
+      layout={layout}
+      sort={sort}
+      onSort={onSort}
       pagination={
         page
           ? {
-              pageIndex: cursors.length - 1,
+              pageIndex: paging.page - 1,
               pageSize,
               totalCount: page.totalCount,
-              hasPrevious: cursors.length > 1,
+              hasPrevious: paging.page > 1,
+              // Coming back from a later page, there is always one after this.
               hasNext: page.pageInfo.hasNextPage,
-              onPrevious: () => setPaging((p) => ({ ...p, cursors: p.cursors.slice(0, -1) })),
+              onPrevious: () => {
+                const start = page.pageInfo.startCursor;
+                onPage(paging.page <= 2 || !start ? firstPage : { page: paging.page - 1, before: start });
+              },
               onNext: () => {
-                const next = page.pageInfo.endCursor;
-                if (next) setPaging((p) => ({ ...p, cursors: [...p.cursors, next] }));
+                const end = page.pageInfo.endCursor;
+                if (end) onPage({ page: paging.page + 1, after: end });
               },
             }
           : undefined

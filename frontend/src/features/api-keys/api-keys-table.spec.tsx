@@ -13,9 +13,12 @@ const erp = makeFragmentData(
     status: 'ACTIVE',
     createdAt: '2026-03-12T14:05:00Z',
     createdByName: 'Deleted user',
+    createdByKind: 'USER',
     lastUsedAt: null,
     revokedAt: null,
     revokedByName: null,
+    revokedByKind: null,
+    serviceAccount: { id: 'sa_1', role: 'VIEWER' },
   },
   ApiKeysTable_ApiKeyFragment,
 );
@@ -26,10 +29,13 @@ const dashboard = makeFragmentData(
     maskedKey: 'gak_…Ab12',
     status: 'REVOKED',
     createdAt: '2026-03-10T09:00:00Z',
-    createdByName: 'Ada Admin',
+    createdByName: 'Provisioner',
+    createdByKind: 'SERVICE_ACCOUNT',
     lastUsedAt: '2026-03-11T09:00:00Z',
     revokedAt: '2026-03-12T09:00:00Z',
     revokedByName: 'Ada Admin',
+    revokedByKind: 'USER',
+    serviceAccount: { id: 'sa_2', role: 'ADMIN' },
   },
   ApiKeysTable_ApiKeyFragment,
 );
@@ -98,6 +104,8 @@ describe('ApiKeysTable', () => {
     const row = within(table).getByRole('row', { name: /ERP Sync Service/ });
     expect(row).toHaveTextContent('gak_…k3Zq');
     expect(row).toHaveTextContent('Deleted user');
+    expect(row).not.toHaveTextContent('service account');
+    expect(within(within(row).getAllByRole('cell')[0]).getByText('Viewer')).toBeInTheDocument();
     expect(row).toHaveTextContent('Never');
     expect(within(row).getByText(/2026/).closest('time')).toHaveAttribute('dateTime', '2026-03-12T14:05:00Z');
     expect(screen.getByText('1–1 of 1')).toBeInTheDocument();
@@ -120,6 +128,10 @@ describe('ApiKeysTable', () => {
     const row = within(table).getByRole('row', { name: /Reporting Dashboard/ });
     expect(row).toHaveAttribute('data-revoked');
     expect(within(row).queryByRole('button')).not.toBeInTheDocument();
+    const cells = within(row).getAllByRole('cell');
+    expect(cells[0]).toHaveTextContent(/^Reporting DashboardAdmin$/);
+    expect(cells[2]).toHaveTextContent(/^Provisioner \(service account\)$/);
+    expect(cells[6]).toHaveTextContent(/^Ada Admin$/);
   });
 
   it('pages with Previous and Next', async () => {
@@ -146,25 +158,121 @@ describe('ApiKeysTable', () => {
         status: 'REVOKED',
         createdAt: '2026-03-10T09:00:00Z',
         createdByName: 'Mal\u0007lory\u2066',
+        createdByKind: 'USER',
         lastUsedAt: null,
         revokedAt: '2026-03-12T09:00:00Z',
         revokedByName: '\u202DAda\u009B Admin',
+        revokedByKind: 'USER',
+        serviceAccount: { id: 'sa_3', role: 'VIEWER' },
       },
       ApiKeysTable_ApiKeyFragment,
     );
     renderTable({ status: 'REVOKED', keys: [spoof] });
     const cells = within(screen.getByRole('table', { name: 'Revoked keys' })).getAllByRole('cell');
-    expect(cells[0]).toHaveTextContent(/^gnp\.exe$/);
+    expect(cells[0].querySelector('[dir="auto"]')).toHaveTextContent(/^gnp\.exe$/);
     expect(cells[2]).toHaveTextContent(/^Mallory$/);
     expect(cells[6]).toHaveTextContent(/^Ada Admin$/);
   });
 
   it('names the revoke action without control characters', () => {
     const spoof = makeFragmentData(
-      { id: 'key_4', name: '\u202Egnp.exe', maskedKey: 'gak_…Zz98', status: 'ACTIVE', createdAt: '2026-03-10T09:00:00Z', createdByName: 'Ada', lastUsedAt: null, revokedAt: null, revokedByName: null },
+      {
+        id: 'key_4',
+        name: '\u202Egnp.exe',
+        maskedKey: 'gak_…Zz98',
+        status: 'ACTIVE',
+        createdAt: '2026-03-10T09:00:00Z',
+        createdByName: 'Ada',
+        createdByKind: 'USER',
+        lastUsedAt: null,
+        revokedAt: null,
+        revokedByName: null,
+        revokedByKind: null,
+        serviceAccount: { id: 'sa_4', role: 'VIEWER' },
+      },
       ApiKeysTable_ApiKeyFragment,
     );
     renderTable({ keys: [spoof], onRevoke: vi.fn() });
     expect(screen.getByRole('button', { name: 'Revoke API key gnp.exe' })).toBeInTheDocument();
+  });
+
+  it('sorts by a column header: aria-sort on the sorted column, the other direction on a second click', async () => {
+    const onSort = vi.fn();
+    renderTable({ status: 'REVOKED', keys: [dashboard], sort: { field: 'revoked', direction: 'desc' }, onSort });
+    const table = screen.getByRole('table', { name: 'Revoked keys' });
+    const header = (name: string) => within(table).getByRole('columnheader', { name });
+    expect(header('Revoked')).toHaveAttribute('aria-sort', 'descending');
+    for (const other of ['Name', 'Creation date', 'Last used']) expect(header(other)).not.toHaveAttribute('aria-sort');
+    // Columns that do not sort have no button.
+    for (const plain of ['Key', 'Created by', 'Revoked by']) expect(within(header(plain)).queryByRole('button')).not.toBeInTheDocument();
+
+    await userEvent.click(within(header('Revoked')).getByRole('button', { name: 'Revoked' }));
+    expect(onSort).toHaveBeenLastCalledWith({ field: 'revoked', direction: 'asc' });
+    await userEvent.click(within(header('Name')).getByRole('button', { name: 'Name' }));
+    expect(onSort).toHaveBeenLastCalledWith({ field: 'name', direction: 'asc' });
+    await userEvent.click(within(header('Last used')).getByRole('button', { name: 'Last used' }));
+    expect(onSort).toHaveBeenLastCalledWith({ field: 'last-used', direction: 'desc' });
+  });
+
+  it('marks an ascending sort and offers no Revoked column on the Active tab', () => {
+    renderTable({ keys: [erp], sort: { field: 'name', direction: 'asc' }, onSort: vi.fn(), onRevoke: vi.fn() });
+    const table = screen.getByRole('table', { name: 'Active keys' });
+    expect(within(table).getByRole('columnheader', { name: 'Name' })).toHaveAttribute('aria-sort', 'ascending');
+    expect(within(table).queryByRole('columnheader', { name: 'Revoked' })).not.toBeInTheDocument();
+  });
+
+  it('shows one card per key with its role, creator, times and a named Revoke button', async () => {
+    const onRevoke = vi.fn();
+    const provisioned = makeFragmentData(
+      {
+        id: 'key_5',
+        name: 'Ørsted Vindkraft Integration',
+        maskedKey: 'gak_…ExxQ',
+        status: 'ACTIVE',
+        createdAt: '2026-03-12T14:05:00Z',
+        createdByName: 'Provisioner',
+        createdByKind: 'SERVICE_ACCOUNT',
+        lastUsedAt: null,
+        revokedAt: null,
+        revokedByName: null,
+        revokedByKind: null,
+        serviceAccount: { id: 'sa_5', role: 'ADMIN' },
+      },
+      ApiKeysTable_ApiKeyFragment,
+    );
+    renderTable({ keys: [erp, provisioned], layout: 'cards', onRevoke, sort: { field: 'created', direction: 'desc' }, onSort: vi.fn() });
+    expect(screen.queryByRole('table')).not.toBeInTheDocument();
+    const cards = within(screen.getByRole('list', { name: 'Active keys' })).getAllByRole('listitem');
+    expect(cards).toHaveLength(2);
+    expect(cards[0]).toHaveTextContent('ERP Sync Service');
+    expect(cards[0]).toHaveTextContent('Viewer');
+    expect(cards[0]).toHaveTextContent('Last used: Never');
+    expect(cards[0]).toHaveTextContent(/Created: .*2026.* by Deleted user/);
+    expect(cards[1]).toHaveTextContent('Admin');
+    expect(cards[1]).toHaveTextContent('gak_…ExxQ');
+    expect(cards[1]).toHaveTextContent('by Provisioner (service account)');
+    expect(cards[1].querySelector('time')).toHaveAttribute('dateTime', '2026-03-12T14:05:00Z');
+    await userEvent.click(within(cards[1]).getByRole('button', { name: 'Revoke API key Ørsted Vindkraft Integration' }));
+    expect(onRevoke).toHaveBeenCalledWith({ id: 'key_5', name: 'Ørsted Vindkraft Integration', maskedKey: 'gak_…ExxQ' });
+  });
+
+  it('sorts cards with a Sort by menu, as there are no column headers', async () => {
+    const onSort = vi.fn();
+    renderTable({ status: 'REVOKED', keys: [dashboard], layout: 'cards', sort: { field: 'revoked', direction: 'desc' }, onSort });
+    const card = within(screen.getByRole('list', { name: 'Revoked keys' })).getByRole('listitem');
+    expect(card).toHaveAttribute('data-revoked');
+    expect(card).toHaveTextContent(/Revoked: .*2026.* by Ada Admin/);
+    expect(within(card).queryByRole('button')).not.toBeInTheDocument();
+    const select = screen.getByRole('combobox', { name: 'Sort by' });
+    expect(select).toHaveValue('Most recently revoked first');
+    await userEvent.click(select);
+    await userEvent.click(await screen.findByRole('option', { name: 'Name, A to Z' }));
+    expect(onSort).toHaveBeenCalledWith({ field: 'name', direction: 'asc' });
+  });
+
+  it('keeps skeleton cards while the first page loads on a phone', () => {
+    renderTable({ fetching: true, layout: 'cards' });
+    expect(screen.getByRole('list', { name: 'Active keys' })).toHaveAttribute('aria-busy', 'true');
+    expect(screen.getAllByTestId('skeleton-row')).toHaveLength(3);
   });
 });

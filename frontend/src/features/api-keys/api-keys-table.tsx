@@ -1,11 +1,15 @@
+import type { CSSProperties, ReactNode } from 'react';
 import { LoadError } from '../../components/load-error';
-import { ActionIcon, Button, Code, Group, Skeleton, Stack, Table, Text, Tooltip, VisuallyHidden } from '@mantine/core';
+import { ActionIcon, Badge, Button, Code, Group, Paper, Select, Skeleton, Stack, Table, Text, Tooltip, VisuallyHidden } from '@mantine/core';
 import { IconBan, IconKey, IconPlus, IconSearch } from '@tabler/icons-react';
 import { graphql, useFragment, type FragmentType } from '../../gql';
-import type { ApiKeysTable_ApiKeyFragment as ApiKey } from '../../gql/graphql';
+import type { ApiKeysTable_ApiKeyFragment as ApiKey, ViewerKind } from '../../gql/graphql';
 import { Timestamp } from '../audit/timestamp';
 import { formatRange } from '../../lib/format';
 import { displayText } from '../../lib/display-text';
+import { SortableHeader } from '../../components/sortable-header';
+import { TruncatedText } from '../../components/truncated-text';
+import { firstDirection, sortFields, type Sort, type SortField } from './api-keys-view';
 
 export const ApiKeysTable_ApiKeyFragment = graphql(`
   fragment ApiKeysTable_ApiKey on APIKey {
@@ -15,9 +19,15 @@ export const ApiKeysTable_ApiKeyFragment = graphql(`
     status
     createdAt
     createdByName
+    createdByKind
     lastUsedAt
     revokedAt
     revokedByName
+    revokedByKind
+    serviceAccount {
+      id
+      role
+    }
   }
 `);
 
@@ -49,12 +59,27 @@ export type ApiKeysTableProps = {
   onRevoke?: (key: KeyToRevoke) => void;
   /** Absent when the viewer may not create keys. */
   onAdd?: () => void;
+  /** A table with a column each, or one card each where a table's columns do not fit (phones, tablets). */
+  layout?: 'table' | 'cards';
+  /** The order the keys are in; with onSort, the columns that sort are buttons. */
+  sort?: Sort;
+  onSort?: (sort: Sort) => void;
 };
 
 const skeletonRows = 3;
 
-/** One tab's keys: a table, or its loading, empty, no-match or error state. */
-export function ApiKeysTable({ status, keys: refs, fetching, error, onRetry, search, pagination, onRevoke, onAdd }: ApiKeysTableProps) {
+const columnLabels: Record<SortField, string> = { name: 'Name', created: 'Creation date', 'last-used': 'Last used', revoked: 'Revoked' };
+
+// The cards' sort menu says in words what a header's arrow says.
+const orderLabels: Record<SortField, Record<Sort['direction'], string>> = {
+  name: { asc: 'Name, A to Z', desc: 'Name, Z to A' },
+  created: { desc: 'Newest first', asc: 'Oldest first' },
+  'last-used': { desc: 'Most recently used first', asc: 'Least recently used first' },
+  revoked: { desc: 'Most recently revoked first', asc: 'Earliest revoked first' },
+};
+
+/** One tab's keys: a table (or cards), or its loading, empty, no-match or error state. */
+export function ApiKeysTable({ status, keys: refs, fetching, error, onRetry, search, pagination, onRevoke, onAdd, layout = 'table', sort, onSort }: ApiKeysTableProps) {
   const keys = useFragment(ApiKeysTable_ApiKeyFragment, refs);
   const active = status === 'ACTIVE';
   const label = active ? 'Active keys' : 'Revoked keys';
@@ -68,9 +93,11 @@ export function ApiKeysTable({ status, keys: refs, fetching, error, onRetry, sea
       return (
         <Stack align="center" gap={4} py="xl">
           <IconSearch size={32} aria-hidden color="var(--mantine-color-gray-6)" />
-          <Text fw={500}>No keys match “{search}”</Text>
-          <Text size="sm" c="gray.7">
-            Check the spelling or search for another name.
+          <Text fw={500} ta="center" style={{ overflowWrap: 'anywhere' }}>
+            No keys match “{search}”
+          </Text>
+          <Text size="sm" c="gray.7" ta="center">
+            Check the spelling, or search for another name or the last characters of a key.
           </Text>
         </Stack>
       );
@@ -93,73 +120,19 @@ export function ApiKeysTable({ status, keys: refs, fetching, error, onRetry, sea
     );
   }
 
-  const columns = ['Name', 'Key', 'Created by', 'Creation date', 'Last used', ...(active ? [] : ['Revoked', 'Revoked by'])];
   const loading = fetching && !keys;
+  const revoke = active ? onRevoke : undefined;
+  const list =
+    layout === 'cards' ? (
+      <KeyCards label={label} keys={keys} loading={loading} fetching={fetching} onRevoke={revoke} />
+    ) : (
+      <KeyTable label={label} active={active} keys={keys} loading={loading} fetching={fetching} onRevoke={revoke} sort={sort} onSort={onSort} />
+    );
 
   return (
     <Stack gap="sm">
-      <Table.ScrollContainer minWidth={active ? 760 : 960}>
-        <Table aria-label={label} aria-busy={fetching} verticalSpacing="sm" highlightOnHover>
-          <Table.Thead>
-            <Table.Tr>
-              {columns.map((c) => (
-                <Table.Th key={c}>{c}</Table.Th>
-              ))}
-              {active && onRevoke && (
-                <Table.Th>
-                  <VisuallyHidden>Actions</VisuallyHidden>
-                </Table.Th>
-              )}
-            </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody style={fetching && !loading ? { opacity: 0.6 } : undefined}>
-            {loading
-              ? Array.from({ length: skeletonRows }, (_, i) => (
-                  <Table.Tr key={i} data-testid="skeleton-row">
-                    {columns.map((c) => (
-                      <Table.Td key={c}>
-                        <Skeleton height={14} radius="sm" />
-                      </Table.Td>
-                    ))}
-                    {active && onRevoke && <Table.Td />}
-                  </Table.Tr>
-                ))
-              : keys?.map((k) => (
-                  <Table.Tr key={k.id} data-revoked={!active || undefined} style={active ? undefined : { color: 'var(--mantine-color-gray-7)', background: 'var(--mantine-color-gray-0)' }}>
-                    <Table.Td fw={500}>{displayText(k.name)}</Table.Td>
-                    <Table.Td>
-                      <Code>{k.maskedKey}</Code>
-                    </Table.Td>
-                    <Table.Td>{displayText(k.createdByName)}</Table.Td>
-                    <Table.Td style={{ whiteSpace: 'nowrap' }}>
-                      <Timestamp value={k.createdAt} />
-                    </Table.Td>
-                    <Table.Td style={{ whiteSpace: 'nowrap' }}>{k.lastUsedAt ? <Timestamp value={k.lastUsedAt} relative /> : 'Never'}</Table.Td>
-                    {!active && (
-                      <>
-                        <Table.Td style={{ whiteSpace: 'nowrap' }}>{k.revokedAt ? <Timestamp value={k.revokedAt} /> : '—'}</Table.Td>
-                        <Table.Td>{k.revokedByName ? displayText(k.revokedByName) : '—'}</Table.Td>
-                      </>
-                    )}
-                    {active && onRevoke && (
-                      <Table.Td ta="right">
-                        <Tooltip label="Revoke" withArrow>
-                          <ActionIcon
-                            variant="subtle"
-                            color="red"
-                            aria-label={`Revoke API key ${displayText(k.name)}`}
-                            onClick={() => onRevoke({ id: k.id, name: k.name, maskedKey: k.maskedKey })}
-                          >
-                            <IconBan size={18} aria-hidden />
-                          </ActionIcon>
-                        </Tooltip>
-                      </Table.Td>
-                    )}
-                  </Table.Tr>
-                ))}
-          </Table.Tbody>
-        </Table>
-      </Table.ScrollContainer>
+      {layout === 'cards' && sort && onSort && <SortSelect tab={active ? 'active' : 'revoked'} sort={sort} onSort={onSort} />}
+      {list}
       {pagination && keys && (
         <Group justify="space-between" gap="sm">
           <Text size="sm" c="gray.7" aria-live="polite">
@@ -175,6 +148,256 @@ export function ApiKeysTable({ status, keys: refs, fetching, error, onRetry, sea
       )}
     </Stack>
   );
+}
+
+type ListProps = {
+  label: string;
+  keys?: ApiKey[] | null;
+  /** The first page is on its way: nothing to show yet. */
+  loading: boolean;
+  /** A page is on its way: the shown one is dimmed. */
+  fetching: boolean;
+  onRevoke?: (key: KeyToRevoke) => void;
+};
+
+// Name and people take the width that is left (cut with "…"); keys, times and the action keep theirs.
+const flexible = (share: string) => ({ maxWidth: 0, width: share });
+const nowrap = { whiteSpace: 'nowrap' } as const;
+
+function KeyTable({ label, active, keys, loading, fetching, onRevoke, sort, onSort }: ListProps & { active: boolean; sort?: Sort; onSort?: (sort: Sort) => void }) {
+  const header = (field: SortField, style?: CSSProperties) =>
+    sort && onSort ? (
+      <SortableHeader
+        key={field}
+        label={columnLabels[field]}
+        sorted={sort.field === field ? sort.direction : undefined}
+        onSort={() => onSort(nextSort(sort, field))}
+        style={style}
+      />
+    ) : (
+      <Table.Th key={field} style={style}>
+        {columnLabels[field]}
+      </Table.Th>
+    );
+  const columnCount = (active ? 5 : 7) + (onRevoke ? 1 : 0);
+
+  return (
+    <Table aria-label={label} aria-busy={fetching} verticalSpacing="sm" highlightOnHover>
+      <Table.Thead>
+        <Table.Tr>
+          {header('name', flexible(active ? '60%' : '50%'))}
+          <Table.Th>Key</Table.Th>
+          <Table.Th style={flexible(active ? '40%' : '25%')}>Created by</Table.Th>
+          {header('created')}
+          {header('last-used')}
+          {!active && (
+            <>
+              {header('revoked')}
+              <Table.Th style={flexible('25%')}>Revoked by</Table.Th>
+            </>
+          )}
+          {onRevoke && (
+            <Table.Th w={1}>
+              <VisuallyHidden>Actions</VisuallyHidden>
+            </Table.Th>
+          )}
+        </Table.Tr>
+      </Table.Thead>
+      <Table.Tbody style={fetching && !loading ? { opacity: 0.6 } : undefined}>
+        {loading
+          ? Array.from({ length: skeletonRows }, (_, i) => (
+              <Table.Tr key={i} data-testid="skeleton-row">
+                {Array.from({ length: columnCount }, (_, j) => (
+                  <Table.Td key={j}>
+                    <Skeleton height={14} radius="sm" />
+                  </Table.Td>
+                ))}
+              </Table.Tr>
+            ))
+          : keys?.map((k) => (
+              <Table.Tr key={k.id} data-revoked={!active || undefined} style={active ? undefined : revokedStyle}>
+                <Table.Td style={flexible(active ? '60%' : '50%')}>
+                  <Group gap="xs" wrap="nowrap" miw={0}>
+                    <TruncatedText fw={500} size="sm">
+                      {displayText(k.name)}
+                    </TruncatedText>
+                    <RoleBadge role={k.serviceAccount.role} />
+                  </Group>
+                </Table.Td>
+                <Table.Td style={nowrap}>
+                  <Code style={nowrap}>{k.maskedKey}</Code>
+                </Table.Td>
+                <Table.Td style={flexible(active ? '40%' : '25%')}>
+                  <Actor name={k.createdByName} kind={k.createdByKind} />
+                </Table.Td>
+                <Table.Td style={nowrap}>
+                  <Timestamp value={k.createdAt} />
+                </Table.Td>
+                <Table.Td style={nowrap}>{k.lastUsedAt ? <Timestamp value={k.lastUsedAt} relative /> : 'Never'}</Table.Td>
+                {!active && (
+                  <>
+                    <Table.Td style={nowrap}>{k.revokedAt ? <Timestamp value={k.revokedAt} /> : '—'}</Table.Td>
+                    <Table.Td style={flexible('25%')}>{k.revokedByName ? <Actor name={k.revokedByName} kind={k.revokedByKind} /> : '—'}</Table.Td>
+                  </>
+                )}
+                {onRevoke && (
+                  <Table.Td ta="right" style={nowrap}>
+                    <Tooltip label="Revoke" withArrow>
+                      <ActionIcon variant="subtle" color="red" aria-label={`Revoke API key ${displayText(k.name)}`} onClick={() => onRevoke(toRevoke(k))}>
+                        <IconBan size={18} aria-hidden />
+                      </ActionIcon>
+                    </Tooltip>
+                  </Table.Td>
+                )}
+              </Table.Tr>
+            ))}
+      </Table.Tbody>
+    </Table>
+  );
+}
+
+const revokedStyle = { color: 'var(--mantine-color-gray-7)', background: 'var(--mantine-color-gray-0)' };
+
+/** One card per key, its action in its top corner: for screens too narrow for the table's columns. */
+function KeyCards({ label, keys, loading, fetching, onRevoke }: ListProps) {
+  return (
+    <Stack component="ul" aria-label={label} aria-busy={fetching} gap="sm" m={0} p={0} style={{ listStyle: 'none', opacity: fetching && !loading ? 0.6 : undefined }}>
+      {loading
+        ? Array.from({ length: skeletonRows }, (_, i) => (
+            <Paper component="li" withBorder p="sm" key={i} data-testid="skeleton-row">
+              <Skeleton height={14} radius="sm" mb="xs" width="60%" />
+              <Skeleton height={12} radius="sm" width="80%" />
+            </Paper>
+          ))
+        : keys?.map((k) => {
+            const revoked = k.status === 'REVOKED';
+            return (
+              <Paper component="li" withBorder p="sm" key={k.id} data-revoked={revoked || undefined} style={revoked ? revokedStyle : undefined}>
+                <Group justify="space-between" align="flex-start" wrap="nowrap" gap="xs">
+                  <Stack gap={4} miw={0} style={{ flex: 1 }}>
+                    <Group gap="xs" wrap="nowrap" miw={0} align="flex-start">
+                      <TruncatedText fw={500} lines={2}>
+                        {displayText(k.name)}
+                      </TruncatedText>
+                      <RoleBadge role={k.serviceAccount.role} />
+                    </Group>
+                    <Code style={{ ...nowrap, alignSelf: 'flex-start' }}>{k.maskedKey}</Code>
+                  </Stack>
+                  {onRevoke && !revoked && (
+                    <Button
+                      variant="default"
+                      size="xs"
+                      leftSection={<IconBan size={16} aria-hidden color="var(--mantine-color-red-8)" />}
+                      aria-label={`Revoke API key ${displayText(k.name)}`}
+                      onClick={() => onRevoke(toRevoke(k))}
+                      style={{ flexShrink: 0 }}
+                    >
+                      Revoke
+                    </Button>
+                  )}
+                </Group>
+                <Stack gap={2} mt="xs">
+                  <Fact label="Created">
+                    <Timestamp value={k.createdAt} /> by <Actor name={k.createdByName} kind={k.createdByKind} inline />
+                  </Fact>
+                  <Fact label="Last used">{k.lastUsedAt ? <Timestamp value={k.lastUsedAt} relative /> : 'Never'}</Fact>
+                  {revoked && (
+                    <Fact label="Revoked">
+                      {k.revokedAt ? <Timestamp value={k.revokedAt} /> : '—'}
+                      {k.revokedByName && (
+                        <>
+                          {' '}
+                          by <Actor name={k.revokedByName} kind={k.revokedByKind} inline />
+                        </>
+                      )}
+                    </Fact>
+                  )}
+                </Stack>
+              </Paper>
+            );
+          })}
+    </Stack>
+  );
+}
+
+function Fact({ label, children }: { label: string; children: ReactNode }) {
+  return (
+    <Text size="sm" style={{ overflowWrap: 'anywhere' }}>
+      <Text span size="sm" c="gray.7">
+        {label}:
+      </Text>{' '}
+      {children}
+    </Text>
+  );
+}
+
+/** Who created or revoked a key; a service account says so (a person's name needs no note). */
+function Actor({ name, kind, inline = false }: { name: string; kind?: ViewerKind | null; inline?: boolean }) {
+  const note = kind === 'SERVICE_ACCOUNT' ? '(service account)' : null;
+  if (inline) {
+    return (
+      <>
+        <span dir="auto">{displayText(name)}</span>
+        {note && (
+          <Text span size="xs" c="gray.7">
+            {' '}
+            {note}
+          </Text>
+        )}
+      </>
+    );
+  }
+  return (
+    <>
+      <TruncatedText size="sm">{displayText(name)}</TruncatedText>
+      {note && (
+        <Text size="xs" c="gray.7" style={nowrap}>
+          {' '}
+          {note}
+        </Text>
+      )}
+    </>
+  );
+}
+
+function RoleBadge({ role }: { role: ApiKey['serviceAccount']['role'] }) {
+  return (
+    <Badge size="sm" variant="light" tt="none" color={role === 'ADMIN' ? 'indigo' : 'gray'} style={{ flexShrink: 0 }}>
+      {role === 'ADMIN' ? 'Admin' : 'Viewer'}
+    </Badge>
+  );
+}
+
+/** The sort menu of the cards, which have no column headers. */
+function SortSelect({ tab, sort, onSort }: { tab: 'active' | 'revoked'; sort: Sort; onSort: (sort: Sort) => void }) {
+  const data = sortFields(tab).flatMap((field) =>
+    (['desc', 'asc'] as const).map((direction) => ({ value: `${field}:${direction}`, label: orderLabels[field][direction] })),
+  );
+  return (
+    <Select
+      label="Sort by"
+      data={data}
+      value={`${sort.field}:${sort.direction}`}
+      onChange={(value) => {
+        if (!value) return;
+        const [field, direction] = value.split(':') as [SortField, Sort['direction']];
+        onSort({ field, direction });
+      }}
+      allowDeselect={false}
+      w={260}
+      maw="100%"
+    />
+  );
+}
+
+/** A header's click: the other direction on the sorted column, a column's first direction on another. */
+function nextSort(sort: Sort, field: SortField): Sort {
+  if (sort.field === field) return { field, direction: sort.direction === 'asc' ? 'desc' : 'asc' };
+  return { field, direction: firstDirection(field) };
+}
+
+function toRevoke(k: ApiKey): KeyToRevoke {
+  return { id: k.id, name: k.name, maskedKey: k.maskedKey };
 }
 
 /** Previous/Next: aria-disabled rather than disabled, so keyboard focus stays put at the ends. */

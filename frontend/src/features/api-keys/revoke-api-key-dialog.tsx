@@ -1,13 +1,19 @@
 import { ErrorAlert } from '../../components/error-alert';
-import { useRef, useState } from 'react';
-import { Button, Group, Modal, Stack, Text } from '@mantine/core';
+import { useState } from 'react';
+import { Button, Group, Loader, Modal, Stack, Text } from '@mantine/core';
 import type { KeyToRevoke } from './api-keys-table';
 import { displayText } from '../../lib/display-text';
 
 export type RevokeApiKeyDialogProps = {
   /** The key to revoke; null closes the dialog. */
   apiKey: KeyToRevoke | null;
-  onClose: () => void;
+  /**
+   * Called when the dialog should close: with the key (its id, name and masked key)
+   * once it was revoked, so the page can say "Revoked ERP Sync Service (gak_…ExxQ)";
+   * with nothing when the person cancelled (Cancel, ×, Escape, a click outside).
+   * Never called while the revoke is under way.
+   */
+  onClose: (revoked?: KeyToRevoke) => void;
   /** Revokes the key; resolves to an error message, or undefined when it worked. */
   onConfirm: (key: KeyToRevoke) => Promise<string | undefined>;
   /** Called once the dialog has faded out. */
@@ -21,20 +27,29 @@ export function RevokeApiKeyDialog({ apiKey, onClose, onConfirm, onClosed }: Rev
   if (apiKey && apiKey !== shown) setShown(apiKey);
   const [state, setState] = useState<{ key: KeyToRevoke | null; saving: boolean; error?: string }>({ key: null, saving: false });
   const current = state.key === apiKey ? state : { key: apiKey, saving: false };
-  const revokeButton = useRef<HTMLButtonElement>(null);
 
   async function confirm() {
     if (!apiKey || current.saving) return;
     setState({ key: apiKey, saving: true });
     const error = await onConfirm(apiKey);
     setState({ key: apiKey, saving: false, error });
-    if (!error) onClose();
-    // The button was disabled while saving, which dropped its focus: give it back to retry.
-    else setTimeout(() => revokeButton.current?.focus());
+    if (!error) onClose(apiKey);
   }
 
+  // While the revoke is under way the dialog stays, so its outcome is always seen.
+  const cancel = () => {
+    if (!current.saving) onClose();
+  };
+
   return (
-    <Modal opened={!!apiKey} onClose={onClose} onExitTransitionEnd={onClosed} title="Revoke API key" size="md">
+    <Modal
+      opened={!!apiKey}
+      onClose={cancel}
+      onExitTransitionEnd={onClosed}
+      title="Revoke API key"
+      size="md"
+      closeButtonProps={{ 'aria-label': 'Close', disabled: current.saving }}
+    >
       {shown && (
         <Stack gap="md">
           <Text fw={500}>
@@ -49,11 +64,17 @@ export function RevokeApiKeyDialog({ apiKey, onClose, onConfirm, onClosed }: Rev
             </ErrorAlert>
           )}
           <Group justify="flex-end" gap="sm">
-            <Button variant="default" onClick={onClose} data-autofocus>
+            <Button variant="default" onClick={cancel} disabled={current.saving} data-autofocus>
               Cancel
             </Button>
-            <Button ref={revokeButton} color="red.9" onClick={() => void confirm()} loading={current.saving}>
-              Revoke key
+            {/* Not disabled while revoking: focus stays on it, to retry after an error. */}
+            <Button
+              color="red.9"
+              onClick={() => void confirm()}
+              aria-disabled={current.saving || undefined}
+              leftSection={current.saving ? <Loader size={14} color="white" aria-hidden /> : undefined}
+            >
+              {current.saving ? 'Revoking…' : 'Revoke key'}
             </Button>
           </Group>
         </Stack>

@@ -11,8 +11,10 @@ const revoked = makeFragmentData(
     action: 'API_KEY_REVOKED',
     actorKind: 'USER',
     actorName: 'Ada Admin',
+    actorDeleted: false,
     targetKind: 'API_KEY',
     targetName: 'ERP Sync Service',
+    targetMaskedKey: 'gak_…ExxQ',
     createdAt: '2026-03-12T14:05:00Z',
   },
   AuditEntryList_EntryFragment,
@@ -23,8 +25,10 @@ const created = makeFragmentData(
     action: 'API_KEY_CREATED',
     actorKind: 'SERVICE_ACCOUNT',
     actorName: 'Provisioner',
+    actorDeleted: false,
     targetKind: 'API_KEY',
     targetName: 'ERP Sync Service',
+    targetMaskedKey: 'gak_…b7Rt',
     createdAt: '2026-03-12T14:00:00Z',
   },
   AuditEntryList_EntryFragment,
@@ -61,6 +65,29 @@ describe('AuditEntryList', () => {
     expect(rows[1]).toHaveTextContent('Provisioner (service account)');
   });
 
+  it('tells apart keys of one name by their masked key, and marks deleted people', () => {
+    const byDeleted = makeFragmentData(
+      {
+        id: 'aud_3',
+        action: 'API_KEY_CREATED',
+        actorKind: 'USER',
+        actorName: 'Jørgen Ødegård',
+        actorDeleted: true,
+        targetKind: 'API_KEY',
+        targetName: 'ERP Sync Service',
+        targetMaskedKey: 'gak_…Zq9w',
+        createdAt: '2026-03-12T13:00:00Z',
+      },
+      AuditEntryList_EntryFragment,
+    );
+    renderList({ entries: [revoked, created, byDeleted] });
+    const rows = within(screen.getByRole('table', { name: 'API key events' })).getAllByRole('row').slice(1);
+    expect(rows[0]).toHaveTextContent('ERP Sync Service gak_…ExxQ');
+    expect(rows[1]).toHaveTextContent('ERP Sync Service gak_…b7Rt');
+    expect(rows[2]).toHaveTextContent('Jørgen Ødegård (deleted user)');
+    expect(rows[0]).not.toHaveTextContent('deleted user');
+  });
+
   it('loads more while there is a next page', async () => {
     const props = renderList({ entries: [revoked], hasNextPage: true });
     await userEvent.click(screen.getByRole('button', { name: 'Load more' }));
@@ -92,8 +119,10 @@ describe('AuditEntryList', () => {
         action: 'API_KEY_CREATED',
         actorKind: 'USER',
         actorName: 'Mal\u0000lory\u200F',
+        actorDeleted: false,
         targetKind: 'API_KEY',
         targetName: '\u202Egnp.exe',
+        targetMaskedKey: null,
         createdAt: '2026-03-12T14:00:00Z',
       },
       AuditEntryList_EntryFragment,
@@ -103,5 +132,32 @@ describe('AuditEntryList', () => {
     expect(by).toHaveTextContent(/^Mallory$/);
     expect(target).toHaveTextContent(/^gnp\.exe$/);
   });
-});
 
+  it('shows one card per entry on a phone, where four columns do not fit', () => {
+    // A phone: every max-width query matches.
+    const phone = vi.spyOn(window, 'matchMedia').mockImplementation(
+      (query) =>
+        ({
+          matches: query.includes('max-width'),
+          media: query,
+          onchange: null,
+          addListener: () => {},
+          removeListener: () => {},
+          addEventListener: () => {},
+          removeEventListener: () => {},
+          dispatchEvent: () => false,
+        }) as MediaQueryList,
+    );
+    try {
+      renderList({ entries: [revoked, created] });
+    } finally {
+      phone.mockRestore();
+    }
+    expect(screen.queryByRole('table')).not.toBeInTheDocument();
+    const items = within(screen.getByRole('list', { name: 'API key events' })).getAllByRole('listitem');
+    expect(items[0]).toHaveTextContent('Revoked API key');
+    expect(items[0]).toHaveTextContent('Ada Admin → ERP Sync Service');
+    expect(items[0].querySelector('time')).toHaveAttribute('dateTime', '2026-03-12T14:05:00Z');
+    expect(items[1]).toHaveTextContent('Provisioner (service account) → ERP Sync Service');
+  });
+});

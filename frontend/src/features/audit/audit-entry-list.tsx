@@ -1,9 +1,12 @@
 import { LoadError } from '../../components/load-error';
-import { Button, Center, Group, Skeleton, Stack, Table, Text } from '@mantine/core';
+import { Button, Center, Group, Paper, Skeleton, Stack, Table, Text } from '@mantine/core';
 import { graphql, useFragment, type FragmentType } from '../../gql';
+import type { AuditEntryList_EntryFragment as AuditEntryList_EntryFragmentType } from '../../gql/graphql';
 import { auditActionLabels } from './audit-actions';
 import { Timestamp } from './timestamp';
 import { displayText } from '../../lib/display-text';
+import { TruncatedText } from '../../components/truncated-text';
+import { useScreenBelow } from '../../layout/screen';
 
 export const AuditEntryList_EntryFragment = graphql(`
   fragment AuditEntryList_Entry on AuditEntry {
@@ -11,8 +14,10 @@ export const AuditEntryList_EntryFragment = graphql(`
     action
     actorKind
     actorName
+    actorDeleted
     targetKind
     targetName
+    targetMaskedKey
     createdAt
   }
 `);
@@ -37,6 +42,7 @@ export type AuditEntryListProps = {
 /** Audit entries, newest first, with "Load more"; shared by the drawer and the Audit trail page. */
 export function AuditEntryList({ label, entries, fetching, error, hasNextPage, onLoadMore, onRetry, emptyMessage }: AuditEntryListProps) {
   const rows = useFragment(AuditEntryList_EntryFragment, entries);
+  const phone = useScreenBelow('sm');
   const failed = error ? <LoadError title="Could not load the audit trail" message={error} onRetry={onRetry} /> : null;
 
   if (rows.length === 0 && failed) return failed;
@@ -48,58 +54,76 @@ export function AuditEntryList({ label, entries, fetching, error, hasNextPage, o
     );
   }
 
+  const list = phone ? (
+    // On a phone the four columns do not fit: one small card per entry, the time on its first line.
+    <Stack component="ul" aria-label={label} aria-busy={fetching} gap="xs" m={0} p={0} style={{ listStyle: 'none' }}>
+      {rows.map((e) => (
+        <Paper component="li" key={e.id} withBorder p="xs">
+          <Group justify="space-between" gap="xs" wrap="nowrap" align="flex-start">
+            <Text size="sm" fw={500}>
+              {auditActionLabels[e.action] ?? e.action}
+            </Text>
+            <Text size="sm" style={{ whiteSpace: 'nowrap' }}>
+              <Timestamp value={e.createdAt} relative />
+            </Text>
+          </Group>
+          <Text size="sm" style={{ overflowWrap: 'anywhere' }}>
+            <Actor entry={e} /> → <Target entry={e} />
+          </Text>
+        </Paper>
+      ))}
+      {fetching &&
+        [0, 1, 2].map((i) => (
+          <Paper component="li" key={`loading-${i}`} withBorder p="xs" aria-hidden>
+            <Skeleton height={12} radius="sm" />
+          </Paper>
+        ))}
+    </Stack>
+  ) : (
+    // The action and the time keep their width; who and what share the rest, cut with "…" (whole on hover and focus).
+    <Table aria-label={label} aria-busy={fetching} verticalSpacing="xs">
+      <Table.Thead>
+        <Table.Tr>
+          <Table.Th>Action</Table.Th>
+          <Table.Th style={flexible}>By</Table.Th>
+          <Table.Th style={flexible}>Target</Table.Th>
+          <Table.Th>When</Table.Th>
+        </Table.Tr>
+      </Table.Thead>
+      <Table.Tbody>
+        {rows.map((e) => (
+          <Table.Tr key={e.id}>
+            <Table.Td fw={500} style={nowrap}>
+              {auditActionLabels[e.action] ?? e.action}
+            </Table.Td>
+            <Table.Td style={flexible}>
+              <Actor entry={e} cut />
+            </Table.Td>
+            <Table.Td style={flexible}>
+              <Target entry={e} cut />
+            </Table.Td>
+            <Table.Td style={nowrap}>
+              <Timestamp value={e.createdAt} relative />
+            </Table.Td>
+          </Table.Tr>
+        ))}
+        {fetching &&
+          [0, 1, 2].map((i) => (
+            <Table.Tr key={`loading-${i}`} aria-hidden>
+              {[0, 1, 2, 3].map((j) => (
+                <Table.Td key={j}>
+                  <Skeleton height={12} radius="sm" />
+                </Table.Td>
+              ))}
+            </Table.Tr>
+          ))}
+      </Table.Tbody>
+    </Table>
+  );
+
   return (
     <Stack gap="sm">
-      <Table.ScrollContainer minWidth={520}>
-        <Table aria-label={label} aria-busy={fetching} verticalSpacing="xs">
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th>Action</Table.Th>
-              <Table.Th>By</Table.Th>
-              <Table.Th>Target</Table.Th>
-              <Table.Th>When</Table.Th>
-            </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
-            {rows.map((e) => (
-              <Table.Tr key={e.id}>
-                <Table.Td fw={500}>{auditActionLabels[e.action] ?? e.action}</Table.Td>
-                <Table.Td>
-                  {displayText(e.actorName)}
-                  {actorKinds[e.actorKind] && (
-                    <Text span size="xs" c="gray.7">
-                      {' '}
-                      ({actorKinds[e.actorKind]})
-                    </Text>
-                  )}
-                </Table.Td>
-                <Table.Td>
-                  {displayText(e.targetName)}
-                  {e.targetKind !== 'API_KEY' && (
-                    <Text span size="xs" c="gray.7">
-                      {' '}
-                      ({targetKinds[e.targetKind]})
-                    </Text>
-                  )}
-                </Table.Td>
-                <Table.Td style={{ whiteSpace: 'nowrap' }}>
-                  <Timestamp value={e.createdAt} relative />
-                </Table.Td>
-              </Table.Tr>
-            ))}
-            {fetching &&
-              [0, 1, 2].map((i) => (
-                <Table.Tr key={`loading-${i}`} aria-hidden>
-                  {[0, 1, 2, 3].map((j) => (
-                    <Table.Td key={j}>
-                      <Skeleton height={12} radius="sm" />
-                    </Table.Td>
-                  ))}
-                </Table.Tr>
-              ))}
-          </Table.Tbody>
-        </Table>
-      </Table.ScrollContainer>
+      {list}
       {failed}
       {hasNextPage && !error && (
         <Group justify="center">
@@ -110,5 +134,56 @@ export function AuditEntryList({ label, entries, fetching, error, hasNextPage, o
         </Group>
       )}
     </Stack>
+  );
+}
+
+type Entry = AuditEntryList_EntryFragmentType;
+
+const flexible = { maxWidth: 0, width: '50%' };
+const nowrap = { whiteSpace: 'nowrap' } as const;
+
+/** Who did it, and what kind of actor when not a person; a person deleted since is marked so. */
+function Actor({ entry, cut = false }: { entry: Entry; cut?: boolean }) {
+  const note = entry.actorDeleted ? 'deleted user' : actorKinds[entry.actorKind];
+  return <Named name={displayText(entry.actorName)} note={note} cut={cut} />;
+}
+
+/**
+ * What it was done to, and what kind of thing when not an API key (the page is about keys).
+ * A key also shows its masked form, which tells apart keys of one name.
+ */
+function Target({ entry, cut = false }: { entry: Entry; cut?: boolean }) {
+  const note = entry.targetKind !== 'API_KEY' ? targetKinds[entry.targetKind] : null;
+  return <Named name={displayText(entry.targetName)} note={note} maskedKey={entry.targetMaskedKey ?? null} cut={cut} />;
+}
+
+function Named({ name, note, maskedKey = null, cut }: { name: string; note: string | null; maskedKey?: string | null; cut: boolean }) {
+  const kind = note && (
+    <Text span size="xs" c="gray.7" style={nowrap}>
+      {' '}
+      ({note})
+    </Text>
+  );
+  const key = maskedKey && (
+    <Text span size="xs" c="gray.7" ff="monospace" style={nowrap}>
+      {' '}
+      {maskedKey}
+    </Text>
+  );
+  if (!cut) {
+    return (
+      <>
+        <span dir="auto">{name}</span>
+        {kind}
+        {key}
+      </>
+    );
+  }
+  return (
+    <Group gap={4} wrap="nowrap" miw={0}>
+      <TruncatedText size="sm">{name}</TruncatedText>
+      {kind}
+      {key}
+    </Group>
   );
 }

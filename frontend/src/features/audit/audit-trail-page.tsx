@@ -1,6 +1,7 @@
-import { useState } from 'react';
 import { Select, Stack } from '@mantine/core';
+import { useSearchParams } from 'react-router';
 import { PageHeader } from '../../layout/page-header';
+import { useDocumentTitle } from '../../layout/document-title';
 import type { AuditEntryAction } from '../../gql/graphql';
 import { auditActionLabels } from './audit-actions';
 import { AuditTrail } from './audit-trail';
@@ -11,10 +12,17 @@ const actionOptions = [
   ...Object.entries(auditActionLabels).map(([value, label]) => ({ value, label })),
 ];
 
-/** Administration > Audit trail: every recorded change and sign-in of the company. */
+function isAction(value: string | null): value is AuditEntryAction {
+  return !!value && value in auditActionLabels;
+}
+
+/** Administration > Audit trail: every recorded change and sign-in of the company. The filter lives in the URL (?action=…). */
 export function AuditTrailPage() {
-  const [action, setAction] = useState<string>(all);
-  const where = action === all ? {} : { action: action as AuditEntryAction };
+  useDocumentTitle('Audit trail', 'Administration');
+  const [params, setParams] = useSearchParams();
+  const wanted = params.get('action');
+  const action = isAction(wanted) ? wanted : all;
+  const where = action === all ? {} : { action };
   return (
     <>
       <PageHeader
@@ -27,7 +35,7 @@ export function AuditTrailPage() {
           label="Action"
           data={actionOptions}
           value={action}
-          onChange={(v) => setAction(v ?? all)}
+          onChange={(v) => setParams(v && v !== all ? { action: v } : {})}
           allowDeselect={false}
           maw={280}
         />

@@ -1,15 +1,62 @@
-import { Tooltip } from '@mantine/core';
+import { useEffect, useState } from 'react';
+import { Text, Tooltip } from '@mantine/core';
 import { formatDateTime, formatRelativeTime } from '../../lib/format';
 
+// Often enough for "5 minutes ago" to stay true while a list stays open.
+const tick = 30_000;
+
+/** The current time, renewed every 30 seconds while the component is shown. */
+function useNow(): Date {
+  const [now, setNow] = useState(() => new Date());
+  useEffect(() => {
+    const timer = setInterval(() => setNow(new Date()), tick);
+    return () => clearInterval(timer);
+  }, []);
+  return now;
+}
+
+/** How long ago, worked out when the tooltip opens. */
+function Ago({ value }: { value: string }) {
+  const [now] = useState(() => new Date());
+  return <>{formatRelativeTime(value, now)}</>;
+}
+
 /**
- * A point in time in the reader's locale (or relative, "5 minutes ago"); the exact
- * ISO timestamp shows on hover and sits in the element's dateTime.
+ * A point in time, exact to the second with its zone in the reader's locale
+ * ("2 Dec 2026, 02:15:37 CET"), the same everywhere. With `relative`, how long ago
+ * shows beneath it ("5 minutes ago"); otherwise on hover. The hover also gives the
+ * time in UTC, and the ISO timestamp sits in the element's dateTime.
  */
 export function Timestamp({ value, relative = false }: { value: string; relative?: boolean }) {
-  const label = relative ? `${formatDateTime(value)} (${value})` : value;
   return (
-    <Tooltip label={label} openDelay={300} withArrow>
-      <time dateTime={value}>{relative ? formatRelativeTime(value) : formatDateTime(value)}</time>
+    <Tooltip
+      label={
+        <>
+          {!relative && (
+            <>
+              <Ago value={value} />
+              {' · '}
+            </>
+          )}
+          {formatDateTime(value, undefined, 'UTC')}
+        </>
+      }
+      openDelay={300}
+      withArrow
+    >
+      <time dateTime={value}>
+        {formatDateTime(value)}
+        {relative && <RelativeTime value={value} />}
+      </time>
     </Tooltip>
+  );
+}
+
+function RelativeTime({ value }: { value: string }) {
+  const now = useNow();
+  return (
+    <Text component="span" display="block" size="xs" c="dimmed">
+      {formatRelativeTime(value, now)}
+    </Text>
   );
 }

@@ -2,10 +2,12 @@ import { Anchor, Stack, Text, Title } from '@mantine/core';
 import { Link, Navigate } from 'react-router';
 import { useViewer } from '../../session/session';
 import { displayText } from '../../lib/display-text';
+import { useDocumentTitle } from '../../layout/document-title';
 
 /** The landing page: admins go to the API Keys page; members see who they are. */
 export function HomePage() {
   const viewer = useViewer();
+  useDocumentTitle('Home');
   if (viewer.role === 'ADMIN') return <Navigate to="/admin/company-settings/api-keys" replace />;
   return (
     <Stack maw={640}>

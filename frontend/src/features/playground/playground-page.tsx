@@ -5,6 +5,7 @@ import 'graphiql/style.css';
 import { useState } from 'react';
 import { Box, Code } from '@mantine/core';
 import { PageHeader } from '../../layout/page-header';
+import { useDocumentTitle } from '../../layout/document-title';
 import { fetchGraphQL } from './graphql-fetcher';
 import { headerFreeStorage } from './playground-storage';
 
@@ -26,6 +27,7 @@ const defaultQuery = `{
 
 /** /playground: GraphiQL against this server's /graphql, as the signed-in person. */
 export default function PlaygroundPage() {
+  useDocumentTitle('GraphQL Playground');
   // One storage per page: GraphiQL makes its stores again when the prop changes.
   const [storage] = useState(() => headerFreeStorage());
   return (

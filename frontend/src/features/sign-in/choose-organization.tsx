@@ -1,4 +1,4 @@
-import { useEffect, useLayoutEffect, useRef, useState } from 'react';
+import { useEffect, useLayoutEffect, useRef, useState, type RefObject } from 'react';
 import { Button, Stack, Text, Title, Tooltip, VisuallyHidden } from '@mantine/core';
 import { useElementSize, useMergedRef } from '@mantine/hooks';
 import { IconArrowLeft, IconChevronRight } from '@tabler/icons-react';
@@ -14,6 +14,7 @@ export function ChooseOrganization({
   email,
   organizations,
   error,
+  alertRef,
   choosing,
   onChoose,
   onBack,
@@ -21,6 +22,8 @@ export function ChooseOrganization({
   email: string;
   organizations: Organization[];
   error?: string;
+  /** For the page to focus the error once it shows. */
+  alertRef?: RefObject<HTMLDivElement | null>;
   /** The id of the company being signed in to, if any. */
   choosing: string | null;
   onChoose: (organizationId: string) => void;
@@ -38,7 +41,7 @@ export function ChooseOrganization({
       <Text size="sm">
         {displayText(email)} has an account in several companies. Choose the one to sign in to.
       </Text>
-      {error && <ErrorAlert>{error}</ErrorAlert>}
+      {error && <ErrorAlert ref={alertRef}>{error}</ErrorAlert>}
       <Stack gap="xs">
         {organizations.map((o) => (
           <OrganizationChoice

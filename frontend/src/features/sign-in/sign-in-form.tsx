@@ -17,6 +17,7 @@ export function SignInForm({
   onSubmit,
   emailRef,
   passwordRef,
+  alertRef,
 }: {
   values: Credentials;
   onChange: (values: Credentials) => void;
@@ -26,6 +27,8 @@ export function SignInForm({
   /** For the page to focus the field it found wrong. */
   emailRef: RefObject<HTMLInputElement | null>;
   passwordRef: RefObject<HTMLInputElement | null>;
+  /** For the page to focus the message of a refused attempt. */
+  alertRef: RefObject<HTMLDivElement | null>;
 }) {
   function submit(e: FormEvent) {
     e.preventDefault();
@@ -35,7 +38,7 @@ export function SignInForm({
   return (
     <form onSubmit={submit} noValidate>
       <Stack>
-        {errors.form && <ErrorAlert>{errors.form}</ErrorAlert>}
+        {errors.form && <ErrorAlert ref={alertRef}>{errors.form}</ErrorAlert>}
         <TextInput
           ref={emailRef}
           label="Email"

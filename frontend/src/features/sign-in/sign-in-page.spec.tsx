@@ -2,10 +2,13 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { render, screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { MantineProvider } from '@mantine/core';
+import { Notifications, notifications } from '@mantine/notifications';
 import { MemoryRouter, Route, Routes, useLocation } from 'react-router';
 import { SignInPage } from './sign-in-page';
 import { nextPath } from './next-path';
 import { postAuth } from './auth-request';
+import { readDraft, saveDraft } from '../../session/drafts';
+import { endedSession, rememberSession } from '../../session/session-end';
 
 function json(status: number, body: unknown) {
   return new Response(JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json' } });
@@ -19,6 +22,7 @@ function Where() {
 function renderAt(url: string) {
   return render(
     <MantineProvider>
+      <Notifications />
       <MemoryRouter initialEntries={[url]}>
         <Routes>
           <Route path="/sign-in" element={<SignInPage />} />
@@ -39,6 +43,7 @@ const fetchMock = vi.fn(async (url: RequestInfo | URL, init?: RequestInit) => {
 });
 
 beforeEach(() => {
+  sessionStorage.clear();
   vi.stubGlobal('fetch', fetchMock);
   fetchMock.mockClear();
   login = ({ password }) =>
@@ -46,7 +51,10 @@ beforeEach(() => {
       ? json(200, { user: { id: 'usr_1', name: 'Ada', email: 'ada@example.com', role: 'ADMIN' }, organization: { id: 'org_1', name: 'Acme' } })
       : json(401, { errors: [{ message: 'Incorrect email or password.', extensions: { code: 'UNAUTHENTICATED' } }] });
 });
-afterEach(() => vi.unstubAllGlobals());
+afterEach(() => {
+  vi.unstubAllGlobals();
+  notifications.clean();
+});
 
 async function signIn(email: string, password: string) {
   const user = userEvent.setup();
@@ -171,6 +179,15 @@ describe('SignInPage: an email with accounts in several companies', () => {
     await userEvent.click(await screen.findByRole('button', { name: 'Sign in to Acme' }));
     expect(await screen.findByRole('alert')).toHaveTextContent('The server is busy. Try again in a moment.');
     expect(screen.getByRole('heading', { name: 'Choose a company' })).toBeInTheDocument();
+    await waitFor(() => expect(screen.getByRole('alert')).toHaveFocus());
+  });
+
+  it('focuses the message when the company refuses the password', async () => {
+    login = (body) => (body.organizationId ? problem(401, 'Incorrect email or password.', { code: 'UNAUTHENTICATED' }) : severalCompanies(body));
+    renderAt('/sign-in');
+    await signIn('ada@example.com', 'correct horse battery');
+    await userEvent.click(await screen.findByRole('button', { name: 'Sign in to Acme' }));
+    await waitFor(() => expect(screen.getByRole('alert')).toHaveFocus());
   });
 });
 
@@ -232,6 +249,18 @@ describe('SignInPage: what a failed attempt shows', () => {
     expect(screen.queryByRole('alert')).not.toBeInTheDocument();
   });
 
+  it('moves focus to the message of a refused attempt, not to the page’s body', async () => {
+    renderAt('/sign-in');
+    await signIn('ada@example.com', 'wrong password');
+    await waitFor(() => expect(screen.getByRole('alert')).toHaveFocus());
+    expect(screen.getByRole('alert')).toHaveTextContent('Incorrect email or password.');
+
+    // The same refusal again still brings focus back to the message.
+    screen.getByLabelText(/^Password/).focus();
+    await userEvent.click(screen.getByRole('button', { name: 'Sign in' }));
+    await waitFor(() => expect(screen.getByRole('alert')).toHaveFocus());
+  });
+
   it('shows a rate limit with its message, which says when to try again', async () => {
     login = () => problem(429, 'too many failed attempts: try again in 42 s', { code: 'RATE_LIMITED' });
     renderAt('/sign-in');
@@ -244,6 +273,48 @@ describe('SignInPage: what a failed attempt shows', () => {
     renderAt('/sign-in');
     await signIn('ada@example.com', 'correct horse battery');
     expect(await screen.findByRole('alert')).toHaveTextContent('The server is busy. Try again in a moment.');
+  });
+});
+
+describe('SignInPage: after a session ended', () => {
+  const ada = { userId: 'usr_1', organizationId: 'org_1' };
+
+  it('says nothing of a session to someone who was not signed in', () => {
+    renderAt('/sign-in?next=%2Fadmin%2Faudit-trail');
+    expect(screen.queryByText(/session ended/)).not.toBeInTheDocument();
+  });
+
+  it('says the session ended, and brings the same person back to the page with a notice and their draft', async () => {
+    rememberSession(ada);
+    saveDraft('add-api-key', { name: 'ERP Sync Service', role: 'VIEWER' });
+    renderAt('/sign-in?next=%2Fadmin%2Fcompany-settings%2Fapi-keys');
+    expect(screen.getByRole('status')).toHaveTextContent('Your session ended. Sign in again to continue.');
+    await signIn('ada@example.com', 'correct horse battery');
+    expect(await screen.findByText('at /admin/company-settings/api-keys')).toBeInTheDocument();
+    expect(await screen.findByText('You are signed in again')).toBeInTheDocument();
+    expect(screen.getByText(/What you had typed was kept/)).toBeInTheDocument();
+    expect(readDraft('add-api-key')).toEqual({ name: 'ERP Sync Service', role: 'VIEWER' });
+    expect(endedSession()).toEqual(ada);
+  });
+
+  it('keeps another person’s draft from whoever signs in next in this tab', async () => {
+    rememberSession({ userId: 'usr_2', organizationId: 'org_1' });
+    saveDraft('add-api-key', { name: 'Bob’s integration', role: 'ADMIN' });
+    renderAt('/sign-in?next=%2Fadmin%2Fcompany-settings%2Fapi-keys');
+    await signIn('ada@example.com', 'correct horse battery');
+    expect(await screen.findByText('at /admin/company-settings/api-keys')).toBeInTheDocument();
+    expect(readDraft('add-api-key')).toBeNull();
+    expect(screen.queryByText('You are signed in again')).not.toBeInTheDocument();
+    expect(endedSession()).toEqual(ada);
+  });
+
+  it('keeps the same person’s drafts from another company', async () => {
+    rememberSession({ userId: 'usr_1', organizationId: 'org_2' });
+    saveDraft('add-api-key', { name: 'Globex ERP', role: 'VIEWER' });
+    renderAt('/sign-in');
+    await signIn('ada@example.com', 'correct horse battery');
+    expect(await screen.findByText('at /')).toBeInTheDocument();
+    expect(readDraft('add-api-key')).toBeNull();
   });
 });
 

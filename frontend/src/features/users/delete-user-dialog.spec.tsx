@@ -32,7 +32,25 @@ describe('DeleteUserDialog', () => {
     const { dialog, onClose } = renderDialog(() => Promise.resolve('you cannot delete yourself'));
     await userEvent.click(within(dialog).getByRole('button', { name: 'Delete user' }));
     expect(await within(dialog).findByRole('alert')).toHaveTextContent('you cannot delete yourself');
+    await waitFor(() => expect(within(dialog).getByRole('alert')).toHaveFocus());
     expect(onClose).not.toHaveBeenCalled();
+  });
+
+  it('stays while the person is being deleted', async () => {
+    let answer!: (message: string | null) => void;
+    const onConfirm = vi.fn(() => new Promise<string | null>((resolve) => (answer = resolve)));
+    const { dialog, onClose } = renderDialog(onConfirm);
+    await userEvent.click(within(dialog).getByRole('button', { name: 'Delete user' }));
+    const deleting = within(dialog).getByRole('button', { name: 'Deleting…' });
+    expect(deleting).toHaveAttribute('aria-disabled', 'true');
+    expect(within(dialog).getByRole('button', { name: 'Cancel' })).toBeDisabled();
+    expect(within(dialog).getByRole('button', { name: 'Close' })).toBeDisabled();
+    await userEvent.keyboard('{Escape}');
+    await userEvent.click(deleting);
+    expect(onClose).not.toHaveBeenCalled();
+    expect(onConfirm).toHaveBeenCalledTimes(1);
+    answer(null);
+    await waitFor(() => expect(onClose).toHaveBeenCalled());
   });
 
   it('forgets the error once closed: reopened, it starts clean', async () => {

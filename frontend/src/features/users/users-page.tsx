@@ -7,6 +7,7 @@ import { IconUserPlus } from '@tabler/icons-react';
 import { graphql } from '../../gql';
 import { errorMessage } from '../../graphql/client';
 import { PageHeader, companySettings } from '../../layout/page-header';
+import { useDocumentTitle } from '../../layout/document-title';
 import { useViewer } from '../../session/session';
 import { AddUserDialog, type CreateUserErrors, type NewUser } from './add-user-dialog';
 import { DeleteUserDialog } from './delete-user-dialog';
@@ -65,6 +66,7 @@ export function createUserErrors(error: CombinedError): CreateUserErrors {
 
 /** Company Settings › Users: the people of the company, for admins. */
 export function UsersPage() {
+  useDocumentTitle('Users', 'Administration');
   const viewer = useViewer();
   // The cursors of the pages before this one: Previous pops, Next pushes.
   const [cursors, setCursors] = useState<(string | null)[]>([null]);

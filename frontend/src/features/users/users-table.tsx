@@ -55,7 +55,9 @@ export function UsersTable({
 }) {
   const rows = useFragment(UsersTable_UserFragment, users);
   return (
-    <Table.ScrollContainer minWidth={640}>
+    // On a phone the table scrolls sideways in its own box, which the keyboard can reach and scroll;
+    // relative, so that the hidden "Actions" header is clipped with the rest instead of widening the page.
+    <Table.ScrollContainer minWidth={640} type="native" tabIndex={0} role="region" aria-label="Users, scrollable" pos="relative">
       <Table aria-label="Users" aria-busy={loading || undefined} verticalSpacing="sm" highlightOnHover>
         <Head />
         <Table.Tbody>

@@ -1,0 +1,129 @@
+import { useCallback, useMemo } from 'react';
+import { useLocation, useNavigate } from 'react-router';
+import type { ApiKeyOrder, ApiKeyOrderField } from '../../gql/graphql';
+
+// What the API Keys page shows lives in its URL, so a link, a reload or the back button
+// brings back the same tab, search, sort and page:
+//   ?tab=revoked&q=erp&sort=name&order=asc&page=2&after=<cursor>
+// Defaults are left out: the plain path is the Active tab, newest first, page 1.
+
+export type KeysTab = 'active' | 'revoked';
+export type SortField = 'name' | 'created' | 'last-used' | 'revoked';
+export type SortDirection = 'asc' | 'desc';
+export type Sort = { field: SortField; direction: SortDirection };
+
+/** A page after the first is reached from a cursor: after the previous page's last key, or before the next page's first. */
+export type Paging = { page: number; after?: string; before?: string };
+
+export type ApiKeysView = {
+  tab: KeysTab;
+  /** The search as typed (trimmed), "" for none. */
+  search: string;
+  sort: Sort;
+  paging: Paging;
+};
+
+const fields: SortField[] = ['name', 'created', 'last-used', 'revoked'];
+const orderFields: Record<SortField, ApiKeyOrderField> = {
+  name: 'NAME',
+  created: 'CREATED_AT',
+  'last-used': 'LAST_USED_AT',
+  revoked: 'REVOKED_AT',
+};
+
+/** The server's own order for a tab: newest first, or most recently revoked first. */
+export function defaultSort(tab: KeysTab): Sort {
+  return { field: tab === 'revoked' ? 'revoked' : 'created', direction: 'desc' };
+}
+
+function isDefault(sort: Sort, tab: KeysTab) {
+  const fallback = defaultSort(tab);
+  return sort.field === fallback.field && sort.direction === fallback.direction;
+}
+
+/** The direction a column starts in when first chosen: names A to Z, times newest first. */
+export function firstDirection(field: SortField): SortDirection {
+  return field === 'name' ? 'asc' : 'desc';
+}
+
+/** The columns a tab can be sorted by. */
+export function sortFields(tab: KeysTab): SortField[] {
+  return tab === 'revoked' ? fields : fields.filter((f) => f !== 'revoked');
+}
+
+/** The orderBy argument of the apiKeys query. */
+export function orderBy(sort: Sort): ApiKeyOrder {
+  return { field: orderFields[sort.field], direction: sort.direction === 'asc' ? 'ASC' : 'DESC' };
+}
+
+export const firstPage: Paging = { page: 1 };
+
+/** The view a query string describes; anything unknown or inconsistent falls back to the default. */
+export function readView(params: URLSearchParams): ApiKeysView {
+  const tab: KeysTab = params.get('tab') === 'revoked' ? 'revoked' : 'active';
+  const search = (params.get('q') ?? '').trim();
+  const field = params.get('sort') as SortField | null;
+  const direction = params.get('order');
+  const sort =
+    field && sortFields(tab).includes(field)
+      ? { field, direction: direction === 'asc' || direction === 'desc' ? direction : firstDirection(field) }
+      : defaultSort(tab);
+  const after = params.get('after') || undefined;
+  const before = after ? undefined : params.get('before') || undefined;
+  const page = Number(params.get('page'));
+  // A cursor without a sensible page number is still a later page; a page number without a cursor is the first.
+  const paging = after || before ? { page: Number.isInteger(page) && page > 1 ? page : 2, after, before } : firstPage;
+  return { tab, search, sort, paging };
+}
+
+/** The query string of a view, without its defaults. */
+export function writeView(view: ApiKeysView): URLSearchParams {
+  const params = new URLSearchParams();
+  if (view.tab !== 'active') params.set('tab', view.tab);
+  if (view.search) params.set('q', view.search);
+  if (!isDefault(view.sort, view.tab)) {
+    params.set('sort', view.sort.field);
+    params.set('order', view.sort.direction);
+  }
+  const { page, after, before } = view.paging;
+  if (page > 1 && (after || before)) {
+    params.set('page', String(page));
+    if (after) params.set('after', after);
+    else if (before) params.set('before', before);
+  }
+  return params;
+}
+
+export type ViewChange = Partial<ApiKeysView>;
+
+/**
+ * The page's view and a way to change it. Changing the tab, search or sort starts again
+ * at the first page (a cursor only means something in its own list); a change is a new
+ * history entry unless replace is set (typing a search).
+ */
+export function useApiKeysView() {
+  const location = useLocation();
+  const navigate = useNavigate();
+  const view = useMemo(() => readView(new URLSearchParams(location.search)), [location.search]);
+
+  const change = useCallback(
+    (patch: ViewChange, options?: { replace?: boolean }) => {
+      const was = readView(new URLSearchParams(location.search));
+      const next = { ...was, ...patch };
+      if (next.tab !== was.tab && !patch.sort) {
+        // A chosen order carries over to the other tab where it has the column; otherwise that tab's own default.
+        const carried = !isDefault(was.sort, was.tab) && sortFields(next.tab).includes(was.sort.field);
+        next.sort = carried ? was.sort : defaultSort(next.tab);
+      }
+      const listChanged = next.tab !== was.tab || next.search !== was.search || next.sort.field !== was.sort.field || next.sort.direction !== was.sort.direction;
+      if (listChanged && !patch.paging) next.paging = firstPage;
+      const search = writeView(next).toString();
+      // The same view again (creating a key while on the first page) adds no history entry.
+      if (search === new URLSearchParams(location.search).toString()) return;
+      void navigate({ pathname: location.pathname, search: search ? `?${search}` : '' }, { replace: options?.replace });
+    },
+    [location.pathname, location.search, navigate],
+  );
+
+  return { view, change };
+}
