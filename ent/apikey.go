@@ -43,6 +43,14 @@ type APIKey struct {
 	LastUsedAt *time.Time `json:"last_used_at,omitempty"`
 	// LastUsedOrder holds the value of the "last_used_order" field.
 	LastUsedOrder time.Time `json:"last_used_order,omitempty"`
+	// ExpiresAt holds the value of the "expires_at" field.
+	ExpiresAt *time.Time `json:"expires_at,omitempty"`
+	// ExpiresOrder holds the value of the "expires_order" field.
+	ExpiresOrder time.Time `json:"expires_order,omitempty"`
+	// RevocationReason holds the value of the "revocation_reason" field.
+	RevocationReason *apikey.RevocationReason `json:"revocation_reason,omitempty"`
+	// ReplacesID holds the value of the "replaces_id" field.
+	ReplacesID pulid.ID `json:"replaces_id,omitempty"`
 	// ServiceAccountID holds the value of the "service_account_id" field.
 	ServiceAccountID pulid.ID `json:"service_account_id,omitempty"`
 	// CreatedByID holds the value of the "created_by_id" field.
@@ -65,6 +73,10 @@ type APIKeyEdges struct {
 	Organization *Organization `json:"organization,omitempty"`
 	// ServiceAccount holds the value of the service_account edge.
 	ServiceAccount *ServiceAccount `json:"service_account,omitempty"`
+	// Replaces holds the value of the replaces edge.
+	Replaces *APIKey `json:"replaces,omitempty"`
+	// ReplacedBy holds the value of the replaced_by edge.
+	ReplacedBy *APIKey `json:"replaced_by,omitempty"`
 	// CreatedBy holds the value of the created_by edge.
 	CreatedBy *User `json:"created_by,omitempty"`
 	// CreatedByServiceAccount holds the value of the created_by_service_account edge.
@@ -75,7 +87,9 @@ type APIKeyEdges struct {
 	RevokedByServiceAccount *ServiceAccount `json:"revoked_by_service_account,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [6]bool
+	loadedTypes [8]bool
+	// totalCount holds the count of the edges above.
+	totalCount [2]map[string]int
 }
 
 // OrganizationOrErr returns the Organization value or an error if the edge
@@ -100,12 +114,34 @@ func (e APIKeyEdges) ServiceAccountOrErr() (*ServiceAccount, error) {
 	return nil, &NotLoadedError{edge: "service_account"}
 }
 
+// ReplacesOrErr returns the Replaces value or an error if the edge
+// was not loaded in eager-loading, or loaded but was not found.
+func (e APIKeyEdges) ReplacesOrErr() (*APIKey, error) {
+	if e.Replaces != nil {
+		return e.Replaces, nil
+	} else if e.loadedTypes[2] {
+		return nil, &NotFoundError{label: apikey.Label}
+	}
+	return nil, &NotLoadedError{edge: "replaces"}
+}
+
+// ReplacedByOrErr returns the ReplacedBy value or an error if the edge
+// was not loaded in eager-loading, or loaded but was not found.
+func (e APIKeyEdges) ReplacedByOrErr() (*APIKey, error) {
+	if e.ReplacedBy != nil {
+		return e.ReplacedBy, nil
+	} else if e.loadedTypes[3] {
+		return nil, &NotFoundError{label: apikey.Label}
+	}
+	return nil, &NotLoadedError{edge: "replaced_by"}
+}
+
 // CreatedByOrErr returns the CreatedBy value or an error if the edge
 // was not loaded in eager-loading, or loaded but was not found.
 func (e APIKeyEdges) CreatedByOrErr() (*User, error) {
 	if e.CreatedBy != nil {
 		return e.CreatedBy, nil
-	} else if e.loadedTypes[2] {
+	} else if e.loadedTypes[4] {
 		return nil, &NotFoundError{label: user.Label}
 	}
 	return nil, &NotLoadedError{edge: "created_by"}
@@ -116,7 +152,7 @@ func (e APIKeyEdges) CreatedByOrErr() (*User, error) {
 func (e APIKeyEdges) CreatedByServiceAccountOrErr() (*ServiceAccount, error) {
 	if e.CreatedByServiceAccount != nil {
 		return e.CreatedByServiceAccount, nil
-	} else if e.loadedTypes[3] {
+	} else if e.loadedTypes[5] {
 		return nil, &NotFoundError{label: serviceaccount.Label}
 	}
 	return nil, &NotLoadedError{edge: "created_by_service_account"}
@@ -127,7 +163,7 @@ func (e APIKeyEdges) CreatedByServiceAccountOrErr() (*ServiceAccount, error) {
 func (e APIKeyEdges) RevokedByOrErr() (*User, error) {
 	if e.RevokedBy != nil {
 		return e.RevokedBy, nil
-	} else if e.loadedTypes[4] {
+	} else if e.loadedTypes[6] {
 		return nil, &NotFoundError{label: user.Label}
 	}
 	return nil, &NotLoadedError{edge: "revoked_by"}
@@ -138,7 +174,7 @@ func (e APIKeyEdges) RevokedByOrErr() (*User, error) {
 func (e APIKeyEdges) RevokedByServiceAccountOrErr() (*ServiceAccount, error) {
 	if e.RevokedByServiceAccount != nil {
 		return e.RevokedByServiceAccount, nil
-	} else if e.loadedTypes[5] {
+	} else if e.loadedTypes[7] {
 		return nil, &NotFoundError{label: serviceaccount.Label}
 	}
 	return nil, &NotLoadedError{edge: "revoked_by_service_account"}
@@ -151,11 +187,11 @@ func (*APIKey) scanValues(columns []string) ([]any, error) {
 		switch columns[i] {
 		case apikey.FieldSecretHash:
 			values[i] = new([]byte)
-		case apikey.FieldID, apikey.FieldOrganizationID, apikey.FieldServiceAccountID, apikey.FieldCreatedByID, apikey.FieldCreatedByServiceAccountID, apikey.FieldRevokedByID, apikey.FieldRevokedByServiceAccountID:
+		case apikey.FieldID, apikey.FieldOrganizationID, apikey.FieldReplacesID, apikey.FieldServiceAccountID, apikey.FieldCreatedByID, apikey.FieldCreatedByServiceAccountID, apikey.FieldRevokedByID, apikey.FieldRevokedByServiceAccountID:
 			values[i] = new(pulid.ID)
-		case apikey.FieldPrefix, apikey.FieldLastFour, apikey.FieldName, apikey.FieldNameFolded, apikey.FieldStatus:
+		case apikey.FieldPrefix, apikey.FieldLastFour, apikey.FieldName, apikey.FieldNameFolded, apikey.FieldStatus, apikey.FieldRevocationReason:
 			values[i] = new(sql.NullString)
-		case apikey.FieldCreatedAt, apikey.FieldRevokedAt, apikey.FieldLastUsedAt, apikey.FieldLastUsedOrder:
+		case apikey.FieldCreatedAt, apikey.FieldRevokedAt, apikey.FieldLastUsedAt, apikey.FieldLastUsedOrder, apikey.FieldExpiresAt, apikey.FieldExpiresOrder:
 			values[i] = new(sql.NullTime)
 		default:
 			values[i] = new(sql.UnknownType)
@@ -246,6 +282,32 @@ func (_m *APIKey) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.LastUsedOrder = value.Time
 			}
+		case apikey.FieldExpiresAt:
+			if value, ok := values[i].(*sql.NullTime); !ok {
+				return fmt.Errorf("unexpected type %T for field expires_at", values[i])
+			} else if value.Valid {
+				_m.ExpiresAt = new(time.Time)
+				*_m.ExpiresAt = value.Time
+			}
+		case apikey.FieldExpiresOrder:
+			if value, ok := values[i].(*sql.NullTime); !ok {
+				return fmt.Errorf("unexpected type %T for field expires_order", values[i])
+			} else if value.Valid {
+				_m.ExpiresOrder = value.Time
+			}
+		case apikey.FieldRevocationReason:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field revocation_reason", values[i])
+			} else if value.Valid {
+				_m.RevocationReason = new(apikey.RevocationReason)
+				*_m.RevocationReason = apikey.RevocationReason(value.String)
+			}
+		case apikey.FieldReplacesID:
+			if value, ok := values[i].(*pulid.ID); !ok {
+				return fmt.Errorf("unexpected type %T for field replaces_id", values[i])
+			} else if value != nil {
+				_m.ReplacesID = *value
+			}
 		case apikey.FieldServiceAccountID:
 			if value, ok := values[i].(*pulid.ID); !ok {
 				return fmt.Errorf("unexpected type %T for field service_account_id", values[i])
@@ -297,6 +359,16 @@ func (_m *APIKey) QueryOrganization() *OrganizationQuery {
 // QueryServiceAccount queries the "service_account" edge of the APIKey entity.
 func (_m *APIKey) QueryServiceAccount() *ServiceAccountQuery {
 	return NewAPIKeyClient(_m.config).QueryServiceAccount(_m)
+}
+
+// QueryReplaces queries the "replaces" edge of the APIKey entity.
+func (_m *APIKey) QueryReplaces() *APIKeyQuery {
+	return NewAPIKeyClient(_m.config).QueryReplaces(_m)
+}
+
+// QueryReplacedBy queries the "replaced_by" edge of the APIKey entity.
+func (_m *APIKey) QueryReplacedBy() *APIKeyQuery {
+	return NewAPIKeyClient(_m.config).QueryReplacedBy(_m)
 }
 
 // QueryCreatedBy queries the "created_by" edge of the APIKey entity.
@@ -377,6 +449,22 @@ func (_m *APIKey) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("last_used_order=")
 	builder.WriteString(_m.LastUsedOrder.Format(time.ANSIC))
+	builder.WriteString(", ")
+	if v := _m.ExpiresAt; v != nil {
+		builder.WriteString("expires_at=")
+		builder.WriteString(v.Format(time.ANSIC))
+	}
+	builder.WriteString(", ")
+	builder.WriteString("expires_order=")
+	builder.WriteString(_m.ExpiresOrder.Format(time.ANSIC))
+	builder.WriteString(", ")
+	if v := _m.RevocationReason; v != nil {
+		builder.WriteString("revocation_reason=")
+		builder.WriteString(fmt.Sprintf("%v", *v))
+	}
+	builder.WriteString(", ")
+	builder.WriteString("replaces_id=")
+	builder.WriteString(fmt.Sprintf("%v", _m.ReplacesID))
 	builder.WriteString(", ")
 	builder.WriteString("service_account_id=")
 	builder.WriteString(fmt.Sprintf("%v", _m.ServiceAccountID))

@@ -146,6 +146,62 @@ func (_c *APIKeyCreate) SetNillableLastUsedOrder(v *time.Time) *APIKeyCreate {
 	return _c
 }
 
+// SetExpiresAt sets the "expires_at" field.
+func (_c *APIKeyCreate) SetExpiresAt(v time.Time) *APIKeyCreate {
+	_c.mutation.SetExpiresAt(v)
+	return _c
+}
+
+// SetNillableExpiresAt sets the "expires_at" field if the given value is not nil.
+func (_c *APIKeyCreate) SetNillableExpiresAt(v *time.Time) *APIKeyCreate {
+	if v != nil {
+		_c.SetExpiresAt(*v)
+	}
+	return _c
+}
+
+// SetExpiresOrder sets the "expires_order" field.
+func (_c *APIKeyCreate) SetExpiresOrder(v time.Time) *APIKeyCreate {
+	_c.mutation.SetExpiresOrder(v)
+	return _c
+}
+
+// SetNillableExpiresOrder sets the "expires_order" field if the given value is not nil.
+func (_c *APIKeyCreate) SetNillableExpiresOrder(v *time.Time) *APIKeyCreate {
+	if v != nil {
+		_c.SetExpiresOrder(*v)
+	}
+	return _c
+}
+
+// SetRevocationReason sets the "revocation_reason" field.
+func (_c *APIKeyCreate) SetRevocationReason(v apikey.RevocationReason) *APIKeyCreate {
+	_c.mutation.SetRevocationReason(v)
+	return _c
+}
+
+// SetNillableRevocationReason sets the "revocation_reason" field if the given value is not nil.
+func (_c *APIKeyCreate) SetNillableRevocationReason(v *apikey.RevocationReason) *APIKeyCreate {
+	if v != nil {
+		_c.SetRevocationReason(*v)
+	}
+	return _c
+}
+
+// SetReplacesID sets the "replaces_id" field.
+func (_c *APIKeyCreate) SetReplacesID(v pulid.ID) *APIKeyCreate {
+	_c.mutation.SetReplacesID(v)
+	return _c
+}
+
+// SetNillableReplacesID sets the "replaces_id" field if the given value is not nil.
+func (_c *APIKeyCreate) SetNillableReplacesID(v *pulid.ID) *APIKeyCreate {
+	if v != nil {
+		_c.SetReplacesID(*v)
+	}
+	return _c
+}
+
 // SetServiceAccountID sets the "service_account_id" field.
 func (_c *APIKeyCreate) SetServiceAccountID(v pulid.ID) *APIKeyCreate {
 	_c.mutation.SetServiceAccountID(v)
@@ -232,6 +288,30 @@ func (_c *APIKeyCreate) SetServiceAccount(v *ServiceAccount) *APIKeyCreate {
 	return _c.SetServiceAccountID(v.ID)
 }
 
+// SetReplaces sets the "replaces" edge to the APIKey entity.
+func (_c *APIKeyCreate) SetReplaces(v *APIKey) *APIKeyCreate {
+	return _c.SetReplacesID(v.ID)
+}
+
+// SetReplacedByID sets the "replaced_by" edge to the APIKey entity by ID.
+func (_c *APIKeyCreate) SetReplacedByID(id pulid.ID) *APIKeyCreate {
+	_c.mutation.SetReplacedByID(id)
+	return _c
+}
+
+// SetNillableReplacedByID sets the "replaced_by" edge to the APIKey entity by ID if the given value is not nil.
+func (_c *APIKeyCreate) SetNillableReplacedByID(id *pulid.ID) *APIKeyCreate {
+	if id != nil {
+		_c = _c.SetReplacedByID(*id)
+	}
+	return _c
+}
+
+// SetReplacedBy sets the "replaced_by" edge to the APIKey entity.
+func (_c *APIKeyCreate) SetReplacedBy(v *APIKey) *APIKeyCreate {
+	return _c.SetReplacedByID(v.ID)
+}
+
 // SetCreatedBy sets the "created_by" edge to the User entity.
 func (_c *APIKeyCreate) SetCreatedBy(v *User) *APIKeyCreate {
 	return _c.SetCreatedByID(v.ID)
@@ -315,6 +395,13 @@ func (_c *APIKeyCreate) defaults() error {
 		v := apikey.DefaultLastUsedOrder()
 		_c.mutation.SetLastUsedOrder(v)
 	}
+	if _, ok := _c.mutation.ExpiresOrder(); !ok {
+		if apikey.DefaultExpiresOrder == nil {
+			return fmt.Errorf("ent: uninitialized apikey.DefaultExpiresOrder (forgotten import ent/runtime?)")
+		}
+		v := apikey.DefaultExpiresOrder()
+		_c.mutation.SetExpiresOrder(v)
+	}
 	if _, ok := _c.mutation.ID(); !ok {
 		if apikey.DefaultID == nil {
 			return fmt.Errorf("ent: uninitialized apikey.DefaultID (forgotten import ent/runtime?)")
@@ -359,6 +446,11 @@ func (_c *APIKeyCreate) check() error {
 	if v, ok := _c.mutation.Status(); ok {
 		if err := apikey.StatusValidator(v); err != nil {
 			return &ValidationError{Name: "status", err: fmt.Errorf(`ent: validator failed for field "APIKey.status": %w`, err)}
+		}
+	}
+	if v, ok := _c.mutation.RevocationReason(); ok {
+		if err := apikey.RevocationReasonValidator(v); err != nil {
+			return &ValidationError{Name: "revocation_reason", err: fmt.Errorf(`ent: validator failed for field "APIKey.revocation_reason": %w`, err)}
 		}
 	}
 	if _, ok := _c.mutation.ServiceAccountID(); !ok {
@@ -445,6 +537,18 @@ func (_c *APIKeyCreate) createSpec() (*APIKey, *sqlgraph.CreateSpec) {
 		_spec.SetField(apikey.FieldLastUsedOrder, field.TypeTime, value)
 		_node.LastUsedOrder = value
 	}
+	if value, ok := _c.mutation.ExpiresAt(); ok {
+		_spec.SetField(apikey.FieldExpiresAt, field.TypeTime, value)
+		_node.ExpiresAt = &value
+	}
+	if value, ok := _c.mutation.ExpiresOrder(); ok {
+		_spec.SetField(apikey.FieldExpiresOrder, field.TypeTime, value)
+		_node.ExpiresOrder = value
+	}
+	if value, ok := _c.mutation.RevocationReason(); ok {
+		_spec.SetField(apikey.FieldRevocationReason, field.TypeEnum, value)
+		_node.RevocationReason = &value
+	}
 	if nodes := _c.mutation.OrganizationIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.M2O,
@@ -477,6 +581,39 @@ func (_c *APIKeyCreate) createSpec() (*APIKey, *sqlgraph.CreateSpec) {
 			edge.Target.Nodes = append(edge.Target.Nodes, k)
 		}
 		_node.ServiceAccountID = nodes[0]
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.ReplacesIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2O,
+			Inverse: true,
+			Table:   apikey.ReplacesTable,
+			Columns: []string{apikey.ReplacesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(apikey.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_node.ReplacesID = nodes[0]
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.ReplacedByIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2O,
+			Inverse: false,
+			Table:   apikey.ReplacedByTable,
+			Columns: []string{apikey.ReplacedByColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(apikey.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
 		_spec.Edges = append(_spec.Edges, edge)
 	}
 	if nodes := _c.mutation.CreatedByIDs(); len(nodes) > 0 {

@@ -10,6 +10,7 @@ import (
 	"apikeys/ent/serviceaccount"
 	"apikeys/ent/user"
 	"context"
+	"database/sql/driver"
 	"errors"
 	"fmt"
 	"math"
@@ -29,6 +30,8 @@ type APIKeyQuery struct {
 	predicates                  []predicate.APIKey
 	withOrganization            *OrganizationQuery
 	withServiceAccount          *ServiceAccountQuery
+	withReplaces                *APIKeyQuery
+	withReplacedBy              *APIKeyQuery
 	withCreatedBy               *UserQuery
 	withCreatedByServiceAccount *ServiceAccountQuery
 	withRevokedBy               *UserQuery
@@ -108,6 +111,50 @@ func (_q *APIKeyQuery) QueryServiceAccount() *ServiceAccountQuery {
 			sqlgraph.From(apikey.Table, apikey.FieldID, selector),
 			sqlgraph.To(serviceaccount.Table, serviceaccount.FieldID),
 			sqlgraph.Edge(sqlgraph.M2O, false, apikey.ServiceAccountTable, apikey.ServiceAccountColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryReplaces chains the current query on the "replaces" edge.
+func (_q *APIKeyQuery) QueryReplaces() *APIKeyQuery {
+	query := (&APIKeyClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(apikey.Table, apikey.FieldID, selector),
+			sqlgraph.To(apikey.Table, apikey.FieldID),
+			sqlgraph.Edge(sqlgraph.O2O, true, apikey.ReplacesTable, apikey.ReplacesColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryReplacedBy chains the current query on the "replaced_by" edge.
+func (_q *APIKeyQuery) QueryReplacedBy() *APIKeyQuery {
+	query := (&APIKeyClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(apikey.Table, apikey.FieldID, selector),
+			sqlgraph.To(apikey.Table, apikey.FieldID),
+			sqlgraph.Edge(sqlgraph.O2O, false, apikey.ReplacedByTable, apikey.ReplacedByColumn),
 		)
 		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
 		return fromU, nil
@@ -397,6 +444,8 @@ func (_q *APIKeyQuery) Clone() *APIKeyQuery {
 		predicates:                  append([]predicate.APIKey{}, _q.predicates...),
 		withOrganization:            _q.withOrganization.Clone(),
 		withServiceAccount:          _q.withServiceAccount.Clone(),
+		withReplaces:                _q.withReplaces.Clone(),
+		withReplacedBy:              _q.withReplacedBy.Clone(),
 		withCreatedBy:               _q.withCreatedBy.Clone(),
 		withCreatedByServiceAccount: _q.withCreatedByServiceAccount.Clone(),
 		withRevokedBy:               _q.withRevokedBy.Clone(),
@@ -426,6 +475,28 @@ func (_q *APIKeyQuery) WithServiceAccount(opts ...func(*ServiceAccountQuery)) *A
 		opt(query)
 	}
 	_q.withServiceAccount = query
+	return _q
+}
+
+// WithReplaces tells the query-builder to eager-load the nodes that are connected to
+// the "replaces" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *APIKeyQuery) WithReplaces(opts ...func(*APIKeyQuery)) *APIKeyQuery {
+	query := (&APIKeyClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withReplaces = query
+	return _q
+}
+
+// WithReplacedBy tells the query-builder to eager-load the nodes that are connected to
+// the "replaced_by" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *APIKeyQuery) WithReplacedBy(opts ...func(*APIKeyQuery)) *APIKeyQuery {
+	query := (&APIKeyClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withReplacedBy = query
 	return _q
 }
 
@@ -557,9 +628,11 @@ func (_q *APIKeyQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*APIKe
 	var (
 		nodes       = []*APIKey{}
 		_spec       = _q.querySpec()
-		loadedTypes = [6]bool{
+		loadedTypes = [8]bool{
 			_q.withOrganization != nil,
 			_q.withServiceAccount != nil,
+			_q.withReplaces != nil,
+			_q.withReplacedBy != nil,
 			_q.withCreatedBy != nil,
 			_q.withCreatedByServiceAccount != nil,
 			_q.withRevokedBy != nil,
@@ -596,6 +669,18 @@ func (_q *APIKeyQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*APIKe
 	if query := _q.withServiceAccount; query != nil {
 		if err := _q.loadServiceAccount(ctx, query, nodes, nil,
 			func(n *APIKey, e *ServiceAccount) { n.Edges.ServiceAccount = e }); err != nil {
+			return nil, err
+		}
+	}
+	if query := _q.withReplaces; query != nil {
+		if err := _q.loadReplaces(ctx, query, nodes, nil,
+			func(n *APIKey, e *APIKey) { n.Edges.Replaces = e }); err != nil {
+			return nil, err
+		}
+	}
+	if query := _q.withReplacedBy; query != nil {
+		if err := _q.loadReplacedBy(ctx, query, nodes, nil,
+			func(n *APIKey, e *APIKey) { n.Edges.ReplacedBy = e }); err != nil {
 			return nil, err
 		}
 	}
@@ -686,6 +771,62 @@ func (_q *APIKeyQuery) loadServiceAccount(ctx context.Context, query *ServiceAcc
 		for i := range nodes {
 			assign(nodes[i], n)
 		}
+	}
+	return nil
+}
+func (_q *APIKeyQuery) loadReplaces(ctx context.Context, query *APIKeyQuery, nodes []*APIKey, init func(*APIKey), assign func(*APIKey, *APIKey)) error {
+	ids := make([]pulid.ID, 0, len(nodes))
+	nodeids := make(map[pulid.ID][]*APIKey)
+	for i := range nodes {
+		fk := nodes[i].ReplacesID
+		if _, ok := nodeids[fk]; !ok {
+			ids = append(ids, fk)
+		}
+		nodeids[fk] = append(nodeids[fk], nodes[i])
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	query.Where(apikey.IDIn(ids...))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		nodes, ok := nodeids[n.ID]
+		if !ok {
+			return fmt.Errorf(`unexpected foreign-key "replaces_id" returned %v`, n.ID)
+		}
+		for i := range nodes {
+			assign(nodes[i], n)
+		}
+	}
+	return nil
+}
+func (_q *APIKeyQuery) loadReplacedBy(ctx context.Context, query *APIKeyQuery, nodes []*APIKey, init func(*APIKey), assign func(*APIKey, *APIKey)) error {
+	fks := make([]driver.Value, 0, len(nodes))
+	nodeids := make(map[pulid.ID]*APIKey)
+	for i := range nodes {
+		fks = append(fks, nodes[i].ID)
+		nodeids[nodes[i].ID] = nodes[i]
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(apikey.FieldReplacesID)
+	}
+	query.Where(predicate.APIKey(func(s *sql.Selector) {
+		s.Where(sql.InValues(s.C(apikey.ReplacedByColumn), fks...))
+	}))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		fk := n.ReplacesID
+		node, ok := nodeids[fk]
+		if !ok {
+			return fmt.Errorf(`unexpected referenced foreign-key "replaces_id" returned %v for node %v`, fk, n.ID)
+		}
+		assign(node, n)
 	}
 	return nil
 }
@@ -839,6 +980,9 @@ func (_q *APIKeyQuery) querySpec() *sqlgraph.QuerySpec {
 		}
 		if _q.withServiceAccount != nil {
 			_spec.Node.AddColumnOnce(apikey.FieldServiceAccountID)
+		}
+		if _q.withReplaces != nil {
+			_spec.Node.AddColumnOnce(apikey.FieldReplacesID)
 		}
 		if _q.withCreatedBy != nil {
 			_spec.Node.AddColumnOnce(apikey.FieldCreatedByID)

@@ -133,6 +133,66 @@ func (_u *APIKeyUpdate) ClearLastUsedOrder() *APIKeyUpdate {
 	return _u
 }
 
+// SetExpiresAt sets the "expires_at" field.
+func (_u *APIKeyUpdate) SetExpiresAt(v time.Time) *APIKeyUpdate {
+	_u.mutation.SetExpiresAt(v)
+	return _u
+}
+
+// SetNillableExpiresAt sets the "expires_at" field if the given value is not nil.
+func (_u *APIKeyUpdate) SetNillableExpiresAt(v *time.Time) *APIKeyUpdate {
+	if v != nil {
+		_u.SetExpiresAt(*v)
+	}
+	return _u
+}
+
+// ClearExpiresAt clears the value of the "expires_at" field.
+func (_u *APIKeyUpdate) ClearExpiresAt() *APIKeyUpdate {
+	_u.mutation.ClearExpiresAt()
+	return _u
+}
+
+// SetExpiresOrder sets the "expires_order" field.
+func (_u *APIKeyUpdate) SetExpiresOrder(v time.Time) *APIKeyUpdate {
+	_u.mutation.SetExpiresOrder(v)
+	return _u
+}
+
+// SetNillableExpiresOrder sets the "expires_order" field if the given value is not nil.
+func (_u *APIKeyUpdate) SetNillableExpiresOrder(v *time.Time) *APIKeyUpdate {
+	if v != nil {
+		_u.SetExpiresOrder(*v)
+	}
+	return _u
+}
+
+// ClearExpiresOrder clears the value of the "expires_order" field.
+func (_u *APIKeyUpdate) ClearExpiresOrder() *APIKeyUpdate {
+	_u.mutation.ClearExpiresOrder()
+	return _u
+}
+
+// SetRevocationReason sets the "revocation_reason" field.
+func (_u *APIKeyUpdate) SetRevocationReason(v apikey.RevocationReason) *APIKeyUpdate {
+	_u.mutation.SetRevocationReason(v)
+	return _u
+}
+
+// SetNillableRevocationReason sets the "revocation_reason" field if the given value is not nil.
+func (_u *APIKeyUpdate) SetNillableRevocationReason(v *apikey.RevocationReason) *APIKeyUpdate {
+	if v != nil {
+		_u.SetRevocationReason(*v)
+	}
+	return _u
+}
+
+// ClearRevocationReason clears the value of the "revocation_reason" field.
+func (_u *APIKeyUpdate) ClearRevocationReason() *APIKeyUpdate {
+	_u.mutation.ClearRevocationReason()
+	return _u
+}
+
 // SetRevokedByID sets the "revoked_by_id" field.
 func (_u *APIKeyUpdate) SetRevokedByID(v pulid.ID) *APIKeyUpdate {
 	_u.mutation.SetRevokedByID(v)
@@ -173,6 +233,25 @@ func (_u *APIKeyUpdate) ClearRevokedByServiceAccountID() *APIKeyUpdate {
 	return _u
 }
 
+// SetReplacedByID sets the "replaced_by" edge to the APIKey entity by ID.
+func (_u *APIKeyUpdate) SetReplacedByID(id pulid.ID) *APIKeyUpdate {
+	_u.mutation.SetReplacedByID(id)
+	return _u
+}
+
+// SetNillableReplacedByID sets the "replaced_by" edge to the APIKey entity by ID if the given value is not nil.
+func (_u *APIKeyUpdate) SetNillableReplacedByID(id *pulid.ID) *APIKeyUpdate {
+	if id != nil {
+		_u = _u.SetReplacedByID(*id)
+	}
+	return _u
+}
+
+// SetReplacedBy sets the "replaced_by" edge to the APIKey entity.
+func (_u *APIKeyUpdate) SetReplacedBy(v *APIKey) *APIKeyUpdate {
+	return _u.SetReplacedByID(v.ID)
+}
+
 // SetRevokedBy sets the "revoked_by" edge to the User entity.
 func (_u *APIKeyUpdate) SetRevokedBy(v *User) *APIKeyUpdate {
 	return _u.SetRevokedByID(v.ID)
@@ -186,6 +265,12 @@ func (_u *APIKeyUpdate) SetRevokedByServiceAccount(v *ServiceAccount) *APIKeyUpd
 // Mutation returns the APIKeyMutation object of the builder.
 func (_u *APIKeyUpdate) Mutation() *APIKeyMutation {
 	return _u.mutation
+}
+
+// ClearReplacedBy clears the "replaced_by" edge to the APIKey entity.
+func (_u *APIKeyUpdate) ClearReplacedBy() *APIKeyUpdate {
+	_u.mutation.ClearReplacedBy()
+	return _u
 }
 
 // ClearRevokedBy clears the "revoked_by" edge to the User entity.
@@ -232,6 +317,11 @@ func (_u *APIKeyUpdate) check() error {
 	if v, ok := _u.mutation.Status(); ok {
 		if err := apikey.StatusValidator(v); err != nil {
 			return &ValidationError{Name: "status", err: fmt.Errorf(`ent: validator failed for field "APIKey.status": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.RevocationReason(); ok {
+		if err := apikey.RevocationReasonValidator(v); err != nil {
+			return &ValidationError{Name: "revocation_reason", err: fmt.Errorf(`ent: validator failed for field "APIKey.revocation_reason": %w`, err)}
 		}
 	}
 	if _u.mutation.OrganizationCleared() && len(_u.mutation.OrganizationIDs()) > 0 {
@@ -281,6 +371,53 @@ func (_u *APIKeyUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	}
 	if _u.mutation.LastUsedOrderCleared() {
 		_spec.ClearField(apikey.FieldLastUsedOrder, field.TypeTime)
+	}
+	if value, ok := _u.mutation.ExpiresAt(); ok {
+		_spec.SetField(apikey.FieldExpiresAt, field.TypeTime, value)
+	}
+	if _u.mutation.ExpiresAtCleared() {
+		_spec.ClearField(apikey.FieldExpiresAt, field.TypeTime)
+	}
+	if value, ok := _u.mutation.ExpiresOrder(); ok {
+		_spec.SetField(apikey.FieldExpiresOrder, field.TypeTime, value)
+	}
+	if _u.mutation.ExpiresOrderCleared() {
+		_spec.ClearField(apikey.FieldExpiresOrder, field.TypeTime)
+	}
+	if value, ok := _u.mutation.RevocationReason(); ok {
+		_spec.SetField(apikey.FieldRevocationReason, field.TypeEnum, value)
+	}
+	if _u.mutation.RevocationReasonCleared() {
+		_spec.ClearField(apikey.FieldRevocationReason, field.TypeEnum)
+	}
+	if _u.mutation.ReplacedByCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2O,
+			Inverse: false,
+			Table:   apikey.ReplacedByTable,
+			Columns: []string{apikey.ReplacedByColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(apikey.FieldID, field.TypeString),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.ReplacedByIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2O,
+			Inverse: false,
+			Table:   apikey.ReplacedByTable,
+			Columns: []string{apikey.ReplacedByColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(apikey.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
 	}
 	if _u.mutation.RevokedByCleared() {
 		edge := &sqlgraph.EdgeSpec{
@@ -462,6 +599,66 @@ func (_u *APIKeyUpdateOne) ClearLastUsedOrder() *APIKeyUpdateOne {
 	return _u
 }
 
+// SetExpiresAt sets the "expires_at" field.
+func (_u *APIKeyUpdateOne) SetExpiresAt(v time.Time) *APIKeyUpdateOne {
+	_u.mutation.SetExpiresAt(v)
+	return _u
+}
+
+// SetNillableExpiresAt sets the "expires_at" field if the given value is not nil.
+func (_u *APIKeyUpdateOne) SetNillableExpiresAt(v *time.Time) *APIKeyUpdateOne {
+	if v != nil {
+		_u.SetExpiresAt(*v)
+	}
+	return _u
+}
+
+// ClearExpiresAt clears the value of the "expires_at" field.
+func (_u *APIKeyUpdateOne) ClearExpiresAt() *APIKeyUpdateOne {
+	_u.mutation.ClearExpiresAt()
+	return _u
+}
+
+// SetExpiresOrder sets the "expires_order" field.
+func (_u *APIKeyUpdateOne) SetExpiresOrder(v time.Time) *APIKeyUpdateOne {
+	_u.mutation.SetExpiresOrder(v)
+	return _u
+}
+
+// SetNillableExpiresOrder sets the "expires_order" field if the given value is not nil.
+func (_u *APIKeyUpdateOne) SetNillableExpiresOrder(v *time.Time) *APIKeyUpdateOne {
+	if v != nil {
+		_u.SetExpiresOrder(*v)
+	}
+	return _u
+}
+
+// ClearExpiresOrder clears the value of the "expires_order" field.
+func (_u *APIKeyUpdateOne) ClearExpiresOrder() *APIKeyUpdateOne {
+	_u.mutation.ClearExpiresOrder()
+	return _u
+}
+
+// SetRevocationReason sets the "revocation_reason" field.
+func (_u *APIKeyUpdateOne) SetRevocationReason(v apikey.RevocationReason) *APIKeyUpdateOne {
+	_u.mutation.SetRevocationReason(v)
+	return _u
+}
+
+// SetNillableRevocationReason sets the "revocation_reason" field if the given value is not nil.
+func (_u *APIKeyUpdateOne) SetNillableRevocationReason(v *apikey.RevocationReason) *APIKeyUpdateOne {
+	if v != nil {
+		_u.SetRevocationReason(*v)
+	}
+	return _u
+}
+
+// ClearRevocationReason clears the value of the "revocation_reason" field.
+func (_u *APIKeyUpdateOne) ClearRevocationReason() *APIKeyUpdateOne {
+	_u.mutation.ClearRevocationReason()
+	return _u
+}
+
 // SetRevokedByID sets the "revoked_by_id" field.
 func (_u *APIKeyUpdateOne) SetRevokedByID(v pulid.ID) *APIKeyUpdateOne {
 	_u.mutation.SetRevokedByID(v)
@@ -502,6 +699,25 @@ func (_u *APIKeyUpdateOne) ClearRevokedByServiceAccountID() *APIKeyUpdateOne {
 	return _u
 }
 
+// SetReplacedByID sets the "replaced_by" edge to the APIKey entity by ID.
+func (_u *APIKeyUpdateOne) SetReplacedByID(id pulid.ID) *APIKeyUpdateOne {
+	_u.mutation.SetReplacedByID(id)
+	return _u
+}
+
+// SetNillableReplacedByID sets the "replaced_by" edge to the APIKey entity by ID if the given value is not nil.
+func (_u *APIKeyUpdateOne) SetNillableReplacedByID(id *pulid.ID) *APIKeyUpdateOne {
+	if id != nil {
+		_u = _u.SetReplacedByID(*id)
+	}
+	return _u
+}
+
+// SetReplacedBy sets the "replaced_by" edge to the APIKey entity.
+func (_u *APIKeyUpdateOne) SetReplacedBy(v *APIKey) *APIKeyUpdateOne {
+	return _u.SetReplacedByID(v.ID)
+}
+
 // SetRevokedBy sets the "revoked_by" edge to the User entity.
 func (_u *APIKeyUpdateOne) SetRevokedBy(v *User) *APIKeyUpdateOne {
 	return _u.SetRevokedByID(v.ID)
@@ -515,6 +731,12 @@ func (_u *APIKeyUpdateOne) SetRevokedByServiceAccount(v *ServiceAccount) *APIKey
 // Mutation returns the APIKeyMutation object of the builder.
 func (_u *APIKeyUpdateOne) Mutation() *APIKeyMutation {
 	return _u.mutation
+}
+
+// ClearReplacedBy clears the "replaced_by" edge to the APIKey entity.
+func (_u *APIKeyUpdateOne) ClearReplacedBy() *APIKeyUpdateOne {
+	_u.mutation.ClearReplacedBy()
+	return _u
 }
 
 // ClearRevokedBy clears the "revoked_by" edge to the User entity.
@@ -574,6 +796,11 @@ func (_u *APIKeyUpdateOne) check() error {
 	if v, ok := _u.mutation.Status(); ok {
 		if err := apikey.StatusValidator(v); err != nil {
 			return &ValidationError{Name: "status", err: fmt.Errorf(`ent: validator failed for field "APIKey.status": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.RevocationReason(); ok {
+		if err := apikey.RevocationReasonValidator(v); err != nil {
+			return &ValidationError{Name: "revocation_reason", err: fmt.Errorf(`ent: validator failed for field "APIKey.revocation_reason": %w`, err)}
 		}
 	}
 	if _u.mutation.OrganizationCleared() && len(_u.mutation.OrganizationIDs()) > 0 {
@@ -640,6 +867,53 @@ func (_u *APIKeyUpdateOne) sqlSave(ctx context.Context) (_node *APIKey, err erro
 	}
 	if _u.mutation.LastUsedOrderCleared() {
 		_spec.ClearField(apikey.FieldLastUsedOrder, field.TypeTime)
+	}
+	if value, ok := _u.mutation.ExpiresAt(); ok {
+		_spec.SetField(apikey.FieldExpiresAt, field.TypeTime, value)
+	}
+	if _u.mutation.ExpiresAtCleared() {
+		_spec.ClearField(apikey.FieldExpiresAt, field.TypeTime)
+	}
+	if value, ok := _u.mutation.ExpiresOrder(); ok {
+		_spec.SetField(apikey.FieldExpiresOrder, field.TypeTime, value)
+	}
+	if _u.mutation.ExpiresOrderCleared() {
+		_spec.ClearField(apikey.FieldExpiresOrder, field.TypeTime)
+	}
+	if value, ok := _u.mutation.RevocationReason(); ok {
+		_spec.SetField(apikey.FieldRevocationReason, field.TypeEnum, value)
+	}
+	if _u.mutation.RevocationReasonCleared() {
+		_spec.ClearField(apikey.FieldRevocationReason, field.TypeEnum)
+	}
+	if _u.mutation.ReplacedByCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2O,
+			Inverse: false,
+			Table:   apikey.ReplacedByTable,
+			Columns: []string{apikey.ReplacedByColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(apikey.FieldID, field.TypeString),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.ReplacedByIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2O,
+			Inverse: false,
+			Table:   apikey.ReplacedByTable,
+			Columns: []string{apikey.ReplacedByColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(apikey.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
 	}
 	if _u.mutation.RevokedByCleared() {
 		edge := &sqlgraph.EdgeSpec{

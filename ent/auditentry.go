@@ -6,6 +6,7 @@ import (
 	"apikeys/ent/auditentry"
 	"apikeys/ent/organization"
 	"apikeys/ent/schema/pulid"
+	"encoding/json"
 	"fmt"
 	"strings"
 	"time"
@@ -41,6 +42,8 @@ type AuditEntry struct {
 	IP string `json:"ip,omitempty"`
 	// UserAgent holds the value of the "user_agent" field.
 	UserAgent string `json:"user_agent,omitempty"`
+	// Metadata holds the value of the "metadata" field.
+	Metadata map[string]interface{} `json:"metadata,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the AuditEntryQuery when eager-loading is set.
 	Edges        AuditEntryEdges `json:"edges"`
@@ -74,6 +77,8 @@ func (*AuditEntry) scanValues(columns []string) ([]any, error) {
 		switch columns[i] {
 		case auditentry.FieldActorID:
 			values[i] = &sql.NullScanner{S: new(pulid.ID)}
+		case auditentry.FieldMetadata:
+			values[i] = new([]byte)
 		case auditentry.FieldID, auditentry.FieldOrganizationID, auditentry.FieldTargetID:
 			values[i] = new(pulid.ID)
 		case auditentry.FieldAction, auditentry.FieldActorKind, auditentry.FieldActorName, auditentry.FieldTargetKind, auditentry.FieldTargetName, auditentry.FieldIP, auditentry.FieldUserAgent:
@@ -168,6 +173,14 @@ func (_m *AuditEntry) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.UserAgent = value.String
 			}
+		case auditentry.FieldMetadata:
+			if value, ok := values[i].(*[]byte); !ok {
+				return fmt.Errorf("unexpected type %T for field metadata", values[i])
+			} else if value != nil && len(*value) > 0 {
+				if err := json.Unmarshal(*value, &_m.Metadata); err != nil {
+					return fmt.Errorf("unmarshal field metadata: %w", err)
+				}
+			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
 		}
@@ -243,6 +256,9 @@ func (_m *AuditEntry) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("user_agent=")
 	builder.WriteString(_m.UserAgent)
+	builder.WriteString(", ")
+	builder.WriteString("metadata=")
+	builder.WriteString(fmt.Sprintf("%v", _m.Metadata))
 	builder.WriteByte(')')
 	return builder.String()
 }

@@ -120,6 +120,12 @@ func (_c *AuditEntryCreate) SetNillableUserAgent(v *string) *AuditEntryCreate {
 	return _c
 }
 
+// SetMetadata sets the "metadata" field.
+func (_c *AuditEntryCreate) SetMetadata(v map[string]interface{}) *AuditEntryCreate {
+	_c.mutation.SetMetadata(v)
+	return _c
+}
+
 // SetID sets the "id" field.
 func (_c *AuditEntryCreate) SetID(v pulid.ID) *AuditEntryCreate {
 	_c.mutation.SetID(v)
@@ -311,6 +317,10 @@ func (_c *AuditEntryCreate) createSpec() (*AuditEntry, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.UserAgent(); ok {
 		_spec.SetField(auditentry.FieldUserAgent, field.TypeString, value)
 		_node.UserAgent = value
+	}
+	if value, ok := _c.mutation.Metadata(); ok {
+		_spec.SetField(auditentry.FieldMetadata, field.TypeJSON, value)
+		_node.Metadata = value
 	}
 	if nodes := _c.mutation.OrganizationIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{

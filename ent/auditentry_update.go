@@ -88,6 +88,9 @@ func (_u *AuditEntryUpdate) sqlSave(ctx context.Context) (_node int, err error) 
 	if _u.mutation.UserAgentCleared() {
 		_spec.ClearField(auditentry.FieldUserAgent, field.TypeString)
 	}
+	if _u.mutation.MetadataCleared() {
+		_spec.ClearField(auditentry.FieldMetadata, field.TypeJSON)
+	}
 	if _node, err = sqlgraph.UpdateNodes(ctx, _u.driver, _spec); err != nil {
 		if _, ok := err.(*sqlgraph.NotFoundError); ok {
 			err = &NotFoundError{auditentry.Label}
@@ -198,6 +201,9 @@ func (_u *AuditEntryUpdateOne) sqlSave(ctx context.Context) (_node *AuditEntry, 
 	}
 	if _u.mutation.UserAgentCleared() {
 		_spec.ClearField(auditentry.FieldUserAgent, field.TypeString)
+	}
+	if _u.mutation.MetadataCleared() {
+		_spec.ClearField(auditentry.FieldMetadata, field.TypeJSON)
 	}
 	_node = &AuditEntry{config: _u.config}
 	_spec.Assign = _node.assignValues

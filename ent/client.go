@@ -389,6 +389,38 @@ func (c *APIKeyClient) QueryServiceAccount(_m *APIKey) *ServiceAccountQuery {
 	return query
 }
 
+// QueryReplaces queries the replaces edge of a APIKey.
+func (c *APIKeyClient) QueryReplaces(_m *APIKey) *APIKeyQuery {
+	query := (&APIKeyClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(apikey.Table, apikey.FieldID, id),
+			sqlgraph.To(apikey.Table, apikey.FieldID),
+			sqlgraph.Edge(sqlgraph.O2O, true, apikey.ReplacesTable, apikey.ReplacesColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryReplacedBy queries the replaced_by edge of a APIKey.
+func (c *APIKeyClient) QueryReplacedBy(_m *APIKey) *APIKeyQuery {
+	query := (&APIKeyClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(apikey.Table, apikey.FieldID, id),
+			sqlgraph.To(apikey.Table, apikey.FieldID),
+			sqlgraph.Edge(sqlgraph.O2O, false, apikey.ReplacedByTable, apikey.ReplacedByColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
 // QueryCreatedBy queries the created_by edge of a APIKey.
 func (c *APIKeyClient) QueryCreatedBy(_m *APIKey) *UserQuery {
 	query := (&UserClient{config: c.config}).Query()

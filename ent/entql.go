@@ -42,6 +42,10 @@ var schemaGraph = func() *sqlgraph.Schema {
 			apikey.FieldRevokedAt:                 {Type: field.TypeTime, Column: apikey.FieldRevokedAt},
 			apikey.FieldLastUsedAt:                {Type: field.TypeTime, Column: apikey.FieldLastUsedAt},
 			apikey.FieldLastUsedOrder:             {Type: field.TypeTime, Column: apikey.FieldLastUsedOrder},
+			apikey.FieldExpiresAt:                 {Type: field.TypeTime, Column: apikey.FieldExpiresAt},
+			apikey.FieldExpiresOrder:              {Type: field.TypeTime, Column: apikey.FieldExpiresOrder},
+			apikey.FieldRevocationReason:          {Type: field.TypeEnum, Column: apikey.FieldRevocationReason},
+			apikey.FieldReplacesID:                {Type: field.TypeString, Column: apikey.FieldReplacesID},
 			apikey.FieldServiceAccountID:          {Type: field.TypeString, Column: apikey.FieldServiceAccountID},
 			apikey.FieldCreatedByID:               {Type: field.TypeString, Column: apikey.FieldCreatedByID},
 			apikey.FieldCreatedByServiceAccountID: {Type: field.TypeString, Column: apikey.FieldCreatedByServiceAccountID},
@@ -71,6 +75,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			auditentry.FieldTargetName:     {Type: field.TypeString, Column: auditentry.FieldTargetName},
 			auditentry.FieldIP:             {Type: field.TypeString, Column: auditentry.FieldIP},
 			auditentry.FieldUserAgent:      {Type: field.TypeString, Column: auditentry.FieldUserAgent},
+			auditentry.FieldMetadata:       {Type: field.TypeJSON, Column: auditentry.FieldMetadata},
 		},
 	}
 	graph.Nodes[2] = &sqlgraph.Node{
@@ -89,6 +94,8 @@ var schemaGraph = func() *sqlgraph.Schema {
 			organization.FieldActiveKeyCount:       {Type: field.TypeInt, Column: organization.FieldActiveKeyCount},
 			organization.FieldRevokedKeyCount:      {Type: field.TypeInt, Column: organization.FieldRevokedKeyCount},
 			organization.FieldKeyCountsInitialized: {Type: field.TypeBool, Column: organization.FieldKeyCountsInitialized},
+			organization.FieldKeyMaxLifetimeDays:   {Type: field.TypeInt, Column: organization.FieldKeyMaxLifetimeDays},
+			organization.FieldKeyRequireExpiry:     {Type: field.TypeBool, Column: organization.FieldKeyRequireExpiry},
 		},
 	}
 	graph.Nodes[3] = &sqlgraph.Node{
@@ -171,6 +178,30 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		"APIKey",
 		"ServiceAccount",
+	)
+	graph.MustAddE(
+		"replaces",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2O,
+			Inverse: true,
+			Table:   apikey.ReplacesTable,
+			Columns: []string{apikey.ReplacesColumn},
+			Bidi:    false,
+		},
+		"APIKey",
+		"APIKey",
+	)
+	graph.MustAddE(
+		"replaced_by",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2O,
+			Inverse: false,
+			Table:   apikey.ReplacedByTable,
+			Columns: []string{apikey.ReplacedByColumn},
+			Bidi:    false,
+		},
+		"APIKey",
+		"APIKey",
 	)
 	graph.MustAddE(
 		"created_by",
@@ -432,6 +463,26 @@ func (f *APIKeyFilter) WhereLastUsedOrder(p entql.TimeP) {
 	f.Where(p.Field(apikey.FieldLastUsedOrder))
 }
 
+// WhereExpiresAt applies the entql time.Time predicate on the expires_at field.
+func (f *APIKeyFilter) WhereExpiresAt(p entql.TimeP) {
+	f.Where(p.Field(apikey.FieldExpiresAt))
+}
+
+// WhereExpiresOrder applies the entql time.Time predicate on the expires_order field.
+func (f *APIKeyFilter) WhereExpiresOrder(p entql.TimeP) {
+	f.Where(p.Field(apikey.FieldExpiresOrder))
+}
+
+// WhereRevocationReason applies the entql string predicate on the revocation_reason field.
+func (f *APIKeyFilter) WhereRevocationReason(p entql.StringP) {
+	f.Where(p.Field(apikey.FieldRevocationReason))
+}
+
+// WhereReplacesID applies the entql string predicate on the replaces_id field.
+func (f *APIKeyFilter) WhereReplacesID(p entql.StringP) {
+	f.Where(p.Field(apikey.FieldReplacesID))
+}
+
 // WhereServiceAccountID applies the entql string predicate on the service_account_id field.
 func (f *APIKeyFilter) WhereServiceAccountID(p entql.StringP) {
 	f.Where(p.Field(apikey.FieldServiceAccountID))
@@ -479,6 +530,34 @@ func (f *APIKeyFilter) WhereHasServiceAccount() {
 // WhereHasServiceAccountWith applies a predicate to check if query has an edge service_account with a given conditions (other predicates).
 func (f *APIKeyFilter) WhereHasServiceAccountWith(preds ...predicate.ServiceAccount) {
 	f.Where(entql.HasEdgeWith("service_account", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasReplaces applies a predicate to check if query has an edge replaces.
+func (f *APIKeyFilter) WhereHasReplaces() {
+	f.Where(entql.HasEdge("replaces"))
+}
+
+// WhereHasReplacesWith applies a predicate to check if query has an edge replaces with a given conditions (other predicates).
+func (f *APIKeyFilter) WhereHasReplacesWith(preds ...predicate.APIKey) {
+	f.Where(entql.HasEdgeWith("replaces", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasReplacedBy applies a predicate to check if query has an edge replaced_by.
+func (f *APIKeyFilter) WhereHasReplacedBy() {
+	f.Where(entql.HasEdge("replaced_by"))
+}
+
+// WhereHasReplacedByWith applies a predicate to check if query has an edge replaced_by with a given conditions (other predicates).
+func (f *APIKeyFilter) WhereHasReplacedByWith(preds ...predicate.APIKey) {
+	f.Where(entql.HasEdgeWith("replaced_by", sqlgraph.WrapFunc(func(s *sql.Selector) {
 		for _, p := range preds {
 			p(s)
 		}
@@ -636,6 +715,11 @@ func (f *AuditEntryFilter) WhereUserAgent(p entql.StringP) {
 	f.Where(p.Field(auditentry.FieldUserAgent))
 }
 
+// WhereMetadata applies the entql json.RawMessage predicate on the metadata field.
+func (f *AuditEntryFilter) WhereMetadata(p entql.BytesP) {
+	f.Where(p.Field(auditentry.FieldMetadata))
+}
+
 // WhereHasOrganization applies a predicate to check if query has an edge organization.
 func (f *AuditEntryFilter) WhereHasOrganization() {
 	f.Where(entql.HasEdge("organization"))
@@ -713,6 +797,16 @@ func (f *OrganizationFilter) WhereRevokedKeyCount(p entql.IntP) {
 // WhereKeyCountsInitialized applies the entql bool predicate on the key_counts_initialized field.
 func (f *OrganizationFilter) WhereKeyCountsInitialized(p entql.BoolP) {
 	f.Where(p.Field(organization.FieldKeyCountsInitialized))
+}
+
+// WhereKeyMaxLifetimeDays applies the entql int predicate on the key_max_lifetime_days field.
+func (f *OrganizationFilter) WhereKeyMaxLifetimeDays(p entql.IntP) {
+	f.Where(p.Field(organization.FieldKeyMaxLifetimeDays))
+}
+
+// WhereKeyRequireExpiry applies the entql bool predicate on the key_require_expiry field.
+func (f *OrganizationFilter) WhereKeyRequireExpiry(p entql.BoolP) {
+	f.Where(p.Field(organization.FieldKeyRequireExpiry))
 }
 
 // addPredicate implements the predicateAdder interface.

@@ -35,6 +35,32 @@ func (_q *APIKeyQuery) collectField(ctx context.Context, oneNode bool, opCtx *gr
 	)
 	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
 		switch field.Name {
+
+		case "replaces":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&APIKeyClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, apikeyImplementors)...); err != nil {
+				return err
+			}
+			_q.withReplaces = query
+			if _, ok := fieldSeen[apikey.FieldReplacesID]; !ok {
+				selectedFields = append(selectedFields, apikey.FieldReplacesID)
+				fieldSeen[apikey.FieldReplacesID] = struct{}{}
+			}
+
+		case "replacedBy":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&APIKeyClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, apikeyImplementors)...); err != nil {
+				return err
+			}
+			_q.withReplacedBy = query
 		case "createdAt":
 			if _, ok := fieldSeen[apikey.FieldCreatedAt]; !ok {
 				selectedFields = append(selectedFields, apikey.FieldCreatedAt)
@@ -59,6 +85,16 @@ func (_q *APIKeyQuery) collectField(ctx context.Context, oneNode bool, opCtx *gr
 			if _, ok := fieldSeen[apikey.FieldLastUsedAt]; !ok {
 				selectedFields = append(selectedFields, apikey.FieldLastUsedAt)
 				fieldSeen[apikey.FieldLastUsedAt] = struct{}{}
+			}
+		case "expiresAt":
+			if _, ok := fieldSeen[apikey.FieldExpiresAt]; !ok {
+				selectedFields = append(selectedFields, apikey.FieldExpiresAt)
+				fieldSeen[apikey.FieldExpiresAt] = struct{}{}
+			}
+		case "revocationReason":
+			if _, ok := fieldSeen[apikey.FieldRevocationReason]; !ok {
+				selectedFields = append(selectedFields, apikey.FieldRevocationReason)
+				fieldSeen[apikey.FieldRevocationReason] = struct{}{}
 			}
 		case "id":
 		case "__typename":

@@ -368,6 +368,20 @@ var (
 			}
 		},
 	}
+	// APIKeyOrderFieldExpiresOrder orders APIKey by expires_order.
+	APIKeyOrderFieldExpiresOrder = &APIKeyOrderField{
+		Value: func(_m *APIKey) (ent.Value, error) {
+			return _m.ExpiresOrder, nil
+		},
+		column: apikey.FieldExpiresOrder,
+		toTerm: apikey.ByExpiresOrder,
+		toCursor: func(_m *APIKey) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.ExpiresOrder,
+			}
+		},
+	}
 )
 
 // String implement fmt.Stringer interface.
@@ -382,6 +396,8 @@ func (f APIKeyOrderField) String() string {
 		str = "REVOKED_AT"
 	case APIKeyOrderFieldLastUsedOrder.column:
 		str = "LAST_USED_AT"
+	case APIKeyOrderFieldExpiresOrder.column:
+		str = "EXPIRES_AT"
 	}
 	return str
 }
@@ -406,6 +422,8 @@ func (f *APIKeyOrderField) UnmarshalGQL(v interface{}) error {
 		*f = *APIKeyOrderFieldRevokedAt
 	case "LAST_USED_AT":
 		*f = *APIKeyOrderFieldLastUsedOrder
+	case "EXPIRES_AT":
+		*f = *APIKeyOrderFieldExpiresOrder
 	default:
 		return fmt.Errorf("%s is not a valid APIKeyOrderField", str)
 	}

@@ -86,9 +86,37 @@ type APIKeyWhereInput struct {
 	LastUsedAtIsNil  bool        `json:"lastUsedAtIsNil,omitempty"`
 	LastUsedAtNotNil bool        `json:"lastUsedAtNotNil,omitempty"`
 
+	// "expires_at" field predicates.
+	ExpiresAt       *time.Time  `json:"expiresAt,omitempty"`
+	ExpiresAtNEQ    *time.Time  `json:"expiresAtNEQ,omitempty"`
+	ExpiresAtIn     []time.Time `json:"expiresAtIn,omitempty"`
+	ExpiresAtNotIn  []time.Time `json:"expiresAtNotIn,omitempty"`
+	ExpiresAtGT     *time.Time  `json:"expiresAtGT,omitempty"`
+	ExpiresAtGTE    *time.Time  `json:"expiresAtGTE,omitempty"`
+	ExpiresAtLT     *time.Time  `json:"expiresAtLT,omitempty"`
+	ExpiresAtLTE    *time.Time  `json:"expiresAtLTE,omitempty"`
+	ExpiresAtIsNil  bool        `json:"expiresAtIsNil,omitempty"`
+	ExpiresAtNotNil bool        `json:"expiresAtNotNil,omitempty"`
+
+	// "revocation_reason" field predicates.
+	RevocationReason       *apikey.RevocationReason  `json:"revocationReason,omitempty"`
+	RevocationReasonNEQ    *apikey.RevocationReason  `json:"revocationReasonNEQ,omitempty"`
+	RevocationReasonIn     []apikey.RevocationReason `json:"revocationReasonIn,omitempty"`
+	RevocationReasonNotIn  []apikey.RevocationReason `json:"revocationReasonNotIn,omitempty"`
+	RevocationReasonIsNil  bool                      `json:"revocationReasonIsNil,omitempty"`
+	RevocationReasonNotNil bool                      `json:"revocationReasonNotNil,omitempty"`
+
 	// "service_account" edge predicates.
 	HasServiceAccount     *bool                       `json:"hasServiceAccount,omitempty"`
 	HasServiceAccountWith []*ServiceAccountWhereInput `json:"hasServiceAccountWith,omitempty"`
+
+	// "replaces" edge predicates.
+	HasReplaces     *bool               `json:"hasReplaces,omitempty"`
+	HasReplacesWith []*APIKeyWhereInput `json:"hasReplacesWith,omitempty"`
+
+	// "replaced_by" edge predicates.
+	HasReplacedBy     *bool               `json:"hasReplacedBy,omitempty"`
+	HasReplacedByWith []*APIKeyWhereInput `json:"hasReplacedByWith,omitempty"`
 }
 
 // AddPredicates adds custom predicates to the where input to be used during the filtering phase.
@@ -321,6 +349,54 @@ func (i *APIKeyWhereInput) P() (predicate.APIKey, error) {
 	if i.LastUsedAtNotNil {
 		predicates = append(predicates, apikey.LastUsedAtNotNil())
 	}
+	if i.ExpiresAt != nil {
+		predicates = append(predicates, apikey.ExpiresAtEQ(*i.ExpiresAt))
+	}
+	if i.ExpiresAtNEQ != nil {
+		predicates = append(predicates, apikey.ExpiresAtNEQ(*i.ExpiresAtNEQ))
+	}
+	if len(i.ExpiresAtIn) > 0 {
+		predicates = append(predicates, apikey.ExpiresAtIn(i.ExpiresAtIn...))
+	}
+	if len(i.ExpiresAtNotIn) > 0 {
+		predicates = append(predicates, apikey.ExpiresAtNotIn(i.ExpiresAtNotIn...))
+	}
+	if i.ExpiresAtGT != nil {
+		predicates = append(predicates, apikey.ExpiresAtGT(*i.ExpiresAtGT))
+	}
+	if i.ExpiresAtGTE != nil {
+		predicates = append(predicates, apikey.ExpiresAtGTE(*i.ExpiresAtGTE))
+	}
+	if i.ExpiresAtLT != nil {
+		predicates = append(predicates, apikey.ExpiresAtLT(*i.ExpiresAtLT))
+	}
+	if i.ExpiresAtLTE != nil {
+		predicates = append(predicates, apikey.ExpiresAtLTE(*i.ExpiresAtLTE))
+	}
+	if i.ExpiresAtIsNil {
+		predicates = append(predicates, apikey.ExpiresAtIsNil())
+	}
+	if i.ExpiresAtNotNil {
+		predicates = append(predicates, apikey.ExpiresAtNotNil())
+	}
+	if i.RevocationReason != nil {
+		predicates = append(predicates, apikey.RevocationReasonEQ(*i.RevocationReason))
+	}
+	if i.RevocationReasonNEQ != nil {
+		predicates = append(predicates, apikey.RevocationReasonNEQ(*i.RevocationReasonNEQ))
+	}
+	if len(i.RevocationReasonIn) > 0 {
+		predicates = append(predicates, apikey.RevocationReasonIn(i.RevocationReasonIn...))
+	}
+	if len(i.RevocationReasonNotIn) > 0 {
+		predicates = append(predicates, apikey.RevocationReasonNotIn(i.RevocationReasonNotIn...))
+	}
+	if i.RevocationReasonIsNil {
+		predicates = append(predicates, apikey.RevocationReasonIsNil())
+	}
+	if i.RevocationReasonNotNil {
+		predicates = append(predicates, apikey.RevocationReasonNotNil())
+	}
 
 	if i.HasServiceAccount != nil {
 		p := apikey.HasServiceAccount()
@@ -339,6 +415,42 @@ func (i *APIKeyWhereInput) P() (predicate.APIKey, error) {
 			with = append(with, p)
 		}
 		predicates = append(predicates, apikey.HasServiceAccountWith(with...))
+	}
+	if i.HasReplaces != nil {
+		p := apikey.HasReplaces()
+		if !*i.HasReplaces {
+			p = apikey.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasReplacesWith) > 0 {
+		with := make([]predicate.APIKey, 0, len(i.HasReplacesWith))
+		for _, w := range i.HasReplacesWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasReplacesWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, apikey.HasReplacesWith(with...))
+	}
+	if i.HasReplacedBy != nil {
+		p := apikey.HasReplacedBy()
+		if !*i.HasReplacedBy {
+			p = apikey.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasReplacedByWith) > 0 {
+		with := make([]predicate.APIKey, 0, len(i.HasReplacedByWith))
+		for _, w := range i.HasReplacedByWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasReplacedByWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, apikey.HasReplacedByWith(with...))
 	}
 	switch len(predicates) {
 	case 0:

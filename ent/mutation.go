@@ -54,11 +54,18 @@ type APIKeyMutation struct {
 	revoked_at                        *time.Time
 	last_used_at                      *time.Time
 	last_used_order                   *time.Time
+	expires_at                        *time.Time
+	expires_order                     *time.Time
+	revocation_reason                 *apikey.RevocationReason
 	clearedFields                     map[string]struct{}
 	organization                      *pulid.ID
 	clearedorganization               bool
 	service_account                   *pulid.ID
 	clearedservice_account            bool
+	replaces                          *pulid.ID
+	clearedreplaces                   bool
+	replaced_by                       *pulid.ID
+	clearedreplaced_by                bool
 	created_by                        *pulid.ID
 	clearedcreated_by                 bool
 	created_by_service_account        *pulid.ID
@@ -611,6 +618,202 @@ func (m *APIKeyMutation) ResetLastUsedOrder() {
 	delete(m.clearedFields, apikey.FieldLastUsedOrder)
 }
 
+// SetExpiresAt sets the "expires_at" field.
+func (m *APIKeyMutation) SetExpiresAt(t time.Time) {
+	m.expires_at = &t
+}
+
+// ExpiresAt returns the value of the "expires_at" field in the mutation.
+func (m *APIKeyMutation) ExpiresAt() (r time.Time, exists bool) {
+	v := m.expires_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldExpiresAt returns the old "expires_at" field's value of the APIKey entity.
+// If the APIKey object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *APIKeyMutation) OldExpiresAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldExpiresAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldExpiresAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldExpiresAt: %w", err)
+	}
+	return oldValue.ExpiresAt, nil
+}
+
+// ClearExpiresAt clears the value of the "expires_at" field.
+func (m *APIKeyMutation) ClearExpiresAt() {
+	m.expires_at = nil
+	m.clearedFields[apikey.FieldExpiresAt] = struct{}{}
+}
+
+// ExpiresAtCleared returns if the "expires_at" field was cleared in this mutation.
+func (m *APIKeyMutation) ExpiresAtCleared() bool {
+	_, ok := m.clearedFields[apikey.FieldExpiresAt]
+	return ok
+}
+
+// ResetExpiresAt resets all changes to the "expires_at" field.
+func (m *APIKeyMutation) ResetExpiresAt() {
+	m.expires_at = nil
+	delete(m.clearedFields, apikey.FieldExpiresAt)
+}
+
+// SetExpiresOrder sets the "expires_order" field.
+func (m *APIKeyMutation) SetExpiresOrder(t time.Time) {
+	m.expires_order = &t
+}
+
+// ExpiresOrder returns the value of the "expires_order" field in the mutation.
+func (m *APIKeyMutation) ExpiresOrder() (r time.Time, exists bool) {
+	v := m.expires_order
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldExpiresOrder returns the old "expires_order" field's value of the APIKey entity.
+// If the APIKey object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *APIKeyMutation) OldExpiresOrder(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldExpiresOrder is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldExpiresOrder requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldExpiresOrder: %w", err)
+	}
+	return oldValue.ExpiresOrder, nil
+}
+
+// ClearExpiresOrder clears the value of the "expires_order" field.
+func (m *APIKeyMutation) ClearExpiresOrder() {
+	m.expires_order = nil
+	m.clearedFields[apikey.FieldExpiresOrder] = struct{}{}
+}
+
+// ExpiresOrderCleared returns if the "expires_order" field was cleared in this mutation.
+func (m *APIKeyMutation) ExpiresOrderCleared() bool {
+	_, ok := m.clearedFields[apikey.FieldExpiresOrder]
+	return ok
+}
+
+// ResetExpiresOrder resets all changes to the "expires_order" field.
+func (m *APIKeyMutation) ResetExpiresOrder() {
+	m.expires_order = nil
+	delete(m.clearedFields, apikey.FieldExpiresOrder)
+}
+
+// SetRevocationReason sets the "revocation_reason" field.
+func (m *APIKeyMutation) SetRevocationReason(ar apikey.RevocationReason) {
+	m.revocation_reason = &ar
+}
+
+// RevocationReason returns the value of the "revocation_reason" field in the mutation.
+func (m *APIKeyMutation) RevocationReason() (r apikey.RevocationReason, exists bool) {
+	v := m.revocation_reason
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldRevocationReason returns the old "revocation_reason" field's value of the APIKey entity.
+// If the APIKey object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *APIKeyMutation) OldRevocationReason(ctx context.Context) (v *apikey.RevocationReason, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldRevocationReason is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldRevocationReason requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldRevocationReason: %w", err)
+	}
+	return oldValue.RevocationReason, nil
+}
+
+// ClearRevocationReason clears the value of the "revocation_reason" field.
+func (m *APIKeyMutation) ClearRevocationReason() {
+	m.revocation_reason = nil
+	m.clearedFields[apikey.FieldRevocationReason] = struct{}{}
+}
+
+// RevocationReasonCleared returns if the "revocation_reason" field was cleared in this mutation.
+func (m *APIKeyMutation) RevocationReasonCleared() bool {
+	_, ok := m.clearedFields[apikey.FieldRevocationReason]
+	return ok
+}
+
+// ResetRevocationReason resets all changes to the "revocation_reason" field.
+func (m *APIKeyMutation) ResetRevocationReason() {
+	m.revocation_reason = nil
+	delete(m.clearedFields, apikey.FieldRevocationReason)
+}
+
+// SetReplacesID sets the "replaces_id" field.
+func (m *APIKeyMutation) SetReplacesID(pu pulid.ID) {
+	m.replaces = &pu
+}
+
+// ReplacesID returns the value of the "replaces_id" field in the mutation.
+func (m *APIKeyMutation) ReplacesID() (r pulid.ID, exists bool) {
+	v := m.replaces
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldReplacesID returns the old "replaces_id" field's value of the APIKey entity.
+// If the APIKey object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *APIKeyMutation) OldReplacesID(ctx context.Context) (v pulid.ID, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldReplacesID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldReplacesID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldReplacesID: %w", err)
+	}
+	return oldValue.ReplacesID, nil
+}
+
+// ClearReplacesID clears the value of the "replaces_id" field.
+func (m *APIKeyMutation) ClearReplacesID() {
+	m.replaces = nil
+	m.clearedFields[apikey.FieldReplacesID] = struct{}{}
+}
+
+// ReplacesIDCleared returns if the "replaces_id" field was cleared in this mutation.
+func (m *APIKeyMutation) ReplacesIDCleared() bool {
+	_, ok := m.clearedFields[apikey.FieldReplacesID]
+	return ok
+}
+
+// ResetReplacesID resets all changes to the "replaces_id" field.
+func (m *APIKeyMutation) ResetReplacesID() {
+	m.replaces = nil
+	delete(m.clearedFields, apikey.FieldReplacesID)
+}
+
 // SetServiceAccountID sets the "service_account_id" field.
 func (m *APIKeyMutation) SetServiceAccountID(pu pulid.ID) {
 	m.service_account = &pu
@@ -897,6 +1100,72 @@ func (m *APIKeyMutation) ResetServiceAccount() {
 	m.clearedservice_account = false
 }
 
+// ClearReplaces clears the "replaces" edge to the APIKey entity.
+func (m *APIKeyMutation) ClearReplaces() {
+	m.clearedreplaces = true
+	m.clearedFields[apikey.FieldReplacesID] = struct{}{}
+}
+
+// ReplacesCleared reports if the "replaces" edge to the APIKey entity was cleared.
+func (m *APIKeyMutation) ReplacesCleared() bool {
+	return m.ReplacesIDCleared() || m.clearedreplaces
+}
+
+// ReplacesIDs returns the "replaces" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// ReplacesID instead. It exists only for internal usage by the builders.
+func (m *APIKeyMutation) ReplacesIDs() (ids []pulid.ID) {
+	if id := m.replaces; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetReplaces resets all changes to the "replaces" edge.
+func (m *APIKeyMutation) ResetReplaces() {
+	m.replaces = nil
+	m.clearedreplaces = false
+}
+
+// SetReplacedByID sets the "replaced_by" edge to the APIKey entity by id.
+func (m *APIKeyMutation) SetReplacedByID(id pulid.ID) {
+	m.replaced_by = &id
+}
+
+// ClearReplacedBy clears the "replaced_by" edge to the APIKey entity.
+func (m *APIKeyMutation) ClearReplacedBy() {
+	m.clearedreplaced_by = true
+}
+
+// ReplacedByCleared reports if the "replaced_by" edge to the APIKey entity was cleared.
+func (m *APIKeyMutation) ReplacedByCleared() bool {
+	return m.clearedreplaced_by
+}
+
+// ReplacedByID returns the "replaced_by" edge ID in the mutation.
+func (m *APIKeyMutation) ReplacedByID() (id pulid.ID, exists bool) {
+	if m.replaced_by != nil {
+		return *m.replaced_by, true
+	}
+	return
+}
+
+// ReplacedByIDs returns the "replaced_by" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// ReplacedByID instead. It exists only for internal usage by the builders.
+func (m *APIKeyMutation) ReplacedByIDs() (ids []pulid.ID) {
+	if id := m.replaced_by; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetReplacedBy resets all changes to the "replaced_by" edge.
+func (m *APIKeyMutation) ResetReplacedBy() {
+	m.replaced_by = nil
+	m.clearedreplaced_by = false
+}
+
 // ClearCreatedBy clears the "created_by" edge to the User entity.
 func (m *APIKeyMutation) ClearCreatedBy() {
 	m.clearedcreated_by = true
@@ -1039,7 +1308,7 @@ func (m *APIKeyMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *APIKeyMutation) Fields() []string {
-	fields := make([]string, 0, 16)
+	fields := make([]string, 0, 20)
 	if m.organization != nil {
 		fields = append(fields, apikey.FieldOrganizationID)
 	}
@@ -1072,6 +1341,18 @@ func (m *APIKeyMutation) Fields() []string {
 	}
 	if m.last_used_order != nil {
 		fields = append(fields, apikey.FieldLastUsedOrder)
+	}
+	if m.expires_at != nil {
+		fields = append(fields, apikey.FieldExpiresAt)
+	}
+	if m.expires_order != nil {
+		fields = append(fields, apikey.FieldExpiresOrder)
+	}
+	if m.revocation_reason != nil {
+		fields = append(fields, apikey.FieldRevocationReason)
+	}
+	if m.replaces != nil {
+		fields = append(fields, apikey.FieldReplacesID)
 	}
 	if m.service_account != nil {
 		fields = append(fields, apikey.FieldServiceAccountID)
@@ -1118,6 +1399,14 @@ func (m *APIKeyMutation) Field(name string) (ent.Value, bool) {
 		return m.LastUsedAt()
 	case apikey.FieldLastUsedOrder:
 		return m.LastUsedOrder()
+	case apikey.FieldExpiresAt:
+		return m.ExpiresAt()
+	case apikey.FieldExpiresOrder:
+		return m.ExpiresOrder()
+	case apikey.FieldRevocationReason:
+		return m.RevocationReason()
+	case apikey.FieldReplacesID:
+		return m.ReplacesID()
 	case apikey.FieldServiceAccountID:
 		return m.ServiceAccountID()
 	case apikey.FieldCreatedByID:
@@ -1159,6 +1448,14 @@ func (m *APIKeyMutation) OldField(ctx context.Context, name string) (ent.Value, 
 		return m.OldLastUsedAt(ctx)
 	case apikey.FieldLastUsedOrder:
 		return m.OldLastUsedOrder(ctx)
+	case apikey.FieldExpiresAt:
+		return m.OldExpiresAt(ctx)
+	case apikey.FieldExpiresOrder:
+		return m.OldExpiresOrder(ctx)
+	case apikey.FieldRevocationReason:
+		return m.OldRevocationReason(ctx)
+	case apikey.FieldReplacesID:
+		return m.OldReplacesID(ctx)
 	case apikey.FieldServiceAccountID:
 		return m.OldServiceAccountID(ctx)
 	case apikey.FieldCreatedByID:
@@ -1255,6 +1552,34 @@ func (m *APIKeyMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetLastUsedOrder(v)
 		return nil
+	case apikey.FieldExpiresAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetExpiresAt(v)
+		return nil
+	case apikey.FieldExpiresOrder:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetExpiresOrder(v)
+		return nil
+	case apikey.FieldRevocationReason:
+		v, ok := value.(apikey.RevocationReason)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetRevocationReason(v)
+		return nil
+	case apikey.FieldReplacesID:
+		v, ok := value.(pulid.ID)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetReplacesID(v)
+		return nil
 	case apikey.FieldServiceAccountID:
 		v, ok := value.(pulid.ID)
 		if !ok {
@@ -1329,6 +1654,18 @@ func (m *APIKeyMutation) ClearedFields() []string {
 	if m.FieldCleared(apikey.FieldLastUsedOrder) {
 		fields = append(fields, apikey.FieldLastUsedOrder)
 	}
+	if m.FieldCleared(apikey.FieldExpiresAt) {
+		fields = append(fields, apikey.FieldExpiresAt)
+	}
+	if m.FieldCleared(apikey.FieldExpiresOrder) {
+		fields = append(fields, apikey.FieldExpiresOrder)
+	}
+	if m.FieldCleared(apikey.FieldRevocationReason) {
+		fields = append(fields, apikey.FieldRevocationReason)
+	}
+	if m.FieldCleared(apikey.FieldReplacesID) {
+		fields = append(fields, apikey.FieldReplacesID)
+	}
 	if m.FieldCleared(apikey.FieldCreatedByID) {
 		fields = append(fields, apikey.FieldCreatedByID)
 	}
@@ -1363,6 +1700,18 @@ func (m *APIKeyMutation) ClearField(name string) error {
 		return nil
 	case apikey.FieldLastUsedOrder:
 		m.ClearLastUsedOrder()
+		return nil
+	case apikey.FieldExpiresAt:
+		m.ClearExpiresAt()
+		return nil
+	case apikey.FieldExpiresOrder:
+		m.ClearExpiresOrder()
+		return nil
+	case apikey.FieldRevocationReason:
+		m.ClearRevocationReason()
+		return nil
+	case apikey.FieldReplacesID:
+		m.ClearReplacesID()
 		return nil
 	case apikey.FieldCreatedByID:
 		m.ClearCreatedByID()
@@ -1417,6 +1766,18 @@ func (m *APIKeyMutation) ResetField(name string) error {
 	case apikey.FieldLastUsedOrder:
 		m.ResetLastUsedOrder()
 		return nil
+	case apikey.FieldExpiresAt:
+		m.ResetExpiresAt()
+		return nil
+	case apikey.FieldExpiresOrder:
+		m.ResetExpiresOrder()
+		return nil
+	case apikey.FieldRevocationReason:
+		m.ResetRevocationReason()
+		return nil
+	case apikey.FieldReplacesID:
+		m.ResetReplacesID()
+		return nil
 	case apikey.FieldServiceAccountID:
 		m.ResetServiceAccountID()
 		return nil
@@ -1438,12 +1799,18 @@ func (m *APIKeyMutation) ResetField(name string) error {
 
 // AddedEdges returns all edge names that were set/added in this mutation.
 func (m *APIKeyMutation) AddedEdges() []string {
-	edges := make([]string, 0, 6)
+	edges := make([]string, 0, 8)
 	if m.organization != nil {
 		edges = append(edges, apikey.EdgeOrganization)
 	}
 	if m.service_account != nil {
 		edges = append(edges, apikey.EdgeServiceAccount)
+	}
+	if m.replaces != nil {
+		edges = append(edges, apikey.EdgeReplaces)
+	}
+	if m.replaced_by != nil {
+		edges = append(edges, apikey.EdgeReplacedBy)
 	}
 	if m.created_by != nil {
 		edges = append(edges, apikey.EdgeCreatedBy)
@@ -1472,6 +1839,14 @@ func (m *APIKeyMutation) AddedIDs(name string) []ent.Value {
 		if id := m.service_account; id != nil {
 			return []ent.Value{*id}
 		}
+	case apikey.EdgeReplaces:
+		if id := m.replaces; id != nil {
+			return []ent.Value{*id}
+		}
+	case apikey.EdgeReplacedBy:
+		if id := m.replaced_by; id != nil {
+			return []ent.Value{*id}
+		}
 	case apikey.EdgeCreatedBy:
 		if id := m.created_by; id != nil {
 			return []ent.Value{*id}
@@ -1494,7 +1869,7 @@ func (m *APIKeyMutation) AddedIDs(name string) []ent.Value {
 
 // RemovedEdges returns all edge names that were removed in this mutation.
 func (m *APIKeyMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 6)
+	edges := make([]string, 0, 8)
 	return edges
 }
 
@@ -1506,12 +1881,18 @@ func (m *APIKeyMutation) RemovedIDs(name string) []ent.Value {
 
 // ClearedEdges returns all edge names that were cleared in this mutation.
 func (m *APIKeyMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 6)
+	edges := make([]string, 0, 8)
 	if m.clearedorganization {
 		edges = append(edges, apikey.EdgeOrganization)
 	}
 	if m.clearedservice_account {
 		edges = append(edges, apikey.EdgeServiceAccount)
+	}
+	if m.clearedreplaces {
+		edges = append(edges, apikey.EdgeReplaces)
+	}
+	if m.clearedreplaced_by {
+		edges = append(edges, apikey.EdgeReplacedBy)
 	}
 	if m.clearedcreated_by {
 		edges = append(edges, apikey.EdgeCreatedBy)
@@ -1536,6 +1917,10 @@ func (m *APIKeyMutation) EdgeCleared(name string) bool {
 		return m.clearedorganization
 	case apikey.EdgeServiceAccount:
 		return m.clearedservice_account
+	case apikey.EdgeReplaces:
+		return m.clearedreplaces
+	case apikey.EdgeReplacedBy:
+		return m.clearedreplaced_by
 	case apikey.EdgeCreatedBy:
 		return m.clearedcreated_by
 	case apikey.EdgeCreatedByServiceAccount:
@@ -1557,6 +1942,12 @@ func (m *APIKeyMutation) ClearEdge(name string) error {
 		return nil
 	case apikey.EdgeServiceAccount:
 		m.ClearServiceAccount()
+		return nil
+	case apikey.EdgeReplaces:
+		m.ClearReplaces()
+		return nil
+	case apikey.EdgeReplacedBy:
+		m.ClearReplacedBy()
 		return nil
 	case apikey.EdgeCreatedBy:
 		m.ClearCreatedBy()
@@ -1583,6 +1974,12 @@ func (m *APIKeyMutation) ResetEdge(name string) error {
 		return nil
 	case apikey.EdgeServiceAccount:
 		m.ResetServiceAccount()
+		return nil
+	case apikey.EdgeReplaces:
+		m.ResetReplaces()
+		return nil
+	case apikey.EdgeReplacedBy:
+		m.ResetReplacedBy()
 		return nil
 	case apikey.EdgeCreatedBy:
 		m.ResetCreatedBy()
@@ -1616,6 +2013,7 @@ type AuditEntryMutation struct {
 	target_name         *string
 	ip                  *string
 	user_agent          *string
+	metadata            *map[string]interface{}
 	clearedFields       map[string]struct{}
 	organization        *pulid.ID
 	clearedorganization bool
@@ -2163,6 +2561,55 @@ func (m *AuditEntryMutation) ResetUserAgent() {
 	delete(m.clearedFields, auditentry.FieldUserAgent)
 }
 
+// SetMetadata sets the "metadata" field.
+func (m *AuditEntryMutation) SetMetadata(value map[string]interface{}) {
+	m.metadata = &value
+}
+
+// Metadata returns the value of the "metadata" field in the mutation.
+func (m *AuditEntryMutation) Metadata() (r map[string]interface{}, exists bool) {
+	v := m.metadata
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldMetadata returns the old "metadata" field's value of the AuditEntry entity.
+// If the AuditEntry object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AuditEntryMutation) OldMetadata(ctx context.Context) (v map[string]interface{}, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldMetadata is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldMetadata requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldMetadata: %w", err)
+	}
+	return oldValue.Metadata, nil
+}
+
+// ClearMetadata clears the value of the "metadata" field.
+func (m *AuditEntryMutation) ClearMetadata() {
+	m.metadata = nil
+	m.clearedFields[auditentry.FieldMetadata] = struct{}{}
+}
+
+// MetadataCleared returns if the "metadata" field was cleared in this mutation.
+func (m *AuditEntryMutation) MetadataCleared() bool {
+	_, ok := m.clearedFields[auditentry.FieldMetadata]
+	return ok
+}
+
+// ResetMetadata resets all changes to the "metadata" field.
+func (m *AuditEntryMutation) ResetMetadata() {
+	m.metadata = nil
+	delete(m.clearedFields, auditentry.FieldMetadata)
+}
+
 // ClearOrganization clears the "organization" edge to the Organization entity.
 func (m *AuditEntryMutation) ClearOrganization() {
 	m.clearedorganization = true
@@ -2224,7 +2671,7 @@ func (m *AuditEntryMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *AuditEntryMutation) Fields() []string {
-	fields := make([]string, 0, 11)
+	fields := make([]string, 0, 12)
 	if m.organization != nil {
 		fields = append(fields, auditentry.FieldOrganizationID)
 	}
@@ -2258,6 +2705,9 @@ func (m *AuditEntryMutation) Fields() []string {
 	if m.user_agent != nil {
 		fields = append(fields, auditentry.FieldUserAgent)
 	}
+	if m.metadata != nil {
+		fields = append(fields, auditentry.FieldMetadata)
+	}
 	return fields
 }
 
@@ -2288,6 +2738,8 @@ func (m *AuditEntryMutation) Field(name string) (ent.Value, bool) {
 		return m.IP()
 	case auditentry.FieldUserAgent:
 		return m.UserAgent()
+	case auditentry.FieldMetadata:
+		return m.Metadata()
 	}
 	return nil, false
 }
@@ -2319,6 +2771,8 @@ func (m *AuditEntryMutation) OldField(ctx context.Context, name string) (ent.Val
 		return m.OldIP(ctx)
 	case auditentry.FieldUserAgent:
 		return m.OldUserAgent(ctx)
+	case auditentry.FieldMetadata:
+		return m.OldMetadata(ctx)
 	}
 	return nil, fmt.Errorf("unknown AuditEntry field %s", name)
 }
@@ -2405,6 +2859,13 @@ func (m *AuditEntryMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetUserAgent(v)
 		return nil
+	case auditentry.FieldMetadata:
+		v, ok := value.(map[string]interface{})
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetMetadata(v)
+		return nil
 	}
 	return fmt.Errorf("unknown AuditEntry field %s", name)
 }
@@ -2444,6 +2905,9 @@ func (m *AuditEntryMutation) ClearedFields() []string {
 	if m.FieldCleared(auditentry.FieldUserAgent) {
 		fields = append(fields, auditentry.FieldUserAgent)
 	}
+	if m.FieldCleared(auditentry.FieldMetadata) {
+		fields = append(fields, auditentry.FieldMetadata)
+	}
 	return fields
 }
 
@@ -2466,6 +2930,9 @@ func (m *AuditEntryMutation) ClearField(name string) error {
 		return nil
 	case auditentry.FieldUserAgent:
 		m.ClearUserAgent()
+		return nil
+	case auditentry.FieldMetadata:
+		m.ClearMetadata()
 		return nil
 	}
 	return fmt.Errorf("unknown AuditEntry nullable field %s", name)
@@ -2507,6 +2974,9 @@ func (m *AuditEntryMutation) ResetField(name string) error {
 		return nil
 	case auditentry.FieldUserAgent:
 		m.ResetUserAgent()
+		return nil
+	case auditentry.FieldMetadata:
+		m.ResetMetadata()
 		return nil
 	}
 	return fmt.Errorf("unknown AuditEntry field %s", name)
@@ -2589,20 +3059,23 @@ func (m *AuditEntryMutation) ResetEdge(name string) error {
 // OrganizationMutation represents an operation that mutates the Organization nodes in the graph.
 type OrganizationMutation struct {
 	config
-	op                     Op
-	typ                    string
-	id                     *pulid.ID
-	created_at             *time.Time
-	name                   *string
-	active_key_count       *int
-	addactive_key_count    *int
-	revoked_key_count      *int
-	addrevoked_key_count   *int
-	key_counts_initialized *bool
-	clearedFields          map[string]struct{}
-	done                   bool
-	oldValue               func(context.Context) (*Organization, error)
-	predicates             []predicate.Organization
+	op                       Op
+	typ                      string
+	id                       *pulid.ID
+	created_at               *time.Time
+	name                     *string
+	active_key_count         *int
+	addactive_key_count      *int
+	revoked_key_count        *int
+	addrevoked_key_count     *int
+	key_counts_initialized   *bool
+	key_max_lifetime_days    *int
+	addkey_max_lifetime_days *int
+	key_require_expiry       *bool
+	clearedFields            map[string]struct{}
+	done                     bool
+	oldValue                 func(context.Context) (*Organization, error)
+	predicates               []predicate.Organization
 }
 
 var _ ent.Mutation = (*OrganizationMutation)(nil)
@@ -2929,6 +3402,112 @@ func (m *OrganizationMutation) ResetKeyCountsInitialized() {
 	m.key_counts_initialized = nil
 }
 
+// SetKeyMaxLifetimeDays sets the "key_max_lifetime_days" field.
+func (m *OrganizationMutation) SetKeyMaxLifetimeDays(i int) {
+	m.key_max_lifetime_days = &i
+	m.addkey_max_lifetime_days = nil
+}
+
+// KeyMaxLifetimeDays returns the value of the "key_max_lifetime_days" field in the mutation.
+func (m *OrganizationMutation) KeyMaxLifetimeDays() (r int, exists bool) {
+	v := m.key_max_lifetime_days
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldKeyMaxLifetimeDays returns the old "key_max_lifetime_days" field's value of the Organization entity.
+// If the Organization object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OrganizationMutation) OldKeyMaxLifetimeDays(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldKeyMaxLifetimeDays is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldKeyMaxLifetimeDays requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldKeyMaxLifetimeDays: %w", err)
+	}
+	return oldValue.KeyMaxLifetimeDays, nil
+}
+
+// AddKeyMaxLifetimeDays adds i to the "key_max_lifetime_days" field.
+func (m *OrganizationMutation) AddKeyMaxLifetimeDays(i int) {
+	if m.addkey_max_lifetime_days != nil {
+		*m.addkey_max_lifetime_days += i
+	} else {
+		m.addkey_max_lifetime_days = &i
+	}
+}
+
+// AddedKeyMaxLifetimeDays returns the value that was added to the "key_max_lifetime_days" field in this mutation.
+func (m *OrganizationMutation) AddedKeyMaxLifetimeDays() (r int, exists bool) {
+	v := m.addkey_max_lifetime_days
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearKeyMaxLifetimeDays clears the value of the "key_max_lifetime_days" field.
+func (m *OrganizationMutation) ClearKeyMaxLifetimeDays() {
+	m.key_max_lifetime_days = nil
+	m.addkey_max_lifetime_days = nil
+	m.clearedFields[organization.FieldKeyMaxLifetimeDays] = struct{}{}
+}
+
+// KeyMaxLifetimeDaysCleared returns if the "key_max_lifetime_days" field was cleared in this mutation.
+func (m *OrganizationMutation) KeyMaxLifetimeDaysCleared() bool {
+	_, ok := m.clearedFields[organization.FieldKeyMaxLifetimeDays]
+	return ok
+}
+
+// ResetKeyMaxLifetimeDays resets all changes to the "key_max_lifetime_days" field.
+func (m *OrganizationMutation) ResetKeyMaxLifetimeDays() {
+	m.key_max_lifetime_days = nil
+	m.addkey_max_lifetime_days = nil
+	delete(m.clearedFields, organization.FieldKeyMaxLifetimeDays)
+}
+
+// SetKeyRequireExpiry sets the "key_require_expiry" field.
+func (m *OrganizationMutation) SetKeyRequireExpiry(b bool) {
+	m.key_require_expiry = &b
+}
+
+// KeyRequireExpiry returns the value of the "key_require_expiry" field in the mutation.
+func (m *OrganizationMutation) KeyRequireExpiry() (r bool, exists bool) {
+	v := m.key_require_expiry
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldKeyRequireExpiry returns the old "key_require_expiry" field's value of the Organization entity.
+// If the Organization object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OrganizationMutation) OldKeyRequireExpiry(ctx context.Context) (v bool, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldKeyRequireExpiry is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldKeyRequireExpiry requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldKeyRequireExpiry: %w", err)
+	}
+	return oldValue.KeyRequireExpiry, nil
+}
+
+// ResetKeyRequireExpiry resets all changes to the "key_require_expiry" field.
+func (m *OrganizationMutation) ResetKeyRequireExpiry() {
+	m.key_require_expiry = nil
+}
+
 // Where appends a list predicates to the OrganizationMutation builder.
 func (m *OrganizationMutation) Where(ps ...predicate.Organization) {
 	m.predicates = append(m.predicates, ps...)
@@ -2963,7 +3542,7 @@ func (m *OrganizationMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *OrganizationMutation) Fields() []string {
-	fields := make([]string, 0, 5)
+	fields := make([]string, 0, 7)
 	if m.created_at != nil {
 		fields = append(fields, organization.FieldCreatedAt)
 	}
@@ -2978,6 +3557,12 @@ func (m *OrganizationMutation) Fields() []string {
 	}
 	if m.key_counts_initialized != nil {
 		fields = append(fields, organization.FieldKeyCountsInitialized)
+	}
+	if m.key_max_lifetime_days != nil {
+		fields = append(fields, organization.FieldKeyMaxLifetimeDays)
+	}
+	if m.key_require_expiry != nil {
+		fields = append(fields, organization.FieldKeyRequireExpiry)
 	}
 	return fields
 }
@@ -2997,6 +3582,10 @@ func (m *OrganizationMutation) Field(name string) (ent.Value, bool) {
 		return m.RevokedKeyCount()
 	case organization.FieldKeyCountsInitialized:
 		return m.KeyCountsInitialized()
+	case organization.FieldKeyMaxLifetimeDays:
+		return m.KeyMaxLifetimeDays()
+	case organization.FieldKeyRequireExpiry:
+		return m.KeyRequireExpiry()
 	}
 	return nil, false
 }
@@ -3016,6 +3605,10 @@ func (m *OrganizationMutation) OldField(ctx context.Context, name string) (ent.V
 		return m.OldRevokedKeyCount(ctx)
 	case organization.FieldKeyCountsInitialized:
 		return m.OldKeyCountsInitialized(ctx)
+	case organization.FieldKeyMaxLifetimeDays:
+		return m.OldKeyMaxLifetimeDays(ctx)
+	case organization.FieldKeyRequireExpiry:
+		return m.OldKeyRequireExpiry(ctx)
 	}
 	return nil, fmt.Errorf("unknown Organization field %s", name)
 }
@@ -3060,6 +3653,20 @@ func (m *OrganizationMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetKeyCountsInitialized(v)
 		return nil
+	case organization.FieldKeyMaxLifetimeDays:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetKeyMaxLifetimeDays(v)
+		return nil
+	case organization.FieldKeyRequireExpiry:
+		v, ok := value.(bool)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetKeyRequireExpiry(v)
+		return nil
 	}
 	return fmt.Errorf("unknown Organization field %s", name)
 }
@@ -3074,6 +3681,9 @@ func (m *OrganizationMutation) AddedFields() []string {
 	if m.addrevoked_key_count != nil {
 		fields = append(fields, organization.FieldRevokedKeyCount)
 	}
+	if m.addkey_max_lifetime_days != nil {
+		fields = append(fields, organization.FieldKeyMaxLifetimeDays)
+	}
 	return fields
 }
 
@@ -3086,6 +3696,8 @@ func (m *OrganizationMutation) AddedField(name string) (ent.Value, bool) {
 		return m.AddedActiveKeyCount()
 	case organization.FieldRevokedKeyCount:
 		return m.AddedRevokedKeyCount()
+	case organization.FieldKeyMaxLifetimeDays:
+		return m.AddedKeyMaxLifetimeDays()
 	}
 	return nil, false
 }
@@ -3109,6 +3721,13 @@ func (m *OrganizationMutation) AddField(name string, value ent.Value) error {
 		}
 		m.AddRevokedKeyCount(v)
 		return nil
+	case organization.FieldKeyMaxLifetimeDays:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddKeyMaxLifetimeDays(v)
+		return nil
 	}
 	return fmt.Errorf("unknown Organization numeric field %s", name)
 }
@@ -3116,7 +3735,11 @@ func (m *OrganizationMutation) AddField(name string, value ent.Value) error {
 // ClearedFields returns all nullable fields that were cleared during this
 // mutation.
 func (m *OrganizationMutation) ClearedFields() []string {
-	return nil
+	var fields []string
+	if m.FieldCleared(organization.FieldKeyMaxLifetimeDays) {
+		fields = append(fields, organization.FieldKeyMaxLifetimeDays)
+	}
+	return fields
 }
 
 // FieldCleared returns a boolean indicating if a field with the given name was
@@ -3129,6 +3752,11 @@ func (m *OrganizationMutation) FieldCleared(name string) bool {
 // ClearField clears the value of the field with the given name. It returns an
 // error if the field is not defined in the schema.
 func (m *OrganizationMutation) ClearField(name string) error {
+	switch name {
+	case organization.FieldKeyMaxLifetimeDays:
+		m.ClearKeyMaxLifetimeDays()
+		return nil
+	}
 	return fmt.Errorf("unknown Organization nullable field %s", name)
 }
 
@@ -3150,6 +3778,12 @@ func (m *OrganizationMutation) ResetField(name string) error {
 		return nil
 	case organization.FieldKeyCountsInitialized:
 		m.ResetKeyCountsInitialized()
+		return nil
+	case organization.FieldKeyMaxLifetimeDays:
+		m.ResetKeyMaxLifetimeDays()
+		return nil
+	case organization.FieldKeyRequireExpiry:
+		m.ResetKeyRequireExpiry()
 		return nil
 	}
 	return fmt.Errorf("unknown Organization field %s", name)

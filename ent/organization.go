@@ -28,7 +28,11 @@ type Organization struct {
 	RevokedKeyCount int `json:"revoked_key_count,omitempty"`
 	// KeyCountsInitialized holds the value of the "key_counts_initialized" field.
 	KeyCountsInitialized bool `json:"key_counts_initialized,omitempty"`
-	selectValues         sql.SelectValues
+	// KeyMaxLifetimeDays holds the value of the "key_max_lifetime_days" field.
+	KeyMaxLifetimeDays *int `json:"key_max_lifetime_days,omitempty"`
+	// KeyRequireExpiry holds the value of the "key_require_expiry" field.
+	KeyRequireExpiry bool `json:"key_require_expiry,omitempty"`
+	selectValues     sql.SelectValues
 }
 
 // scanValues returns the types for scanning values from sql.Rows.
@@ -38,9 +42,9 @@ func (*Organization) scanValues(columns []string) ([]any, error) {
 		switch columns[i] {
 		case organization.FieldID:
 			values[i] = new(pulid.ID)
-		case organization.FieldKeyCountsInitialized:
+		case organization.FieldKeyCountsInitialized, organization.FieldKeyRequireExpiry:
 			values[i] = new(sql.NullBool)
-		case organization.FieldActiveKeyCount, organization.FieldRevokedKeyCount:
+		case organization.FieldActiveKeyCount, organization.FieldRevokedKeyCount, organization.FieldKeyMaxLifetimeDays:
 			values[i] = new(sql.NullInt64)
 		case organization.FieldName:
 			values[i] = new(sql.NullString)
@@ -97,6 +101,19 @@ func (_m *Organization) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.KeyCountsInitialized = value.Bool
 			}
+		case organization.FieldKeyMaxLifetimeDays:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field key_max_lifetime_days", values[i])
+			} else if value.Valid {
+				_m.KeyMaxLifetimeDays = new(int)
+				*_m.KeyMaxLifetimeDays = int(value.Int64)
+			}
+		case organization.FieldKeyRequireExpiry:
+			if value, ok := values[i].(*sql.NullBool); !ok {
+				return fmt.Errorf("unexpected type %T for field key_require_expiry", values[i])
+			} else if value.Valid {
+				_m.KeyRequireExpiry = value.Bool
+			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
 		}
@@ -147,6 +164,14 @@ func (_m *Organization) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("key_counts_initialized=")
 	builder.WriteString(fmt.Sprintf("%v", _m.KeyCountsInitialized))
+	builder.WriteString(", ")
+	if v := _m.KeyMaxLifetimeDays; v != nil {
+		builder.WriteString("key_max_lifetime_days=")
+		builder.WriteString(fmt.Sprintf("%v", *v))
+	}
+	builder.WriteString(", ")
+	builder.WriteString("key_require_expiry=")
+	builder.WriteString(fmt.Sprintf("%v", _m.KeyRequireExpiry))
 	builder.WriteByte(')')
 	return builder.String()
 }

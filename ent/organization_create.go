@@ -83,6 +83,34 @@ func (_c *OrganizationCreate) SetNillableKeyCountsInitialized(v *bool) *Organiza
 	return _c
 }
 
+// SetKeyMaxLifetimeDays sets the "key_max_lifetime_days" field.
+func (_c *OrganizationCreate) SetKeyMaxLifetimeDays(v int) *OrganizationCreate {
+	_c.mutation.SetKeyMaxLifetimeDays(v)
+	return _c
+}
+
+// SetNillableKeyMaxLifetimeDays sets the "key_max_lifetime_days" field if the given value is not nil.
+func (_c *OrganizationCreate) SetNillableKeyMaxLifetimeDays(v *int) *OrganizationCreate {
+	if v != nil {
+		_c.SetKeyMaxLifetimeDays(*v)
+	}
+	return _c
+}
+
+// SetKeyRequireExpiry sets the "key_require_expiry" field.
+func (_c *OrganizationCreate) SetKeyRequireExpiry(v bool) *OrganizationCreate {
+	_c.mutation.SetKeyRequireExpiry(v)
+	return _c
+}
+
+// SetNillableKeyRequireExpiry sets the "key_require_expiry" field if the given value is not nil.
+func (_c *OrganizationCreate) SetNillableKeyRequireExpiry(v *bool) *OrganizationCreate {
+	if v != nil {
+		_c.SetKeyRequireExpiry(*v)
+	}
+	return _c
+}
+
 // SetID sets the "id" field.
 func (_c *OrganizationCreate) SetID(v pulid.ID) *OrganizationCreate {
 	_c.mutation.SetID(v)
@@ -153,6 +181,10 @@ func (_c *OrganizationCreate) defaults() error {
 		v := organization.DefaultKeyCountsInitialized
 		_c.mutation.SetKeyCountsInitialized(v)
 	}
+	if _, ok := _c.mutation.KeyRequireExpiry(); !ok {
+		v := organization.DefaultKeyRequireExpiry
+		_c.mutation.SetKeyRequireExpiry(v)
+	}
 	if _, ok := _c.mutation.ID(); !ok {
 		if organization.DefaultID == nil {
 			return fmt.Errorf("ent: uninitialized organization.DefaultID (forgotten import ent/runtime?)")
@@ -194,6 +226,14 @@ func (_c *OrganizationCreate) check() error {
 	}
 	if _, ok := _c.mutation.KeyCountsInitialized(); !ok {
 		return &ValidationError{Name: "key_counts_initialized", err: errors.New(`ent: missing required field "Organization.key_counts_initialized"`)}
+	}
+	if v, ok := _c.mutation.KeyMaxLifetimeDays(); ok {
+		if err := organization.KeyMaxLifetimeDaysValidator(v); err != nil {
+			return &ValidationError{Name: "key_max_lifetime_days", err: fmt.Errorf(`ent: validator failed for field "Organization.key_max_lifetime_days": %w`, err)}
+		}
+	}
+	if _, ok := _c.mutation.KeyRequireExpiry(); !ok {
+		return &ValidationError{Name: "key_require_expiry", err: errors.New(`ent: missing required field "Organization.key_require_expiry"`)}
 	}
 	return nil
 }
@@ -249,6 +289,14 @@ func (_c *OrganizationCreate) createSpec() (*Organization, *sqlgraph.CreateSpec)
 	if value, ok := _c.mutation.KeyCountsInitialized(); ok {
 		_spec.SetField(organization.FieldKeyCountsInitialized, field.TypeBool, value)
 		_node.KeyCountsInitialized = value
+	}
+	if value, ok := _c.mutation.KeyMaxLifetimeDays(); ok {
+		_spec.SetField(organization.FieldKeyMaxLifetimeDays, field.TypeInt, value)
+		_node.KeyMaxLifetimeDays = &value
+	}
+	if value, ok := _c.mutation.KeyRequireExpiry(); ok {
+		_spec.SetField(organization.FieldKeyRequireExpiry, field.TypeBool, value)
+		_node.KeyRequireExpiry = value
 	}
 	return _node, _spec
 }

@@ -97,6 +97,47 @@ func (_u *OrganizationUpdate) SetNillableKeyCountsInitialized(v *bool) *Organiza
 	return _u
 }
 
+// SetKeyMaxLifetimeDays sets the "key_max_lifetime_days" field.
+func (_u *OrganizationUpdate) SetKeyMaxLifetimeDays(v int) *OrganizationUpdate {
+	_u.mutation.ResetKeyMaxLifetimeDays()
+	_u.mutation.SetKeyMaxLifetimeDays(v)
+	return _u
+}
+
+// SetNillableKeyMaxLifetimeDays sets the "key_max_lifetime_days" field if the given value is not nil.
+func (_u *OrganizationUpdate) SetNillableKeyMaxLifetimeDays(v *int) *OrganizationUpdate {
+	if v != nil {
+		_u.SetKeyMaxLifetimeDays(*v)
+	}
+	return _u
+}
+
+// AddKeyMaxLifetimeDays adds value to the "key_max_lifetime_days" field.
+func (_u *OrganizationUpdate) AddKeyMaxLifetimeDays(v int) *OrganizationUpdate {
+	_u.mutation.AddKeyMaxLifetimeDays(v)
+	return _u
+}
+
+// ClearKeyMaxLifetimeDays clears the value of the "key_max_lifetime_days" field.
+func (_u *OrganizationUpdate) ClearKeyMaxLifetimeDays() *OrganizationUpdate {
+	_u.mutation.ClearKeyMaxLifetimeDays()
+	return _u
+}
+
+// SetKeyRequireExpiry sets the "key_require_expiry" field.
+func (_u *OrganizationUpdate) SetKeyRequireExpiry(v bool) *OrganizationUpdate {
+	_u.mutation.SetKeyRequireExpiry(v)
+	return _u
+}
+
+// SetNillableKeyRequireExpiry sets the "key_require_expiry" field if the given value is not nil.
+func (_u *OrganizationUpdate) SetNillableKeyRequireExpiry(v *bool) *OrganizationUpdate {
+	if v != nil {
+		_u.SetKeyRequireExpiry(*v)
+	}
+	return _u
+}
+
 // Mutation returns the OrganizationMutation object of the builder.
 func (_u *OrganizationUpdate) Mutation() *OrganizationMutation {
 	return _u.mutation
@@ -146,6 +187,11 @@ func (_u *OrganizationUpdate) check() error {
 			return &ValidationError{Name: "revoked_key_count", err: fmt.Errorf(`ent: validator failed for field "Organization.revoked_key_count": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.KeyMaxLifetimeDays(); ok {
+		if err := organization.KeyMaxLifetimeDaysValidator(v); err != nil {
+			return &ValidationError{Name: "key_max_lifetime_days", err: fmt.Errorf(`ent: validator failed for field "Organization.key_max_lifetime_days": %w`, err)}
+		}
+	}
 	return nil
 }
 
@@ -178,6 +224,18 @@ func (_u *OrganizationUpdate) sqlSave(ctx context.Context) (_node int, err error
 	}
 	if value, ok := _u.mutation.KeyCountsInitialized(); ok {
 		_spec.SetField(organization.FieldKeyCountsInitialized, field.TypeBool, value)
+	}
+	if value, ok := _u.mutation.KeyMaxLifetimeDays(); ok {
+		_spec.SetField(organization.FieldKeyMaxLifetimeDays, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedKeyMaxLifetimeDays(); ok {
+		_spec.AddField(organization.FieldKeyMaxLifetimeDays, field.TypeInt, value)
+	}
+	if _u.mutation.KeyMaxLifetimeDaysCleared() {
+		_spec.ClearField(organization.FieldKeyMaxLifetimeDays, field.TypeInt)
+	}
+	if value, ok := _u.mutation.KeyRequireExpiry(); ok {
+		_spec.SetField(organization.FieldKeyRequireExpiry, field.TypeBool, value)
 	}
 	if _node, err = sqlgraph.UpdateNodes(ctx, _u.driver, _spec); err != nil {
 		if _, ok := err.(*sqlgraph.NotFoundError); ok {
@@ -269,6 +327,47 @@ func (_u *OrganizationUpdateOne) SetNillableKeyCountsInitialized(v *bool) *Organ
 	return _u
 }
 
+// SetKeyMaxLifetimeDays sets the "key_max_lifetime_days" field.
+func (_u *OrganizationUpdateOne) SetKeyMaxLifetimeDays(v int) *OrganizationUpdateOne {
+	_u.mutation.ResetKeyMaxLifetimeDays()
+	_u.mutation.SetKeyMaxLifetimeDays(v)
+	return _u
+}
+
+// SetNillableKeyMaxLifetimeDays sets the "key_max_lifetime_days" field if the given value is not nil.
+func (_u *OrganizationUpdateOne) SetNillableKeyMaxLifetimeDays(v *int) *OrganizationUpdateOne {
+	if v != nil {
+		_u.SetKeyMaxLifetimeDays(*v)
+	}
+	return _u
+}
+
+// AddKeyMaxLifetimeDays adds value to the "key_max_lifetime_days" field.
+func (_u *OrganizationUpdateOne) AddKeyMaxLifetimeDays(v int) *OrganizationUpdateOne {
+	_u.mutation.AddKeyMaxLifetimeDays(v)
+	return _u
+}
+
+// ClearKeyMaxLifetimeDays clears the value of the "key_max_lifetime_days" field.
+func (_u *OrganizationUpdateOne) ClearKeyMaxLifetimeDays() *OrganizationUpdateOne {
+	_u.mutation.ClearKeyMaxLifetimeDays()
+	return _u
+}
+
+// SetKeyRequireExpiry sets the "key_require_expiry" field.
+func (_u *OrganizationUpdateOne) SetKeyRequireExpiry(v bool) *OrganizationUpdateOne {
+	_u.mutation.SetKeyRequireExpiry(v)
+	return _u
+}
+
+// SetNillableKeyRequireExpiry sets the "key_require_expiry" field if the given value is not nil.
+func (_u *OrganizationUpdateOne) SetNillableKeyRequireExpiry(v *bool) *OrganizationUpdateOne {
+	if v != nil {
+		_u.SetKeyRequireExpiry(*v)
+	}
+	return _u
+}
+
 // Mutation returns the OrganizationMutation object of the builder.
 func (_u *OrganizationUpdateOne) Mutation() *OrganizationMutation {
 	return _u.mutation
@@ -331,6 +430,11 @@ func (_u *OrganizationUpdateOne) check() error {
 			return &ValidationError{Name: "revoked_key_count", err: fmt.Errorf(`ent: validator failed for field "Organization.revoked_key_count": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.KeyMaxLifetimeDays(); ok {
+		if err := organization.KeyMaxLifetimeDaysValidator(v); err != nil {
+			return &ValidationError{Name: "key_max_lifetime_days", err: fmt.Errorf(`ent: validator failed for field "Organization.key_max_lifetime_days": %w`, err)}
+		}
+	}
 	return nil
 }
 
@@ -380,6 +484,18 @@ func (_u *OrganizationUpdateOne) sqlSave(ctx context.Context) (_node *Organizati
 	}
 	if value, ok := _u.mutation.KeyCountsInitialized(); ok {
 		_spec.SetField(organization.FieldKeyCountsInitialized, field.TypeBool, value)
+	}
+	if value, ok := _u.mutation.KeyMaxLifetimeDays(); ok {
+		_spec.SetField(organization.FieldKeyMaxLifetimeDays, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedKeyMaxLifetimeDays(); ok {
+		_spec.AddField(organization.FieldKeyMaxLifetimeDays, field.TypeInt, value)
+	}
+	if _u.mutation.KeyMaxLifetimeDaysCleared() {
+		_spec.ClearField(organization.FieldKeyMaxLifetimeDays, field.TypeInt)
+	}
+	if value, ok := _u.mutation.KeyRequireExpiry(); ok {
+		_spec.SetField(organization.FieldKeyRequireExpiry, field.TypeBool, value)
 	}
 	_node = &Organization{config: _u.config}
 	_spec.Assign = _node.assignValues

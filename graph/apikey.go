@@ -6,22 +6,19 @@ import (
 	"slices"
 	"strings"
 
-	entgo "entgo.io/ent"
 	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/ast"
 
 	"entgo.io/contrib/entgql"
 
 	"apikeys/ent"
 	"apikeys/ent/apikey"
-	"apikeys/ent/organization"
+	"apikeys/ent/keys"
 	"apikeys/ent/predicate"
-	"apikeys/ent/privacy"
 	"apikeys/ent/schema"
 	"apikeys/ent/schema/pulid"
 	"apikeys/ent/serviceaccount"
 	"apikeys/ent/user"
-	"apikeys/ent/viewer"
-	"apikeys/server/keys"
 )
 
 // DeletedUser is shown for a person who has been deleted.
@@ -219,45 +216,149 @@ func actorName(ctx context.Context, k *ent.APIKey, userID, saID pulid.ID, user f
 	return "", nil
 }
 
-// adjustKeyCounts keeps the organization's tab counters, in the transaction of c that
-// creates or revokes a key. The counters are bookkeeping of that change, which the
-// privacy rules already allowed: hence the allow decision.
-func adjustKeyCounts(ctx context.Context, c *ent.Client, org pulid.ID, active, revoked int) error {
-	return c.Organization.UpdateOneID(org).
-		AddActiveKeyCount(active).
-		AddRevokedKeyCount(revoked).
-		Exec(privacy.DecisionContext(ctx, privacy.Allow))
-}
-
-type knownCountKey struct{}
-
-// UseTabCounters lets a connection of API keys take its count from the organization's
-// tab counters when the resolver knows them (an unfiltered tab): entgql's Paginate
-// counts the rows for totalCount and pageInfo, a COUNT over every key of the tab
-// (~15 ms at 100,000 keys) where the counters answer from one row.
-func UseTabCounters(c *ent.Client) {
-	c.APIKey.Intercept(ent.InterceptFunc(func(next ent.Querier) ent.Querier {
-		return ent.QuerierFunc(func(ctx context.Context, q ent.Query) (ent.Value, error) {
-			if n, ok := ctx.Value(knownCountKey{}).(int); ok && entgo.QueryFromContext(ctx).Op == entgo.OpQueryCount {
-				return n, nil
-			}
-			return next.Query(ctx, q)
-		})
-	}))
-}
-
-// tabCount returns the count of the organization's keys of one status, from its counters.
-func tabCount(ctx context.Context, c *ent.Client, status apikey.Status) (int, error) {
-	v := viewer.FromContext(ctx)
-	if v == nil {
-		return 0, Error(CodeUnauthenticated, "sign in or send an API key")
-	}
-	org, err := c.Organization.Query().Where(organization.ID(v.OrgID)).Only(ctx)
+// then returns payload(v), or err.
+func then[T, P any](v T, payload func(T) P, err error) (P, error) {
 	if err != nil {
-		return 0, err
+		var zero P
+		return zero, err
 	}
-	if status == apikey.StatusREVOKED {
-		return org.RevokedKeyCount, nil
+	return payload(v), nil
+}
+
+// withPeople is then for a mutation's payload of keys: the people its selection shows
+// (creators, revokers) are loaded in one go.
+func withPeople[T any, P any](ctx context.Context, v T, payload func(T) P, err error) (P, error) {
+	if err != nil {
+		var zero P
+		return zero, err
 	}
-	return org.ActiveKeyCount, nil
+	var ks []*ent.APIKey
+	switch v := any(v).(type) {
+	case *ent.APIKey:
+		ks = []*ent.APIKey{v}
+	case *keys.Created:
+		ks = []*ent.APIKey{v.Key}
+	case *keys.Rotated:
+		ks = []*ent.APIKey{v.Key, v.Previous}
+	}
+	if err := loadPeople(ctx, ent.FromContext(ctx), everyone, ks...); err != nil {
+		var zero P
+		return zero, err
+	}
+	return payload(v), nil
+}
+
+func keyPolicy(p keys.Policy) *KeyPolicy {
+	return &KeyPolicy{MaxLifetimeDays: p.MaxLifetimeDays, RequireExpiry: p.RequireExpiry}
+}
+
+// revokedByName is who ended a key: a person ("Deleted user" once deleted), a service
+// account, or the system (an expiry or the end of a rotation's overlap); nil while active.
+func revokedByName(ctx context.Context, k *ent.APIKey) (*string, error) {
+	if k.Status != apikey.StatusREVOKED {
+		return nil, nil
+	}
+	if k.RevokedByID == "" && k.RevokedByServiceAccountID == "" {
+		return new(keys.SystemName), nil
+	}
+	name, err := actorName(ctx, k, k.RevokedByID, k.RevokedByServiceAccountID,
+		k.Edges.RevokedByOrErr, k.Edges.RevokedByServiceAccountOrErr,
+		k.QueryRevokedBy, k.QueryRevokedByServiceAccount)
+	return &name, err
+}
+
+// revokedByKind says what kind of actor ended a key; nil while active.
+func revokedByKind(k *ent.APIKey) *ViewerKind {
+	switch {
+	case k.Status != apikey.StatusREVOKED:
+		return nil
+	case k.RevokedByID == "" && k.RevokedByServiceAccountID == "":
+		return new(ViewerKindSystem)
+	}
+	return new(actorKind(k.RevokedByServiceAccountID))
+}
+
+// keyPage is the apiKeys field's arguments.
+type keyPage struct {
+	status  *apikey.Status
+	search  *string
+	after   *entgql.Cursor[pulid.ID]
+	first   *int
+	before  *entgql.Cursor[pulid.ID]
+	last    *int
+	orderBy *ent.APIKeyOrder
+	where   *ent.APIKeyWhereInput
+}
+
+// pageOfKeys answers the apiKeys field. A whole tab (a status, no search, no filter)
+// takes its totalCount from the tab counters, one row, where entgql's Paginate would
+// COUNT every key of the tab (~15 ms at 100,000 keys): the page is then asked for
+// without the count, and the counter set in its place.
+func pageOfKeys(ctx context.Context, c *ent.Client, p keyPage) (*ent.APIKeyConnection, error) {
+	first, last, err := pageSize(p.first, p.last)
+	if err != nil {
+		return nil, err
+	}
+	orderBy := p.orderBy
+	if orderBy == nil {
+		orderBy = defaultOrder(p.status)
+	}
+	q := c.APIKey.Query()
+	search := p.search != nil && *p.search != ""
+	if search {
+		q.Where(searchKeys(*p.search))
+	}
+	wholeTab := p.status != nil && p.where == nil && !search
+	if p.status != nil {
+		q.Where(apikey.StatusEQ(*p.status))
+	}
+	var counts keys.Counts
+	pageCtx := ctx
+	if wholeTab {
+		if counts, err = keys.CountsOf(ctx, c); err != nil {
+			return nil, err
+		}
+		pageCtx = withoutCount(ctx)
+	}
+	conn, err := q.Paginate(pageCtx, p.after, first, p.before, last, ent.WithAPIKeyOrder(orderBy), ent.WithAPIKeyFilter(p.where.Filter))
+	if err != nil {
+		return nil, err
+	}
+	if wholeTab {
+		conn.TotalCount = counts.Of(*p.status)
+		if len(conn.Edges) == 0 && conn.TotalCount > 0 { // only counted, no page asked for
+			conn.PageInfo.HasNextPage = first != nil && *first > 0
+			conn.PageInfo.HasPreviousPage = last != nil && *last > 0
+		}
+	}
+	nodes := make([]*ent.APIKey, len(conn.Edges))
+	for i, e := range conn.Edges {
+		nodes[i] = e.Node
+	}
+	return conn, loadPeople(ctx, c, neededByConnection(ctx), nodes...)
+}
+
+// withoutCount returns ctx with the field being resolved (a connection) reduced to its
+// edges, so that Paginate neither counts (totalCount, pageInfo) nor loses what the
+// edges select; Paginate builds pageInfo from the page itself.
+func withoutCount(ctx context.Context) context.Context {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil || !graphql.HasOperationContext(ctx) {
+		return ctx
+	}
+	oc := graphql.GetOperationContext(ctx)
+	var edges ast.SelectionSet
+	for _, f := range graphql.CollectFields(oc, fc.Field.Selections, []string{"APIKeyConnection"}) {
+		if f.Name == "edges" {
+			edges = append(edges, f.Field)
+		}
+	}
+	reduced := *fc
+	reduced.Field.Field = &ast.Field{
+		Alias: fc.Field.Alias, Name: fc.Field.Name, Arguments: fc.Field.Arguments,
+		Definition: fc.Field.Definition, ObjectDefinition: fc.Field.ObjectDefinition,
+		Position: fc.Field.Position, SelectionSet: edges,
+	}
+	reduced.Field.Selections = edges
+	return graphql.WithFieldContext(ctx, &reduced)
 }

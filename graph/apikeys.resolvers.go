@@ -8,18 +8,13 @@ package graph
 import (
 	"apikeys/ent"
 	"apikeys/ent/apikey"
-	"apikeys/ent/audit"
-	"apikeys/ent/auditentry"
+	"apikeys/ent/keys"
 	"apikeys/ent/organization"
 	"apikeys/ent/people"
 	"apikeys/ent/schema/pulid"
 	"apikeys/ent/user"
 	"apikeys/ent/viewer"
-	"apikeys/server/keys"
 	"context"
-	"crypto/sha256"
-	"strings"
-	"time"
 
 	"entgo.io/contrib/entgql"
 )
@@ -43,22 +38,12 @@ func (r *aPIKeyResolver) CreatedByKind(ctx context.Context, obj *ent.APIKey) (Vi
 
 // RevokedByName is the resolver for the revokedByName field.
 func (r *aPIKeyResolver) RevokedByName(ctx context.Context, obj *ent.APIKey) (*string, error) {
-	if obj.Status != apikey.StatusREVOKED {
-		return nil, nil
-	}
-	name, err := actorName(ctx, obj, obj.RevokedByID, obj.RevokedByServiceAccountID,
-		obj.Edges.RevokedByOrErr, obj.Edges.RevokedByServiceAccountOrErr,
-		obj.QueryRevokedBy, obj.QueryRevokedByServiceAccount)
-	return &name, err
+	return revokedByName(ctx, obj)
 }
 
 // RevokedByKind is the resolver for the revokedByKind field.
 func (r *aPIKeyResolver) RevokedByKind(ctx context.Context, obj *ent.APIKey) (*ViewerKind, error) {
-	if obj.Status != apikey.StatusREVOKED {
-		return nil, nil
-	}
-	kind := actorKind(obj.RevokedByServiceAccountID)
-	return &kind, nil
+	return revokedByKind(obj), nil
 }
 
 // ServiceAccount is the resolver for the serviceAccount field.
@@ -76,96 +61,46 @@ func (r *auditEntryResolver) ActorDeleted(ctx context.Context, obj *ent.AuditEnt
 	return actorDeleted(ctx, r.Client, obj)
 }
 
+// Metadata is the resolver for the metadata field.
+func (r *auditEntryResolver) Metadata(ctx context.Context, obj *ent.AuditEntry) (map[string]any, error) {
+	if obj.Metadata == nil { // entries from before metadata
+		return map[string]any{}, nil
+	}
+	return obj.Metadata, nil
+}
+
 // CreateAPIKey is the resolver for the createAPIKey field.
 func (r *mutationResolver) CreateAPIKey(ctx context.Context, input CreateAPIKeyInput) (*CreateAPIKeyPayload, error) {
-	v := viewer.FromContext(ctx)
-	if !v.CanManageKeys() {
-		return nil, forbidden("only admins may create API keys")
-	}
-	c := ent.FromContext(ctx)
-	secret, err := keys.Generate()
-	if err != nil {
-		return nil, err
-	}
-	hash := sha256.Sum256([]byte(secret))
-	saCreate := c.ServiceAccount.Create().SetName(strings.TrimSpace(input.Name)).SetRole(input.Role)
-	keyCreate := c.APIKey.Create().SetSecretHash(hash[:]).SetPrefix(keys.Prefix).SetLastFour(keys.LastFour(secret)).
-		SetName(strings.TrimSpace(input.Name))
-	if v.Kind == viewer.KindServiceAccount {
-		saCreate.SetCreatedByServiceAccountID(v.ID)
-		keyCreate.SetCreatedByServiceAccountID(v.ID)
-	} else {
-		saCreate.SetCreatedByID(v.ID)
-		keyCreate.SetCreatedByID(v.ID)
-	}
-	sa, err := saCreate.Save(ctx)
-	if err != nil {
-		return nil, err
-	}
-	k, err := keyCreate.SetServiceAccount(sa).Save(ctx)
-	if err != nil {
-		return nil, err
-	}
-	if err := adjustKeyCounts(ctx, c, k.OrganizationID, 1, 0); err != nil {
-		return nil, err
-	}
-	if err := audit.Record(ctx, c, auditentry.ActionAPI_KEY_CREATED, audit.Target{Kind: auditentry.TargetKindAPI_KEY, ID: k.ID, Name: sa.Name}); err != nil {
-		return nil, err
-	}
-	k.Edges.ServiceAccount = sa
-	return &CreateAPIKeyPayload{APIKey: k, Secret: secret}, nil
+	k, err := r.Keys.Create(ctx, ent.FromContext(ctx), keys.NewKey{Name: input.Name, Role: input.Role, ExpiresAt: input.ExpiresAt})
+	return withPeople(ctx, k, func(k *keys.Created) *CreateAPIKeyPayload {
+		return &CreateAPIKeyPayload{APIKey: k.Key, Secret: k.Secret}
+	}, err)
 }
 
 // RevokeAPIKey is the resolver for the revokeAPIKey field.
 func (r *mutationResolver) RevokeAPIKey(ctx context.Context, input RevokeAPIKeyInput) (*RevokeAPIKeyPayload, error) {
-	v := viewer.FromContext(ctx)
-	if !v.CanManageKeys() {
-		return nil, forbidden("only admins may revoke API keys")
-	}
-	c := ent.FromContext(ctx)
-	k, err := c.APIKey.Query().Where(apikey.ID(input.ID)).WithServiceAccount().Only(ctx)
-	if ent.IsNotFound(err) {
-		return nil, notFound()
-	} else if err != nil {
-		return nil, err
-	}
-	update := c.APIKey.Update().
-		Where(apikey.ID(k.ID), apikey.StatusEQ(apikey.StatusACTIVE)).
-		SetStatus(apikey.StatusREVOKED).
-		SetRevokedAt(time.Now().UTC())
-	if v.Kind == viewer.KindServiceAccount {
-		update.SetRevokedByServiceAccountID(v.ID)
-	} else {
-		update.SetRevokedByID(v.ID)
-	}
-	// Conditional on ACTIVE, so that of concurrent revocations exactly one succeeds.
-	n, err := update.Save(ctx)
-	if err != nil {
-		return nil, err
-	}
-	if n == 0 {
-		return nil, badInput("id", "this API key is already revoked")
-	}
-	if err := adjustKeyCounts(ctx, c, k.OrganizationID, -1, 1); err != nil {
-		return nil, err
-	}
-	if r.Revocations != nil {
-		if err := r.Revocations.Revoked(ctx, c, k.SecretHash); err != nil {
-			return nil, err
-		}
-	}
-	sa := k.Edges.ServiceAccount
-	if err := audit.Record(ctx, c, auditentry.ActionAPI_KEY_REVOKED, audit.Target{Kind: auditentry.TargetKindAPI_KEY, ID: k.ID, Name: sa.Name}); err != nil {
-		return nil, err
-	}
-	k, err = c.APIKey.Query().Where(apikey.ID(k.ID)).Only(ctx)
-	if err != nil {
-		return nil, err
-	}
-	if err := loadPeople(ctx, c, everyone, k); err != nil {
-		return nil, err
-	}
-	return &RevokeAPIKeyPayload{APIKey: k}, nil
+	k, err := r.Keys.Revoke(ctx, ent.FromContext(ctx), input.ID)
+	return withPeople(ctx, k, func(k *ent.APIKey) *RevokeAPIKeyPayload { return &RevokeAPIKeyPayload{APIKey: k} }, err)
+}
+
+// RotateAPIKey is the resolver for the rotateAPIKey field.
+func (r *mutationResolver) RotateAPIKey(ctx context.Context, input RotateAPIKeyInput) (*RotateAPIKeyPayload, error) {
+	k, err := r.Keys.Rotate(ctx, ent.FromContext(ctx), input.ID, input.PreviousKeyExpiresAt)
+	return withPeople(ctx, k, func(k *keys.Rotated) *RotateAPIKeyPayload {
+		return &RotateAPIKeyPayload{APIKey: k.Key, Secret: k.Secret, PreviousKey: k.Previous}
+	}, err)
+}
+
+// UpdateAPIKey is the resolver for the updateAPIKey field.
+func (r *mutationResolver) UpdateAPIKey(ctx context.Context, input UpdateAPIKeyInput) (*UpdateAPIKeyPayload, error) {
+	k, err := r.Keys.Rename(ctx, ent.FromContext(ctx), input.ID, input.Name)
+	return withPeople(ctx, k, func(k *ent.APIKey) *UpdateAPIKeyPayload { return &UpdateAPIKeyPayload{APIKey: k} }, err)
+}
+
+// UpdateKeyPolicy is the resolver for the updateKeyPolicy field.
+func (r *mutationResolver) UpdateKeyPolicy(ctx context.Context, input UpdateKeyPolicyInput) (*UpdateKeyPolicyPayload, error) {
+	p, err := r.Keys.SetPolicy(ctx, ent.FromContext(ctx), keys.Policy{MaxLifetimeDays: input.MaxLifetimeDays, RequireExpiry: input.RequireExpiry})
+	return then(p, func(p keys.Policy) *UpdateKeyPolicyPayload { return &UpdateKeyPolicyPayload{KeyPolicy: keyPolicy(p)} }, err)
 }
 
 // CreateUser is the resolver for the createUser field.
@@ -186,6 +121,11 @@ func (r *mutationResolver) DeleteUser(ctx context.Context, input DeleteUserInput
 	return &DeleteUserPayload{DeletedUserID: u.ID}, nil
 }
 
+// KeyPolicy is the resolver for the keyPolicy field.
+func (r *organizationResolver) KeyPolicy(ctx context.Context, obj *ent.Organization) (*KeyPolicy, error) {
+	return keyPolicy(keys.PolicyOf(obj)), nil
+}
+
 // Viewer is the resolver for the viewer field.
 func (r *queryResolver) Viewer(ctx context.Context) (*Viewer, error) {
 	v := viewer.FromContext(ctx)
@@ -203,49 +143,13 @@ func (r *queryResolver) Viewer(ctx context.Context) (*Viewer, error) {
 
 // APIKeyCounts is the resolver for the apiKeyCounts field.
 func (r *queryResolver) APIKeyCounts(ctx context.Context) (*APIKeyCounts, error) {
-	v := viewer.FromContext(ctx)
-	if v == nil {
-		return nil, Error(CodeUnauthenticated, "sign in or send an API key")
-	}
-	org, err := r.Client.Organization.Query().Where(organization.ID(v.OrgID)).Only(ctx)
-	if err != nil {
-		return nil, err
-	}
-	return &APIKeyCounts{Active: org.ActiveKeyCount, Revoked: org.RevokedKeyCount}, nil
+	n, err := keys.CountsOf(ctx, r.Client)
+	return then(n, func(n keys.Counts) *APIKeyCounts { return &APIKeyCounts{Active: n.Active, Revoked: n.Revoked} }, err)
 }
 
 // APIKeys is the resolver for the apiKeys field.
 func (r *queryResolver) APIKeys(ctx context.Context, status *apikey.Status, search *string, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy *ent.APIKeyOrder, where *ent.APIKeyWhereInput) (*ent.APIKeyConnection, error) {
-	first, last, err := pageSize(first, last)
-	if err != nil {
-		return nil, err
-	}
-	if orderBy == nil {
-		orderBy = defaultOrder(status)
-	}
-	q := r.Client.APIKey.Query()
-	if search != nil && *search != "" {
-		q.Where(searchKeys(*search))
-	}
-	if status != nil {
-		q.Where(apikey.StatusEQ(*status))
-		if where == nil && (search == nil || *search == "") { // a whole tab: its counter is its count
-			n, err := tabCount(ctx, r.Client, *status)
-			if err != nil {
-				return nil, err
-			}
-			ctx = context.WithValue(ctx, knownCountKey{}, n)
-		}
-	}
-	conn, err := q.Paginate(ctx, after, first, before, last, ent.WithAPIKeyOrder(orderBy), ent.WithAPIKeyFilter(where.Filter))
-	if err != nil {
-		return nil, err
-	}
-	nodes := make([]*ent.APIKey, len(conn.Edges))
-	for i, e := range conn.Edges {
-		nodes[i] = e.Node
-	}
-	return conn, loadPeople(ctx, r.Client, neededByConnection(ctx), nodes...)
+	return pageOfKeys(ctx, r.Client, keyPage{status, search, after, first, before, last, orderBy, where})
 }
 
 // AuditEntries is the resolver for the auditEntries field.

@@ -11,10 +11,10 @@ import (
 	"apikeys/ent"
 	"apikeys/ent/apikey"
 	"apikeys/ent/auditentry"
+	"apikeys/ent/keys"
 	"apikeys/ent/schema/pulid"
 	"apikeys/ent/user"
 	"apikeys/ent/viewer"
-	"apikeys/server/keys"
 )
 
 // requestDetail is an entry's address or user agent for admin people, and null for

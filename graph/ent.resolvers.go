@@ -40,11 +40,15 @@ func (r *Resolver) APIKey() APIKeyResolver { return &aPIKeyResolver{r} }
 // AuditEntry returns AuditEntryResolver implementation.
 func (r *Resolver) AuditEntry() AuditEntryResolver { return &auditEntryResolver{r} }
 
+// Organization returns OrganizationResolver implementation.
+func (r *Resolver) Organization() OrganizationResolver { return &organizationResolver{r} }
+
 // Query returns QueryResolver implementation.
 func (r *Resolver) Query() QueryResolver { return &queryResolver{r} }
 
 type (
-	aPIKeyResolver     struct{ *Resolver }
-	auditEntryResolver struct{ *Resolver }
-	queryResolver      struct{ *Resolver }
+	aPIKeyResolver       struct{ *Resolver }
+	auditEntryResolver   struct{ *Resolver }
+	organizationResolver struct{ *Resolver }
+	queryResolver        struct{ *Resolver }
 )

@@ -11,8 +11,8 @@ import (
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"apikeys/ent"
-	"apikeys/ent/people"
 	"apikeys/ent/privacy"
+	"apikeys/ent/problem"
 )
 
 // The stable values of extensions.code; clients and tests rely on them.
@@ -88,8 +88,8 @@ func ErrorPresenter(log *slog.Logger, requestID RequestIDFunc) graphql.ErrorPres
 			fromResolver resolverError
 			panicked     panicError
 			verr         *ent.ValidationError
-			inputErr     *people.InputError
-			forbiddenErr *people.ForbiddenError
+			inputErr     *problem.InputError
+			forbiddenErr *problem.ForbiddenError
 		)
 		cause := gerr.Err
 		switch {

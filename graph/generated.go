@@ -39,6 +39,7 @@ type ResolverRoot interface {
 	APIKey() APIKeyResolver
 	AuditEntry() AuditEntryResolver
 	Mutation() MutationResolver
+	Organization() OrganizationResolver
 	Query() QueryResolver
 	Viewer() ViewerResolver
 }
@@ -48,18 +49,22 @@ type DirectiveRoot struct {
 
 type ComplexityRoot struct {
 	APIKey struct {
-		CreatedAt      func(childComplexity int) int
-		CreatedByKind  func(childComplexity int) int
-		CreatedByName  func(childComplexity int) int
-		ID             func(childComplexity int) int
-		LastUsedAt     func(childComplexity int) int
-		MaskedKey      func(childComplexity int) int
-		Name           func(childComplexity int) int
-		RevokedAt      func(childComplexity int) int
-		RevokedByKind  func(childComplexity int) int
-		RevokedByName  func(childComplexity int) int
-		ServiceAccount func(childComplexity int) int
-		Status         func(childComplexity int) int
+		CreatedAt        func(childComplexity int) int
+		CreatedByKind    func(childComplexity int) int
+		CreatedByName    func(childComplexity int) int
+		ExpiresAt        func(childComplexity int) int
+		ID               func(childComplexity int) int
+		LastUsedAt       func(childComplexity int) int
+		MaskedKey        func(childComplexity int) int
+		Name             func(childComplexity int) int
+		ReplacedBy       func(childComplexity int) int
+		Replaces         func(childComplexity int) int
+		RevocationReason func(childComplexity int) int
+		RevokedAt        func(childComplexity int) int
+		RevokedByKind    func(childComplexity int) int
+		RevokedByName    func(childComplexity int) int
+		ServiceAccount   func(childComplexity int) int
+		Status           func(childComplexity int) int
 	}
 
 	APIKeyConnection struct {
@@ -87,6 +92,7 @@ type ComplexityRoot struct {
 		CreatedAt       func(childComplexity int) int
 		ID              func(childComplexity int) int
 		IP              func(childComplexity int) int
+		Metadata        func(childComplexity int) int
 		TargetID        func(childComplexity int) int
 		TargetKind      func(childComplexity int) int
 		TargetMaskedKey func(childComplexity int) int
@@ -118,16 +124,25 @@ type ComplexityRoot struct {
 		DeletedUserID func(childComplexity int) int
 	}
 
+	KeyPolicy struct {
+		MaxLifetimeDays func(childComplexity int) int
+		RequireExpiry   func(childComplexity int) int
+	}
+
 	Mutation struct {
-		CreateAPIKey func(childComplexity int, input CreateAPIKeyInput) int
-		CreateUser   func(childComplexity int, input CreateUserInput) int
-		DeleteUser   func(childComplexity int, input DeleteUserInput) int
-		RevokeAPIKey func(childComplexity int, input RevokeAPIKeyInput) int
+		CreateAPIKey    func(childComplexity int, input CreateAPIKeyInput) int
+		CreateUser      func(childComplexity int, input CreateUserInput) int
+		DeleteUser      func(childComplexity int, input DeleteUserInput) int
+		RevokeAPIKey    func(childComplexity int, input RevokeAPIKeyInput) int
+		RotateAPIKey    func(childComplexity int, input RotateAPIKeyInput) int
+		UpdateAPIKey    func(childComplexity int, input UpdateAPIKeyInput) int
+		UpdateKeyPolicy func(childComplexity int, input UpdateKeyPolicyInput) int
 	}
 
 	Organization struct {
 		CreatedAt func(childComplexity int) int
 		ID        func(childComplexity int) int
+		KeyPolicy func(childComplexity int) int
 		Name      func(childComplexity int) int
 	}
 
@@ -152,11 +167,25 @@ type ComplexityRoot struct {
 		APIKey func(childComplexity int) int
 	}
 
+	RotateAPIKeyPayload struct {
+		APIKey      func(childComplexity int) int
+		PreviousKey func(childComplexity int) int
+		Secret      func(childComplexity int) int
+	}
+
 	ServiceAccount struct {
 		CreatedAt func(childComplexity int) int
 		ID        func(childComplexity int) int
 		Name      func(childComplexity int) int
 		Role      func(childComplexity int) int
+	}
+
+	UpdateAPIKeyPayload struct {
+		APIKey func(childComplexity int) int
+	}
+
+	UpdateKeyPolicyPayload struct {
+		KeyPolicy func(childComplexity int) int
 	}
 
 	User struct {
@@ -206,12 +235,19 @@ type AuditEntryResolver interface {
 	UserAgent(ctx context.Context, obj *ent.AuditEntry) (*string, error)
 	TargetMaskedKey(ctx context.Context, obj *ent.AuditEntry) (*string, error)
 	ActorDeleted(ctx context.Context, obj *ent.AuditEntry) (bool, error)
+	Metadata(ctx context.Context, obj *ent.AuditEntry) (map[string]any, error)
 }
 type MutationResolver interface {
 	CreateAPIKey(ctx context.Context, input CreateAPIKeyInput) (*CreateAPIKeyPayload, error)
 	RevokeAPIKey(ctx context.Context, input RevokeAPIKeyInput) (*RevokeAPIKeyPayload, error)
+	RotateAPIKey(ctx context.Context, input RotateAPIKeyInput) (*RotateAPIKeyPayload, error)
+	UpdateAPIKey(ctx context.Context, input UpdateAPIKeyInput) (*UpdateAPIKeyPayload, error)
+	UpdateKeyPolicy(ctx context.Context, input UpdateKeyPolicyInput) (*UpdateKeyPolicyPayload, error)
 	CreateUser(ctx context.Context, input CreateUserInput) (*CreateUserPayload, error)
 	DeleteUser(ctx context.Context, input DeleteUserInput) (*DeleteUserPayload, error)
+}
+type OrganizationResolver interface {
+	KeyPolicy(ctx context.Context, obj *ent.Organization) (*KeyPolicy, error)
 }
 type QueryResolver interface {
 	Node(ctx context.Context, id pulid.ID) (ent.Noder, error)
@@ -262,6 +298,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.APIKey.CreatedByName(childComplexity), true
+	case "APIKey.expiresAt":
+		if e.ComplexityRoot.APIKey.ExpiresAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.APIKey.ExpiresAt(childComplexity), true
 	case "APIKey.id":
 		if e.ComplexityRoot.APIKey.ID == nil {
 			break
@@ -286,6 +328,24 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.APIKey.Name(childComplexity), true
+	case "APIKey.replacedBy":
+		if e.ComplexityRoot.APIKey.ReplacedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.APIKey.ReplacedBy(childComplexity), true
+	case "APIKey.replaces":
+		if e.ComplexityRoot.APIKey.Replaces == nil {
+			break
+		}
+
+		return e.ComplexityRoot.APIKey.Replaces(childComplexity), true
+	case "APIKey.revocationReason":
+		if e.ComplexityRoot.APIKey.RevocationReason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.APIKey.RevocationReason(childComplexity), true
 	case "APIKey.revokedAt":
 		if e.ComplexityRoot.APIKey.RevokedAt == nil {
 			break
@@ -410,6 +470,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.AuditEntry.IP(childComplexity), true
+	case "AuditEntry.metadata":
+		if e.ComplexityRoot.AuditEntry.Metadata == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEntry.Metadata(childComplexity), true
 	case "AuditEntry.targetID":
 		if e.ComplexityRoot.AuditEntry.TargetID == nil {
 			break
@@ -500,6 +566,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.DeleteUserPayload.DeletedUserID(childComplexity), true
 
+	case "KeyPolicy.maxLifetimeDays":
+		if e.ComplexityRoot.KeyPolicy.MaxLifetimeDays == nil {
+			break
+		}
+
+		return e.ComplexityRoot.KeyPolicy.MaxLifetimeDays(childComplexity), true
+	case "KeyPolicy.requireExpiry":
+		if e.ComplexityRoot.KeyPolicy.RequireExpiry == nil {
+			break
+		}
+
+		return e.ComplexityRoot.KeyPolicy.RequireExpiry(childComplexity), true
+
 	case "Mutation.createAPIKey":
 		if e.ComplexityRoot.Mutation.CreateAPIKey == nil {
 			break
@@ -544,6 +623,39 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RevokeAPIKey(childComplexity, args["input"].(RevokeAPIKeyInput)), true
+	case "Mutation.rotateAPIKey":
+		if e.ComplexityRoot.Mutation.RotateAPIKey == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_rotateAPIKey_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RotateAPIKey(childComplexity, args["input"].(RotateAPIKeyInput)), true
+	case "Mutation.updateAPIKey":
+		if e.ComplexityRoot.Mutation.UpdateAPIKey == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateAPIKey_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateAPIKey(childComplexity, args["input"].(UpdateAPIKeyInput)), true
+	case "Mutation.updateKeyPolicy":
+		if e.ComplexityRoot.Mutation.UpdateKeyPolicy == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateKeyPolicy_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateKeyPolicy(childComplexity, args["input"].(UpdateKeyPolicyInput)), true
 
 	case "Organization.createdAt":
 		if e.ComplexityRoot.Organization.CreatedAt == nil {
@@ -557,6 +669,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Organization.ID(childComplexity), true
+	case "Organization.keyPolicy":
+		if e.ComplexityRoot.Organization.KeyPolicy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Organization.KeyPolicy(childComplexity), true
 	case "Organization.name":
 		if e.ComplexityRoot.Organization.Name == nil {
 			break
@@ -665,6 +783,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.RevokeAPIKeyPayload.APIKey(childComplexity), true
 
+	case "RotateAPIKeyPayload.apiKey":
+		if e.ComplexityRoot.RotateAPIKeyPayload.APIKey == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RotateAPIKeyPayload.APIKey(childComplexity), true
+	case "RotateAPIKeyPayload.previousKey":
+		if e.ComplexityRoot.RotateAPIKeyPayload.PreviousKey == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RotateAPIKeyPayload.PreviousKey(childComplexity), true
+	case "RotateAPIKeyPayload.secret":
+		if e.ComplexityRoot.RotateAPIKeyPayload.Secret == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RotateAPIKeyPayload.Secret(childComplexity), true
+
 	case "ServiceAccount.createdAt":
 		if e.ComplexityRoot.ServiceAccount.CreatedAt == nil {
 			break
@@ -689,6 +826,20 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ServiceAccount.Role(childComplexity), true
+
+	case "UpdateAPIKeyPayload.apiKey":
+		if e.ComplexityRoot.UpdateAPIKeyPayload.APIKey == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UpdateAPIKeyPayload.APIKey(childComplexity), true
+
+	case "UpdateKeyPolicyPayload.keyPolicy":
+		if e.ComplexityRoot.UpdateKeyPolicyPayload.KeyPolicy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UpdateKeyPolicyPayload.KeyPolicy(childComplexity), true
 
 	case "User.createdAt":
 		if e.ComplexityRoot.User.CreatedAt == nil {
@@ -814,8 +965,11 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("DeleteUserInput", ec.unmarshalInputDeleteUserInput),
 			graphql.NewInputUnmarshaler("OrganizationOrder", ec.unmarshalInputOrganizationOrder),
 			graphql.NewInputUnmarshaler("RevokeAPIKeyInput", ec.unmarshalInputRevokeAPIKeyInput),
+			graphql.NewInputUnmarshaler("RotateAPIKeyInput", ec.unmarshalInputRotateAPIKeyInput),
 			graphql.NewInputUnmarshaler("ServiceAccountOrder", ec.unmarshalInputServiceAccountOrder),
 			graphql.NewInputUnmarshaler("ServiceAccountWhereInput", ec.unmarshalInputServiceAccountWhereInput),
+			graphql.NewInputUnmarshaler("UpdateAPIKeyInput", ec.unmarshalInputUpdateAPIKeyInput),
+			graphql.NewInputUnmarshaler("UpdateKeyPolicyInput", ec.unmarshalInputUpdateKeyPolicyInput),
 			graphql.NewInputUnmarshaler("UserOrder", ec.unmarshalInputUserOrder),
 			graphql.NewInputUnmarshaler("UserWhereInput", ec.unmarshalInputUserWhereInput),
 		)
@@ -928,6 +1082,14 @@ func (ec *executionContext) childFields_APIKey(ctx context.Context, field graphq
 		return ec.fieldContext_APIKey_revokedAt(ctx, field)
 	case "lastUsedAt":
 		return ec.fieldContext_APIKey_lastUsedAt(ctx, field)
+	case "expiresAt":
+		return ec.fieldContext_APIKey_expiresAt(ctx, field)
+	case "revocationReason":
+		return ec.fieldContext_APIKey_revocationReason(ctx, field)
+	case "replaces":
+		return ec.fieldContext_APIKey_replaces(ctx, field)
+	case "replacedBy":
+		return ec.fieldContext_APIKey_replacedBy(ctx, field)
 	case "maskedKey":
 		return ec.fieldContext_APIKey_maskedKey(ctx, field)
 	case "createdByName":
@@ -1004,6 +1166,8 @@ func (ec *executionContext) childFields_AuditEntry(ctx context.Context, field gr
 		return ec.fieldContext_AuditEntry_targetMaskedKey(ctx, field)
 	case "actorDeleted":
 		return ec.fieldContext_AuditEntry_actorDeleted(ctx, field)
+	case "metadata":
+		return ec.fieldContext_AuditEntry_metadata(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type AuditEntry", field.Name)
 }
@@ -1056,6 +1220,16 @@ func (ec *executionContext) childFields_DeleteUserPayload(ctx context.Context, f
 	return nil, fmt.Errorf("no field named %q was found under type DeleteUserPayload", field.Name)
 }
 
+func (ec *executionContext) childFields_KeyPolicy(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "maxLifetimeDays":
+		return ec.fieldContext_KeyPolicy_maxLifetimeDays(ctx, field)
+	case "requireExpiry":
+		return ec.fieldContext_KeyPolicy_requireExpiry(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type KeyPolicy", field.Name)
+}
+
 func (ec *executionContext) childFields_Organization(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -1064,6 +1238,8 @@ func (ec *executionContext) childFields_Organization(ctx context.Context, field 
 		return ec.fieldContext_Organization_createdAt(ctx, field)
 	case "name":
 		return ec.fieldContext_Organization_name(ctx, field)
+	case "keyPolicy":
+		return ec.fieldContext_Organization_keyPolicy(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Organization", field.Name)
 }
@@ -1090,6 +1266,18 @@ func (ec *executionContext) childFields_RevokeAPIKeyPayload(ctx context.Context,
 	return nil, fmt.Errorf("no field named %q was found under type RevokeAPIKeyPayload", field.Name)
 }
 
+func (ec *executionContext) childFields_RotateAPIKeyPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "apiKey":
+		return ec.fieldContext_RotateAPIKeyPayload_apiKey(ctx, field)
+	case "secret":
+		return ec.fieldContext_RotateAPIKeyPayload_secret(ctx, field)
+	case "previousKey":
+		return ec.fieldContext_RotateAPIKeyPayload_previousKey(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RotateAPIKeyPayload", field.Name)
+}
+
 func (ec *executionContext) childFields_ServiceAccount(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -1102,6 +1290,22 @@ func (ec *executionContext) childFields_ServiceAccount(ctx context.Context, fiel
 		return ec.fieldContext_ServiceAccount_role(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ServiceAccount", field.Name)
+}
+
+func (ec *executionContext) childFields_UpdateAPIKeyPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "apiKey":
+		return ec.fieldContext_UpdateAPIKeyPayload_apiKey(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type UpdateAPIKeyPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_UpdateKeyPolicyPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "keyPolicy":
+		return ec.fieldContext_UpdateKeyPolicyPayload_keyPolicy(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type UpdateKeyPolicyPayload", field.Name)
 }
 
 func (ec *executionContext) childFields_User(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -1326,6 +1530,48 @@ func (ec *executionContext) field_Mutation_revokeAPIKey_args(ctx context.Context
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (RevokeAPIKeyInput, error) {
 			return ec.unmarshalNRevokeAPIKeyInput2apikeysᚋgraphᚐRevokeAPIKeyInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_rotateAPIKey_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (RotateAPIKeyInput, error) {
+			return ec.unmarshalNRotateAPIKeyInput2apikeysᚋgraphᚐRotateAPIKeyInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_updateAPIKey_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (UpdateAPIKeyInput, error) {
+			return ec.unmarshalNUpdateAPIKeyInput2apikeysᚋgraphᚐUpdateAPIKeyInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_updateKeyPolicy_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (UpdateKeyPolicyInput, error) {
+			return ec.unmarshalNUpdateKeyPolicyInput2apikeysᚋgraphᚐUpdateKeyPolicyInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -1748,6 +1994,116 @@ func (ec *executionContext) _APIKey_lastUsedAt(ctx context.Context, field graphq
 }
 func (ec *executionContext) fieldContext_APIKey_lastUsedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("APIKey", field, false, false, "Time")
+}
+
+func (ec *executionContext) _APIKey_expiresAt(ctx context.Context, field graphql.CollectedField, obj *ent.APIKey) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_APIKey_expiresAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ExpiresAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_APIKey_expiresAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("APIKey", field, false, false, "Time")
+}
+
+func (ec *executionContext) _APIKey_revocationReason(ctx context.Context, field graphql.CollectedField, obj *ent.APIKey) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_APIKey_revocationReason(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RevocationReason, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *apikey.RevocationReason) graphql.Marshaler {
+			return ec.marshalOAPIKeyRevocationReason2ᚖapikeysᚋentᚋapikeyᚐRevocationReason(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_APIKey_revocationReason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("APIKey", field, false, false, "APIKeyRevocationReason")
+}
+
+func (ec *executionContext) _APIKey_replaces(ctx context.Context, field graphql.CollectedField, obj *ent.APIKey) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_APIKey_replaces(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Replaces(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.APIKey) graphql.Marshaler {
+			return ec.marshalOAPIKey2ᚖapikeysᚋentᚐAPIKey(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_APIKey_replaces(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "APIKey",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_APIKey(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _APIKey_replacedBy(ctx context.Context, field graphql.CollectedField, obj *ent.APIKey) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_APIKey_replacedBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ReplacedBy(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.APIKey) graphql.Marshaler {
+			return ec.marshalOAPIKey2ᚖapikeysᚋentᚐAPIKey(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_APIKey_replacedBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "APIKey",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_APIKey(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _APIKey_maskedKey(ctx context.Context, field graphql.CollectedField, obj *ent.APIKey) (ret graphql.Marshaler) {
@@ -2384,6 +2740,29 @@ func (ec *executionContext) fieldContext_AuditEntry_actorDeleted(_ context.Conte
 	return graphql.NewScalarFieldContext("AuditEntry", field, true, true, "Boolean")
 }
 
+func (ec *executionContext) _AuditEntry_metadata(ctx context.Context, field graphql.CollectedField, obj *ent.AuditEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuditEntry_metadata(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.AuditEntry().Metadata(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v map[string]any) graphql.Marshaler {
+			return ec.marshalNMap2map(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AuditEntry_metadata(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AuditEntry", field, true, true, "Map")
+}
+
 func (ec *executionContext) _AuditEntryConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.AuditEntryConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -2636,6 +3015,52 @@ func (ec *executionContext) fieldContext_DeleteUserPayload_deletedUserId(_ conte
 	return graphql.NewScalarFieldContext("DeleteUserPayload", field, false, false, "ID")
 }
 
+func (ec *executionContext) _KeyPolicy_maxLifetimeDays(ctx context.Context, field graphql.CollectedField, obj *KeyPolicy) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_KeyPolicy_maxLifetimeDays(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MaxLifetimeDays, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_KeyPolicy_maxLifetimeDays(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("KeyPolicy", field, false, false, "Int")
+}
+
+func (ec *executionContext) _KeyPolicy_requireExpiry(ctx context.Context, field graphql.CollectedField, obj *KeyPolicy) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_KeyPolicy_requireExpiry(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RequireExpiry, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_KeyPolicy_requireExpiry(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("KeyPolicy", field, false, false, "Boolean")
+}
+
 func (ec *executionContext) _Mutation_createAPIKey(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -2718,6 +3143,138 @@ func (ec *executionContext) fieldContext_Mutation_revokeAPIKey(ctx context.Conte
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_revokeAPIKey_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_rotateAPIKey(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_rotateAPIKey(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RotateAPIKey(ctx, fc.Args["input"].(RotateAPIKeyInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *RotateAPIKeyPayload) graphql.Marshaler {
+			return ec.marshalNRotateAPIKeyPayload2ᚖapikeysᚋgraphᚐRotateAPIKeyPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_rotateAPIKey(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RotateAPIKeyPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_rotateAPIKey_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_updateAPIKey(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_updateAPIKey(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpdateAPIKey(ctx, fc.Args["input"].(UpdateAPIKeyInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *UpdateAPIKeyPayload) graphql.Marshaler {
+			return ec.marshalNUpdateAPIKeyPayload2ᚖapikeysᚋgraphᚐUpdateAPIKeyPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_updateAPIKey(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UpdateAPIKeyPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updateAPIKey_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_updateKeyPolicy(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_updateKeyPolicy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpdateKeyPolicy(ctx, fc.Args["input"].(UpdateKeyPolicyInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *UpdateKeyPolicyPayload) graphql.Marshaler {
+			return ec.marshalNUpdateKeyPolicyPayload2ᚖapikeysᚋgraphᚐUpdateKeyPolicyPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_updateKeyPolicy(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UpdateKeyPolicyPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updateKeyPolicy_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -2879,6 +3436,38 @@ func (ec *executionContext) _Organization_name(ctx context.Context, field graphq
 }
 func (ec *executionContext) fieldContext_Organization_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Organization", field, false, false, "String")
+}
+
+func (ec *executionContext) _Organization_keyPolicy(ctx context.Context, field graphql.CollectedField, obj *ent.Organization) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Organization_keyPolicy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Organization().KeyPolicy(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *KeyPolicy) graphql.Marshaler {
+			return ec.marshalNKeyPolicy2ᚖapikeysᚋgraphᚐKeyPolicy(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Organization_keyPolicy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Organization",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_KeyPolicy(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _PageInfo_hasNextPage(ctx context.Context, field graphql.CollectedField, obj *entgql.PageInfo[pulid.ID]) (ret graphql.Marshaler) {
@@ -3365,6 +3954,93 @@ func (ec *executionContext) fieldContext_RevokeAPIKeyPayload_apiKey(_ context.Co
 	return fc, nil
 }
 
+func (ec *executionContext) _RotateAPIKeyPayload_apiKey(ctx context.Context, field graphql.CollectedField, obj *RotateAPIKeyPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RotateAPIKeyPayload_apiKey(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.APIKey, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.APIKey) graphql.Marshaler {
+			return ec.marshalNAPIKey2ᚖapikeysᚋentᚐAPIKey(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RotateAPIKeyPayload_apiKey(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RotateAPIKeyPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_APIKey(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RotateAPIKeyPayload_secret(ctx context.Context, field graphql.CollectedField, obj *RotateAPIKeyPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RotateAPIKeyPayload_secret(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Secret, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RotateAPIKeyPayload_secret(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RotateAPIKeyPayload", field, false, false, "String")
+}
+
+func (ec *executionContext) _RotateAPIKeyPayload_previousKey(ctx context.Context, field graphql.CollectedField, obj *RotateAPIKeyPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RotateAPIKeyPayload_previousKey(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PreviousKey, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.APIKey) graphql.Marshaler {
+			return ec.marshalNAPIKey2ᚖapikeysᚋentᚐAPIKey(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RotateAPIKeyPayload_previousKey(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RotateAPIKeyPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_APIKey(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _ServiceAccount_id(ctx context.Context, field graphql.CollectedField, obj *ent.ServiceAccount) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -3455,6 +4131,70 @@ func (ec *executionContext) _ServiceAccount_role(ctx context.Context, field grap
 }
 func (ec *executionContext) fieldContext_ServiceAccount_role(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ServiceAccount", field, false, false, "ServiceAccountRole")
+}
+
+func (ec *executionContext) _UpdateAPIKeyPayload_apiKey(ctx context.Context, field graphql.CollectedField, obj *UpdateAPIKeyPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UpdateAPIKeyPayload_apiKey(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.APIKey, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.APIKey) graphql.Marshaler {
+			return ec.marshalNAPIKey2ᚖapikeysᚋentᚐAPIKey(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UpdateAPIKeyPayload_apiKey(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "UpdateAPIKeyPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_APIKey(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _UpdateKeyPolicyPayload_keyPolicy(ctx context.Context, field graphql.CollectedField, obj *UpdateKeyPolicyPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UpdateKeyPolicyPayload_keyPolicy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.KeyPolicy, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *KeyPolicy) graphql.Marshaler {
+			return ec.marshalNKeyPolicy2ᚖapikeysᚋgraphᚐKeyPolicy(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UpdateKeyPolicyPayload_keyPolicy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "UpdateKeyPolicyPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_KeyPolicy(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _User_id(ctx context.Context, field graphql.CollectedField, obj *ent.User) (ret graphql.Marshaler) {
@@ -5021,7 +5761,7 @@ func (ec *executionContext) unmarshalInputAPIKeyWhereInput(ctx context.Context, 
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "status", "statusNEQ", "statusIn", "statusNotIn", "revokedAt", "revokedAtNEQ", "revokedAtIn", "revokedAtNotIn", "revokedAtGT", "revokedAtGTE", "revokedAtLT", "revokedAtLTE", "revokedAtIsNil", "revokedAtNotNil", "lastUsedAt", "lastUsedAtNEQ", "lastUsedAtIn", "lastUsedAtNotIn", "lastUsedAtGT", "lastUsedAtGTE", "lastUsedAtLT", "lastUsedAtLTE", "lastUsedAtIsNil", "lastUsedAtNotNil", "hasServiceAccount", "hasServiceAccountWith"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "status", "statusNEQ", "statusIn", "statusNotIn", "revokedAt", "revokedAtNEQ", "revokedAtIn", "revokedAtNotIn", "revokedAtGT", "revokedAtGTE", "revokedAtLT", "revokedAtLTE", "revokedAtIsNil", "revokedAtNotNil", "lastUsedAt", "lastUsedAtNEQ", "lastUsedAtIn", "lastUsedAtNotIn", "lastUsedAtGT", "lastUsedAtGTE", "lastUsedAtLT", "lastUsedAtLTE", "lastUsedAtIsNil", "lastUsedAtNotNil", "expiresAt", "expiresAtNEQ", "expiresAtIn", "expiresAtNotIn", "expiresAtGT", "expiresAtGTE", "expiresAtLT", "expiresAtLTE", "expiresAtIsNil", "expiresAtNotNil", "revocationReason", "revocationReasonNEQ", "revocationReasonIn", "revocationReasonNotIn", "revocationReasonIsNil", "revocationReasonNotNil", "hasServiceAccount", "hasServiceAccountWith", "hasReplaces", "hasReplacesWith", "hasReplacedBy", "hasReplacedByWith"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -5420,6 +6160,118 @@ func (ec *executionContext) unmarshalInputAPIKeyWhereInput(ctx context.Context, 
 				return it, err
 			}
 			it.LastUsedAtNotNil = data
+		case "expiresAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expiresAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExpiresAt = data
+		case "expiresAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expiresAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExpiresAtNEQ = data
+		case "expiresAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expiresAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExpiresAtIn = data
+		case "expiresAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expiresAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExpiresAtNotIn = data
+		case "expiresAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expiresAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExpiresAtGT = data
+		case "expiresAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expiresAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExpiresAtGTE = data
+		case "expiresAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expiresAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExpiresAtLT = data
+		case "expiresAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expiresAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExpiresAtLTE = data
+		case "expiresAtIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expiresAtIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExpiresAtIsNil = data
+		case "expiresAtNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expiresAtNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExpiresAtNotNil = data
+		case "revocationReason":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("revocationReason"))
+			data, err := ec.unmarshalOAPIKeyRevocationReason2ᚖapikeysᚋentᚋapikeyᚐRevocationReason(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RevocationReason = data
+		case "revocationReasonNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("revocationReasonNEQ"))
+			data, err := ec.unmarshalOAPIKeyRevocationReason2ᚖapikeysᚋentᚋapikeyᚐRevocationReason(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RevocationReasonNEQ = data
+		case "revocationReasonIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("revocationReasonIn"))
+			data, err := ec.unmarshalOAPIKeyRevocationReason2ᚕapikeysᚋentᚋapikeyᚐRevocationReasonᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RevocationReasonIn = data
+		case "revocationReasonNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("revocationReasonNotIn"))
+			data, err := ec.unmarshalOAPIKeyRevocationReason2ᚕapikeysᚋentᚋapikeyᚐRevocationReasonᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RevocationReasonNotIn = data
+		case "revocationReasonIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("revocationReasonIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RevocationReasonIsNil = data
+		case "revocationReasonNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("revocationReasonNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RevocationReasonNotNil = data
 		case "hasServiceAccount":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasServiceAccount"))
 			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
@@ -5434,6 +6286,34 @@ func (ec *executionContext) unmarshalInputAPIKeyWhereInput(ctx context.Context, 
 				return it, err
 			}
 			it.HasServiceAccountWith = data
+		case "hasReplaces":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasReplaces"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasReplaces = data
+		case "hasReplacesWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasReplacesWith"))
+			data, err := ec.unmarshalOAPIKeyWhereInput2ᚕᚖapikeysᚋentᚐAPIKeyWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasReplacesWith = data
+		case "hasReplacedBy":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasReplacedBy"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasReplacedBy = data
+		case "hasReplacedByWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasReplacedByWith"))
+			data, err := ec.unmarshalOAPIKeyWhereInput2ᚕᚖapikeysᚋentᚐAPIKeyWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasReplacedByWith = data
 		}
 	}
 	return it, nil
@@ -6149,7 +7029,7 @@ func (ec *executionContext) unmarshalInputCreateAPIKeyInput(ctx context.Context,
 		asMap["role"] = "VIEWER"
 	}
 
-	fieldsInOrder := [...]string{"name", "role"}
+	fieldsInOrder := [...]string{"name", "role", "expiresAt"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -6170,6 +7050,13 @@ func (ec *executionContext) unmarshalInputCreateAPIKeyInput(ctx context.Context,
 				return it, err
 			}
 			it.Role = data
+		case "expiresAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expiresAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExpiresAt = data
 		}
 	}
 	return it, nil
@@ -6388,6 +7275,55 @@ func (ec *executionContext) unmarshalInputRevokeAPIKeyInput(ctx context.Context,
 func UnmarshalRevokeAPIKeyInput(ctx context.Context, raw any) (RevokeAPIKeyInput, error) {
 	var out RevokeAPIKeyInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "RevokeAPIKeyInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputRotateAPIKeyInput(ctx context.Context, obj any) (RotateAPIKeyInput, error) {
+	var it RotateAPIKeyInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"id", "previousKeyExpiresAt"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalNID2apikeysᚋentᚋschemaᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "previousKeyExpiresAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("previousKeyExpiresAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PreviousKeyExpiresAt = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalRotateAPIKeyInput unmarshals raw into the RotateAPIKeyInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalRotateAPIKeyInput(ctx context.Context, raw any) (RotateAPIKeyInput, error) {
+	var out RotateAPIKeyInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "RotateAPIKeyInput", raw, &out)
 	return out, err
 }
 
@@ -6728,6 +7664,104 @@ func (ec *executionContext) unmarshalInputServiceAccountWhereInput(ctx context.C
 func UnmarshalServiceAccountWhereInput(ctx context.Context, raw any) (ent.ServiceAccountWhereInput, error) {
 	var out ent.ServiceAccountWhereInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "ServiceAccountWhereInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputUpdateAPIKeyInput(ctx context.Context, obj any) (UpdateAPIKeyInput, error) {
+	var it UpdateAPIKeyInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"id", "name"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalNID2apikeysᚋentᚋschemaᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalUpdateAPIKeyInput unmarshals raw into the UpdateAPIKeyInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalUpdateAPIKeyInput(ctx context.Context, raw any) (UpdateAPIKeyInput, error) {
+	var out UpdateAPIKeyInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "UpdateAPIKeyInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputUpdateKeyPolicyInput(ctx context.Context, obj any) (UpdateKeyPolicyInput, error) {
+	var it UpdateKeyPolicyInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"maxLifetimeDays", "requireExpiry"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "maxLifetimeDays":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("maxLifetimeDays"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MaxLifetimeDays = data
+		case "requireExpiry":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("requireExpiry"))
+			data, err := ec.unmarshalNBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RequireExpiry = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalUpdateKeyPolicyInput unmarshals raw into the UpdateKeyPolicyInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalUpdateKeyPolicyInput(ctx context.Context, raw any) (UpdateKeyPolicyInput, error) {
+	var out UpdateKeyPolicyInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "UpdateKeyPolicyInput", raw, &out)
 	return out, err
 }
 
@@ -7319,6 +8353,28 @@ func (ec *executionContext) _APIKey(ctx context.Context, sel ast.SelectionSet, o
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "expiresAt":
+			out.Values[i] = ec._APIKey_expiresAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "revocationReason":
+			out.Values[i] = ec._APIKey_revocationReason(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "replaces":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._APIKey_replaces(ctx, field, obj)
+				})
+		case "replacedBy":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._APIKey_replacedBy(ctx, field, obj)
+				})
 		case "maskedKey":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
@@ -7571,6 +8627,12 @@ func (ec *executionContext) _AuditEntry(ctx context.Context, sel ast.SelectionSe
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._AuditEntry_actorDeleted(ctx, field, obj)
 				})
+		case "metadata":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._AuditEntry_metadata(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -7773,6 +8835,44 @@ func (ec *executionContext) _DeleteUserPayload(ctx context.Context, sel ast.Sele
 	return out
 }
 
+var keyPolicyImplementors = []string{"KeyPolicy"}
+
+func (ec *executionContext) _KeyPolicy(ctx context.Context, sel ast.SelectionSet, obj *KeyPolicy) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, keyPolicyImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("KeyPolicy")
+		case "maxLifetimeDays":
+			out.Values[i] = ec._KeyPolicy_maxLifetimeDays(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "requireExpiry":
+			out.Values[i] = ec._KeyPolicy_requireExpiry(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var mutationImplementors = []string{"Mutation"}
 
 func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet) graphql.Marshaler {
@@ -7802,6 +8902,27 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "revokeAPIKey":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_revokeAPIKey(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "rotateAPIKey":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_rotateAPIKey(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updateAPIKey":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updateAPIKey(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updateKeyPolicy":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updateKeyPolicy(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -7851,18 +8972,24 @@ func (ec *executionContext) _Organization(ctx context.Context, sel ast.Selection
 		case "id":
 			out.Values[i] = ec._Organization_id(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "createdAt":
 			out.Values[i] = ec._Organization_createdAt(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "name":
 			out.Values[i] = ec._Organization_name(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "keyPolicy":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Organization_keyPolicy(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -8053,6 +9180,49 @@ func (ec *executionContext) _RevokeAPIKeyPayload(ctx context.Context, sel ast.Se
 	return out
 }
 
+var rotateAPIKeyPayloadImplementors = []string{"RotateAPIKeyPayload"}
+
+func (ec *executionContext) _RotateAPIKeyPayload(ctx context.Context, sel ast.SelectionSet, obj *RotateAPIKeyPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, rotateAPIKeyPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RotateAPIKeyPayload")
+		case "apiKey":
+			out.Values[i] = ec._RotateAPIKeyPayload_apiKey(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "secret":
+			out.Values[i] = ec._RotateAPIKeyPayload_secret(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "previousKey":
+			out.Values[i] = ec._RotateAPIKeyPayload_previousKey(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var serviceAccountImplementors = []string{"ServiceAccount", "Node"}
 
 func (ec *executionContext) _ServiceAccount(ctx context.Context, sel ast.SelectionSet, obj *ent.ServiceAccount) graphql.Marshaler {
@@ -8081,6 +9251,72 @@ func (ec *executionContext) _ServiceAccount(ctx context.Context, sel ast.Selecti
 			}
 		case "role":
 			out.Values[i] = ec._ServiceAccount_role(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var updateAPIKeyPayloadImplementors = []string{"UpdateAPIKeyPayload"}
+
+func (ec *executionContext) _UpdateAPIKeyPayload(ctx context.Context, sel ast.SelectionSet, obj *UpdateAPIKeyPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, updateAPIKeyPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("UpdateAPIKeyPayload")
+		case "apiKey":
+			out.Values[i] = ec._UpdateAPIKeyPayload_apiKey(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var updateKeyPolicyPayloadImplementors = []string{"UpdateKeyPolicyPayload"}
+
+func (ec *executionContext) _UpdateKeyPolicyPayload(ctx context.Context, sel ast.SelectionSet, obj *UpdateKeyPolicyPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, updateKeyPolicyPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("UpdateKeyPolicyPayload")
+		case "keyPolicy":
+			out.Values[i] = ec._UpdateKeyPolicyPayload_keyPolicy(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -8699,6 +9935,16 @@ func (ec *executionContext) marshalNAPIKeyOrderField2ᚖapikeysᚋentᚐAPIKeyOr
 	return v
 }
 
+func (ec *executionContext) unmarshalNAPIKeyRevocationReason2apikeysᚋentᚋapikeyᚐRevocationReason(ctx context.Context, v any) (apikey.RevocationReason, error) {
+	var res apikey.RevocationReason
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNAPIKeyRevocationReason2apikeysᚋentᚋapikeyᚐRevocationReason(ctx context.Context, sel ast.SelectionSet, v apikey.RevocationReason) graphql.Marshaler {
+	return v
+}
+
 func (ec *executionContext) unmarshalNAPIKeyStatus2apikeysᚋentᚋapikeyᚐStatus(ctx context.Context, v any) (apikey.Status, error) {
 	var res apikey.Status
 	err := res.UnmarshalGQL(v)
@@ -8887,6 +10133,32 @@ func (ec *executionContext) marshalNInt2int(ctx context.Context, sel ast.Selecti
 	return res
 }
 
+func (ec *executionContext) marshalNKeyPolicy2ᚖapikeysᚋgraphᚐKeyPolicy(ctx context.Context, sel ast.SelectionSet, v *KeyPolicy) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "KeyPolicy!")
+		return graphql.Null
+	}
+	return ec._KeyPolicy(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNMap2map(ctx context.Context, v any) (map[string]any, error) {
+	res, err := graphql.UnmarshalMap(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNMap2map(ctx context.Context, sel ast.SelectionSet, v map[string]any) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Map!")
+		return graphql.Null
+	}
+	_ = sel
+	res := graphql.MarshalMap(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "Map!")
+	}
+	return res
+}
+
 func (ec *executionContext) marshalNNode2ᚕapikeysᚋentᚐNoder(ctx context.Context, sel ast.SelectionSet, v []ent.Noder) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -8944,6 +10216,19 @@ func (ec *executionContext) marshalNRevokeAPIKeyPayload2ᚖapikeysᚋgraphᚐRev
 		return graphql.Null
 	}
 	return ec._RevokeAPIKeyPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNRotateAPIKeyInput2apikeysᚋgraphᚐRotateAPIKeyInput(ctx context.Context, v any) (RotateAPIKeyInput, error) {
+	res, err := ec.unmarshalInputRotateAPIKeyInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNRotateAPIKeyPayload2ᚖapikeysᚋgraphᚐRotateAPIKeyPayload(ctx context.Context, sel ast.SelectionSet, v *RotateAPIKeyPayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "RotateAPIKeyPayload!")
+		return graphql.Null
+	}
+	return ec._RotateAPIKeyPayload(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNServiceAccount2ᚖapikeysᚋentᚐServiceAccount(ctx context.Context, sel ast.SelectionSet, v *ent.ServiceAccount) graphql.Marshaler {
@@ -9009,6 +10294,32 @@ func (ec *executionContext) marshalNTime2timeᚐTime(ctx context.Context, sel as
 		graphql.AddInvalidNullFromMarshaler(ctx, "Time!")
 	}
 	return res
+}
+
+func (ec *executionContext) unmarshalNUpdateAPIKeyInput2apikeysᚋgraphᚐUpdateAPIKeyInput(ctx context.Context, v any) (UpdateAPIKeyInput, error) {
+	res, err := ec.unmarshalInputUpdateAPIKeyInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNUpdateAPIKeyPayload2ᚖapikeysᚋgraphᚐUpdateAPIKeyPayload(ctx context.Context, sel ast.SelectionSet, v *UpdateAPIKeyPayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "UpdateAPIKeyPayload!")
+		return graphql.Null
+	}
+	return ec._UpdateAPIKeyPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNUpdateKeyPolicyInput2apikeysᚋgraphᚐUpdateKeyPolicyInput(ctx context.Context, v any) (UpdateKeyPolicyInput, error) {
+	res, err := ec.unmarshalInputUpdateKeyPolicyInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNUpdateKeyPolicyPayload2ᚖapikeysᚋgraphᚐUpdateKeyPolicyPayload(ctx context.Context, sel ast.SelectionSet, v *UpdateKeyPolicyPayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "UpdateKeyPolicyPayload!")
+		return graphql.Null
+	}
+	return ec._UpdateKeyPolicyPayload(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNUser2ᚖapikeysᚋentᚐUser(ctx context.Context, sel ast.SelectionSet, v *ent.User) graphql.Marshaler {
@@ -9249,6 +10560,58 @@ func (ec *executionContext) unmarshalOAPIKeyOrder2ᚖapikeysᚋentᚐAPIKeyOrder
 	}
 	res, err := ec.unmarshalInputAPIKeyOrder(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOAPIKeyRevocationReason2ᚕapikeysᚋentᚋapikeyᚐRevocationReasonᚄ(ctx context.Context, v any) ([]apikey.RevocationReason, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]apikey.RevocationReason, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNAPIKeyRevocationReason2apikeysᚋentᚋapikeyᚐRevocationReason(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOAPIKeyRevocationReason2ᚕapikeysᚋentᚋapikeyᚐRevocationReasonᚄ(ctx context.Context, sel ast.SelectionSet, v []apikey.RevocationReason) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNAPIKeyRevocationReason2apikeysᚋentᚋapikeyᚐRevocationReason(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOAPIKeyRevocationReason2ᚖapikeysᚋentᚋapikeyᚐRevocationReason(ctx context.Context, v any) (*apikey.RevocationReason, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(apikey.RevocationReason)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOAPIKeyRevocationReason2ᚖapikeysᚋentᚋapikeyᚐRevocationReason(ctx context.Context, sel ast.SelectionSet, v *apikey.RevocationReason) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
 }
 
 func (ec *executionContext) unmarshalOAPIKeyStatus2ᚕapikeysᚋentᚋapikeyᚐStatusᚄ(ctx context.Context, v any) ([]apikey.Status, error) {

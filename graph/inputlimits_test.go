@@ -106,7 +106,7 @@ func TestOrderFieldsCarryTheValuesTheirNamesSay(t *testing.T) {
 			}
 		}
 	}
-	if kinds := l.orderKinds["APIKeyConnection"]; len(kinds) != 4 || kinds["CREATED_AT"] != kindTime || kinds["NAME"] != kindString {
+	if kinds := l.orderKinds["APIKeyConnection"]; len(kinds) != 5 || kinds["CREATED_AT"] != kindTime || kinds["NAME"] != kindString {
 		t.Errorf("APIKeyConnection's order fields: %v", kinds)
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+	"time"
 )
 
 // The counters of the Active Keys and Revoked Keys tabs.
@@ -24,6 +25,9 @@ type CreateAPIKeyInput struct {
 	// without control characters or characters that change the text's direction).
 	Name string              `json:"name"`
 	Role serviceaccount.Role `json:"role"`
+	// When the key stops working: in the future, at most 5 years ahead (or the key
+	// policy's maximum lifetime). Null: never, unless the key policy requires an expiry.
+	ExpiresAt *time.Time `json:"expiresAt,omitempty"`
 }
 
 type CreateAPIKeyPayload struct {
@@ -52,12 +56,57 @@ type DeleteUserPayload struct {
 	DeletedUserID pulid.ID `json:"deletedUserId"`
 }
 
+// The organization's rules for new keys (and rotations); existing keys are never changed by it.
+type KeyPolicy struct {
+	// The longest lifetime of a new key, in days (1 to 1825); null: up to 5 years.
+	MaxLifetimeDays *int `json:"maxLifetimeDays,omitempty"`
+	// Whether a new key must have an expiry.
+	RequireExpiry bool `json:"requireExpiry"`
+}
+
 type RevokeAPIKeyInput struct {
 	ID pulid.ID `json:"id"`
 }
 
 type RevokeAPIKeyPayload struct {
 	APIKey *ent.APIKey `json:"apiKey"`
+}
+
+type RotateAPIKeyInput struct {
+	// The active key to replace.
+	ID pulid.ID `json:"id"`
+	// Until when the current key keeps working beside the new one: at most 30 days ahead
+	// and not after its own expiry. Null or omitted: it stops at once.
+	PreviousKeyExpiresAt *time.Time `json:"previousKeyExpiresAt,omitempty"`
+}
+
+type RotateAPIKeyPayload struct {
+	// The new key: same service account (name, role), expiry by the key policy.
+	APIKey *ent.APIKey `json:"apiKey"`
+	// The new key in full. It is shown here once and can never be read again.
+	Secret string `json:"secret"`
+	// The key replaced: revoked (reason ROTATED), or active until previousKeyExpiresAt.
+	PreviousKey *ent.APIKey `json:"previousKey"`
+}
+
+type UpdateAPIKeyInput struct {
+	ID pulid.ID `json:"id"`
+	// The new name of the key's service account (the same rules as createAPIKey's name).
+	Name string `json:"name"`
+}
+
+type UpdateAPIKeyPayload struct {
+	APIKey *ent.APIKey `json:"apiKey"`
+}
+
+type UpdateKeyPolicyInput struct {
+	// 1 to 1825, or null for no limit beyond 5 years.
+	MaxLifetimeDays *int `json:"maxLifetimeDays,omitempty"`
+	RequireExpiry   bool `json:"requireExpiry"`
+}
+
+type UpdateKeyPolicyPayload struct {
+	KeyPolicy *KeyPolicy `json:"keyPolicy"`
 }
 
 // The authenticated caller.
@@ -73,22 +122,26 @@ type Viewer struct {
 	Organization  *ent.Organization `json:"organization"`
 }
 
-// Who is calling: a person (session cookie) or a service account (API key).
+// Who is calling: a person (session cookie) or a service account (API key). SYSTEM is
+// the server itself (a key that expired or ended its rotation overlap was ended by it);
+// never a caller.
 type ViewerKind string
 
 const (
 	ViewerKindUser           ViewerKind = "USER"
 	ViewerKindServiceAccount ViewerKind = "SERVICE_ACCOUNT"
+	ViewerKindSystem         ViewerKind = "SYSTEM"
 )
 
 var AllViewerKind = []ViewerKind{
 	ViewerKindUser,
 	ViewerKindServiceAccount,
+	ViewerKindSystem,
 }
 
 func (e ViewerKind) IsValid() bool {
 	switch e {
-	case ViewerKindUser, ViewerKindServiceAccount:
+	case ViewerKindUser, ViewerKindServiceAccount, ViewerKindSystem:
 		return true
 	}
 	return false

@@ -2,17 +2,13 @@
 package graph
 
 import (
-	"context"
-
 	"apikeys/ent"
+	"apikeys/ent/keys"
 )
 
-// Resolver is the root resolver.
+// Resolver is the root resolver. Queries read through Client (the privacy rules scope
+// them to the caller's organization); changes to keys go through Keys.
 type Resolver struct {
 	Client *ent.Client
-	// Revocations hears of every revocation, inside its transaction, to take the key
-	// out of the verification caches of every instance.
-	Revocations interface {
-		Revoked(ctx context.Context, tx *ent.Client, secretHash []byte) error
-	}
+	Keys   *keys.Lifecycle
 }

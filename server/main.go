@@ -102,6 +102,7 @@ func serve(ctx context.Context, fs *flag.FlagSet, args []string, dbURL *string, 
 	secure := fs.Bool("secure-cookies", env("APIKEYS_SECURE_COOKIES", "") == "true", "mark cookies Secure on plain HTTP, behind a TLS proxy (APIKEYS_SECURE_COOKIES)")
 	cacheSize := fs.Int("key-cache-size", intEnv("APIKEYS_KEY_CACHE_SIZE", app.DefaultKeyCacheSize), "verified keys kept in memory; 0 turns the cache off (APIKEYS_KEY_CACHE_SIZE)")
 	flush := fs.Duration("last-used-flush", durationEnv("APIKEYS_LAST_USED_FLUSH", app.DefaultLastUsedFlush), "how often key uses are written (APIKEYS_LAST_USED_FLUSH)")
+	sweep := fs.Duration("sweep-every", durationEnv("APIKEYS_SWEEP_EVERY", app.DefaultSweepEvery), "how often expired keys move to the Revoked tab; they are refused from their expiry regardless (APIKEYS_SWEEP_EVERY)")
 	introspection := fs.Bool("introspection", env("APIKEYS_INTROSPECTION", "true") != "false", "answer schema introspection; the GraphQL Playground needs it (APIKEYS_INTROSPECTION)")
 	metricsAddr := fs.String("metrics-addr", env("APIKEYS_METRICS_ADDR", ""), "where to serve /metrics (Prometheus), apart from the API; unset: not served (APIKEYS_METRICS_ADDR)")
 	static := fs.String("static-dir", env("APIKEYS_STATIC_DIR", "frontend/dist"), "the built admin app (APIKEYS_STATIC_DIR)")
@@ -131,6 +132,7 @@ func serve(ctx context.Context, fs *flag.FlagSet, args []string, dbURL *string, 
 		NoIntrospection: !*introspection,
 		KeyCacheSize:    cmp.Or(*cacheSize, -1), // 0 on the command line: no cache
 		LastUsedFlush:   *flush,
+		SweepEvery:      *sweep,
 		Bootstrap: auth.NewOrganization{
 			Name:          os.Getenv("APIKEYS_BOOTSTRAP_ORG"),
 			AdminName:     os.Getenv("APIKEYS_BOOTSTRAP_ADMIN_NAME"),

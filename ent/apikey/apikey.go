@@ -41,6 +41,14 @@ const (
 	FieldLastUsedAt = "last_used_at"
 	// FieldLastUsedOrder holds the string denoting the last_used_order field in the database.
 	FieldLastUsedOrder = "last_used_order"
+	// FieldExpiresAt holds the string denoting the expires_at field in the database.
+	FieldExpiresAt = "expires_at"
+	// FieldExpiresOrder holds the string denoting the expires_order field in the database.
+	FieldExpiresOrder = "expires_order"
+	// FieldRevocationReason holds the string denoting the revocation_reason field in the database.
+	FieldRevocationReason = "revocation_reason"
+	// FieldReplacesID holds the string denoting the replaces_id field in the database.
+	FieldReplacesID = "replaces_id"
 	// FieldServiceAccountID holds the string denoting the service_account_id field in the database.
 	FieldServiceAccountID = "service_account_id"
 	// FieldCreatedByID holds the string denoting the created_by_id field in the database.
@@ -55,6 +63,10 @@ const (
 	EdgeOrganization = "organization"
 	// EdgeServiceAccount holds the string denoting the service_account edge name in mutations.
 	EdgeServiceAccount = "service_account"
+	// EdgeReplaces holds the string denoting the replaces edge name in mutations.
+	EdgeReplaces = "replaces"
+	// EdgeReplacedBy holds the string denoting the replaced_by edge name in mutations.
+	EdgeReplacedBy = "replaced_by"
 	// EdgeCreatedBy holds the string denoting the created_by edge name in mutations.
 	EdgeCreatedBy = "created_by"
 	// EdgeCreatedByServiceAccount holds the string denoting the created_by_service_account edge name in mutations.
@@ -79,6 +91,14 @@ const (
 	ServiceAccountInverseTable = "service_accounts"
 	// ServiceAccountColumn is the table column denoting the service_account relation/edge.
 	ServiceAccountColumn = "service_account_id"
+	// ReplacesTable is the table that holds the replaces relation/edge.
+	ReplacesTable = "api_keys"
+	// ReplacesColumn is the table column denoting the replaces relation/edge.
+	ReplacesColumn = "replaces_id"
+	// ReplacedByTable is the table that holds the replaced_by relation/edge.
+	ReplacedByTable = "api_keys"
+	// ReplacedByColumn is the table column denoting the replaced_by relation/edge.
+	ReplacedByColumn = "replaces_id"
 	// CreatedByTable is the table that holds the created_by relation/edge.
 	CreatedByTable = "api_keys"
 	// CreatedByInverseTable is the table name for the User entity.
@@ -123,6 +143,10 @@ var Columns = []string{
 	FieldRevokedAt,
 	FieldLastUsedAt,
 	FieldLastUsedOrder,
+	FieldExpiresAt,
+	FieldExpiresOrder,
+	FieldRevocationReason,
+	FieldReplacesID,
 	FieldServiceAccountID,
 	FieldCreatedByID,
 	FieldCreatedByServiceAccountID,
@@ -158,6 +182,8 @@ var (
 	DefaultNameFolded string
 	// DefaultLastUsedOrder holds the default value on creation for the "last_used_order" field.
 	DefaultLastUsedOrder func() time.Time
+	// DefaultExpiresOrder holds the default value on creation for the "expires_order" field.
+	DefaultExpiresOrder func() time.Time
 	// DefaultID holds the default value on creation for the "id" field.
 	DefaultID func() pulid.ID
 )
@@ -185,6 +211,31 @@ func StatusValidator(s Status) error {
 		return nil
 	default:
 		return fmt.Errorf("apikey: invalid enum value for status field: %q", s)
+	}
+}
+
+// RevocationReason defines the type for the "revocation_reason" enum field.
+type RevocationReason string
+
+// RevocationReason values.
+const (
+	RevocationReasonMANUAL  RevocationReason = "MANUAL"
+	RevocationReasonEXPIRED RevocationReason = "EXPIRED"
+	RevocationReasonROTATED RevocationReason = "ROTATED"
+	RevocationReasonLEAKED  RevocationReason = "LEAKED"
+)
+
+func (rr RevocationReason) String() string {
+	return string(rr)
+}
+
+// RevocationReasonValidator is a validator for the "revocation_reason" field enum values. It is called by the builders before save.
+func RevocationReasonValidator(rr RevocationReason) error {
+	switch rr {
+	case RevocationReasonMANUAL, RevocationReasonEXPIRED, RevocationReasonROTATED, RevocationReasonLEAKED:
+		return nil
+	default:
+		return fmt.Errorf("apikey: invalid enum value for revocation_reason field: %q", rr)
 	}
 }
 
@@ -246,6 +297,26 @@ func ByLastUsedOrder(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldLastUsedOrder, opts...).ToFunc()
 }
 
+// ByExpiresAt orders the results by the expires_at field.
+func ByExpiresAt(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldExpiresAt, opts...).ToFunc()
+}
+
+// ByExpiresOrder orders the results by the expires_order field.
+func ByExpiresOrder(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldExpiresOrder, opts...).ToFunc()
+}
+
+// ByRevocationReason orders the results by the revocation_reason field.
+func ByRevocationReason(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldRevocationReason, opts...).ToFunc()
+}
+
+// ByReplacesID orders the results by the replaces_id field.
+func ByReplacesID(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldReplacesID, opts...).ToFunc()
+}
+
 // ByServiceAccountID orders the results by the service_account_id field.
 func ByServiceAccountID(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldServiceAccountID, opts...).ToFunc()
@@ -282,6 +353,20 @@ func ByOrganizationField(field string, opts ...sql.OrderTermOption) OrderOption 
 func ByServiceAccountField(field string, opts ...sql.OrderTermOption) OrderOption {
 	return func(s *sql.Selector) {
 		sqlgraph.OrderByNeighborTerms(s, newServiceAccountStep(), sql.OrderByField(field, opts...))
+	}
+}
+
+// ByReplacesField orders the results by replaces field.
+func ByReplacesField(field string, opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newReplacesStep(), sql.OrderByField(field, opts...))
+	}
+}
+
+// ByReplacedByField orders the results by replaced_by field.
+func ByReplacedByField(field string, opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newReplacedByStep(), sql.OrderByField(field, opts...))
 	}
 }
 
@@ -324,6 +409,20 @@ func newServiceAccountStep() *sqlgraph.Step {
 		sqlgraph.From(Table, FieldID),
 		sqlgraph.To(ServiceAccountInverseTable, FieldID),
 		sqlgraph.Edge(sqlgraph.M2O, false, ServiceAccountTable, ServiceAccountColumn),
+	)
+}
+func newReplacesStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(Table, FieldID),
+		sqlgraph.Edge(sqlgraph.O2O, true, ReplacesTable, ReplacesColumn),
+	)
+}
+func newReplacedByStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(Table, FieldID),
+		sqlgraph.Edge(sqlgraph.O2O, false, ReplacedByTable, ReplacedByColumn),
 	)
 }
 func newCreatedByStep() *sqlgraph.Step {
@@ -369,6 +468,24 @@ func (e *Status) UnmarshalGQL(val interface{}) error {
 	*e = Status(str)
 	if err := StatusValidator(*e); err != nil {
 		return fmt.Errorf("%s is not a valid Status", str)
+	}
+	return nil
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (e RevocationReason) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(e.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (e *RevocationReason) UnmarshalGQL(val interface{}) error {
+	str, ok := val.(string)
+	if !ok {
+		return fmt.Errorf("enum %T must be a string", val)
+	}
+	*e = RevocationReason(str)
+	if err := RevocationReasonValidator(*e); err != nil {
+		return fmt.Errorf("%s is not a valid RevocationReason", str)
 	}
 	return nil
 }

@@ -106,6 +106,21 @@ func LastUsedOrder(v time.Time) predicate.APIKey {
 	return predicate.APIKey(sql.FieldEQ(FieldLastUsedOrder, v))
 }
 
+// ExpiresAt applies equality check predicate on the "expires_at" field. It's identical to ExpiresAtEQ.
+func ExpiresAt(v time.Time) predicate.APIKey {
+	return predicate.APIKey(sql.FieldEQ(FieldExpiresAt, v))
+}
+
+// ExpiresOrder applies equality check predicate on the "expires_order" field. It's identical to ExpiresOrderEQ.
+func ExpiresOrder(v time.Time) predicate.APIKey {
+	return predicate.APIKey(sql.FieldEQ(FieldExpiresOrder, v))
+}
+
+// ReplacesID applies equality check predicate on the "replaces_id" field. It's identical to ReplacesIDEQ.
+func ReplacesID(v pulid.ID) predicate.APIKey {
+	return predicate.APIKey(sql.FieldEQ(FieldReplacesID, v))
+}
+
 // ServiceAccountID applies equality check predicate on the "service_account_id" field. It's identical to ServiceAccountIDEQ.
 func ServiceAccountID(v pulid.ID) predicate.APIKey {
 	return predicate.APIKey(sql.FieldEQ(FieldServiceAccountID, v))
@@ -711,6 +726,216 @@ func LastUsedOrderNotNil() predicate.APIKey {
 	return predicate.APIKey(sql.FieldNotNull(FieldLastUsedOrder))
 }
 
+// ExpiresAtEQ applies the EQ predicate on the "expires_at" field.
+func ExpiresAtEQ(v time.Time) predicate.APIKey {
+	return predicate.APIKey(sql.FieldEQ(FieldExpiresAt, v))
+}
+
+// ExpiresAtNEQ applies the NEQ predicate on the "expires_at" field.
+func ExpiresAtNEQ(v time.Time) predicate.APIKey {
+	return predicate.APIKey(sql.FieldNEQ(FieldExpiresAt, v))
+}
+
+// ExpiresAtIn applies the In predicate on the "expires_at" field.
+func ExpiresAtIn(vs ...time.Time) predicate.APIKey {
+	return predicate.APIKey(sql.FieldIn(FieldExpiresAt, vs...))
+}
+
+// ExpiresAtNotIn applies the NotIn predicate on the "expires_at" field.
+func ExpiresAtNotIn(vs ...time.Time) predicate.APIKey {
+	return predicate.APIKey(sql.FieldNotIn(FieldExpiresAt, vs...))
+}
+
+// ExpiresAtGT applies the GT predicate on the "expires_at" field.
+func ExpiresAtGT(v time.Time) predicate.APIKey {
+	return predicate.APIKey(sql.FieldGT(FieldExpiresAt, v))
+}
+
+// ExpiresAtGTE applies the GTE predicate on the "expires_at" field.
+func ExpiresAtGTE(v time.Time) predicate.APIKey {
+	return predicate.APIKey(sql.FieldGTE(FieldExpiresAt, v))
+}
+
+// ExpiresAtLT applies the LT predicate on the "expires_at" field.
+func ExpiresAtLT(v time.Time) predicate.APIKey {
+	return predicate.APIKey(sql.FieldLT(FieldExpiresAt, v))
+}
+
+// ExpiresAtLTE applies the LTE predicate on the "expires_at" field.
+func ExpiresAtLTE(v time.Time) predicate.APIKey {
+	return predicate.APIKey(sql.FieldLTE(FieldExpiresAt, v))
+}
+
+// ExpiresAtIsNil applies the IsNil predicate on the "expires_at" field.
+func ExpiresAtIsNil() predicate.APIKey {
+	return predicate.APIKey(sql.FieldIsNull(FieldExpiresAt))
+}
+
+// ExpiresAtNotNil applies the NotNil predicate on the "expires_at" field.
+func ExpiresAtNotNil() predicate.APIKey {
+	return predicate.APIKey(sql.FieldNotNull(FieldExpiresAt))
+}
+
+// ExpiresOrderEQ applies the EQ predicate on the "expires_order" field.
+func ExpiresOrderEQ(v time.Time) predicate.APIKey {
+	return predicate.APIKey(sql.FieldEQ(FieldExpiresOrder, v))
+}
+
+// ExpiresOrderNEQ applies the NEQ predicate on the "expires_order" field.
+func ExpiresOrderNEQ(v time.Time) predicate.APIKey {
+	return predicate.APIKey(sql.FieldNEQ(FieldExpiresOrder, v))
+}
+
+// ExpiresOrderIn applies the In predicate on the "expires_order" field.
+func ExpiresOrderIn(vs ...time.Time) predicate.APIKey {
+	return predicate.APIKey(sql.FieldIn(FieldExpiresOrder, vs...))
+}
+
+// ExpiresOrderNotIn applies the NotIn predicate on the "expires_order" field.
+func ExpiresOrderNotIn(vs ...time.Time) predicate.APIKey {
+	return predicate.APIKey(sql.FieldNotIn(FieldExpiresOrder, vs...))
+}
+
+// ExpiresOrderGT applies the GT predicate on the "expires_order" field.
+func ExpiresOrderGT(v time.Time) predicate.APIKey {
+	return predicate.APIKey(sql.FieldGT(FieldExpiresOrder, v))
+}
+
+// ExpiresOrderGTE applies the GTE predicate on the "expires_order" field.
+func ExpiresOrderGTE(v time.Time) predicate.APIKey {
+	return predicate.APIKey(sql.FieldGTE(FieldExpiresOrder, v))
+}
+
+// ExpiresOrderLT applies the LT predicate on the "expires_order" field.
+func ExpiresOrderLT(v time.Time) predicate.APIKey {
+	return predicate.APIKey(sql.FieldLT(FieldExpiresOrder, v))
+}
+
+// ExpiresOrderLTE applies the LTE predicate on the "expires_order" field.
+func ExpiresOrderLTE(v time.Time) predicate.APIKey {
+	return predicate.APIKey(sql.FieldLTE(FieldExpiresOrder, v))
+}
+
+// ExpiresOrderIsNil applies the IsNil predicate on the "expires_order" field.
+func ExpiresOrderIsNil() predicate.APIKey {
+	return predicate.APIKey(sql.FieldIsNull(FieldExpiresOrder))
+}
+
+// ExpiresOrderNotNil applies the NotNil predicate on the "expires_order" field.
+func ExpiresOrderNotNil() predicate.APIKey {
+	return predicate.APIKey(sql.FieldNotNull(FieldExpiresOrder))
+}
+
+// RevocationReasonEQ applies the EQ predicate on the "revocation_reason" field.
+func RevocationReasonEQ(v RevocationReason) predicate.APIKey {
+	return predicate.APIKey(sql.FieldEQ(FieldRevocationReason, v))
+}
+
+// RevocationReasonNEQ applies the NEQ predicate on the "revocation_reason" field.
+func RevocationReasonNEQ(v RevocationReason) predicate.APIKey {
+	return predicate.APIKey(sql.FieldNEQ(FieldRevocationReason, v))
+}
+
+// RevocationReasonIn applies the In predicate on the "revocation_reason" field.
+func RevocationReasonIn(vs ...RevocationReason) predicate.APIKey {
+	return predicate.APIKey(sql.FieldIn(FieldRevocationReason, vs...))
+}
+
+// RevocationReasonNotIn applies the NotIn predicate on the "revocation_reason" field.
+func RevocationReasonNotIn(vs ...RevocationReason) predicate.APIKey {
+	return predicate.APIKey(sql.FieldNotIn(FieldRevocationReason, vs...))
+}
+
+// RevocationReasonIsNil applies the IsNil predicate on the "revocation_reason" field.
+func RevocationReasonIsNil() predicate.APIKey {
+	return predicate.APIKey(sql.FieldIsNull(FieldRevocationReason))
+}
+
+// RevocationReasonNotNil applies the NotNil predicate on the "revocation_reason" field.
+func RevocationReasonNotNil() predicate.APIKey {
+	return predicate.APIKey(sql.FieldNotNull(FieldRevocationReason))
+}
+
+// ReplacesIDEQ applies the EQ predicate on the "replaces_id" field.
+func ReplacesIDEQ(v pulid.ID) predicate.APIKey {
+	return predicate.APIKey(sql.FieldEQ(FieldReplacesID, v))
+}
+
+// ReplacesIDNEQ applies the NEQ predicate on the "replaces_id" field.
+func ReplacesIDNEQ(v pulid.ID) predicate.APIKey {
+	return predicate.APIKey(sql.FieldNEQ(FieldReplacesID, v))
+}
+
+// ReplacesIDIn applies the In predicate on the "replaces_id" field.
+func ReplacesIDIn(vs ...pulid.ID) predicate.APIKey {
+	return predicate.APIKey(sql.FieldIn(FieldReplacesID, vs...))
+}
+
+// ReplacesIDNotIn applies the NotIn predicate on the "replaces_id" field.
+func ReplacesIDNotIn(vs ...pulid.ID) predicate.APIKey {
+	return predicate.APIKey(sql.FieldNotIn(FieldReplacesID, vs...))
+}
+
+// ReplacesIDGT applies the GT predicate on the "replaces_id" field.
+func ReplacesIDGT(v pulid.ID) predicate.APIKey {
+	return predicate.APIKey(sql.FieldGT(FieldReplacesID, v))
+}
+
+// ReplacesIDGTE applies the GTE predicate on the "replaces_id" field.
+func ReplacesIDGTE(v pulid.ID) predicate.APIKey {
+	return predicate.APIKey(sql.FieldGTE(FieldReplacesID, v))
+}
+
+// ReplacesIDLT applies the LT predicate on the "replaces_id" field.
+func ReplacesIDLT(v pulid.ID) predicate.APIKey {
+	return predicate.APIKey(sql.FieldLT(FieldReplacesID, v))
+}
+
+// ReplacesIDLTE applies the LTE predicate on the "replaces_id" field.
+func ReplacesIDLTE(v pulid.ID) predicate.APIKey {
+	return predicate.APIKey(sql.FieldLTE(FieldReplacesID, v))
+}
+
+// ReplacesIDContains applies the Contains predicate on the "replaces_id" field.
+func ReplacesIDContains(v pulid.ID) predicate.APIKey {
+	vc := string(v)
+	return predicate.APIKey(sql.FieldContains(FieldReplacesID, vc))
+}
+
+// ReplacesIDHasPrefix applies the HasPrefix predicate on the "replaces_id" field.
+func ReplacesIDHasPrefix(v pulid.ID) predicate.APIKey {
+	vc := string(v)
+	return predicate.APIKey(sql.FieldHasPrefix(FieldReplacesID, vc))
+}
+
+// ReplacesIDHasSuffix applies the HasSuffix predicate on the "replaces_id" field.
+func ReplacesIDHasSuffix(v pulid.ID) predicate.APIKey {
+	vc := string(v)
+	return predicate.APIKey(sql.FieldHasSuffix(FieldReplacesID, vc))
+}
+
+// ReplacesIDIsNil applies the IsNil predicate on the "replaces_id" field.
+func ReplacesIDIsNil() predicate.APIKey {
+	return predicate.APIKey(sql.FieldIsNull(FieldReplacesID))
+}
+
+// ReplacesIDNotNil applies the NotNil predicate on the "replaces_id" field.
+func ReplacesIDNotNil() predicate.APIKey {
+	return predicate.APIKey(sql.FieldNotNull(FieldReplacesID))
+}
+
+// ReplacesIDEqualFold applies the EqualFold predicate on the "replaces_id" field.
+func ReplacesIDEqualFold(v pulid.ID) predicate.APIKey {
+	vc := string(v)
+	return predicate.APIKey(sql.FieldEqualFold(FieldReplacesID, vc))
+}
+
+// ReplacesIDContainsFold applies the ContainsFold predicate on the "replaces_id" field.
+func ReplacesIDContainsFold(v pulid.ID) predicate.APIKey {
+	vc := string(v)
+	return predicate.APIKey(sql.FieldContainsFold(FieldReplacesID, vc))
+}
+
 // ServiceAccountIDEQ applies the EQ predicate on the "service_account_id" field.
 func ServiceAccountIDEQ(v pulid.ID) predicate.APIKey {
 	return predicate.APIKey(sql.FieldEQ(FieldServiceAccountID, v))
@@ -1139,6 +1364,52 @@ func HasServiceAccount() predicate.APIKey {
 func HasServiceAccountWith(preds ...predicate.ServiceAccount) predicate.APIKey {
 	return predicate.APIKey(func(s *sql.Selector) {
 		step := newServiceAccountStep()
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
+// HasReplaces applies the HasEdge predicate on the "replaces" edge.
+func HasReplaces() predicate.APIKey {
+	return predicate.APIKey(func(s *sql.Selector) {
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.O2O, true, ReplacesTable, ReplacesColumn),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasReplacesWith applies the HasEdge predicate on the "replaces" edge with a given conditions (other predicates).
+func HasReplacesWith(preds ...predicate.APIKey) predicate.APIKey {
+	return predicate.APIKey(func(s *sql.Selector) {
+		step := newReplacesStep()
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
+// HasReplacedBy applies the HasEdge predicate on the "replaced_by" edge.
+func HasReplacedBy() predicate.APIKey {
+	return predicate.APIKey(func(s *sql.Selector) {
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.O2O, false, ReplacedByTable, ReplacedByColumn),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasReplacedByWith applies the HasEdge predicate on the "replaced_by" edge with a given conditions (other predicates).
+func HasReplacedByWith(preds ...predicate.APIKey) predicate.APIKey {
+	return predicate.APIKey(func(s *sql.Selector) {
+		step := newReplacedByStep()
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)

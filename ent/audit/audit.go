@@ -35,19 +35,43 @@ type Target struct {
 	Name string
 }
 
+// Metadata is what an entry says beyond actor and target (AuditEntry.metadata): old and
+// new values, a rotation's new key, an ending's reason. Keys are camelCase.
+type Metadata = map[string]any
+
+// Change is the metadata of one changed value: {"old": …, "new": …}.
+func Change(old, new any) map[string]any { return map[string]any{"old": old, "new": new} }
+
 // Record appends an entry for action on target, made by the viewer of ctx, to the
 // viewer's organization. c must be the client of the transaction that makes the change.
 func Record(ctx context.Context, c *ent.Client, action auditentry.Action, target Target) error {
 	return RecordAt(ctx, c, time.Time{}, action, target)
 }
 
+// RecordWith is Record with metadata.
+func RecordWith(ctx context.Context, c *ent.Client, action auditentry.Action, target Target, metadata Metadata) error {
+	return record(ctx, c, time.Time{}, action, target, metadata)
+}
+
 // RecordAt is Record for an event of a known moment, written later (zero: now).
 func RecordAt(ctx context.Context, c *ent.Client, at time.Time, action auditentry.Action, target Target) error {
+	return record(ctx, c, at, action, target, nil)
+}
+
+// RecordAtWith is RecordAt with metadata.
+func RecordAtWith(ctx context.Context, c *ent.Client, at time.Time, action auditentry.Action, target Target, metadata Metadata) error {
+	return record(ctx, c, at, action, target, metadata)
+}
+
+func record(ctx context.Context, c *ent.Client, at time.Time, action auditentry.Action, target Target, metadata Metadata) error {
 	create := c.AuditEntry.Create().
 		SetAction(action).
 		SetTargetKind(target.Kind).
 		SetTargetID(target.ID).
 		SetTargetName(target.Name)
+	if len(metadata) > 0 {
+		create.SetMetadata(metadata)
+	}
 	v := viewer.FromContext(ctx)
 	if v == nil {
 		return errors.New("audit: no viewer to record as the actor")

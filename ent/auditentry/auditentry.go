@@ -41,6 +41,8 @@ const (
 	FieldIP = "ip"
 	// FieldUserAgent holds the string denoting the user_agent field in the database.
 	FieldUserAgent = "user_agent"
+	// FieldMetadata holds the string denoting the metadata field in the database.
+	FieldMetadata = "metadata"
 	// EdgeOrganization holds the string denoting the organization edge name in mutations.
 	EdgeOrganization = "organization"
 	// Table holds the table name of the auditentry in the database.
@@ -68,6 +70,7 @@ var Columns = []string{
 	FieldTargetName,
 	FieldIP,
 	FieldUserAgent,
+	FieldMetadata,
 }
 
 // ValidColumn reports if the column name is valid (part of the table columns).
@@ -102,6 +105,10 @@ const (
 	ActionORGANIZATION_CREATED Action = "ORGANIZATION_CREATED"
 	ActionAPI_KEY_CREATED      Action = "API_KEY_CREATED"
 	ActionAPI_KEY_REVOKED      Action = "API_KEY_REVOKED"
+	ActionAPI_KEY_ROTATED      Action = "API_KEY_ROTATED"
+	ActionAPI_KEY_UPDATED      Action = "API_KEY_UPDATED"
+	ActionAPI_KEY_EXPIRED      Action = "API_KEY_EXPIRED"
+	ActionKEY_POLICY_UPDATED   Action = "KEY_POLICY_UPDATED"
 	ActionUSER_CREATED         Action = "USER_CREATED"
 	ActionUSER_DELETED         Action = "USER_DELETED"
 	ActionUSER_SIGNED_IN       Action = "USER_SIGNED_IN"
@@ -116,7 +123,7 @@ func (a Action) String() string {
 // ActionValidator is a validator for the "action" field enum values. It is called by the builders before save.
 func ActionValidator(a Action) error {
 	switch a {
-	case ActionORGANIZATION_CREATED, ActionAPI_KEY_CREATED, ActionAPI_KEY_REVOKED, ActionUSER_CREATED, ActionUSER_DELETED, ActionUSER_SIGNED_IN, ActionUSER_SIGN_IN_FAILED, ActionUSER_SIGNED_OUT:
+	case ActionORGANIZATION_CREATED, ActionAPI_KEY_CREATED, ActionAPI_KEY_REVOKED, ActionAPI_KEY_ROTATED, ActionAPI_KEY_UPDATED, ActionAPI_KEY_EXPIRED, ActionKEY_POLICY_UPDATED, ActionUSER_CREATED, ActionUSER_DELETED, ActionUSER_SIGNED_IN, ActionUSER_SIGN_IN_FAILED, ActionUSER_SIGNED_OUT:
 		return nil
 	default:
 		return fmt.Errorf("auditentry: invalid enum value for action field: %q", a)

@@ -22,8 +22,12 @@ var (
 		{Name: "revoked_at", Type: field.TypeTime, Nullable: true},
 		{Name: "last_used_at", Type: field.TypeTime, Nullable: true},
 		{Name: "last_used_order", Type: field.TypeTime, Nullable: true},
+		{Name: "expires_at", Type: field.TypeTime, Nullable: true},
+		{Name: "expires_order", Type: field.TypeTime, Nullable: true},
+		{Name: "revocation_reason", Type: field.TypeEnum, Nullable: true, Enums: []string{"MANUAL", "EXPIRED", "ROTATED", "LEAKED"}},
 		{Name: "organization_id", Type: field.TypeString},
 		{Name: "service_account_id", Type: field.TypeString},
+		{Name: "replaces_id", Type: field.TypeString, Unique: true, Nullable: true},
 		{Name: "created_by_id", Type: field.TypeString, Nullable: true},
 		{Name: "created_by_service_account_id", Type: field.TypeString, Nullable: true},
 		{Name: "revoked_by_id", Type: field.TypeString, Nullable: true},
@@ -37,37 +41,43 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "api_keys_organizations_organization",
-				Columns:    []*schema.Column{APIKeysColumns[11]},
+				Columns:    []*schema.Column{APIKeysColumns[14]},
 				RefColumns: []*schema.Column{OrganizationsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
 			{
 				Symbol:     "api_keys_service_accounts_service_account",
-				Columns:    []*schema.Column{APIKeysColumns[12]},
+				Columns:    []*schema.Column{APIKeysColumns[15]},
 				RefColumns: []*schema.Column{ServiceAccountsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
 			{
+				Symbol:     "api_keys_api_keys_replaced_by",
+				Columns:    []*schema.Column{APIKeysColumns[16]},
+				RefColumns: []*schema.Column{APIKeysColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+			{
 				Symbol:     "api_keys_users_created_by",
-				Columns:    []*schema.Column{APIKeysColumns[13]},
+				Columns:    []*schema.Column{APIKeysColumns[17]},
 				RefColumns: []*schema.Column{UsersColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 			{
 				Symbol:     "api_keys_service_accounts_created_by_service_account",
-				Columns:    []*schema.Column{APIKeysColumns[14]},
+				Columns:    []*schema.Column{APIKeysColumns[18]},
 				RefColumns: []*schema.Column{ServiceAccountsColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 			{
 				Symbol:     "api_keys_users_revoked_by",
-				Columns:    []*schema.Column{APIKeysColumns[15]},
+				Columns:    []*schema.Column{APIKeysColumns[19]},
 				RefColumns: []*schema.Column{UsersColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 			{
 				Symbol:     "api_keys_service_accounts_revoked_by_service_account",
-				Columns:    []*schema.Column{APIKeysColumns[16]},
+				Columns:    []*schema.Column{APIKeysColumns[20]},
 				RefColumns: []*schema.Column{ServiceAccountsColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
@@ -81,7 +91,7 @@ var (
 			{
 				Name:    "apikey_organization_id_status_created_at_id",
 				Unique:  false,
-				Columns: []*schema.Column{APIKeysColumns[11], APIKeysColumns[7], APIKeysColumns[1], APIKeysColumns[0]},
+				Columns: []*schema.Column{APIKeysColumns[14], APIKeysColumns[7], APIKeysColumns[1], APIKeysColumns[0]},
 				Annotation: &entsql.IndexAnnotation{
 					DescColumns: map[string]bool{
 						APIKeysColumns[1].Name: true,
@@ -93,12 +103,17 @@ var (
 			{
 				Name:    "apikey_service_account_id",
 				Unique:  false,
-				Columns: []*schema.Column{APIKeysColumns[12]},
+				Columns: []*schema.Column{APIKeysColumns[15]},
 			},
 			{
 				Name:    "apikey_revoked_at",
 				Unique:  false,
 				Columns: []*schema.Column{APIKeysColumns[8]},
+			},
+			{
+				Name:    "apikey_status_expires_at",
+				Unique:  false,
+				Columns: []*schema.Column{APIKeysColumns[7], APIKeysColumns[11]},
 			},
 		},
 	}
@@ -106,7 +121,7 @@ var (
 	AuditEntriesColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeString},
 		{Name: "created_at", Type: field.TypeTime},
-		{Name: "action", Type: field.TypeEnum, Enums: []string{"ORGANIZATION_CREATED", "API_KEY_CREATED", "API_KEY_REVOKED", "USER_CREATED", "USER_DELETED", "USER_SIGNED_IN", "USER_SIGN_IN_FAILED", "USER_SIGNED_OUT"}},
+		{Name: "action", Type: field.TypeEnum, Enums: []string{"ORGANIZATION_CREATED", "API_KEY_CREATED", "API_KEY_REVOKED", "API_KEY_ROTATED", "API_KEY_UPDATED", "API_KEY_EXPIRED", "KEY_POLICY_UPDATED", "USER_CREATED", "USER_DELETED", "USER_SIGNED_IN", "USER_SIGN_IN_FAILED", "USER_SIGNED_OUT"}},
 		{Name: "actor_kind", Type: field.TypeEnum, Enums: []string{"USER", "SERVICE_ACCOUNT", "SYSTEM", "ANONYMOUS"}},
 		{Name: "actor_id", Type: field.TypeString, Nullable: true},
 		{Name: "actor_name", Type: field.TypeString},
@@ -115,6 +130,7 @@ var (
 		{Name: "target_name", Type: field.TypeString},
 		{Name: "ip", Type: field.TypeString, Nullable: true},
 		{Name: "user_agent", Type: field.TypeString, Nullable: true},
+		{Name: "metadata", Type: field.TypeJSON, Nullable: true, SchemaType: map[string]string{"postgres": "json"}},
 		{Name: "organization_id", Type: field.TypeString},
 	}
 	// AuditEntriesTable holds the schema information for the "audit_entries" table.
@@ -125,7 +141,7 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "audit_entries_organizations_organization",
-				Columns:    []*schema.Column{AuditEntriesColumns[11]},
+				Columns:    []*schema.Column{AuditEntriesColumns[12]},
 				RefColumns: []*schema.Column{OrganizationsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
@@ -134,7 +150,7 @@ var (
 			{
 				Name:    "auditentry_organization_id_created_at_id",
 				Unique:  false,
-				Columns: []*schema.Column{AuditEntriesColumns[11], AuditEntriesColumns[1], AuditEntriesColumns[0]},
+				Columns: []*schema.Column{AuditEntriesColumns[12], AuditEntriesColumns[1], AuditEntriesColumns[0]},
 				Annotation: &entsql.IndexAnnotation{
 					DescColumns: map[string]bool{
 						AuditEntriesColumns[1].Name: true,
@@ -153,6 +169,8 @@ var (
 		{Name: "active_key_count", Type: field.TypeInt, Default: 0},
 		{Name: "revoked_key_count", Type: field.TypeInt, Default: 0},
 		{Name: "key_counts_initialized", Type: field.TypeBool, Default: false},
+		{Name: "key_max_lifetime_days", Type: field.TypeInt, Nullable: true},
+		{Name: "key_require_expiry", Type: field.TypeBool, Default: false},
 	}
 	// OrganizationsTable holds the schema information for the "organizations" table.
 	OrganizationsTable = &schema.Table{
@@ -291,10 +309,11 @@ var (
 func init() {
 	APIKeysTable.ForeignKeys[0].RefTable = OrganizationsTable
 	APIKeysTable.ForeignKeys[1].RefTable = ServiceAccountsTable
-	APIKeysTable.ForeignKeys[2].RefTable = UsersTable
-	APIKeysTable.ForeignKeys[3].RefTable = ServiceAccountsTable
-	APIKeysTable.ForeignKeys[4].RefTable = UsersTable
-	APIKeysTable.ForeignKeys[5].RefTable = ServiceAccountsTable
+	APIKeysTable.ForeignKeys[2].RefTable = APIKeysTable
+	APIKeysTable.ForeignKeys[3].RefTable = UsersTable
+	APIKeysTable.ForeignKeys[4].RefTable = ServiceAccountsTable
+	APIKeysTable.ForeignKeys[5].RefTable = UsersTable
+	APIKeysTable.ForeignKeys[6].RefTable = ServiceAccountsTable
 	AuditEntriesTable.ForeignKeys[0].RefTable = OrganizationsTable
 	ServiceAccountsTable.ForeignKeys[0].RefTable = OrganizationsTable
 	ServiceAccountsTable.ForeignKeys[1].RefTable = UsersTable

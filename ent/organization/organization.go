@@ -25,6 +25,10 @@ const (
 	FieldRevokedKeyCount = "revoked_key_count"
 	// FieldKeyCountsInitialized holds the string denoting the key_counts_initialized field in the database.
 	FieldKeyCountsInitialized = "key_counts_initialized"
+	// FieldKeyMaxLifetimeDays holds the string denoting the key_max_lifetime_days field in the database.
+	FieldKeyMaxLifetimeDays = "key_max_lifetime_days"
+	// FieldKeyRequireExpiry holds the string denoting the key_require_expiry field in the database.
+	FieldKeyRequireExpiry = "key_require_expiry"
 	// Table holds the table name of the organization in the database.
 	Table = "organizations"
 )
@@ -37,6 +41,8 @@ var Columns = []string{
 	FieldActiveKeyCount,
 	FieldRevokedKeyCount,
 	FieldKeyCountsInitialized,
+	FieldKeyMaxLifetimeDays,
+	FieldKeyRequireExpiry,
 }
 
 // ValidColumn reports if the column name is valid (part of the table columns).
@@ -71,6 +77,10 @@ var (
 	RevokedKeyCountValidator func(int) error
 	// DefaultKeyCountsInitialized holds the default value on creation for the "key_counts_initialized" field.
 	DefaultKeyCountsInitialized bool
+	// KeyMaxLifetimeDaysValidator is a validator for the "key_max_lifetime_days" field. It is called by the builders before save.
+	KeyMaxLifetimeDaysValidator func(int) error
+	// DefaultKeyRequireExpiry holds the default value on creation for the "key_require_expiry" field.
+	DefaultKeyRequireExpiry bool
 	// DefaultID holds the default value on creation for the "id" field.
 	DefaultID func() pulid.ID
 )
@@ -106,4 +116,14 @@ func ByRevokedKeyCount(opts ...sql.OrderTermOption) OrderOption {
 // ByKeyCountsInitialized orders the results by the key_counts_initialized field.
 func ByKeyCountsInitialized(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldKeyCountsInitialized, opts...).ToFunc()
+}
+
+// ByKeyMaxLifetimeDays orders the results by the key_max_lifetime_days field.
+func ByKeyMaxLifetimeDays(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldKeyMaxLifetimeDays, opts...).ToFunc()
+}
+
+// ByKeyRequireExpiry orders the results by the key_require_expiry field.
+func ByKeyRequireExpiry(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldKeyRequireExpiry, opts...).ToFunc()
 }

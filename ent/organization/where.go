@@ -80,6 +80,16 @@ func KeyCountsInitialized(v bool) predicate.Organization {
 	return predicate.Organization(sql.FieldEQ(FieldKeyCountsInitialized, v))
 }
 
+// KeyMaxLifetimeDays applies equality check predicate on the "key_max_lifetime_days" field. It's identical to KeyMaxLifetimeDaysEQ.
+func KeyMaxLifetimeDays(v int) predicate.Organization {
+	return predicate.Organization(sql.FieldEQ(FieldKeyMaxLifetimeDays, v))
+}
+
+// KeyRequireExpiry applies equality check predicate on the "key_require_expiry" field. It's identical to KeyRequireExpiryEQ.
+func KeyRequireExpiry(v bool) predicate.Organization {
+	return predicate.Organization(sql.FieldEQ(FieldKeyRequireExpiry, v))
+}
+
 // CreatedAtEQ applies the EQ predicate on the "created_at" field.
 func CreatedAtEQ(v time.Time) predicate.Organization {
 	return predicate.Organization(sql.FieldEQ(FieldCreatedAt, v))
@@ -273,6 +283,66 @@ func KeyCountsInitializedEQ(v bool) predicate.Organization {
 // KeyCountsInitializedNEQ applies the NEQ predicate on the "key_counts_initialized" field.
 func KeyCountsInitializedNEQ(v bool) predicate.Organization {
 	return predicate.Organization(sql.FieldNEQ(FieldKeyCountsInitialized, v))
+}
+
+// KeyMaxLifetimeDaysEQ applies the EQ predicate on the "key_max_lifetime_days" field.
+func KeyMaxLifetimeDaysEQ(v int) predicate.Organization {
+	return predicate.Organization(sql.FieldEQ(FieldKeyMaxLifetimeDays, v))
+}
+
+// KeyMaxLifetimeDaysNEQ applies the NEQ predicate on the "key_max_lifetime_days" field.
+func KeyMaxLifetimeDaysNEQ(v int) predicate.Organization {
+	return predicate.Organization(sql.FieldNEQ(FieldKeyMaxLifetimeDays, v))
+}
+
+// KeyMaxLifetimeDaysIn applies the In predicate on the "key_max_lifetime_days" field.
+func KeyMaxLifetimeDaysIn(vs ...int) predicate.Organization {
+	return predicate.Organization(sql.FieldIn(FieldKeyMaxLifetimeDays, vs...))
+}
+
+// KeyMaxLifetimeDaysNotIn applies the NotIn predicate on the "key_max_lifetime_days" field.
+func KeyMaxLifetimeDaysNotIn(vs ...int) predicate.Organization {
+	return predicate.Organization(sql.FieldNotIn(FieldKeyMaxLifetimeDays, vs...))
+}
+
+// KeyMaxLifetimeDaysGT applies the GT predicate on the "key_max_lifetime_days" field.
+func KeyMaxLifetimeDaysGT(v int) predicate.Organization {
+	return predicate.Organization(sql.FieldGT(FieldKeyMaxLifetimeDays, v))
+}
+
+// KeyMaxLifetimeDaysGTE applies the GTE predicate on the "key_max_lifetime_days" field.
+func KeyMaxLifetimeDaysGTE(v int) predicate.Organization {
+	return predicate.Organization(sql.FieldGTE(FieldKeyMaxLifetimeDays, v))
+}
+
+// KeyMaxLifetimeDaysLT applies the LT predicate on the "key_max_lifetime_days" field.
+func KeyMaxLifetimeDaysLT(v int) predicate.Organization {
+	return predicate.Organization(sql.FieldLT(FieldKeyMaxLifetimeDays, v))
+}
+
+// KeyMaxLifetimeDaysLTE applies the LTE predicate on the "key_max_lifetime_days" field.
+func KeyMaxLifetimeDaysLTE(v int) predicate.Organization {
+	return predicate.Organization(sql.FieldLTE(FieldKeyMaxLifetimeDays, v))
+}
+
+// KeyMaxLifetimeDaysIsNil applies the IsNil predicate on the "key_max_lifetime_days" field.
+func KeyMaxLifetimeDaysIsNil() predicate.Organization {
+	return predicate.Organization(sql.FieldIsNull(FieldKeyMaxLifetimeDays))
+}
+
+// KeyMaxLifetimeDaysNotNil applies the NotNil predicate on the "key_max_lifetime_days" field.
+func KeyMaxLifetimeDaysNotNil() predicate.Organization {
+	return predicate.Organization(sql.FieldNotNull(FieldKeyMaxLifetimeDays))
+}
+
+// KeyRequireExpiryEQ applies the EQ predicate on the "key_require_expiry" field.
+func KeyRequireExpiryEQ(v bool) predicate.Organization {
+	return predicate.Organization(sql.FieldEQ(FieldKeyRequireExpiry, v))
+}
+
+// KeyRequireExpiryNEQ applies the NEQ predicate on the "key_require_expiry" field.
+func KeyRequireExpiryNEQ(v bool) predicate.Organization {
+	return predicate.Organization(sql.FieldNEQ(FieldKeyRequireExpiry, v))
 }
 
 // And groups predicates with the AND operator between them.

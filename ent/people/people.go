@@ -11,24 +11,21 @@ import (
 	"apikeys/ent"
 	"apikeys/ent/audit"
 	"apikeys/ent/auditentry"
+	"apikeys/ent/password"
 	"apikeys/ent/privacy"
+	"apikeys/ent/problem"
 	"apikeys/ent/schema"
 	"apikeys/ent/schema/pulid"
 	"apikeys/ent/session"
 	"apikeys/ent/user"
 	"apikeys/ent/viewer"
-	"apikeys/server/password"
 )
 
-// InputError is a problem with what was typed, in one field.
-type InputError struct{ Field, Message string }
-
-func (e *InputError) Error() string { return e.Field + ": " + e.Message }
-
-// ForbiddenError says the caller may not do this.
-type ForbiddenError struct{ Message string }
-
-func (e *ForbiddenError) Error() string { return e.Message }
+// InputError and ForbiddenError are the domain's refusals (ent/problem).
+type (
+	InputError     = problem.InputError
+	ForbiddenError = problem.ForbiddenError
+)
 
 // ErrEmailTaken is the message for an email that already has an account in the company.
 const ErrEmailTaken = "a user with this email already exists"

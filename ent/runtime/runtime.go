@@ -75,6 +75,10 @@ func init() {
 	apikeyDescLastUsedOrder := apikeyFields[8].Descriptor()
 	// apikey.DefaultLastUsedOrder holds the default value on creation for the last_used_order field.
 	apikey.DefaultLastUsedOrder = apikeyDescLastUsedOrder.Default.(func() time.Time)
+	// apikeyDescExpiresOrder is the schema descriptor for expires_order field.
+	apikeyDescExpiresOrder := apikeyFields[10].Descriptor()
+	// apikey.DefaultExpiresOrder holds the default value on creation for the expires_order field.
+	apikey.DefaultExpiresOrder = apikeyDescExpiresOrder.Default.(func() time.Time)
 	// apikeyDescID is the schema descriptor for id field.
 	apikeyDescID := apikeyMixinFields0[0].Descriptor()
 	// apikey.DefaultID holds the default value on creation for the id field.
@@ -146,6 +150,14 @@ func init() {
 	organizationDescKeyCountsInitialized := organizationFields[3].Descriptor()
 	// organization.DefaultKeyCountsInitialized holds the default value on creation for the key_counts_initialized field.
 	organization.DefaultKeyCountsInitialized = organizationDescKeyCountsInitialized.Default.(bool)
+	// organizationDescKeyMaxLifetimeDays is the schema descriptor for key_max_lifetime_days field.
+	organizationDescKeyMaxLifetimeDays := organizationFields[4].Descriptor()
+	// organization.KeyMaxLifetimeDaysValidator is a validator for the "key_max_lifetime_days" field. It is called by the builders before save.
+	organization.KeyMaxLifetimeDaysValidator = organizationDescKeyMaxLifetimeDays.Validators[0].(func(int) error)
+	// organizationDescKeyRequireExpiry is the schema descriptor for key_require_expiry field.
+	organizationDescKeyRequireExpiry := organizationFields[5].Descriptor()
+	// organization.DefaultKeyRequireExpiry holds the default value on creation for the key_require_expiry field.
+	organization.DefaultKeyRequireExpiry = organizationDescKeyRequireExpiry.Default.(bool)
 	// organizationDescID is the schema descriptor for id field.
 	organizationDescID := organizationMixinFields0[0].Descriptor()
 	// organization.DefaultID holds the default value on creation for the id field.

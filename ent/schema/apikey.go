@@ -58,6 +58,20 @@ func (APIKey) Fields() []ent.Field {
 		// before it, until the migration fills it.
 		field.Time("last_used_order").Optional().Default(NeverUsed).
 			Annotations(entgql.OrderField("LAST_USED_AT"), entgql.Skip(entgql.SkipType, entgql.SkipWhereInput)),
+		// When the key stops working (null: never); the sweeper then ends it (reason
+		// EXPIRED, or ROTATED for a key replaced by rotation).
+		field.Time("expires_at").Optional().Nillable(),
+		// expires_at as the keys sort by it (EXPIRES_AT): the far future for a key that
+		// never expires, so that such keys come last when the soonest come first, on both
+		// databases; like last_used_order.
+		field.Time("expires_order").Optional().Default(NeverExpires).
+			Annotations(entgql.OrderField("EXPIRES_AT"), entgql.Skip(entgql.SkipType, entgql.SkipWhereInput)),
+		// Why a revoked key ended; null while active.
+		field.Enum("revocation_reason").Values("MANUAL", "EXPIRED", "ROTATED", "LEAKED").Optional().Nillable().
+			Annotations(entgql.Type("APIKeyRevocationReason")),
+		// The key this one replaced by rotation.
+		field.String("replaces_id").GoType(pulid.ID("")).Optional().Immutable().
+			Annotations(entgql.Skip(entgql.SkipAll)),
 		field.String("service_account_id").GoType(pulid.ID("")).Immutable().
 			Annotations(entgql.Skip(entgql.SkipAll)),
 		field.String("created_by_id").GoType(pulid.ID("")).Optional().Immutable().
@@ -78,6 +92,10 @@ func (APIKey) Edges() []ent.Edge {
 		// loading; the where input keeps hasServiceAccountWith for the search by name.
 		edge.To("service_account", ServiceAccount.Type).Field("service_account_id").Unique().Required().Immutable().
 			Annotations(entgql.Skip(entgql.SkipType)),
+		// A rotation's new key replaces the old one; a key is replaced at most once
+		// (replaces_id is unique), so of two rotations at the same moment one fails.
+		edge.To("replaced_by", APIKey.Type).Unique().
+			From("replaces").Unique().Field("replaces_id").Immutable(),
 		edge.To("created_by", User.Type).Field("created_by_id").Unique().Immutable().
 			Annotations(entgql.Skip(entgql.SkipAll)),
 		edge.To("created_by_service_account", ServiceAccount.Type).Field("created_by_service_account_id").Unique().Immutable().
@@ -92,7 +110,11 @@ func (APIKey) Edges() []ent.Edge {
 // NeverUsed is the last_used_order of a key never used: the Unix epoch.
 func NeverUsed() time.Time { return time.Unix(0, 0).UTC() }
 
-// Hooks implements ent.Schema: the folded name follows the name, the order of last use the last use.
+// NeverExpires is the expires_order of a key without an expiry: the last day of 9999.
+func NeverExpires() time.Time { return time.Date(9999, 12, 31, 0, 0, 0, 0, time.UTC) }
+
+// Hooks implements ent.Schema: the folded name follows the name, the orders of last use
+// and expiry their times.
 func (APIKey) Hooks() []ent.Hook {
 	return []ent.Hook{
 		hook.On(func(next ent.Mutator) ent.Mutator {
@@ -102,6 +124,11 @@ func (APIKey) Hooks() []ent.Hook {
 				}
 				if at, ok := m.LastUsedAt(); ok {
 					m.SetLastUsedOrder(at)
+				}
+				if at, ok := m.ExpiresAt(); ok {
+					m.SetExpiresOrder(at)
+				} else if m.ExpiresAtCleared() {
+					m.SetExpiresOrder(NeverExpires())
 				}
 				return next.Mutate(ctx, m)
 			})
@@ -119,6 +146,8 @@ func (APIKey) Indexes() []ent.Index {
 		index.Fields("service_account_id"),
 		// The verification caches re-check recently revoked keys.
 		index.Fields("revoked_at"),
+		// The sweeper finds the active keys whose time has come.
+		index.Fields("status", "expires_at"),
 	}
 }
 

@@ -3,6 +3,7 @@ package schema
 import (
 	"entgo.io/contrib/entgql"
 	"entgo.io/ent"
+	"entgo.io/ent/dialect"
 	"entgo.io/ent/dialect/entsql"
 	"entgo.io/ent/schema"
 	"entgo.io/ent/schema/field"
@@ -30,6 +31,10 @@ func (AuditEntry) Fields() []ent.Field {
 			"ORGANIZATION_CREATED",
 			"API_KEY_CREATED",
 			"API_KEY_REVOKED",
+			"API_KEY_ROTATED",
+			"API_KEY_UPDATED",
+			"API_KEY_EXPIRED",
+			"KEY_POLICY_UPDATED",
 			"USER_CREATED",
 			"USER_DELETED",
 			"USER_SIGNED_IN",
@@ -51,6 +56,15 @@ func (AuditEntry) Fields() []ent.Field {
 			Annotations(entgql.Skip(entgql.SkipWhereInput)),
 		field.String("user_agent").Optional().Immutable().
 			Annotations(entgql.Skip(entgql.SkipWhereInput)),
+		// What the entry needs beyond actor and target (described per action on
+		// AuditEntry.metadata in graph/apikeys.graphqls): old and
+		// new values, a rotation's new key, an ending's reason. Null in entries from
+		// before it; the API shows {}.
+		// json, not jsonb, on PostgreSQL: lib/pq's binary parameters (server/app/db.go)
+		// send the text as it is, which jsonb's binary input refuses.
+		field.JSON("metadata", map[string]any{}).Optional().Immutable().
+			SchemaType(map[string]string{dialect.Postgres: "json"}).
+			Annotations(entgql.Skip(entgql.SkipAll)),
 	}
 }
 

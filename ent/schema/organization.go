@@ -33,8 +33,17 @@ func (Organization) Fields() []ent.Field {
 		// counts their keys once (server/app/db.go).
 		field.Bool("key_counts_initialized").Default(false).
 			Annotations(entgql.Skip(entgql.SkipAll)),
+		// The key policy (Organization.keyPolicy): the longest lifetime of a new key in
+		// days (null: no limit), and whether a new key must have an expiry.
+		field.Int("key_max_lifetime_days").Optional().Nillable().Range(1, MaxKeyLifetimeDays).
+			Annotations(entgql.Skip(entgql.SkipAll)),
+		field.Bool("key_require_expiry").Default(false).
+			Annotations(entgql.Skip(entgql.SkipAll)),
 	}
 }
+
+// MaxKeyLifetimeDays is the longest lifetime of any key: five years.
+const MaxKeyLifetimeDays = 5 * 365
 
 // Annotations implements ent.Schema.
 func (Organization) Annotations() []schema.Annotation {

@@ -1001,8 +1001,8 @@ func (w *atkWorld) queryFields(att *atkAttacker, sc *atkSchema, conns []*atkConn
 		}
 		for _, a := range f.Args {
 			if a.Type.isID() && a.Type.list() {
-				for start := 0; start < len(w.bIDs); start += 50 {
-					ids := w.bIDs[start:min(start+50, len(w.bIDs))]
+				for start := 0; start < len(w.bIDs); start += 10 { // 10 a call stays under the complexity limit with every field 3 levels down
+					ids := w.bIDs[start:min(start+10, len(w.bIDs))]
 					cases = append(cases, tcase{call: atkCall{f, listArgs(ids), sel}, kind: "allB", sent: ids})
 				}
 				for _, own := range []string{w.a.adminKey.ID, w.a.memberID, string(w.a.t.org.ID)} {
@@ -1734,7 +1734,12 @@ func (w *atkWorld) mutationsWorkOnOwnIDs(att *atkAttacker) {
 	if sc.mutation == nil {
 		return
 	}
-	candidates := atkUnique(append([]string{w.a.memberID, w.a.viewerKey.ID, w.a.revokedKy.ID}, w.aIDs...))
+	// Fresh keys first: revoking and rotating each use one up.
+	var spares []string
+	for i := range 3 {
+		spares = append(spares, w.a.t.admin.createKey(fmt.Sprintf("Spare %d", i), "VIEWER").ID)
+	}
+	candidates := atkUnique(append(append(spares, w.a.memberID, w.a.viewerKey.ID, w.a.revokedKy.ID), w.aIDs...))
 	for i := range sc.mutation.Fields {
 		f := &sc.mutation.Fields[i]
 		if _, n, _ := sc.args(sc.mutation.Name, f.Args, func(bool) any { return "" }, 2); n == 0 {

@@ -8,8 +8,8 @@ import (
 	"sync"
 	"testing"
 
+	"apikeys/ent/keys"
 	"apikeys/server/app"
-	"apikeys/server/keys"
 )
 
 func TestRolesDecideWhoMayChangeKeys(t *testing.T) {

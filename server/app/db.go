@@ -189,6 +189,14 @@ WHERE NOT key_counts_initialized`); err != nil {
 	if err := d.backfillKeyNames(ctx); err != nil {
 		return fmt.Errorf("copying the names of older keys: %w", err)
 	}
+	// Keys from before api_keys.expires_order and revocation_reason: none expires; the
+	// revoked ones were revoked by someone.
+	if _, err := d.DB.ExecContext(ctx, `UPDATE api_keys SET expires_order = $1 WHERE expires_order IS NULL AND expires_at IS NULL`, schema.NeverExpires()); err != nil {
+		return fmt.Errorf("ordering older keys by expiry: %w", err)
+	}
+	if _, err := d.DB.ExecContext(ctx, `UPDATE api_keys SET revocation_reason = 'MANUAL' WHERE status = 'REVOKED' AND revocation_reason IS NULL`); err != nil {
+		return fmt.Errorf("giving older revoked keys their reason: %w", err)
+	}
 	// Keys from before api_keys.last_used_order: sorted by their last use, or as never used.
 	if _, err := d.DB.ExecContext(ctx, `UPDATE api_keys SET last_used_order = COALESCE(last_used_at, $1) WHERE last_used_order IS NULL`, schema.NeverUsed()); err != nil {
 		return fmt.Errorf("ordering older keys by their last use: %w", err)

@@ -10,6 +10,7 @@ import (
 	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
+	"os"
 	"strings"
 	"sync"
 	"testing"
@@ -63,6 +64,11 @@ func newServer(t testing.TB, cfg app.Config) *server {
 	t.Cleanup(func() {
 		srv.Close()
 		a.Close()
+	})
+	t.Cleanup(func() {
+		if t.Failed() && os.Getenv("APIKEYS_TEST_LOGS") != "" {
+			t.Logf("server log:\n%s", logs.String())
+		}
 	})
 	return &server{t: t, app: a, srv: srv, log: &logs.Buffer}
 }

@@ -8,9 +8,9 @@ import (
 	"testing"
 	"time"
 
+	"apikeys/ent/keys"
 	"apikeys/server/app"
 	"apikeys/server/auth"
-	"apikeys/server/keys"
 )
 
 var tightLimits = auth.Limits{

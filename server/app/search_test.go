@@ -226,6 +226,32 @@ func TestMigrationNamesOlderKeys(t *testing.T) {
 	})
 }
 
+// Keys from before the lifecycle columns: revoked ones get reason MANUAL, and none
+// expires (sorting by expiry puts them last).
+func TestMigrationGivesOlderKeysTheirLifecycle(t *testing.T) {
+	each(t, func(t *testing.T, s *server) {
+		admin := s.newTenant("Acme").admin
+		revoked := admin.createKey("Revoked before", "VIEWER")
+		admin.must(nil, `mutation($id: ID!) { revokeAPIKey(input: {id: $id}) { apiKey { id } } }`, map[string]any{"id": revoked.ID})
+		admin.createKey("Never expires", "VIEWER")
+		in7 := time.Now().AddDate(0, 0, 7)
+		admin.createExpiring("Expires in a week", &in7)
+		if _, err := s.app.DB.DB.Exec(`UPDATE api_keys SET revocation_reason = NULL, expires_order = NULL WHERE expires_at IS NULL`); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.app.DB.Migrate(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		if got := admin.keyByID(revoked.ID); got.RevocationReason == nil || *got.RevocationReason != "MANUAL" {
+			t.Fatalf("after the migration the revoked key's reason is %v", got.RevocationReason)
+		}
+		got := admin.keys(map[string]any{"status": "ACTIVE", "orderBy": map[string]any{"field": "EXPIRES_AT", "direction": "ASC"}}).names()
+		if !slices.Equal(got, []string{"Expires in a week", "Never expires"}) {
+			t.Fatalf("by expiry, soonest first: %q", got)
+		}
+	})
+}
+
 // Keys from before api_keys.last_used_order sort by their last use once migrated.
 func TestMigrationOrdersOlderKeysByLastUse(t *testing.T) {
 	each(t, func(t *testing.T, s *server) {

@@ -22,11 +22,11 @@ import (
 	"apikeys/ent"
 	"apikeys/ent/apikey"
 	"apikeys/ent/audit"
+	"apikeys/ent/keys"
 	"apikeys/ent/privacy"
 	"apikeys/ent/session"
 	"apikeys/ent/user"
 	"apikeys/ent/viewer"
-	"apikeys/server/keys"
 	"apikeys/server/metrics"
 )
 
@@ -214,6 +214,9 @@ func (a *Authenticator) verifyKey(ctx context.Context, header []string) (*viewer
 	}
 	now := time.Now()
 	if ck, ok := a.cache.get(hash); ok {
+		if ck.expires != 0 && now.UnixNano() >= ck.expires {
+			return nil, errBadKey // expired: refused from that second, swept or not
+		}
 		a.Metrics.Auth("key_cached")
 		a.markUsed(hash, ck, now)
 		return &ck.viewer, nil
@@ -228,7 +231,8 @@ func (a *Authenticator) verifyKey(ctx context.Context, header []string) (*viewer
 	} else if err != nil {
 		return nil, err
 	}
-	if subtle.ConstantTimeCompare(k.SecretHash, hash[:]) != 1 || k.Status != apikey.StatusACTIVE {
+	if subtle.ConstantTimeCompare(k.SecretHash, hash[:]) != 1 || k.Status != apikey.StatusACTIVE ||
+		(k.ExpiresAt != nil && !now.Before(*k.ExpiresAt)) {
 		return nil, errBadKey
 	}
 	sa := k.Edges.ServiceAccount
@@ -242,6 +246,9 @@ func (a *Authenticator) verifyKey(ctx context.Context, header []string) (*viewer
 	}}
 	if k.LastUsedAt != nil {
 		ck.marked = k.LastUsedAt.UnixNano()
+	}
+	if k.ExpiresAt != nil {
+		ck.expires = k.ExpiresAt.UnixNano()
 	}
 	a.cache.add(hash, ck, epoch)
 	a.Metrics.Auth("key_verified")

@@ -12,9 +12,9 @@ import (
 	"github.com/oklog/ulid/v2"
 
 	"apikeys/ent/apikey"
+	"apikeys/ent/keys"
 	"apikeys/ent/schema/pulid"
 	"apikeys/ent/viewer"
-	"apikeys/server/keys"
 	"apikeys/server/metrics"
 )
 
@@ -48,21 +48,23 @@ type keyCache struct {
 // cacheKey is the first half of a key's SHA-256: 128 bits, beyond any collision.
 type cacheKey [16]byte
 
-// cacheEntry is 48 bytes: a key's and its account's ULIDs, its organization as an index
-// into the cache's few distinct organizations, its name in the arena.
+// cacheEntry is 52 bytes: a key's and its account's ULIDs, its organization as an index
+// into the cache's few distinct organizations, its name in the arena, its expiry.
 type cacheEntry struct {
 	key, account ulid.ULID
 	org          uint32
 	nameOff      uint32
 	marked       uint32 // when a use was last recorded, in seconds after base (0: not since base)
+	expires      uint32 // when the key stops working, in Unix seconds (0: never); whole seconds (ent/keys)
 	nameLen      uint16
 	admin        bool
 }
 
 // cachedKey is a verified key as the cache hands it out.
 type cachedKey struct {
-	viewer viewer.Viewer
-	marked int64
+	viewer  viewer.Viewer
+	marked  int64
+	expires int64 // Unix ns; 0: never
 }
 
 func newKeyCache(size int, m *metrics.Metrics) *keyCache {
@@ -128,7 +130,7 @@ func (c *keyCache) get(h keys.Hash) (cachedKey, bool) {
 	orgEnd := sb.Len()
 	writeID(&sb, "key_", e.key)
 	all := sb.String()
-	return cachedKey{marked: c.nanos(e.marked), viewer: viewer.Viewer{
+	return cachedKey{marked: c.nanos(e.marked), expires: int64(e.expires) * int64(time.Second), viewer: viewer.Viewer{
 		Kind:  viewer.KindServiceAccount,
 		ID:    pulid.ID(all[nameLen:saEnd]),
 		Name:  all[:nameLen],
@@ -163,6 +165,10 @@ func (c *keyCache) add(h keys.Hash, k cachedKey, epoch uint64) {
 		return
 	}
 	e.marked = c.seconds(k.marked)
+	if k.expires != 0 {
+		// Rounded down: never served a moment after its expiry. Beyond 2106: never.
+		e.expires = uint32(min(k.expires/int64(time.Second), math.MaxUint32))
+	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	// Checked under the lock that revoked also takes: no revocation slips in between.

@@ -10,8 +10,8 @@ import (
 	"time"
 
 	"apikeys/ent"
+	"apikeys/ent/keys"
 	"apikeys/ent/schema/pulid"
-	"apikeys/server/keys"
 )
 
 // Key uses are recorded in memory and written in batches (every FlushUsageEvery), at

@@ -8,11 +8,11 @@ import (
 	"apikeys/ent"
 	"apikeys/ent/audit"
 	"apikeys/ent/auditentry"
+	"apikeys/ent/password"
 	"apikeys/ent/schema"
 	"apikeys/ent/user"
 	"apikeys/ent/viewer"
 	"apikeys/graph"
-	"apikeys/server/password"
 )
 
 // NewOrganization is a company and its first admin.

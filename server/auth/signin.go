@@ -12,11 +12,11 @@ import (
 	"apikeys/ent/audit"
 	"apikeys/ent/auditentry"
 	"apikeys/ent/organization"
+	"apikeys/ent/password"
 	"apikeys/ent/schema"
 	"apikeys/ent/schema/pulid"
 	"apikeys/ent/user"
 	"apikeys/ent/viewer"
-	"apikeys/server/password"
 )
 
 // The one message for an unknown email and a wrong password.

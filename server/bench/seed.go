@@ -14,9 +14,9 @@ import (
 	"github.com/oklog/ulid/v2"
 	_ "modernc.org/sqlite" // the same pure-Go driver as the server
 
+	"apikeys/ent/keys"
+	"apikeys/ent/password"
 	"apikeys/ent/schema"
-	"apikeys/server/keys"
-	"apikeys/server/password"
 )
 
 // adminPassword signs in every seeded organization's admin.
