@@ -64,6 +64,36 @@ func RecordAtWith(ctx context.Context, c *ent.Client, at time.Time, action audit
 }
 
 func record(ctx context.Context, c *ent.Client, at time.Time, action auditentry.Action, target Target, metadata Metadata) error {
+	create, err := entry(ctx, c, Event{At: at, Target: target, Metadata: metadata}, action)
+	if err != nil {
+		return err
+	}
+	return create.Exec(ctx)
+}
+
+// Event is one of the entries of RecordAll.
+type Event struct {
+	At       time.Time // zero: now
+	Target   Target
+	Metadata Metadata
+}
+
+// RecordAll appends one entry of action per event, by the viewer of ctx, in one
+// statement (the expiry sweeper's batches).
+func RecordAll(ctx context.Context, c *ent.Client, action auditentry.Action, events []Event) error {
+	creates := make([]*ent.AuditEntryCreate, len(events))
+	for i, e := range events {
+		create, err := entry(ctx, c, e, action)
+		if err != nil {
+			return err
+		}
+		creates[i] = create
+	}
+	return c.AuditEntry.CreateBulk(creates...).Exec(ctx)
+}
+
+func entry(ctx context.Context, c *ent.Client, e Event, action auditentry.Action) (*ent.AuditEntryCreate, error) {
+	at, target, metadata := e.At, e.Target, e.Metadata
 	create := c.AuditEntry.Create().
 		SetAction(action).
 		SetTargetKind(target.Kind).
@@ -74,7 +104,7 @@ func record(ctx context.Context, c *ent.Client, at time.Time, action auditentry.
 	}
 	v := viewer.FromContext(ctx)
 	if v == nil {
-		return errors.New("audit: no viewer to record as the actor")
+		return nil, errors.New("audit: no viewer to record as the actor")
 	}
 	create.SetOrganizationID(v.OrgID).SetActorName(v.Name)
 	switch v.Kind {
@@ -95,7 +125,7 @@ func record(ctx context.Context, c *ent.Client, at time.Time, action auditentry.
 		// without control and direction-changing characters.
 		create.SetIP(truncate(r.IP, 64)).SetUserAgent(truncate(schema.PlainText(r.UserAgent), 512))
 	}
-	return create.Exec(ctx)
+	return create, nil
 }
 
 func truncate(s string, n int) string {

@@ -38,7 +38,7 @@ const (
 // whose expiry or service account changes, is dropped from them when the transaction of
 // c commits (on PostgreSQL, NOTIFY tells the other instances); its next use reads it anew.
 type Caches interface {
-	Revoked(ctx context.Context, c *ent.Client, secretHash []byte) error
+	Revoked(ctx context.Context, c *ent.Client, secretHashes ...[]byte) error
 }
 
 // Lifecycle changes keys. Its methods take the client of the transaction that makes the
@@ -303,10 +303,12 @@ func (l *Lifecycle) Rename(ctx context.Context, c *ent.Client, id pulid.ID, name
 	}
 	// A cached key carries its account's name (the actor name of its audit entries).
 	if l.Caches != nil {
-		for _, r := range renamed {
-			if err := l.Caches.Revoked(ctx, c, r.SecretHash); err != nil {
-				return nil, err
-			}
+		hashes := make([][]byte, len(renamed))
+		for i, r := range renamed {
+			hashes[i] = r.SecretHash
+		}
+		if err := l.Caches.Revoked(ctx, c, hashes...); err != nil {
+			return nil, err
 		}
 	}
 	k, err = c.APIKey.Query().Where(apikey.ID(id)).WithServiceAccount().Only(ctx)

@@ -2,7 +2,9 @@ package keys
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
+	"strings"
 	"time"
 
 	"apikeys/ent"
@@ -10,6 +12,7 @@ import (
 	"apikeys/ent/audit"
 	"apikeys/ent/auditentry"
 	"apikeys/ent/privacy"
+	"apikeys/ent/schema/pulid"
 	"apikeys/ent/viewer"
 )
 
@@ -36,7 +39,8 @@ func (l *Lifecycle) Sweep(ctx context.Context, now time.Time) (int, error) {
 	}
 }
 
-// sweepBatch ends up to SweepBatch keys in one transaction; found is how many it looked at.
+// sweepBatch ends up to SweepBatch keys in one transaction, in a few statements
+// whatever their number; found is how many it looked at.
 func (l *Lifecycle) sweepBatch(ctx context.Context, now time.Time) (ended, found int, err error) {
 	tx, err := l.Client.Tx(ctx)
 	if err != nil {
@@ -59,40 +63,87 @@ func (l *Lifecycle) sweepBatch(ctx context.Context, now time.Time) (ended, found
 	if err != nil {
 		return 0, 0, err
 	}
+	if len(due) == 0 {
+		return 0, 0, tx.Rollback()
+	}
+	byReason := map[apikey.RevocationReason][]*ent.APIKey{}
 	for _, k := range due {
 		reason := apikey.RevocationReasonEXPIRED
 		if k.Edges.ReplacedBy != nil {
 			reason = apikey.RevocationReasonROTATED
 		}
-		system := viewer.NewContext(ctx, &viewer.Viewer{Kind: viewer.KindSystem, Name: SystemName, OrgID: k.OrganizationID})
-		n, err := c.APIKey.Update().
-			Where(apikey.ID(k.ID), apikey.StatusEQ(apikey.StatusACTIVE)).
-			SetStatus(apikey.StatusREVOKED).
-			SetRevokedAt(k.ExpiresAt.UTC()).
-			SetRevocationReason(reason).
-			Save(system)
+		byReason[reason] = append(byReason[reason], k)
+	}
+	// Conditional on ACTIVE: a key another instance (or an admin) ended meanwhile is
+	// not returned, and so neither counted nor recorded twice.
+	var done []*ent.APIKey
+	for reason, ks := range byReason {
+		ended, err := endKeys(ctx, c, ks, reason)
 		if err != nil {
 			return 0, 0, err
 		}
-		if n == 0 { // another instance ended it
-			continue
+		done = append(done, ended...)
+	}
+	byOrg := map[pulid.ID][]*ent.APIKey{}
+	for _, k := range done {
+		byOrg[k.OrganizationID] = append(byOrg[k.OrganizationID], k)
+	}
+	for org, ks := range byOrg {
+		system := viewer.NewContext(ctx, &viewer.Viewer{Kind: viewer.KindSystem, Name: SystemName, OrgID: org})
+		if err := adjustCounts(system, c, org, -len(ks), len(ks)); err != nil {
+			return 0, 0, err
 		}
-		if err := adjustCounts(system, c, k.OrganizationID, -1, 1); err != nil {
+		events := make([]audit.Event, len(ks))
+		hashes := make([][]byte, len(ks))
+		for i, k := range ks {
+			// The entry's time is the expiry, like the key's revokedAt.
+			events[i] = audit.Event{At: *k.ExpiresAt, Target: target(k), Metadata: audit.Metadata{"reason": *k.RevocationReason, "expiresAt": k.ExpiresAt.UTC()}}
+			hashes[i] = k.SecretHash
+		}
+		if err := audit.RecordAll(system, c, auditentry.ActionAPI_KEY_EXPIRED, events); err != nil {
 			return 0, 0, err
 		}
 		if l.Caches != nil {
-			if err := l.Caches.Revoked(system, c, k.SecretHash); err != nil {
+			if err := l.Caches.Revoked(system, c, hashes...); err != nil {
 				return 0, 0, err
 			}
 		}
-		meta := audit.Metadata{"reason": reason, "expiresAt": k.ExpiresAt.UTC()}
-		// The entry's time is the expiry, like the key's revokedAt.
-		if err := audit.RecordAtWith(system, c, *k.ExpiresAt, auditentry.ActionAPI_KEY_EXPIRED, target(k), meta); err != nil {
-			return 0, 0, err
-		}
-		ended++
 	}
-	return ended, len(due), tx.Commit()
+	return len(done), len(due), tx.Commit()
+}
+
+// endKeys moves the keys still active among ks to the Revoked tab with reason, revoked
+// at their expiry, in one statement, and returns them.
+func endKeys(ctx context.Context, c *ent.Client, ks []*ent.APIKey, reason apikey.RevocationReason) ([]*ent.APIKey, error) {
+	var q strings.Builder
+	args := []any{string(apikey.StatusREVOKED), string(reason), string(apikey.StatusACTIVE)}
+	q.WriteString("UPDATE api_keys SET status = $1, revoked_at = expires_at, revocation_reason = $2 WHERE status = $3 AND id IN (")
+	byID := make(map[pulid.ID]*ent.APIKey, len(ks))
+	for i, k := range ks {
+		if i > 0 {
+			q.WriteString(", ")
+		}
+		args = append(args, string(k.ID))
+		fmt.Fprintf(&q, "$%d", len(args))
+		byID[k.ID] = k
+	}
+	q.WriteString(") RETURNING id")
+	rows, err := c.QueryContext(ctx, q.String(), args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var ended []*ent.APIKey
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		k := byID[pulid.ID(id)]
+		k.RevocationReason = &reason
+		ended = append(ended, k)
+	}
+	return ended, rows.Err()
 }
 
 // SweepEvery sweeps every interval until ctx ends, logging what fails (the next sweep

@@ -111,9 +111,9 @@ var (
 				Columns: []*schema.Column{APIKeysColumns[8]},
 			},
 			{
-				Name:    "apikey_status_expires_at",
+				Name:    "apikey_status_expires_at_id",
 				Unique:  false,
-				Columns: []*schema.Column{APIKeysColumns[7], APIKeysColumns[11]},
+				Columns: []*schema.Column{APIKeysColumns[7], APIKeysColumns[11], APIKeysColumns[0]},
 			},
 		},
 	}

@@ -146,8 +146,8 @@ func (APIKey) Indexes() []ent.Index {
 		index.Fields("service_account_id"),
 		// The verification caches re-check recently revoked keys.
 		index.Fields("revoked_at"),
-		// The sweeper finds the active keys whose time has come.
-		index.Fields("status", "expires_at"),
+		// The sweeper finds the active keys whose time has come, in its order.
+		index.Fields("status", "expires_at", "id"),
 	}
 }
 

@@ -29,6 +29,8 @@ func BenchmarkHandler(b *testing.B) {
 			s.app.Log = slog.New(slog.NewTextHandler(io.Discard, nil)) // as the program logs, to nowhere
 			tn := s.newTenant("Bench")
 			key := tn.admin.createKey("bench", "VIEWER")
+			inAYear := time.Now().AddDate(1, 0, 0)
+			_, expiring := tn.admin.createExpiring("bench expiring", &inAYear)
 			for i := range 60 {
 				tn.admin.createKey(fmt.Sprintf("integration %d", i), "VIEWER")
 			}
@@ -65,6 +67,8 @@ func BenchmarkHandler(b *testing.B) {
 			}
 			run("typename", `{ __typename }`, key.Secret)
 			run("viewer", `{ viewer { name } }`, key.Secret)
+			// The same with a key that expires: the cache hit checks the expiry (issue 10).
+			run("viewer-expiring", `{ viewer { name } }`, expiring.Secret)
 			// The first page of the Active Keys tab as the admin app asks for it.
 			run("page", `{ apiKeys(status: ACTIVE, first: 50) { totalCount pageInfo { hasNextPage endCursor }
 				edges { node { id name maskedKey status createdAt createdByName lastUsedAt revokedAt revokedByName } } } }`, "")

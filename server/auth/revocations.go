@@ -11,36 +11,52 @@ import (
 	"github.com/lib/pq"
 
 	"apikeys/ent"
+	"apikeys/ent/keys"
 )
 
 // revocationChannel is the PostgreSQL channel on which revocations are announced.
 const revocationChannel = "apikeys_revoked"
 
-// Revoked is called by a revoking mutation with the client of its transaction: on
-// PostgreSQL it sends NOTIFY in that transaction (delivered to every instance when, and
-// only if, it commits); this instance drops the key from its cache once it commits.
-func (a *Authenticator) Revoked(ctx context.Context, c *ent.Client, secretHash []byte) error {
-	h, ok := hashOf(secretHash)
-	if !ok {
+// Revoked is called by the key lifecycle (ent/keys) with the client of its transaction
+// for keys that stop working or change: on PostgreSQL it sends one NOTIFY per key in
+// that transaction, in one statement (delivered to every instance when, and only if,
+// it commits); this instance drops the keys from its cache once it commits.
+func (a *Authenticator) Revoked(ctx context.Context, c *ent.Client, secretHashes ...[]byte) error {
+	var hs []keys.Hash
+	for _, sh := range secretHashes {
+		if h, ok := hashOf(sh); ok {
+			hs = append(hs, h)
+		}
+	}
+	if len(hs) == 0 {
 		return nil
 	}
 	if a.announce {
-		// The payload: the key's hash and when the revocation was sent (for the lag).
-		payload := hex.EncodeToString(secretHash) + ":" + strconv.FormatInt(time.Now().UnixNano(), 10)
-		if _, err := c.ExecContext(ctx, "SELECT pg_notify($1, $2)", revocationChannel, payload); err != nil {
+		// Each payload: the key's hash and when the revocation was sent (for the lag).
+		sent := ":" + strconv.FormatInt(time.Now().UnixNano(), 10)
+		payloads := make([]string, len(hs))
+		for i, h := range hs {
+			payloads[i] = hex.EncodeToString(h[:]) + sent
+		}
+		if _, err := c.ExecContext(ctx, "SELECT pg_notify($1, p) FROM unnest($2::text[]) AS p", revocationChannel, pq.Array(payloads)); err != nil {
 			return err
+		}
+	}
+	drop := func() {
+		for _, h := range hs {
+			a.cache.revoked(h)
 		}
 	}
 	tx := ent.TxFromContext(ctx)
 	if tx == nil {
-		a.cache.revoked(h)
+		drop()
 		return nil
 	}
 	tx.OnCommit(func(next ent.Committer) ent.Committer {
 		return ent.CommitFunc(func(ctx context.Context, tx *ent.Tx) error {
 			err := next.Commit(ctx, tx)
 			if err == nil {
-				a.cache.revoked(h)
+				drop()
 			}
 			return err
 		})

@@ -45,6 +45,7 @@ type config struct {
 	openConns   int
 	rateFrac    float64
 	revocations int
+	sweepKeys   int
 	pageIters   int
 	report      string
 	skip        map[string]bool
@@ -91,9 +92,10 @@ func parseFlags() *config {
 	fs.IntVar(&c.openConns, "open-conns", 64, "connections of the open-loop runs")
 	fs.Float64Var(&c.rateFrac, "rate", 0.5, "fixed rate as a fraction of the slowest case's saturation throughput")
 	revs := fs.Int("revocations", 0, "revocations measured, idle and again under load (default 200; quick 40)")
+	sweepKeys := fs.Int("sweep-keys", 0, "keys expiring at once for the sweep figure (default 100,000; quick 5,000)")
 	iters := fs.Int("page-iters", 0, "timed requests per page/count query (default 400; quick 100)")
 	fs.StringVar(&c.report, "report", envOr("BENCH_REPORT", "/tmp/bench-report.md"), "where to write the report (markdown)")
-	skip := fs.String("skip", os.Getenv("BENCH_SKIP"), "comma-separated parts to skip: sqlite,postgres,revocation,pages,rss (BENCH_SKIP)")
+	skip := fs.String("skip", os.Getenv("BENCH_SKIP"), "comma-separated parts to skip: sqlite,postgres,revocation,pages,rss,sweep (BENCH_SKIP)")
 	fs.BoolVar(&c.keepSchema, "keep-schema", false, "keep the PostgreSQL schema at the end")
 	fs.BoolVar(&c.noPin, "no-pin", os.Getenv("BENCH_NO_PIN") != "", "do not pin the load generator and the servers to separate CPUs")
 	_ = fs.Parse(os.Args[1:])
@@ -124,6 +126,7 @@ func parseFlags() *config {
 	c.closedDur = pickD(*closed, 3*time.Second, time.Second)
 	c.openDur = pickD(*open, 4*time.Second, 1500*time.Millisecond)
 	c.revocations = pick(*revs, 200, 40)
+	c.sweepKeys = pick(*sweepKeys, 100_000, 5_000)
 	c.pageIters = pick(*iters, 400, 100)
 	c.sqliteOther = c.loadKeys + 2_000
 	c.skip = map[string]bool{}

@@ -101,6 +101,11 @@ func (e *benchEnv) postgresPart(ctx context.Context) error {
 			return err
 		}
 	}
+	if !e.cfg.skip["sweep"] { // last: it revokes keys of the seeded data
+		if err := e.sweep(ctx, dbURL, db, s); err != nil {
+			return err
+		}
+	}
 	return nil
 }
 
