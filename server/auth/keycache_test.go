@@ -135,3 +135,58 @@ func TestKeyCacheCostsUnder200BytesAKey(t *testing.T) {
 	}
 	runtime.KeepAlive(c)
 }
+
+// A cached key keeps its expiry to the second (ent/keys keeps expiries to the second):
+// verifyKey refuses it from that second without a lookup.
+func TestKeyCacheKeepsTheExpiry(t *testing.T) {
+	c := newKeyCache(3, nil)
+	h, k := testKey(1)
+	at := time.Date(2027, 3, 1, 12, 0, 5, 0, time.UTC)
+	k.expires = at.UnixNano()
+	c.add(h, k, c.begin())
+	got, ok := c.get(h)
+	if !ok || got.expires != at.UnixNano() {
+		t.Fatalf("expires = %v, want %v", time.Unix(0, got.expires).UTC(), at)
+	}
+	h2, k2 := testKey(2)
+	k2.expires = at.Add(300 * time.Millisecond).UnixNano() // not to the second: rounded down, never later
+	c.add(h2, k2, c.begin())
+	if got, _ := c.get(h2); got.expires != at.UnixNano() {
+		t.Fatalf("expires = %v, want %v", time.Unix(0, got.expires).UTC(), at)
+	}
+	h3, k3 := testKey(3)
+	c.add(h3, k3, c.begin())
+	if got, _ := c.get(h3); got.expires != 0 {
+		t.Fatalf("a key without expiry: expires = %d", got.expires)
+	}
+}
+
+// BenchmarkVerifyCachedKey is the cache-hit path of verifyKey (parse, lookup, expiry
+// check, use marking) for a key without and with an expiry, side by side (issue 10: the
+// expiry check may cost at most 3%).
+func BenchmarkVerifyCachedKey(b *testing.B) {
+	for _, name := range []string{"never-expires", "expires"} {
+		b.Run(name, func(b *testing.B) {
+			a := &Authenticator{cache: newKeyCache(1000, nil)}
+			secret, err := keys.Generate()
+			if err != nil {
+				b.Fatal(err)
+			}
+			h := sha256.Sum256([]byte(secret))
+			_, k := testKey(1)
+			if name == "expires" {
+				k.expires = time.Now().Add(time.Hour).Truncate(time.Second).UnixNano()
+			}
+			k.marked = time.Now().UnixNano() // used a moment ago: nothing to write
+			a.cache.add(h, k, a.cache.begin())
+			header := []string{"Bearer " + secret}
+			ctx := b.Context()
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := a.verifyKey(ctx, header); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
