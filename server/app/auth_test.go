@@ -57,19 +57,19 @@ func TestBadKeysAreRefused(t *testing.T) {
 		badSum[39] ^= 1
 
 		headers := map[string][]string{
-			"malformed":         {"Bearer gak_nonsense"},
-			"wrong prefix":      {"Bearer ghp_" + good[4:]},
-			"bad checksum":      {"Bearer " + string(badSum)},
-			"too long":          {"Bearer " + good + "x"},
-			"unknown":           {"Bearer " + unknown},
-			"revoked":           {"Bearer " + revoked.Secret},
-			"lower-case scheme": {"bearer " + good},
-			"two spaces":        {"Bearer  " + good},
-			"no scheme":         {good},
-			"two headers":       {"Bearer " + good, "Bearer " + good},
-			"empty":             {""},
-			"basic":             {"Basic dXNlcjpwYXNz"},
-			"non-ASCII":         {"Bearer gak_é" + good[6:]},
+			"malformed":        {"Bearer gak_nonsense"},
+			"wrong prefix":     {"Bearer ghp_" + good[4:]},
+			"bad checksum":     {"Bearer " + string(badSum)},
+			"too long":         {"Bearer " + good + "x"},
+			"unknown":          {"Bearer " + unknown},
+			"revoked":          {"Bearer " + revoked.Secret},
+			"tab after scheme": {"Bearer\t" + good},
+			"two tokens":       {"Bearer " + good + " " + good},
+			"no scheme":        {good},
+			"two headers":      {"Bearer " + good, "Bearer " + good},
+			"empty":            {""},
+			"basic":            {"Basic dXNlcjpwYXNz"},
+			"non-ASCII":        {"Bearer gak_é" + good[6:]},
 		}
 		var messages []string
 		for name, values := range headers {
@@ -88,6 +88,16 @@ func TestBadKeysAreRefused(t *testing.T) {
 		for _, m := range messages {
 			if m != messages[0] {
 				t.Errorf("messages differ (%q vs %q): an outsider could tell bad keys apart", m, messages[0])
+			}
+		}
+		// The scheme in any case and one or more spaces are a key like any other
+		// (RFC 7235 §2.1, RFC 6750 §2.1): common clients send "bearer".
+		for _, h := range []string{"bearer " + good, "BEARER " + good, "Bearer  " + good, "bEaReR   " + good} {
+			req, _ := http.NewRequest(http.MethodPost, s.srv.URL+"/graphql", strings.NewReader(`{"query":"{ viewer { name } }"}`))
+			req.Header.Set("Content-Type", "application/json")
+			req.Header.Set("Authorization", h)
+			if r := s.browser().do(req); r.Status != http.StatusOK || len(r.Errors) > 0 {
+				t.Errorf("%q: HTTP %d %s, want 200", h[:len(h)-len(good)], r.Status, r.Body)
 			}
 		}
 		// No credentials at all, and a key in the query string, are refused too.

@@ -257,13 +257,21 @@ func (a *Authenticator) verifyKey(ctx context.Context, header []string) (*viewer
 }
 
 // ParseBearer returns the credential of the Authorization header values: exactly one
-// value, "Bearer " (this case, one space) and a non-empty rest. Anything else is refused
-// rather than guessed at.
+// value, the scheme "Bearer" in any case (RFC 7235 §2.1), one or more spaces, and one
+// token without spaces (RFC 6750 §2.1). Anything else is refused rather than guessed at.
 func ParseBearer(values []string) (string, bool) {
-	if len(values) != 1 || !strings.HasPrefix(values[0], "Bearer ") || len(values[0]) == len("Bearer ") {
+	if len(values) != 1 {
 		return "", false
 	}
-	return values[0][len("Bearer "):], true
+	scheme, rest, ok := strings.Cut(values[0], " ")
+	if !ok || !strings.EqualFold(scheme, "Bearer") {
+		return "", false
+	}
+	token := strings.TrimLeft(rest, " ")
+	if token == "" || strings.ContainsAny(token, " \t") {
+		return "", false
+	}
+	return token, true
 }
 
 func hashToken(token string) []byte {

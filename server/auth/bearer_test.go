@@ -15,8 +15,17 @@ func TestParseBearer(t *testing.T) {
 		{nil, "", false},
 		{[]string{""}, "", false},
 		{[]string{"Bearer "}, "", false},
-		{[]string{"bearer gak_x"}, "", false},
-		{[]string{"BEARER gak_x"}, "", false},
+		// The scheme in any case, one or more spaces (RFC 7235 §2.1, RFC 6750 §2.1).
+		{[]string{"bearer gak_x"}, "gak_x", true},
+		{[]string{"BEARER gak_x"}, "gak_x", true},
+		{[]string{"bEaReR gak_x"}, "gak_x", true},
+		{[]string{"Bearer  gak_x"}, "gak_x", true},
+		{[]string{"Bearer    gak_x"}, "gak_x", true},
+		{[]string{"Bearer\tgak_x"}, "", false},
+		{[]string{"Bearer gak_x gak_y"}, "", false},
+		{[]string{"Bearer gak_x\t"}, "", false},
+		{[]string{"Bearer    "}, "", false},
+		{[]string{"Bearers gak_x"}, "", false},
 		{[]string{"Basic gak_x"}, "", false},
 		{[]string{"Bearer gak_x", "Bearer gak_y"}, "", false},
 		{[]string{"Bearergak_x"}, "", false},
@@ -45,7 +54,9 @@ func FuzzParseBearer(f *testing.F) {
 			}
 			return
 		}
-		if twice || !strings.HasPrefix(value, "Bearer ") || got == "" || "Bearer "+got != value {
+		scheme, rest, _ := strings.Cut(value, " ")
+		if twice || !strings.EqualFold(scheme, "Bearer") || got == "" || strings.ContainsAny(got, " \t") ||
+			strings.TrimLeft(rest, " ") != got {
 			t.Fatalf("ParseBearer(%q) = %q, true", in, got)
 		}
 	})
