@@ -21,12 +21,6 @@ import (
 	"apikeys/ent/viewer"
 )
 
-// InputError and ForbiddenError are the domain's refusals (ent/problem).
-type (
-	InputError     = problem.InputError
-	ForbiddenError = problem.ForbiddenError
-)
-
 // ErrEmailTaken is the message for an email that already has an account in the company.
 const ErrEmailTaken = "a user with this email already exists"
 
@@ -41,20 +35,20 @@ type NewPerson struct {
 // request tells nothing about which emails have accounts.
 func Create(ctx context.Context, c *ent.Client, in NewPerson) (*ent.User, error) {
 	if !viewer.FromContext(ctx).IsAdminUser() {
-		return nil, &ForbiddenError{"only admins may add people"}
+		return nil, problem.Forbidden("only admins may add people")
 	}
 	name, email := strings.TrimSpace(in.Name), schema.NormalizeEmail(in.Email)
 	if err := user.NameValidator(name); err != nil {
-		return nil, &InputError{"name", err.Error()}
+		return nil, problem.Input("name", err.Error())
 	}
 	if err := user.EmailValidator(email); err != nil {
-		return nil, &InputError{"email", err.Error()}
+		return nil, problem.Input("email", err.Error())
 	}
 	if err := password.Check(in.Password); err != nil {
-		return nil, &InputError{"password", err.Error()}
+		return nil, problem.Input("password", err.Error())
 	}
 	if err := user.RoleValidator(in.Role); err != nil {
-		return nil, &InputError{"role", err.Error()}
+		return nil, problem.Input("role", err.Error())
 	}
 	// Within the viewer's company only (the privacy rules filter the query).
 	taken, err := c.User.Query().Where(user.Email(email), user.DeletedAtIsNil()).Exist(ctx)
@@ -62,7 +56,7 @@ func Create(ctx context.Context, c *ent.Client, in NewPerson) (*ent.User, error)
 		return nil, err
 	}
 	if taken {
-		return nil, &InputError{"email", ErrEmailTaken}
+		return nil, problem.Input("email", ErrEmailTaken)
 	}
 	hash, err := password.Hash(ctx, in.Password)
 	if err != nil {
@@ -70,7 +64,7 @@ func Create(ctx context.Context, c *ent.Client, in NewPerson) (*ent.User, error)
 	}
 	u, err := c.User.Create().SetName(name).SetEmail(email).SetPasswordHash(hash).SetRole(in.Role).Save(ctx)
 	if ent.IsConstraintError(err) { // created by a concurrent request
-		return nil, &InputError{"email", ErrEmailTaken}
+		return nil, problem.Input("email", ErrEmailTaken)
 	} else if err != nil {
 		return nil, err
 	}
@@ -88,10 +82,10 @@ func Create(ctx context.Context, c *ent.Client, in NewPerson) (*ent.User, error)
 func Delete(ctx context.Context, c *ent.Client, id pulid.ID) (*ent.User, error) {
 	v := viewer.FromContext(ctx)
 	if !v.IsAdminUser() {
-		return nil, &ForbiddenError{"only admins may delete people"}
+		return nil, problem.Forbidden("only admins may delete people")
 	}
 	if id == v.ID {
-		return nil, &InputError{"id", "you cannot delete yourself"}
+		return nil, problem.Input("id", "you cannot delete yourself")
 	}
 	internal := privacy.DecisionContext(ctx, privacy.Allow)
 	if err := c.Organization.UpdateOneID(v.OrgID).AddActiveKeyCount(0).Exec(internal); err != nil {
@@ -104,7 +98,7 @@ func Delete(ctx context.Context, c *ent.Client, id pulid.ID) (*ent.User, error) 
 		return nil, err
 	}
 	if !stillAdmin {
-		return nil, &ForbiddenError{"you are no longer an admin of this company"}
+		return nil, problem.Forbidden("you are no longer an admin of this company")
 	}
 	u, err := c.User.Query().Where(user.ID(id), user.DeletedAtIsNil()).Only(ctx)
 	if err != nil {
@@ -116,7 +110,7 @@ func Delete(ctx context.Context, c *ent.Client, id pulid.ID) (*ent.User, error) 
 			return nil, err
 		}
 		if admins <= 1 {
-			return nil, &InputError{"id", "a company needs an admin: this is its last one"}
+			return nil, problem.Input("id", "a company needs an admin: this is its last one")
 		}
 	}
 	if err := c.User.UpdateOne(u).SetDeletedAt(time.Now().UTC()).Exec(ctx); err != nil {
