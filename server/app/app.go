@@ -109,6 +109,11 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 	if cfg.SessionTTL == 0 {
 		cfg.SessionTTL = DefaultSessionTTL
 	}
+	for _, o := range cfg.CORSOrigins {
+		if err := http.NewCrossOriginProtection().AddTrustedOrigin(o); err != nil {
+			return nil, fmt.Errorf("APIKEYS_CORS_ORIGINS: %q is not an origin (scheme://host[:port]): %w", o, err)
+		}
+	}
 	db, err := OpenMigrated(ctx, cfg.DatabaseURL)
 	if err != nil {
 		return nil, err
@@ -270,26 +275,64 @@ func (a *App) Handler() http.Handler {
 	mux.HandleFunc("POST /auth/login", a.Auth.Login)
 	mux.HandleFunc("POST /auth/logout", a.Auth.Logout)
 	mux.HandleFunc("POST /auth/setup", a.Auth.Setup)
+	mux.Handle("POST /credentials/revoke", noStore(a.reportLeaks(auth.NewLimiter(leakReportsPerAddress))))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		fmt.Fprintln(w, "ok")
 	})
 	mux.HandleFunc("GET /readyz", a.ready)
-	mux.Handle("/", a.static())
+	mux.Handle("/", appOrNotFound(a.static()))
 
-	c := cors.New(cors.Options{
-		AllowedOrigins:   a.Config.CORSOrigins,
-		AllowedMethods:   []string{http.MethodGet, http.MethodPost},
-		AllowedHeaders:   []string{"Authorization", "Content-Type"},
-		AllowCredentials: true,
-		MaxAge:           600,
-	})
 	var h http.Handler = mux
-	h = c.Handler(h)
+	h = a.crossOriginProtection(h)
+	// No origins: no CORS at all (rs/cors would take an empty list as "every origin").
+	if len(a.Config.CORSOrigins) > 0 {
+		h = cors.New(cors.Options{
+			AllowedOrigins:   a.Config.CORSOrigins,
+			AllowedMethods:   []string{http.MethodGet, http.MethodPost},
+			AllowedHeaders:   []string{"Authorization", "Content-Type"},
+			AllowCredentials: true,
+			MaxAge:           600,
+		}).Handler(h)
+	}
 	h = securityHeaders(h)
 	h = limitBody(h)
 	h = a.logRequests(h)
 	return h
+}
+
+// appOrNotFound serves the admin app for GET and HEAD on any path the server has no
+// other route for; anything else there is 404 with a JSON error, not the app's page.
+func appOrNotFound(app http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodGet && r.Method != http.MethodHead {
+			auth.WriteError(w, http.StatusNotFound, "NOT_FOUND", "no such endpoint: "+r.Method+" "+r.URL.Path)
+			return
+		}
+		app.ServeHTTP(w, r)
+	})
+}
+
+// crossOriginProtection refuses state-changing browser requests from other origins
+// that would ride on the session cookie (Go's CrossOriginProtection: Sec-Fetch-Site, or
+// Origin against Host), with the CORS origins trusted. A request with an Authorization
+// header authenticates with its key, never the cookie, so it is not checked.
+func (a *App) crossOriginProtection(next http.Handler) http.Handler {
+	p := http.NewCrossOriginProtection()
+	for _, o := range a.Config.CORSOrigins {
+		_ = p.AddTrustedOrigin(o) // checked by New
+	}
+	p.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		auth.WriteError(w, http.StatusForbidden, "FORBIDDEN", "cross-origin request refused: this origin may not use the session")
+	}))
+	protected := p.Handler(next)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if len(r.Header.Values("Authorization")) > 0 {
+			next.ServeHTTP(w, r)
+			return
+		}
+		protected.ServeHTTP(w, r)
+	})
 }
 
 // MetricsHandler serves /metrics (Prometheus format). It counts across every company,

@@ -25,11 +25,6 @@ func (a *App) static() http.Handler {
 	}
 	files := http.FileServer(http.Dir(dir))
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Method != http.MethodGet && r.Method != http.MethodHead {
-			w.Header().Set("Allow", "GET, HEAD")
-			http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
-			return
-		}
 		name := path.Clean("/" + r.URL.Path)
 		if fi, err := os.Stat(filepath.Join(dir, filepath.FromSlash(name))); err == nil && !fi.IsDir() {
 			if strings.HasPrefix(name, "/assets/") {
