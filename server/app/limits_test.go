@@ -95,3 +95,69 @@ func TestBadKeyFloodsAreLimitedBeforeTheDatabase(t *testing.T) {
 		expectRateLimited(t, flooder.gql(`{ viewer { name } }`, nil))
 	})
 }
+
+// Issue 11, defect 1: integrations behind one address (a NAT) whose keys are revoked in
+// turn and retried never get a valid key refused, and a flood of revoked and made-up
+// keys from that address makes the database do no more lookups than the limit allows.
+func TestAValidKeyIsServedWhateverItsAddressDid(t *testing.T) {
+	databases(t, func(t *testing.T, url string) {
+		s := newServer(t, app.Config{DatabaseURL: url, Limits: tightLimits}) // 5 bad lookups an hour an address
+		admin := s.newTenant("Acme").admin
+		const integrations = 50
+		nat := s.from("127.0.0.4")
+		var secrets []string
+		for i := range integrations {
+			k := admin.createKey("Integration "+strconv.Itoa(i), "VIEWER")
+			secrets = append(secrets, k.Secret)
+			nat.key = k.Secret
+			nat.must(nil, `{ viewer { name } }`, nil) // in use: cached
+		}
+		const revoke = `mutation($id: ID!) { revokeAPIKey(input: {id: $id}) { apiKey { id } } }`
+		var ids []string
+		var list struct {
+			APIKeys struct {
+				Edges []struct{ Node struct{ ID, Name string } }
+			}
+		}
+		admin.must(&list, `{ apiKeys(status: ACTIVE, first: 100, orderBy: {field: CREATED_AT, direction: ASC}) { edges { node { id name } } } }`, nil)
+		for _, e := range list.APIKeys.Edges {
+			ids = append(ids, e.Node.ID)
+		}
+		// Revoke all but the last in turn; each integration retries a few times.
+		for i := range integrations - 1 {
+			admin.must(nil, revoke, map[string]any{"id": ids[i]})
+			nat.key = secrets[i]
+			for range 4 {
+				if r := nat.gql(`{ viewer { name } }`, nil); r.Status != http.StatusUnauthorized && r.Status != http.StatusTooManyRequests {
+					t.Fatalf("a revoked key: HTTP %d %s", r.Status, r.Body)
+				}
+			}
+		}
+		// Then a flood of 1,000 requests: the revoked keys again and made-up ones.
+		before := s.app.DB.Statements()
+		made := make([]string, 20)
+		for i := range made {
+			made[i], _ = keys.Generate()
+		}
+		for i := range 1000 {
+			if i%2 == 0 {
+				nat.key = secrets[i%(integrations-1)]
+			} else {
+				nat.key = made[i%len(made)]
+			}
+			if r := nat.gql(`{ viewer { name } }`, nil); r.Status != http.StatusUnauthorized && r.Status != http.StatusTooManyRequests {
+				t.Fatalf("flood: HTTP %d %s", r.Status, r.Body)
+			}
+		}
+		// Every revoked key was looked up once already; the made-up ones at most as
+		// far as the limit (already spent) allows: no lookups at all.
+		if n := s.app.DB.Statements() - before; n > uint64(tightLimits.KeyPerIP.Burst) {
+			t.Errorf("the flood of 1,000 made the database run %d statements, want at most %d", n, tightLimits.KeyPerIP.Burst)
+		}
+		// The last integration's valid key, from the same address: served.
+		nat.key = secrets[integrations-1]
+		for range 20 {
+			nat.must(nil, `{ viewer { name } }`, nil)
+		}
+	})
+}

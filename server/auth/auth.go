@@ -58,6 +58,7 @@ type Authenticator struct {
 	failures                 chan failedSignIn
 
 	cache    *keyCache
+	refused  *refusedKeys
 	announce bool // PostgreSQL: revocations are announced with NOTIFY
 	// anonymous is the viewer of requests without credentials: only the benchmark
 	// build (bench.go) sets it; otherwise such requests are refused.
@@ -86,6 +87,7 @@ type Background struct {
 // serves), the re-check of revoked keys and the writing of key uses. Stop ends it.
 func (a *Authenticator) Start(b Background) {
 	a.cache = newKeyCache(b.KeyCacheSize, a.Metrics)
+	a.refused = newRefusedKeys(refusedKeysSize)
 	a.usage.postgres = b.Dialect == dialect.Postgres
 	ctx, cancel := context.WithCancel(context.Background())
 	a.stop = cancel
@@ -136,20 +138,18 @@ func (a *Authenticator) Middleware(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ctx := WithRequest(r)
 		if header := r.Header.Values("Authorization"); len(header) > 0 {
-			// A client that sent too many bad keys is refused before any parsing or
-			// lookup, so a flood of made-up keys costs no database work.
-			ip := clientIP(r)
-			if wait := a.keyPerIP.wait(ip); wait > 0 {
+			v, err := a.verifyKey(ctx, header, clientIP(r))
+			var limited rateLimited
+			switch {
+			case errors.As(err, &limited):
 				a.Metrics.Auth("rate_limited")
-				writeRateLimited(w, wait)
+				writeRateLimited(w, limited.wait)
 				return
-			}
-			v, err := a.verifyKey(ctx, header)
-			if err != nil {
-				if errors.Is(err, errBadKey) {
-					a.keyPerIP.fail(ip)
-					a.Metrics.Auth("key_refused")
-				}
+			case errors.Is(err, errBadKey):
+				a.Metrics.Auth("key_refused")
+				a.refuse(w, r, err, "invalid API key")
+				return
+			case err != nil:
 				a.refuse(w, r, err, "invalid API key")
 				return
 			}
@@ -191,6 +191,9 @@ func WithRequest(r *http.Request) context.Context {
 	return audit.WithRequest(r.Context(), audit.Request{IP: clientIP(r), UserAgent: r.UserAgent()})
 }
 
+// ClientIP is the client's address, as the limits and the audit trail see it.
+func ClientIP(r *http.Request) string { return clientIP(r) }
+
 // clientIP is the address of the peer. Headers such as X-Forwarded-For are not
 // trusted: any client can send them.
 func clientIP(r *http.Request) string {
@@ -201,9 +204,22 @@ func clientIP(r *http.Request) string {
 	return ip
 }
 
+// rateLimited refuses a key lookup from an address that made too many failed ones.
+type rateLimited struct{ wait time.Duration }
+
+func (e rateLimited) Error() string { return "too many invalid API keys from this address" }
+
 // verifyKey checks an Authorization header: exactly one "Bearer <key>", a well-formed
-// key (the checksum rejects typos before any lookup), a stored hash, an active key.
-func (a *Authenticator) verifyKey(ctx context.Context, header []string) (*viewer.Viewer, error) {
+// key (the checksum rejects typos before any lookup), a stored hash, an active key not
+// past its expiry.
+//
+// The limit on bad keys per address (ip) keeps floods of made-up keys away from the
+// database and never refuses a key that verifies: a cached key is served whatever its
+// address did, a key already refused is refused again from memory (keyCache.refuse), and
+// only a lookup that reaches the database takes a token of the address, given back when
+// the key verifies. Many integrations behind one address (a NAT) whose keys are revoked
+// in turn cost one token per revoked key, not one per retry.
+func (a *Authenticator) verifyKey(ctx context.Context, header []string, ip string) (*viewer.Viewer, error) {
 	secret, ok := ParseBearer(header)
 	if !ok {
 		return nil, errBadKey
@@ -221,20 +237,32 @@ func (a *Authenticator) verifyKey(ctx context.Context, header []string) (*viewer
 		a.markUsed(hash, ck, now)
 		return &ck.viewer, nil
 	}
+	if a.refused.has(hash) {
+		return nil, errBadKey
+	}
+	if wait := a.keyPerIP.begin(ip); wait > 0 {
+		return nil, rateLimited{wait}
+	}
 	epoch := a.cache.begin()
 	k, err := a.Client.APIKey.Query().
 		Where(apikey.SecretHash(hash[:])).
 		WithServiceAccount().
 		Only(allowInternal(ctx))
 	if ent.IsNotFound(err) {
+		a.refused.add(hash)
 		return nil, errBadKey
 	} else if err != nil {
+		a.keyPerIP.succeeded(ip) // the database failed, not the client
 		return nil, err
 	}
 	if subtle.ConstantTimeCompare(k.SecretHash, hash[:]) != 1 || k.Status != apikey.StatusACTIVE ||
 		(k.ExpiresAt != nil && !now.Before(*k.ExpiresAt)) {
+		// Revoked and expired keys never work again; an active key that will expire
+		// later is not remembered as refused.
+		a.refused.add(hash)
 		return nil, errBadKey
 	}
+	a.keyPerIP.succeeded(ip)
 	sa := k.Edges.ServiceAccount
 	ck := cachedKey{viewer: viewer.Viewer{
 		Kind:  viewer.KindServiceAccount,

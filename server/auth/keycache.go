@@ -392,3 +392,45 @@ func repeat(ctx context.Context, every time.Duration, f func()) {
 // Listening reports whether the cache serves: on PostgreSQL, whether the revocation
 // listener is up.
 func (a *Authenticator) Listening() bool { return a.cache != nil && !a.cache.bypass.Load() }
+
+// refusedKeysSize bounds the memory of refused keys: 10,000 × 16 bytes and a map's slots.
+const refusedKeysSize = 10_000
+
+// refusedKeys remembers keys whose lookup found them unknown, revoked or expired, which
+// never work again (a secret is known only once its key is stored), so that retries
+// with them cost no database work and count against no address. Bounded: when full, an
+// arbitrary entry makes room. A nil set remembers nothing.
+type refusedKeys struct {
+	mu   sync.Mutex
+	keys map[cacheKey]struct{}
+	size int
+}
+
+func newRefusedKeys(size int) *refusedKeys {
+	return &refusedKeys{keys: make(map[cacheKey]struct{}), size: size}
+}
+
+func (r *refusedKeys) has(h keys.Hash) bool {
+	if r == nil {
+		return false
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	_, ok := r.keys[keyOf(h)]
+	return ok
+}
+
+func (r *refusedKeys) add(h keys.Hash) {
+	if r == nil {
+		return
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if len(r.keys) >= r.size {
+		for k := range r.keys {
+			delete(r.keys, k)
+			break
+		}
+	}
+	r.keys[keyOf(h)] = struct{}{}
+}

@@ -183,7 +183,7 @@ func BenchmarkVerifyCachedKey(b *testing.B) {
 			ctx := b.Context()
 			b.ReportAllocs()
 			for b.Loop() {
-				if _, err := a.verifyKey(ctx, header); err != nil {
+				if _, err := a.verifyKey(ctx, header, "192.0.2.1"); err != nil {
 					b.Fatal(err)
 				}
 			}

@@ -116,26 +116,22 @@ type limiter struct {
 
 func newLimiter(r Rate) *limiter { return &limiter{buckets: newBuckets(r)} }
 
-// wait returns how long key must wait before its next attempt (0: go ahead).
-func (l *limiter) wait(key string) time.Duration {
+// begin spends a token of key for an attempt, or says how long to wait; succeeded
+// gives it back (an attempt that did not fail costs nothing).
+func (l *limiter) begin(key string) time.Duration {
 	if l == nil {
 		return 0
 	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	b := l.get(key, time.Now())
-	if b.tokens >= 1 {
-		return 0
-	}
-	return time.Duration((1 - b.tokens) * float64(l.rate.Every))
+	return l.take(key, time.Now())
 }
 
-// fail spends a token of key.
-func (l *limiter) fail(key string) {
+func (l *limiter) succeeded(key string) {
 	if l != nil {
 		l.mu.Lock()
 		defer l.mu.Unlock()
-		l.take(key, time.Now())
+		l.giveBack(key, time.Now())
 	}
 }
 
@@ -219,3 +215,16 @@ func writeRateLimited(w http.ResponseWriter, wait time.Duration) {
 	w.Header().Set("Retry-After", s)
 	WriteError(w, http.StatusTooManyRequests, CodeRateLimited, "too many failed attempts: try again in "+s+" s")
 }
+
+// Limiter limits attempts per key (a client address) with a token bucket: Take spends
+// a token, or says how long until there is one. For the public endpoints (leak reports).
+type Limiter struct{ l *limiter }
+
+// NewLimiter returns a Limiter of rate r.
+func NewLimiter(r Rate) *Limiter { return &Limiter{newLimiter(r)} }
+
+// Take spends a token of key, or returns how long to wait (nothing spent).
+func (l *Limiter) Take(key string) time.Duration { return l.l.begin(key) }
+
+// WriteRateLimited answers 429 RATE_LIMITED with Retry-After.
+func WriteRateLimited(w http.ResponseWriter, wait time.Duration) { writeRateLimited(w, wait) }
