@@ -253,12 +253,16 @@ func keyPolicy(p keys.Policy) *KeyPolicy {
 }
 
 // revokedByName is who ended a key: a person ("Deleted user" once deleted), a service
-// account, or the system (an expiry or the end of a rotation's overlap); nil while active.
+// account, the system (an expiry or the end of a rotation's overlap) or a leak report;
+// nil while active.
 func revokedByName(ctx context.Context, k *ent.APIKey) (*string, error) {
 	if k.Status != apikey.StatusREVOKED {
 		return nil, nil
 	}
 	if k.RevokedByID == "" && k.RevokedByServiceAccountID == "" {
+		if k.RevocationReason != nil && *k.RevocationReason == apikey.RevocationReasonLEAKED {
+			return new(keys.LeakReporterName), nil
+		}
 		return new(keys.SystemName), nil
 	}
 	name, err := actorName(ctx, k, k.RevokedByID, k.RevokedByServiceAccountID,

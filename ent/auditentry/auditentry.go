@@ -102,18 +102,19 @@ type Action string
 
 // Action values.
 const (
-	ActionORGANIZATION_CREATED Action = "ORGANIZATION_CREATED"
-	ActionAPI_KEY_CREATED      Action = "API_KEY_CREATED"
-	ActionAPI_KEY_REVOKED      Action = "API_KEY_REVOKED"
-	ActionAPI_KEY_ROTATED      Action = "API_KEY_ROTATED"
-	ActionAPI_KEY_UPDATED      Action = "API_KEY_UPDATED"
-	ActionAPI_KEY_EXPIRED      Action = "API_KEY_EXPIRED"
-	ActionKEY_POLICY_UPDATED   Action = "KEY_POLICY_UPDATED"
-	ActionUSER_CREATED         Action = "USER_CREATED"
-	ActionUSER_DELETED         Action = "USER_DELETED"
-	ActionUSER_SIGNED_IN       Action = "USER_SIGNED_IN"
-	ActionUSER_SIGN_IN_FAILED  Action = "USER_SIGN_IN_FAILED"
-	ActionUSER_SIGNED_OUT      Action = "USER_SIGNED_OUT"
+	ActionORGANIZATION_CREATED    Action = "ORGANIZATION_CREATED"
+	ActionAPI_KEY_CREATED         Action = "API_KEY_CREATED"
+	ActionAPI_KEY_REVOKED         Action = "API_KEY_REVOKED"
+	ActionAPI_KEY_ROTATED         Action = "API_KEY_ROTATED"
+	ActionAPI_KEY_UPDATED         Action = "API_KEY_UPDATED"
+	ActionAPI_KEY_EXPIRED         Action = "API_KEY_EXPIRED"
+	ActionAPI_KEY_REPORTED_LEAKED Action = "API_KEY_REPORTED_LEAKED"
+	ActionKEY_POLICY_UPDATED      Action = "KEY_POLICY_UPDATED"
+	ActionUSER_CREATED            Action = "USER_CREATED"
+	ActionUSER_DELETED            Action = "USER_DELETED"
+	ActionUSER_SIGNED_IN          Action = "USER_SIGNED_IN"
+	ActionUSER_SIGN_IN_FAILED     Action = "USER_SIGN_IN_FAILED"
+	ActionUSER_SIGNED_OUT         Action = "USER_SIGNED_OUT"
 )
 
 func (a Action) String() string {
@@ -123,7 +124,7 @@ func (a Action) String() string {
 // ActionValidator is a validator for the "action" field enum values. It is called by the builders before save.
 func ActionValidator(a Action) error {
 	switch a {
-	case ActionORGANIZATION_CREATED, ActionAPI_KEY_CREATED, ActionAPI_KEY_REVOKED, ActionAPI_KEY_ROTATED, ActionAPI_KEY_UPDATED, ActionAPI_KEY_EXPIRED, ActionKEY_POLICY_UPDATED, ActionUSER_CREATED, ActionUSER_DELETED, ActionUSER_SIGNED_IN, ActionUSER_SIGN_IN_FAILED, ActionUSER_SIGNED_OUT:
+	case ActionORGANIZATION_CREATED, ActionAPI_KEY_CREATED, ActionAPI_KEY_REVOKED, ActionAPI_KEY_ROTATED, ActionAPI_KEY_UPDATED, ActionAPI_KEY_EXPIRED, ActionAPI_KEY_REPORTED_LEAKED, ActionKEY_POLICY_UPDATED, ActionUSER_CREATED, ActionUSER_DELETED, ActionUSER_SIGNED_IN, ActionUSER_SIGN_IN_FAILED, ActionUSER_SIGNED_OUT:
 		return nil
 	default:
 		return fmt.Errorf("auditentry: invalid enum value for action field: %q", a)

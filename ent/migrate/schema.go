@@ -121,7 +121,7 @@ var (
 	AuditEntriesColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeString},
 		{Name: "created_at", Type: field.TypeTime},
-		{Name: "action", Type: field.TypeEnum, Enums: []string{"ORGANIZATION_CREATED", "API_KEY_CREATED", "API_KEY_REVOKED", "API_KEY_ROTATED", "API_KEY_UPDATED", "API_KEY_EXPIRED", "KEY_POLICY_UPDATED", "USER_CREATED", "USER_DELETED", "USER_SIGNED_IN", "USER_SIGN_IN_FAILED", "USER_SIGNED_OUT"}},
+		{Name: "action", Type: field.TypeEnum, Enums: []string{"ORGANIZATION_CREATED", "API_KEY_CREATED", "API_KEY_REVOKED", "API_KEY_ROTATED", "API_KEY_UPDATED", "API_KEY_EXPIRED", "API_KEY_REPORTED_LEAKED", "KEY_POLICY_UPDATED", "USER_CREATED", "USER_DELETED", "USER_SIGNED_IN", "USER_SIGN_IN_FAILED", "USER_SIGNED_OUT"}},
 		{Name: "actor_kind", Type: field.TypeEnum, Enums: []string{"USER", "SERVICE_ACCOUNT", "SYSTEM", "ANONYMOUS"}},
 		{Name: "actor_id", Type: field.TypeString, Nullable: true},
 		{Name: "actor_name", Type: field.TypeString},

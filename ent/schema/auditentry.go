@@ -34,6 +34,7 @@ func (AuditEntry) Fields() []ent.Field {
 			"API_KEY_ROTATED",
 			"API_KEY_UPDATED",
 			"API_KEY_EXPIRED",
+			"API_KEY_REPORTED_LEAKED",
 			"KEY_POLICY_UPDATED",
 			"USER_CREATED",
 			"USER_DELETED",

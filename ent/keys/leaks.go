@@ -1,0 +1,140 @@
+package keys
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"apikeys/ent"
+	"apikeys/ent/apikey"
+	"apikeys/ent/audit"
+	"apikeys/ent/auditentry"
+	"apikeys/ent/privacy"
+	"apikeys/ent/schema/pulid"
+	"apikeys/ent/viewer"
+)
+
+// MaxLeakReport is the most keys one leak report may name.
+const MaxLeakReport = 1000
+
+// LeakReporterName is the actor of the audit entries of a leak report, and the
+// revokedByName of the keys it ends.
+const LeakReporterName = "Leak report"
+
+// Leak is where a report says a key was found: kept in the audit entry's metadata.
+type Leak struct {
+	Address string // the reporter's address
+	URL     string // where the key was found (GitHub secret scanning), if known
+	Source  string // what kind of place (e.g. "commit"), if known
+}
+
+// ReportLeaked ends at once every active key among secrets, in every organization
+// (reason LEAKED, revokedAt now, the tab counters, one API_KEY_REPORTED_LEAKED entry
+// each by "Leak report" with where it was found, the caches of every instance), in one
+// transaction. Malformed, unknown and already ended keys are skipped without a trace.
+// It returns the secrets that were keys of this server, ended now or before (for
+// GitHub's true positives); the reporter learns nothing from a public endpoint's answer.
+func (l *Lifecycle) ReportLeaked(ctx context.Context, secrets []string, leak Leak) (known map[string]bool, err error) {
+	byHash := map[string]string{}
+	var hashes [][]byte
+	for _, s := range secrets {
+		h, err := Parse(strings.TrimSpace(s))
+		if err != nil {
+			continue
+		}
+		if _, dup := byHash[string(h[:])]; !dup {
+			byHash[string(h[:])] = s
+			hashes = append(hashes, h[:])
+		}
+	}
+	known = map[string]bool{}
+	if len(hashes) == 0 {
+		return known, nil
+	}
+	ctx = privacy.DecisionContext(ctx, privacy.Allow)
+	tx, err := l.Client.Tx(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer func() {
+		if err != nil {
+			_ = tx.Rollback()
+		}
+	}()
+	ctx = ent.NewTxContext(ctx, tx)
+	c := tx.Client()
+	found, err := c.APIKey.Query().Where(apikey.SecretHashIn(hashes...)).
+		Select(apikey.FieldID, apikey.FieldOrganizationID, apikey.FieldName, apikey.FieldSecretHash, apikey.FieldStatus).
+		All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	byID := map[pulid.ID]*ent.APIKey{}
+	var args []any
+	var q strings.Builder
+	now := time.Now().UTC()
+	args = append(args, string(apikey.StatusREVOKED), now, string(apikey.RevocationReasonLEAKED), string(apikey.StatusACTIVE))
+	q.WriteString("UPDATE api_keys SET status = $1, revoked_at = $2, revocation_reason = $3 WHERE status = $4 AND id IN (")
+	for _, k := range found {
+		known[byHash[string(k.SecretHash)]] = true
+		if k.Status != apikey.StatusACTIVE {
+			continue
+		}
+		if len(byID) > 0 {
+			q.WriteString(", ")
+		}
+		byID[k.ID] = k
+		args = append(args, string(k.ID))
+		fmt.Fprintf(&q, "$%d", len(args))
+	}
+	if len(byID) == 0 {
+		return known, tx.Rollback()
+	}
+	q.WriteString(") RETURNING id")
+	rows, err := c.QueryContext(ctx, q.String(), args...)
+	if err != nil {
+		return nil, err
+	}
+	byOrg := map[pulid.ID][]*ent.APIKey{}
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		k := byID[pulid.ID(id)]
+		byOrg[k.OrganizationID] = append(byOrg[k.OrganizationID], k)
+	}
+	if err := rows.Close(); err != nil {
+		return nil, err
+	}
+	meta := audit.Metadata{"reporterAddress": leak.Address}
+	if leak.URL != "" {
+		meta["url"] = leak.URL
+	}
+	if leak.Source != "" {
+		meta["source"] = leak.Source
+	}
+	for org, ks := range byOrg {
+		reporter := viewer.NewContext(ctx, &viewer.Viewer{Kind: viewer.KindSystem, Name: LeakReporterName, OrgID: org})
+		if err := adjustCounts(reporter, c, org, -len(ks), len(ks)); err != nil {
+			return nil, err
+		}
+		events := make([]audit.Event, len(ks))
+		ended := make([][]byte, len(ks))
+		for i, k := range ks {
+			events[i] = audit.Event{Target: target(k), Metadata: meta}
+			ended[i] = k.SecretHash
+		}
+		if err := audit.RecordAll(reporter, c, auditentry.ActionAPI_KEY_REPORTED_LEAKED, events); err != nil {
+			return nil, err
+		}
+		if l.Caches != nil {
+			if err := l.Caches.Revoked(reporter, c, ended...); err != nil {
+				return nil, err
+			}
+		}
+	}
+	return known, tx.Commit()
+}
