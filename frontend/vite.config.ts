@@ -26,5 +26,8 @@ export default defineConfig({
     setupFiles: ['./src/test/setup.ts'],
     include: ['src/**/*.spec.{ts,tsx}'],
     css: false,
+    // Rendering Mantine in jsdom takes seconds on a loaded 2-core machine (CI, or tests
+    // beside the browser tests): 5 s, the default, failed good tests there.
+    testTimeout: 20_000,
   },
 });

@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { test, expect, request as requests, type APIRequestContext, type Locator, type Page } from '@playwright/test';
-import { apiKeysPath, callWithKey, expectAccessible, expectCounts, tab } from './helpers';
+import { apiKeysPath, callWithKey, expectAccessible, expectAllInView, expectCounts, expectNoHorizontalScroll, tab } from './helpers';
 
 // The API Keys page under real use: a company with 65 keys (100-character names with and
 // without spaces, Danish, German, Russian, Greek and Turkish names, emoji, duplicates, keys
@@ -157,43 +157,6 @@ test.beforeAll(async ({ browser }) => {
     })
     .toBe(lastUsed.name);
 });
-
-/** No sideways scrolling of the page itself. */
-async function expectNoHorizontalScroll(p: Page, what: string) {
-  const { scroll, width } = await p.evaluate(() => ({ scroll: document.scrollingElement!.scrollWidth, width: window.innerWidth }));
-  expect(scroll, `page width of ${what}`).toBeLessThanOrEqual(width);
-}
-
-/**
- * Each locator, once the page is scrolled to it (up and down only: nothing may need a
- * sideways scroll, the page's or a table's), lies wholly inside the window and is what a
- * click at its centre reaches.
- */
-async function expectAllInView(p: Page, locators: Locator, what: string) {
-  const { width, height } = p.viewportSize()!;
-  const count = await locators.count();
-  expect(count, what).toBeGreaterThan(0);
-  for (let i = 0; i < count; i++) {
-    const one = locators.nth(i);
-    await expect(one, `${what} #${i + 1}`).toBeVisible();
-    const seen = await one.evaluate((el) => {
-      const before = el.getBoundingClientRect();
-      window.scrollBy(0, before.top + before.height / 2 - window.innerHeight / 2);
-      const r = el.getBoundingClientRect();
-      // The middle of its first line box: text that wraps has gaps between its lines.
-      const line = el.getClientRects()[0] ?? r;
-      const at = document.elementFromPoint(line.left + line.width / 2, line.top + line.height / 2);
-      return { x: r.left, y: r.top, right: r.right, bottom: r.bottom, reached: !!at && (at === el || el.contains(at)) };
-    });
-    const where = `${what} #${i + 1} at ${JSON.stringify(seen)}`;
-    expect(seen.x, where).toBeGreaterThanOrEqual(0);
-    expect(seen.right, where).toBeLessThanOrEqual(width);
-    expect(seen.y, where).toBeGreaterThanOrEqual(0);
-    expect(seen.bottom, where).toBeLessThanOrEqual(height);
-    expect(seen.reached, where).toBe(true);
-  }
-  expect(await p.evaluate(() => window.scrollX), what).toBe(0);
-}
 
 /** Whether the element's text is cut ("…") rather than shown whole. */
 function isCut(locator: Locator) {

@@ -365,6 +365,25 @@ func TestFrontendOperationsPassTheLimits(t *testing.T) {
 			{op: "ApiKeys", vars: func() map[string]any {
 				return map[string]any{"status": "ACTIVE", "first": 100, "where": map[string]any{"hasServiceAccountWith": []any{map[string]any{"nameContainsFold": "front"}}}}
 			}},
+			{op: "ExpiringApiKeyCount", vars: func() map[string]any {
+				return map[string]any{"by": time.Now().AddDate(0, 0, 7).UTC().Format(time.RFC3339)}
+			}},
+			{op: "KeyPolicy"},
+			{op: "UpdateKeyPolicy", vars: func() map[string]any {
+				return map[string]any{"input": map[string]any{"maxLifetimeDays": 365, "requireExpiry": false}}
+			}},
+			{op: "RenameApiKey", vars: func() map[string]any {
+				return map[string]any{"input": map[string]any{"id": state.keyID, "name": "Frontend (renamed)"}}
+			}},
+			{op: "RotateApiKey", vars: func() map[string]any {
+				return map[string]any{"input": map[string]any{"id": state.keyID, "previousKeyExpiresAt": time.Now().Add(time.Hour).UTC().Format(time.RFC3339)}}
+			}, save: func(d json.RawMessage) {
+				var out struct {
+					RotateAPIKey struct{ APIKey struct{ ID string } }
+				}
+				_ = json.Unmarshal(d, &out)
+				state.keyID = out.RotateAPIKey.APIKey.ID
+			}},
 			{op: "RevokeApiKey", vars: func() map[string]any { return map[string]any{"input": map[string]any{"id": state.keyID}} }},
 			{op: "AuditTrail", vars: func() map[string]any {
 				return map[string]any{"first": 100, "where": map[string]any{"actionIn": []string{"API_KEY_CREATED", "API_KEY_REVOKED"}}}

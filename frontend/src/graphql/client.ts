@@ -32,6 +32,15 @@ export function errorCode(error: { graphQLErrors?: { extensions?: Record<string,
   return error?.graphQLErrors?.[0]?.extensions?.code as string | undefined;
 }
 
+/**
+ * The input field a BAD_USER_INPUT error blames (extensions.field), for showing the message
+ * on that field; undefined for any other error.
+ */
+export function badInputField(error: { graphQLErrors?: { extensions?: Record<string, unknown> }[] } | undefined): string | undefined {
+  const extensions = error?.graphQLErrors?.[0]?.extensions;
+  return extensions?.code === 'BAD_USER_INPUT' && typeof extensions.field === 'string' ? extensions.field : undefined;
+}
+
 /** A message fit to show a person for a failed operation. */
 export function errorMessage(error: { graphQLErrors?: { message: string }[]; networkError?: Error } | undefined): string {
   if (!error) return '';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatDateTime, formatRange, formatRelativeTime, maskKey } from './format';
+import { formatDate, formatDateTime, formatRange, formatRelativeTime, maskKey } from './format';
 
 describe('maskKey', () => {
   it('keeps the prefix and the last four characters, like the server', () => {
@@ -32,6 +32,14 @@ describe('formatDateTime', () => {
   });
   it('returns what it cannot parse unchanged', () => {
     expect(formatDateTime('not a date')).toBe('not a date');
+  });
+});
+
+describe('formatDate', () => {
+  it('gives the day with its weekday, in the given locale and time zone', () => {
+    expect(formatDate('2027-01-01T12:00:00Z', 'en-US', 'UTC')).toBe('Fri, Jan 1, 2027');
+    expect(formatDate('2026-12-31T23:30:00Z', 'en-GB', 'Europe/Copenhagen')).toBe('Fri, 1 Jan 2027');
+    expect(formatDate('not a date')).toBe('not a date');
   });
 });
 

@@ -29,6 +29,18 @@ export function formatDateTime(iso: string, locale?: string, timeZone?: string):
   return new Intl.DateTimeFormat(locale, { ...exact, timeZone }).format(date);
 }
 
+const day: Intl.DateTimeFormatOptions = { weekday: 'short', day: 'numeric', month: 'short', year: 'numeric' };
+
+/**
+ * A day with its weekday, in the reader's locale and time zone (or the ones given), e.g.
+ * "Tue, Jan 1, 2027": when a key will expire, as a person plans it.
+ */
+export function formatDate(iso: string, locale?: string, timeZone?: string): string {
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return iso;
+  return new Intl.DateTimeFormat(locale, { ...day, timeZone }).format(date);
+}
+
 const units: [Intl.RelativeTimeFormatUnit, number][] = [
   ['year', 365 * 24 * 3600],
   ['month', 30 * 24 * 3600],

@@ -5,16 +5,17 @@ import { MantineProvider } from '@mantine/core';
 import { useState } from 'react';
 import { AddApiKeyDialog, type AddApiKeyDialogProps, type CreateKeyResult } from './add-api-key-dialog';
 import { readDraft, saveDraft } from '../../session/drafts';
+import { formatDate } from '../../lib/format';
 
 const secret = 'gak_4pXabcdefghijklmnopqrstuvwxyz0123k3Zq';
 
 // The page's part: a button that opens the dialog, which closes itself on onClose.
-function Harness({ onCreate }: Pick<AddApiKeyDialogProps, 'onCreate'>) {
+function Harness({ onCreate, policy }: Pick<AddApiKeyDialogProps, 'onCreate' | 'policy'>) {
   const [opened, setOpened] = useState(true);
   return (
     <MantineProvider env="test">
       <button onClick={() => setOpened(true)}>Add API Key</button>
-      <AddApiKeyDialog opened={opened} onClose={() => setOpened(false)} onCreate={onCreate} />
+      <AddApiKeyDialog opened={opened} onClose={() => setOpened(false)} onCreate={onCreate} policy={policy} />
     </MantineProvider>
   );
 }
@@ -31,6 +32,18 @@ async function createKey(name = 'Reporting Dashboard') {
   await userEvent.click(screen.getByRole('button', { name: 'Create key' }));
   return screen.findByRole('dialog', { name: 'API key created' });
 }
+
+const day = 24 * 60 * 60 * 1000;
+
+/** The expiresAt onCreate was last called with, checked to be about days from now. */
+function expectExpiresIn(onCreate: { mock: { calls: unknown[][] } }, days: number) {
+  const input = onCreate.mock.calls.at(-1)?.[0] as { expiresAt: string | null };
+  expect(input.expiresAt).not.toBeNull();
+  expect(Math.abs(Date.parse(input.expiresAt!) - (Date.now() + days * day))).toBeLessThan(60_000);
+}
+
+const expiration = () => screen.getByRole('combobox', { name: 'Expiration' });
+const optionLabels = () => within(expiration()).getAllByRole('option').map((o) => o.textContent);
 
 const writeText = vi.fn(async () => {});
 beforeEach(() => {
@@ -58,7 +71,8 @@ describe('AddApiKeyDialog', () => {
     const form = screen.getByRole('dialog', { name: 'Add API Key' });
     expect(within(form).getByRole('radio', { name: /Viewer/ })).toBeChecked();
     await userEvent.type(within(form).getByRole('textbox', { name: /Name/ }), 'ERP Sync Service{Enter}');
-    expect(onCreate).toHaveBeenCalledWith({ name: 'ERP Sync Service', role: 'VIEWER' });
+    expect(onCreate).toHaveBeenCalledWith({ name: 'ERP Sync Service', role: 'VIEWER', expiresAt: expect.any(String) as string });
+    expectExpiresIn(onCreate, 30);
 
     const created = await screen.findByRole('dialog', { name: 'API key created' });
     const field = within(created).getByRole('textbox', { name: 'API key' });
@@ -164,9 +178,11 @@ describe('AddApiKeyDialog', () => {
     await userEvent.type(screen.getByRole('textbox', { name: /Name/ }), 'ERP Sync Service');
     await userEvent.click(screen.getByRole('radio', { name: /Admin/ }));
     expect(readDraft('add-api-key')).toEqual({ name: 'ERP Sync Service', role: 'ADMIN' });
+    await userEvent.selectOptions(expiration(), '90 days');
+    expect(readDraft('add-api-key')).toEqual({ name: 'ERP Sync Service', role: 'ADMIN', expiry: '90' });
     await userEvent.click(screen.getByRole('button', { name: 'Create key' }));
     // Until the key exists, the draft stays: a session ending now would lose nothing.
-    expect(readDraft('add-api-key')).toEqual({ name: 'ERP Sync Service', role: 'ADMIN' });
+    expect(readDraft('add-api-key')).toEqual({ name: 'ERP Sync Service', role: 'ADMIN', expiry: '90' });
     answer({ secret });
     await screen.findByRole('dialog', { name: 'API key created' });
     expect(readDraft('add-api-key')).toBeNull();
@@ -174,13 +190,14 @@ describe('AddApiKeyDialog', () => {
   });
 
   it('opens with the draft a session that ended left behind', async () => {
-    saveDraft('add-api-key', { name: 'ERP Sync Service', role: 'ADMIN' });
+    saveDraft('add-api-key', { name: 'ERP Sync Service', role: 'ADMIN', expiry: 'never' });
     const onCreate = vi.fn(() => Promise.resolve({ secret }));
     render(<Harness onCreate={onCreate} />);
     expect(screen.getByRole('textbox', { name: /Name/ })).toHaveValue('ERP Sync Service');
     expect(screen.getByRole('radio', { name: /Admin/ })).toBeChecked();
+    expect(expiration()).toHaveValue('never');
     await userEvent.click(screen.getByRole('button', { name: 'Create key' }));
-    expect(onCreate).toHaveBeenCalledWith({ name: 'ERP Sync Service', role: 'ADMIN' });
+    expect(onCreate).toHaveBeenCalledWith({ name: 'ERP Sync Service', role: 'ADMIN', expiresAt: null });
   });
 
   it('keeps the draft when the create fails, and forgets it on Cancel', async () => {
@@ -211,5 +228,106 @@ describe('AddApiKeyDialog', () => {
     await userEvent.click(screen.getByRole('button', { name: 'Create key' }));
     const dialog = screen.getByRole('dialog', { name: 'Add API Key' });
     expect(await within(dialog).findByRole('alert')).toHaveTextContent('only admins may create API keys');
+  });
+
+  it('expires in 30 days by default and says on which day; offers 7 to 90 days, a custom date and no expiration', async () => {
+    const onCreate = vi.fn(() => Promise.resolve({ secret }));
+    render(<Harness onCreate={onCreate} />);
+    const dialog = screen.getByRole('dialog', { name: 'Add API Key' });
+    expect(optionLabels()).toEqual(['7 days', '30 days', '60 days', '90 days', 'Custom date…', 'No expiration']);
+    expect(expiration()).toHaveValue('30');
+    expect(dialog).toHaveTextContent(`The key will expire on ${formatDate(new Date(Date.now() + 30 * day).toISOString())}.`);
+    await userEvent.selectOptions(expiration(), '7 days');
+    expect(dialog).toHaveTextContent(`The key will expire on ${formatDate(new Date(Date.now() + 7 * day).toISOString())}.`);
+    await userEvent.type(within(dialog).getByRole('textbox', { name: /Name/ }), 'Weekly Export{Enter}');
+    expectExpiresIn(onCreate, 7);
+  });
+
+  it('makes a key that never expires, with a word of warning', async () => {
+    const onCreate = vi.fn(() => Promise.resolve({ secret }));
+    render(<Harness onCreate={onCreate} />);
+    const dialog = screen.getByRole('dialog', { name: 'Add API Key' });
+    await userEvent.selectOptions(expiration(), 'No expiration');
+    expect(dialog).toHaveTextContent('The key will never expire.');
+    expect(dialog).toHaveTextContent('keeps working until it is revoked, also if it leaks');
+    await userEvent.type(within(dialog).getByRole('textbox', { name: /Name/ }), 'Forever{Enter}');
+    expect(onCreate).toHaveBeenCalledWith({ name: 'Forever', role: 'VIEWER', expiresAt: null });
+  });
+
+  it('takes a custom date from tomorrow on, and sends that day at the current time', async () => {
+    const onCreate = vi.fn(() => Promise.resolve({ secret }));
+    render(<Harness onCreate={onCreate} />);
+    const dialog = screen.getByRole('dialog', { name: 'Add API Key' });
+    await userEvent.type(within(dialog).getByRole('textbox', { name: /Name/ }), 'Quarterly Report');
+    await userEvent.selectOptions(expiration(), 'Custom date…');
+    const date = within(dialog).getByLabelText(/Expiration date/);
+    const local = (d: Date) => `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+    const inDays = (n: number) => {
+      const d = new Date();
+      d.setDate(d.getDate() + n);
+      return d;
+    };
+    expect(date).toHaveAttribute('min', local(inDays(1)));
+    expect(date).toHaveAttribute('max', local(inDays(1825)));
+    expect(dialog).toHaveTextContent('Choose the day the key stops working.');
+
+    await userEvent.click(within(dialog).getByRole('button', { name: 'Create key' }));
+    expect(within(dialog).getByText('Choose a date')).toBeInTheDocument();
+    expect(date).toHaveAttribute('aria-invalid', 'true');
+    expect(date).toHaveFocus();
+    fireEvent.change(date, { target: { value: local(new Date()) } });
+    await userEvent.click(within(dialog).getByRole('button', { name: 'Create key' }));
+    expect(within(dialog).getByText('Choose a date after today')).toBeInTheDocument();
+    expect(onCreate).not.toHaveBeenCalled();
+
+    fireEvent.change(date, { target: { value: local(inDays(45)) } });
+    expect(dialog).toHaveTextContent(`The key will expire on ${formatDate(inDays(45).toISOString())}.`);
+    expect(readDraft('add-api-key')).toMatchObject({ expiry: 'custom', date: local(inDays(45)) });
+    await userEvent.click(within(dialog).getByRole('button', { name: 'Create key' }));
+    const input = (onCreate.mock.calls.at(-1) as unknown[])[0] as { expiresAt: string };
+    expect(local(new Date(input.expiresAt))).toBe(local(inDays(45)));
+  });
+
+  it('keeps to the key policy: no "No expiration" when an expiry is required, nothing beyond the maximum lifetime', async () => {
+    const onCreate = vi.fn(() => Promise.resolve({ secret }));
+    const { unmount } = render(<Harness onCreate={onCreate} policy={{ maxLifetimeDays: null, requireExpiry: true }} />);
+    expect(optionLabels()).toEqual(['7 days', '30 days', '60 days', '90 days', 'Custom date…']);
+    expect(expiration()).toHaveAccessibleDescription('Your company’s key policy: keys must expire.');
+    unmount();
+
+    render(<Harness onCreate={onCreate} policy={{ maxLifetimeDays: 60, requireExpiry: false }} />);
+    expect(optionLabels()).toEqual(['7 days', '30 days', '60 days (the maximum)', 'Custom date…']);
+    expect(expiration()).toHaveValue('30');
+    expect(expiration()).toHaveAccessibleDescription('Your company’s key policy: keys expire at most 60 days after they are created.');
+    await userEvent.selectOptions(expiration(), 'Custom date…');
+    const max = new Date();
+    max.setDate(max.getDate() + 60);
+    const date = screen.getByLabelText(/Expiration date/);
+    expect(date.getAttribute('max')).toBe(`${max.getFullYear()}-${String(max.getMonth() + 1).padStart(2, '0')}-${String(max.getDate()).padStart(2, '0')}`);
+    fireEvent.change(date, { target: { value: '2999-01-01' } });
+    await userEvent.type(screen.getByRole('textbox', { name: /Name/ }), 'Too Long{Enter}');
+    expect(screen.getByText(`Choose a date no later than ${formatDate(max.toISOString())}`)).toBeInTheDocument();
+    expect(onCreate).not.toHaveBeenCalled();
+  });
+
+  it('clamps the default to a maximum lifetime shorter than 30 days', async () => {
+    const onCreate = vi.fn(() => Promise.resolve({ secret }));
+    // A draft's "No expiration" is no longer allowed either: the default takes its place.
+    saveDraft('add-api-key', { name: 'Short Lived', role: 'VIEWER', expiry: 'never' });
+    render(<Harness onCreate={onCreate} policy={{ maxLifetimeDays: 10, requireExpiry: false }} />);
+    expect(optionLabels()).toEqual(['7 days', '10 days (the maximum)', 'Custom date…']);
+    expect(expiration()).toHaveValue('10');
+    await userEvent.click(screen.getByRole('button', { name: 'Create key' }));
+    expectExpiresIn(onCreate, 10);
+  });
+
+  it('shows the server’s complaint about the expiration on that field', async () => {
+    render(<Harness onCreate={() => Promise.resolve({ error: 'expiresAt is beyond the key policy’s maximum lifetime of 30 days', field: 'expiresAt' })} />);
+    await userEvent.type(screen.getByRole('textbox', { name: /Name/ }), 'ERP{Enter}');
+    const dialog = screen.getByRole('dialog', { name: 'Add API Key' });
+    expect(await within(dialog).findByText('expiresAt is beyond the key policy’s maximum lifetime of 30 days')).toBeInTheDocument();
+    expect(expiration()).toHaveAttribute('aria-invalid', 'true');
+    expect(expiration()).toHaveFocus();
+    expect(within(dialog).queryByRole('alert')).not.toBeInTheDocument();
   });
 });

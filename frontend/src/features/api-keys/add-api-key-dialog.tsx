@@ -1,31 +1,46 @@
 import { ErrorAlert } from '../../components/error-alert';
-import { useEffect, useId, useImperativeHandle, useRef, useState, type FormEvent, type Ref } from 'react';
-import { Alert, Button, CopyButton, Group, Loader, Modal, Paper, Radio, Stack, Text, TextInput } from '@mantine/core';
-import { IconAlertTriangle, IconCheck, IconCopy } from '@tabler/icons-react';
+import { useRef, useState, type FormEvent } from 'react';
+import { Button, Group, Loader, NativeSelect, Radio, Stack, Text, TextInput } from '@mantine/core';
 import type { ServiceAccountRole } from '../../gql/graphql';
-import { maskKey } from '../../lib/format';
+import { formatDate } from '../../lib/format';
 import { clearDraft, readDraft, saveDraft } from '../../session/drafts';
+import {
+  allowedExpiry,
+  customChoice,
+  customDateError,
+  customDateRange,
+  defaultExpiry,
+  expiryDate,
+  expiryOptions,
+  neverChoice,
+  type ExpiryChoice,
+  type KeyPolicy,
+} from './expiry';
+import { nameError, nameMaxLength } from './key-name';
+import { OneTimeSecretDialog, type SecretFormProps, type SecretResult } from './one-time-secret-dialog';
 
-export const nameMaxLength = 100;
-
-/** Where the form's draft (name and role, never the key) waits in sessionStorage. */
+/** Where the form's draft (name, role and expiration, never the key) waits in sessionStorage. */
 export const apiKeyDraftName = 'add-api-key';
 
 /** What creating a key gives back: the secret once, or what went wrong. */
-export type CreateKeyResult =
-  | { secret: string }
-  | { error: string; /** The input field the server blamed (extensions.field), if any. */ field?: string };
+export type CreateKeyResult = SecretResult;
+
+/** A new key: expiresAt is an ISO time, or null for a key that never expires. */
+export type NewApiKey = { name: string; role: ServiceAccountRole; expiresAt: string | null };
 
 export type AddApiKeyDialogProps = {
   opened: boolean;
   /** Called when the dialog may close: never while a key is being created, nor before an uncopied key was given up. */
   onClose: () => void;
-  onCreate: (input: { name: string; role: ServiceAccountRole }) => Promise<CreateKeyResult>;
+  onCreate: (input: NewApiKey) => Promise<CreateKeyResult>;
   /** Called once the dialog has faded out. */
   onClosed?: () => void;
+  /** The company's key policy, which limits the Expiration choices; none while unknown. */
+  policy?: KeyPolicy | null;
 };
 
-type Draft = { name: string; role: ServiceAccountRole };
+/** What the form keeps as typed: expiry and date only once chosen ("" until then). */
+type Draft = { name: string; role: ServiceAccountRole; expiry: ExpiryChoice; date: string };
 
 /** The draft a session that ended left behind, if it is one this form can use. */
 function savedDraft(): Draft {
@@ -33,146 +48,100 @@ function savedDraft(): Draft {
   return {
     name: typeof draft?.name === 'string' ? draft.name.slice(0, nameMaxLength) : '',
     role: draft?.role === 'ADMIN' ? 'ADMIN' : 'VIEWER',
+    expiry: typeof draft?.expiry === 'string' ? draft.expiry : '',
+    date: typeof draft?.date === 'string' ? draft.date : '',
   };
 }
 
-/** What Escape, the × and Cancel ask of the dialog's content. */
-type CloseRequest = { requestClose: () => void };
-
 /**
- * Add API Key: a name and a role, then the new key, shown once. The secret lives only
- * in the dialog's content, which unmounts when the dialog closes. A secret cannot be lost
- * by a stray key press: while the key is being created the dialog stays, and closing it
- * before the key was copied asks first.
+ * Add API Key: a name, a role and an expiration (as the key policy allows), then the new
+ * key, shown once by OneTimeSecretDialog.
  */
-export function AddApiKeyDialog({ opened, onClose, onCreate, onClosed }: AddApiKeyDialogProps) {
-  const flow = useRef<CloseRequest>(null);
+export function AddApiKeyDialog({ opened, onClose, onCreate, onClosed, policy }: AddApiKeyDialogProps) {
   return (
-    <Modal.Root
+    <OneTimeSecretDialog
       opened={opened}
-      onClose={() => (flow.current ? flow.current.requestClose() : onClose())}
-      onExitTransitionEnd={onClosed}
-      closeOnClickOutside={false}
-      size="lg"
+      onClose={onClose}
+      onClosed={onClosed}
+      onAbandon={() => clearDraft(apiKeyDraftName)}
+      title="Add API Key"
+      secretTitle="API key created"
     >
-      <Modal.Overlay />
-      <Modal.Content>
-        <AddApiKeyFlow ref={flow} onClose={onClose} onCreate={onCreate} />
-      </Modal.Content>
-    </Modal.Root>
-  );
-}
-
-function AddApiKeyFlow({ onClose, onCreate, ref }: Pick<AddApiKeyDialogProps, 'onClose' | 'onCreate'> & { ref: Ref<CloseRequest> }) {
-  const [secret, setSecret] = useState<string | null>(null);
-  const [creating, setCreating] = useState(false);
-  // Whether the key left the dialog (Copy, or copied from the field by hand).
-  const [copied, setCopied] = useState(false);
-  // Whether the dialog asks "Close without copying?".
-  const [asking, setAsking] = useState(false);
-
-  function requestClose() {
-    if (creating) return;
-    if (!secret) {
-      clearDraft(apiKeyDraftName);
-      onClose();
-    } else if (copied) {
-      onClose();
-    } else {
-      // Asked already: a second Escape or × answers "keep it", never "close".
-      setAsking(!asking);
-    }
-  }
-  useImperativeHandle(ref, () => ({ requestClose }));
-
-  async function create(input: Draft): Promise<CreateKeyResult> {
-    setCreating(true);
-    const result = await onCreate(input);
-    setCreating(false);
-    if ('secret' in result) {
-      clearDraft(apiKeyDraftName);
-      setSecret(result.secret);
-    }
-    return result;
-  }
-
-  return (
-    <>
-      <Modal.Header>
-        <Modal.Title fw={600}>{secret ? 'API key created' : 'Add API Key'}</Modal.Title>
-        <Modal.CloseButton aria-label="Close" disabled={creating} />
-      </Modal.Header>
-      <Modal.Body>
-        {secret ? (
-          <CreatedKey
-            secret={secret}
-            asking={asking}
-            onCopied={() => {
-              setCopied(true);
-              setAsking(false);
-            }}
-            onDone={requestClose}
-            onKeep={() => setAsking(false)}
-            onDiscard={onClose}
-          />
-        ) : (
-          <AddApiKeyForm creating={creating} onCreate={create} onCancel={requestClose} />
-        )}
-      </Modal.Body>
-    </>
+      {(form) => <AddApiKeyForm {...form} onCreate={onCreate} policy={policy} />}
+    </OneTimeSecretDialog>
   );
 }
 
 function AddApiKeyForm({
-  creating,
+  busy: creating,
+  submit,
+  cancel,
   onCreate,
-  onCancel,
-}: {
-  creating: boolean;
-  onCreate: (input: Draft) => Promise<CreateKeyResult>;
-  onCancel: () => void;
-}) {
+  policy,
+}: SecretFormProps & { onCreate: (input: NewApiKey) => Promise<CreateKeyResult>; policy?: KeyPolicy | null }) {
   const [draft] = useState(savedDraft);
   const [name, setName] = useState(draft.name);
   const [role, setRole] = useState<ServiceAccountRole>(draft.role);
-  const [nameError, setNameError] = useState<string | null>(null);
+  const [expiry, setExpiry] = useState<ExpiryChoice>(draft.expiry);
+  const [date, setDate] = useState(draft.date);
+  const [nameFieldError, setNameFieldError] = useState<string | null>(null);
+  const [expiryError, setExpiryError] = useState<string | null>(null);
   const [formError, setFormError] = useState<string | null>(null);
   const nameField = useRef<HTMLInputElement>(null);
+  const expiryField = useRef<HTMLSelectElement>(null);
+  const dateField = useRef<HTMLInputElement>(null);
+  // The moment the form opened: what "30 days" and the custom date's range are counted from.
+  const [openedAt] = useState(() => new Date());
+
+  // The policy may have changed since the draft was kept: a choice it rules out falls back to the default.
+  const choice = allowedExpiry(expiry || defaultExpiry(policy), policy);
+  const options = expiryOptions(policy);
+  const range = customDateRange(policy, openedAt);
+  const expires = expiryDate(choice, date, policy, openedAt);
 
   // Kept as typed, so that a session ending before Create costs nothing.
   function keep(next: Draft) {
-    if (next.name || next.role !== 'VIEWER') saveDraft(apiKeyDraftName, next);
-    else clearDraft(apiKeyDraftName);
+    if (next.name || next.role !== 'VIEWER' || next.expiry || next.date) {
+      const { expiry: chosen, date: day, ...rest } = next;
+      saveDraft(apiKeyDraftName, { ...rest, ...(chosen && { expiry: chosen }), ...(day && { date: day }) });
+    } else {
+      clearDraft(apiKeyDraftName);
+    }
   }
 
-  function validate(value: string) {
-    if (!value.trim()) return 'Enter a name for the key';
-    if (value.trim().length > nameMaxLength) return `Use at most ${nameMaxLength} characters`;
-    return null;
-  }
-
-  async function submit(event: FormEvent) {
+  async function onSubmit(event: FormEvent) {
     event.preventDefault();
     if (creating) return;
-    const invalid = validate(name);
-    setNameError(invalid);
+    const now = new Date();
+    const invalidName = nameError(name);
+    const invalidDate = choice === customChoice ? customDateError(date, policy, now) : null;
+    setNameFieldError(invalidName);
+    setExpiryError(invalidDate);
     setFormError(null);
-    if (invalid) {
-      nameField.current?.focus();
+    if (invalidName || invalidDate) {
+      (invalidName ? nameField : dateField).current?.focus();
       return;
     }
-    const result = await onCreate({ name: name.trim(), role });
-    if ('secret' in result) return;
+    const expiresAt = expiryDate(choice, date, policy, now)?.toISOString() ?? null;
+    const result = await submit(() => onCreate({ name: name.trim(), role, expiresAt }));
+    if ('secret' in result) {
+      clearDraft(apiKeyDraftName);
+      return;
+    }
     if (result.field === 'name') {
-      setNameError(result.error);
+      setNameFieldError(result.error);
+      nameField.current?.focus();
+    } else if (result.field === 'expiresAt') {
+      setExpiryError(result.error);
+      (choice === customChoice ? dateField : expiryField).current?.focus();
     } else {
       setFormError(result.error);
+      nameField.current?.focus();
     }
-    nameField.current?.focus();
   }
 
   return (
-    <form onSubmit={(event) => void submit(event)} noValidate aria-busy={creating}>
+    <form onSubmit={(event) => void onSubmit(event)} noValidate aria-busy={creating}>
       <Stack gap="md">
         <TextInput
           label="Name"
@@ -185,10 +154,10 @@ function AddApiKeyForm({
           value={name}
           onChange={(e) => {
             setName(e.currentTarget.value);
-            keep({ name: e.currentTarget.value, role });
-            if (nameError) setNameError(null);
+            keep({ name: e.currentTarget.value, role, expiry, date });
+            if (nameFieldError) setNameFieldError(null);
           }}
-          error={nameError}
+          error={nameFieldError}
         />
         <Radio.Group
           label="Role"
@@ -196,7 +165,7 @@ function AddApiKeyForm({
           onChange={(value) => {
             if (creating) return;
             setRole(value);
-            keep({ name, role: value });
+            keep({ name, role: value, expiry, date });
           }}
         >
           <Stack gap="xs" mt={6}>
@@ -204,13 +173,56 @@ function AddApiKeyForm({
             <Radio value="ADMIN" label="Admin" description="May also create and revoke API keys." />
           </Stack>
         </Radio.Group>
-        {formError && (
-          <ErrorAlert title="The key was not created">
-            {formError}
-          </ErrorAlert>
-        )}
+        <Stack gap="xs">
+          <NativeSelect
+            label="Expiration"
+            ref={expiryField}
+            data={options}
+            value={choice}
+            description={policy?.requireExpiry || policy?.maxLifetimeDays ? policyNote(policy) : undefined}
+            onChange={(e) => {
+              if (creating) return;
+              const value = e.currentTarget.value;
+              setExpiry(value);
+              keep({ name, role, expiry: value, date });
+              setExpiryError(null);
+            }}
+            error={choice === customChoice ? undefined : expiryError}
+          />
+          {choice === customChoice && (
+            <TextInput
+              type="date"
+              label="Expiration date"
+              required
+              ref={dateField}
+              min={range.min}
+              max={range.max}
+              readOnly={creating}
+              value={date}
+              onChange={(e) => {
+                setDate(e.currentTarget.value);
+                keep({ name, role, expiry, date: e.currentTarget.value });
+                setExpiryError(null);
+              }}
+              error={expiryError}
+            />
+          )}
+          <Text size="sm" aria-live="polite">
+            {choice === neverChoice
+              ? 'The key will never expire.'
+              : expires
+                ? `The key will expire on ${formatDate(expires.toISOString())}.`
+                : 'Choose the day the key stops working.'}
+          </Text>
+          {choice === neverChoice && (
+            <Text size="sm" c="gray.7">
+              A key without an expiration date keeps working until it is revoked, also if it leaks. Prefer one that expires, and rotate it.
+            </Text>
+          )}
+        </Stack>
+        {formError && <ErrorAlert title="The key was not created">{formError}</ErrorAlert>}
         <Group justify="flex-end" gap="sm">
-          <Button variant="default" onClick={onCancel} disabled={creating}>
+          <Button variant="default" onClick={cancel} disabled={creating}>
             Cancel
           </Button>
           {/* Not disabled while creating: focus stays on it, and a second press does nothing. */}
@@ -227,109 +239,9 @@ function AddApiKeyForm({
   );
 }
 
-function CreatedKey({
-  secret,
-  asking,
-  onCopied,
-  onDone,
-  onKeep,
-  onDiscard,
-}: {
-  secret: string;
-  asking: boolean;
-  onCopied: () => void;
-  onDone: () => void;
-  onKeep: () => void;
-  onDiscard: () => void;
-}) {
-  // The Create key button that had focus is gone: move focus to the new key.
-  const keyField = useRef<HTMLInputElement>(null);
-  useEffect(() => keyField.current?.focus(), []);
-  const copyButton = useRef<HTMLButtonElement>(null);
-  // When the question goes (kept, or Escape again), its buttons take focus with them:
-  // give it to Copy, the thing left to do.
-  const wasAsking = useRef(asking);
-  useEffect(() => {
-    if (wasAsking.current && !asking) copyButton.current?.focus();
-    wasAsking.current = asking;
-  }, [asking]);
-  return (
-    <Stack gap="md">
-      <Alert color="yellow" icon={<IconAlertTriangle aria-hidden />} title="Copy this key now. For security reasons it will not be shown again.">
-        Store it like a password: never commit it to source control or share it in plain text. After you close this dialog the key is shown only
-        as <Text span ff="monospace">{maskKey(secret)}</Text>.
-      </Alert>
-      <CopyButton value={secret} timeout={2000}>
-        {({ copied, copy }) => (
-          <>
-            <TextInput
-              label="API key"
-              value={secret}
-              readOnly
-              ref={keyField}
-              onFocus={(e) => e.currentTarget.select()}
-              onCopy={onCopied}
-              styles={{ input: { fontFamily: 'var(--mantine-font-family-monospace)' } }}
-              rightSectionWidth={100}
-              rightSection={
-                <Button
-                  ref={copyButton}
-                  size="compact-sm"
-                  variant="filled"
-                  color={copied ? 'teal.9' : undefined}
-                  // Mantine lightens a shade-9 button on hover (teal 8: 3.9:1 under white text); keep teal 9 (5:1).
-                  vars={() => (copied ? { root: { '--button-hover': 'var(--mantine-color-teal-9)' } } : { root: {} })}
-                  leftSection={copied ? <IconCheck size={14} aria-hidden /> : <IconCopy size={14} aria-hidden />}
-                  aria-label="Copy API key"
-                  onClick={() => {
-                    copy();
-                    onCopied();
-                  }}
-                >
-                  {copied ? 'Copied' : 'Copy'}
-                </Button>
-              }
-            />
-            <Text role="status" size="sm" c="teal.9" aria-live="polite" mih={20}>
-              {copied ? 'Copied' : ''}
-            </Text>
-          </>
-        )}
-      </CopyButton>
-      {asking ? (
-        <CloseQuestion onKeep={onKeep} onDiscard={onDiscard} />
-      ) : (
-        <Group justify="flex-end">
-          <Button onClick={onDone}>Done</Button>
-        </Group>
-      )}
-    </Stack>
-  );
-}
-
-/** Asked when the dialog would close before the key was copied; keeping the key is the safe answer, and focused. */
-function CloseQuestion({ onKeep, onDiscard }: { onKeep: () => void; onDiscard: () => void }) {
-  const id = useId();
-  const keep = useRef<HTMLButtonElement>(null);
-  useEffect(() => keep.current?.focus(), []);
-  return (
-    <Paper withBorder p="md" radius="md" role="group" aria-labelledby={`${id}-question`} aria-describedby={`${id}-why`}>
-      <Stack gap="sm">
-        <Text fw={600} id={`${id}-question`}>
-          Close without copying?
-        </Text>
-        <Text size="sm" id={`${id}-why`}>
-          You will not see this key again. Whatever needs it would need a new key.
-        </Text>
-        <Group justify="flex-end" gap="sm">
-          <Button ref={keep} variant="default" onClick={onKeep}>
-            Keep the key open
-          </Button>
-          <Button color="red.9" onClick={onDiscard}>
-            Close without copying
-          </Button>
-        </Group>
-      </Stack>
-    </Paper>
-  );
+/** What the company's key policy asks of a new key, in a line. */
+function policyNote(policy: KeyPolicy): string {
+  const limit = policy.maxLifetimeDays;
+  if (limit) return `Your company’s key policy: keys expire at most ${limit === 1 ? '1 day' : `${limit} days`} after they are created.`;
+  return 'Your company’s key policy: keys must expire.';
 }

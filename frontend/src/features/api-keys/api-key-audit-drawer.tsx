@@ -11,7 +11,7 @@ export function ApiKeyAuditDrawer({ opened, onClose }: { opened: boolean; onClos
     <Drawer opened={opened} onClose={onClose} position="right" size="xl" title="API key audit trail">
       <Stack gap="md">
         <Text size="sm">
-          Keys created and revoked, who did it and when. Every other event of the company is on the{' '}
+          Keys created, rotated, renamed, revoked and expired: who did it and when. Every other event of the company is on the{' '}
           <Anchor component={Link} to="/admin/audit-trail">
             Audit trail page
           </Anchor>

@@ -1,22 +1,26 @@
 import { useCallback, useMemo, useRef, useState, type RefObject } from 'react';
-import { Anchor, Badge, Button, Group, Stack, Tabs, Text, TextInput } from '@mantine/core';
+import { Alert, Anchor, Badge, Button, Group, Stack, Tabs, Text, TextInput } from '@mantine/core';
 import { useDebouncedCallback, useDisclosure } from '@mantine/hooks';
 import { notifications } from '@mantine/notifications';
-import { IconHistory, IconPlayerPlay, IconPlus, IconSearch } from '@tabler/icons-react';
+import { IconClockExclamation, IconHistory, IconPlayerPlay, IconPlus, IconSearch } from '@tabler/icons-react';
 import { Link, useLocation } from 'react-router';
 import { useClient, useQuery } from 'urql';
 import { graphql } from '../../gql';
-import { errorMessage } from '../../graphql/client';
+import { badInputField, errorMessage } from '../../graphql/client';
 import { companySettings, PageHeader } from '../../layout/page-header';
 import { useDocumentTitle } from '../../layout/document-title';
 import { desktopBreakpoint, useScreenBelow } from '../../layout/screen';
 import { displayText } from '../../lib/display-text';
 import { useViewer } from '../../session/session';
-import { AddApiKeyDialog, type CreateKeyResult } from './add-api-key-dialog';
+import { AddApiKeyDialog, type CreateKeyResult, type NewApiKey } from './add-api-key-dialog';
 import { ApiKeyAuditDrawer } from './api-key-audit-drawer';
 import { ApiKeysTab } from './api-keys-tab';
-import type { KeyToRevoke } from './api-keys-table';
+import type { KeyRef, KeyToRotate } from './api-keys-table';
+import { soonDays, soonThreshold } from './expiry';
+import { KeyPolicySection, type KeyPolicyError } from './key-policy-section';
+import { RenameApiKeyDialog, type RenameError } from './rename-api-key-dialog';
 import { RevokeApiKeyDialog } from './revoke-api-key-dialog';
+import { RotateApiKeyDialog, type RotateKeyResult } from './rotate-api-key-dialog';
 import { firstPage, useApiKeysView, writeView, defaultSort, type KeysTab, type Paging, type Sort } from './api-keys-view';
 
 const ApiKeyCountsQuery = graphql(`
@@ -34,6 +38,67 @@ const CreateApiKeyMutation = graphql(`
       secret
       apiKey {
         id
+      }
+    }
+  }
+`);
+
+const ExpiringApiKeyCountQuery = graphql(`
+  query ExpiringApiKeyCount($by: Time!) {
+    apiKeys(status: ACTIVE, where: { expiresAtLTE: $by }, first: 1) {
+      totalCount
+    }
+  }
+`);
+
+const KeyPolicyQuery = graphql(`
+  query KeyPolicy {
+    viewer {
+      id
+      organization {
+        id
+        keyPolicy {
+          maxLifetimeDays
+          requireExpiry
+        }
+      }
+    }
+  }
+`);
+
+const UpdateKeyPolicyMutation = graphql(`
+  mutation UpdateKeyPolicy($input: UpdateKeyPolicyInput!) {
+    updateKeyPolicy(input: $input) {
+      keyPolicy {
+        maxLifetimeDays
+        requireExpiry
+      }
+    }
+  }
+`);
+
+const RotateApiKeyMutation = graphql(`
+  mutation RotateApiKey($input: RotateAPIKeyInput!) {
+    rotateAPIKey(input: $input) {
+      secret
+      apiKey {
+        id
+      }
+      previousKey {
+        id
+        status
+        expiresAt
+      }
+    }
+  }
+`);
+
+const RenameApiKeyMutation = graphql(`
+  mutation RenameApiKey($input: UpdateAPIKeyInput!) {
+    updateAPIKey(input: $input) {
+      apiKey {
+        id
+        name
       }
     }
   }
@@ -59,10 +124,12 @@ const countsContext = { additionalTypenames: ['APIKey'] };
 export function ApiKeysPage() {
   const viewer = useViewer();
   const canManage = viewer.canManageKeys;
+  // The key policy is the company's: people with the Admin role set it.
+  const canSetPolicy = viewer.kind === 'USER' && viewer.role === 'ADMIN';
   const client = useClient();
   const { pathname } = useLocation();
   const { view, change } = useApiKeysView();
-  const { tab, search } = view;
+  const { tab, search, expiring } = view;
   useDocumentTitle(...(tab === 'revoked' ? ['Revoked Keys'] : []), 'API Keys', 'Administration');
   const layout = useScreenBelow(desktopBreakpoint) ? 'cards' : 'table';
 
@@ -80,37 +147,94 @@ export function ApiKeysPage() {
   const onPage = useCallback((paging: Paging, options?: { replace?: boolean }) => change({ paging }, options), [change]);
   const [adding, addDialog] = useDisclosure(false);
   const [auditOpened, auditDrawer] = useDisclosure(false);
-  const [revoking, setRevoking] = useState<KeyToRevoke | null>(null);
+  const [revoking, setRevoking] = useState<KeyRef | null>(null);
+  const [rotating, setRotating] = useState<KeyToRotate | null>(null);
+  const [renaming, setRenaming] = useState<KeyRef | null>(null);
   const addButton = useRef<HTMLButtonElement>(null);
   const activeTab = useRef<HTMLButtonElement>(null);
 
   const [{ data: counts }] = useQuery({ query: ApiKeyCountsQuery, context: useMemo(() => countsContext, []) });
+  // "Soon" is counted from when the page opened, and again after each change to the keys.
+  const [soon, setSoon] = useState(() => soonThreshold(new Date()));
+  const refreshSoon = useCallback(() => setSoon(soonThreshold(new Date())), []);
+  const [{ data: expiringData }] = useQuery({
+    query: ExpiringApiKeyCountQuery,
+    variables: { by: soon },
+    context: useMemo(() => countsContext, []),
+  });
+  const expiringCount = expiringData?.apiKeys.totalCount ?? 0;
+  const [{ data: policyData, error: policyError }, reloadPolicy] = useQuery({ query: KeyPolicyQuery });
+  const policy = policyData?.viewer.organization.keyPolicy;
 
   // The mutations go through the client, not useMutation, so no hook state keeps the secret:
   // it is handed to the dialog, and forgotten with it.
   const createKey = useCallback(
-    async (input: { name: string; role: 'VIEWER' | 'ADMIN' }): Promise<CreateKeyResult> => {
+    async (input: NewApiKey): Promise<CreateKeyResult> => {
       const result = await client.mutation(CreateApiKeyMutation, { input }).toPromise();
       const secret = result.data?.createAPIKey.secret;
       if (secret) {
         // Show the new key where it lands: first on Active Keys, newest first, no search.
-        change({ tab: 'active', search: '', sort: defaultSort('active'), paging: firstPage });
+        change({ tab: 'active', search: '', expiring: false, sort: defaultSort('active'), paging: firstPage });
+        refreshSoon();
         return { secret };
       }
-      const extensions = result.error?.graphQLErrors[0]?.extensions;
-      const field = extensions?.code === 'BAD_USER_INPUT' && typeof extensions.field === 'string' ? extensions.field : undefined;
-      return { error: errorMessage(result.error), field };
+      return { error: errorMessage(result.error), field: badInputField(result.error) };
     },
-    [client, change],
+    [client, change, refreshSoon],
+  );
+
+  const rotateKey = useCallback(
+    async (key: KeyToRotate, previousKeyExpiresAt: string | null): Promise<RotateKeyResult> => {
+      const result = await client.mutation(RotateApiKeyMutation, { input: { id: key.id, previousKeyExpiresAt } }).toPromise();
+      const rotated = result.data?.rotateAPIKey;
+      if (rotated?.secret) {
+        // The new key heads Active Keys, newest first; the old one works on beside it, or is gone.
+        change({ tab: 'active', search: '', expiring: false, sort: defaultSort('active'), paging: firstPage });
+        refreshSoon();
+        const previous = rotated.previousKey;
+        return { secret: rotated.secret, previousKeyWorksUntil: previous.status === 'ACTIVE' ? (previous.expiresAt ?? null) : null };
+      }
+      return { error: errorMessage(result.error), field: badInputField(result.error) };
+    },
+    [client, change, refreshSoon],
+  );
+
+  const renameKey = useCallback(
+    async (key: KeyRef, name: string): Promise<RenameError | undefined> => {
+      const result = await client.mutation(RenameApiKeyMutation, { input: { id: key.id, name } }).toPromise();
+      if (result.error || !result.data) return { error: errorMessage(result.error), field: badInputField(result.error) };
+      notifications.show({
+        position: 'bottom-right',
+        color: 'green',
+        message: (
+          <Text size="sm" style={{ overflowWrap: 'anywhere' }}>
+            Renamed {displayText(key.name)} ({key.maskedKey}) to {displayText(result.data.updateAPIKey.apiKey.name)}
+          </Text>
+        ),
+      });
+      return undefined;
+    },
+    [client],
+  );
+
+  const savePolicy = useCallback(
+    async (input: { maxLifetimeDays: number | null; requireExpiry: boolean }): Promise<KeyPolicyError | undefined> => {
+      const result = await client.mutation(UpdateKeyPolicyMutation, { input }).toPromise();
+      if (result.error || !result.data) return { error: errorMessage(result.error), field: badInputField(result.error) };
+      notifications.show({ position: 'bottom-right', color: 'green', message: 'Key policy saved. It applies to keys created or rotated from now on.' });
+      return undefined;
+    },
+    [client],
   );
 
   const revokeKey = useCallback(
-    async (key: KeyToRevoke) => {
+    async (key: KeyRef) => {
       const result = await client.mutation(RevokeApiKeyMutation, { input: { id: key.id } }).toPromise();
       if (result.error || !result.data) return errorMessage(result.error);
+      refreshSoon();
       // The row vanishes from Active Keys: say what happened, and where the key went.
       const id = `revoked-${key.id}`;
-      const revokedTab = writeView({ tab: 'revoked', search: '', sort: defaultSort('revoked'), paging: firstPage });
+      const revokedTab = writeView({ tab: 'revoked', search: '', expiring: false, sort: defaultSort('revoked'), paging: firstPage });
       notifications.show({
         id,
         position: 'bottom-right',
@@ -130,7 +254,7 @@ export function ApiKeysPage() {
       });
       return undefined;
     },
-    [client, pathname],
+    [client, pathname, refreshSoon],
   );
 
   return (
@@ -154,6 +278,16 @@ export function ApiKeysPage() {
             )}
           </>
         }
+      />
+
+      <ExpiringNotice
+        count={expiringCount}
+        filtering={expiring}
+        onShow={() => {
+          refreshSoon();
+          change({ tab: 'active', expiring: true, sort: { field: 'expires', direction: 'asc' } });
+        }}
+        onClear={() => change({ expiring: false })}
       />
 
       {/* Only the open tab is mounted: the view's sort and page belong to it alone. */}
@@ -185,12 +319,15 @@ export function ApiKeysPage() {
           <ApiKeysTab
             status="ACTIVE"
             search={search}
+            expiringBy={expiring ? soon : undefined}
             sort={view.sort}
             onSort={onSort}
             paging={view.paging}
             onPage={onPage}
             layout={layout}
             onRevoke={canManage ? setRevoking : undefined}
+            onRotate={canManage ? setRotating : undefined}
+            onRename={canManage ? setRenaming : undefined}
             onAdd={canManage ? addDialog.open : undefined}
           />
         </Tabs.Panel>
@@ -199,8 +336,21 @@ export function ApiKeysPage() {
         </Tabs.Panel>
       </Tabs>
 
-      <AddApiKeyDialog opened={adding} onClose={addDialog.close} onCreate={createKey} onClosed={() => keepFocus(addButton)} />
+      {canSetPolicy && (
+        <Stack mt="xl">
+          <KeyPolicySection
+            policy={policy}
+            error={policyError ? errorMessage(policyError) : undefined}
+            onRetry={() => reloadPolicy({ requestPolicy: 'network-only' })}
+            onSave={savePolicy}
+          />
+        </Stack>
+      )}
+
+      <AddApiKeyDialog opened={adding} onClose={addDialog.close} onCreate={createKey} onClosed={() => keepFocus(addButton)} policy={policy} />
       <RevokeApiKeyDialog apiKey={revoking} onClose={() => setRevoking(null)} onConfirm={revokeKey} onClosed={() => keepFocus(activeTab)} />
+      <RotateApiKeyDialog apiKey={rotating} onClose={() => setRotating(null)} onRotate={rotateKey} onClosed={() => keepFocus(activeTab)} />
+      <RenameApiKeyDialog apiKey={renaming} onClose={() => setRenaming(null)} onRename={renameKey} onClosed={() => keepFocus(activeTab)} />
       <ApiKeyAuditDrawer opened={auditOpened} onClose={auditDrawer.close} />
     </>
   );
@@ -210,6 +360,34 @@ export function ApiKeysPage() {
 // empty state's button), focus a sensible neighbour instead of the page's body.
 function keepFocus(fallback: RefObject<HTMLElement | null>) {
   if (!document.activeElement || document.activeElement === document.body) fallback.current?.focus();
+}
+
+/**
+ * Says how many active keys expire within soonDays, with a way to list just them; while
+ * they are listed, a way back to all keys.
+ */
+function ExpiringNotice({ count, filtering, onShow, onClear }: { count: number; filtering: boolean; onShow: () => void; onClear: () => void }) {
+  if (!filtering && count === 0) return null;
+  const keys = count === 1 ? '1 key expires' : `${count} keys expire`;
+  return (
+    // A note, not an alarm: role="status" rather than Mantine's role="alert".
+    <Alert role="status" color="yellow" icon={<IconClockExclamation size={18} aria-hidden />} mb="md" p="sm">
+      <Group justify="space-between" gap="xs" wrap="wrap">
+        <Text size="sm" fw={500}>
+          {filtering ? `Showing the active keys that expire within ${soonDays} days` : `${keys} within ${soonDays} days`}
+        </Text>
+        {filtering ? (
+          <Button size="xs" variant="default" onClick={onClear}>
+            Show all keys
+          </Button>
+        ) : (
+          <Button size="xs" variant="default" onClick={onShow}>
+            Show expiring keys
+          </Button>
+        )}
+      </Group>
+    </Alert>
+  );
 }
 
 function CountBadge({ value, active }: { value?: number; active: boolean }) {

@@ -9,7 +9,7 @@ import { filter, map, pipe } from 'wonka';
 import { ApiKeysTab } from './api-keys-tab';
 import { useApiKeysView } from './api-keys-view';
 
-type Variables = { first?: number; after?: string; last?: number; before?: string; search?: string; orderBy?: { field: string; direction: string } };
+type Variables = { where?: { expiresAtLTE?: string }; first?: number; after?: string; last?: number; before?: string; search?: string; orderBy?: { field: string; direction: string } };
 
 // A tiny in-memory server: 41 active keys, the cursor being the position; it remembers what it was asked.
 function fakeServer() {
@@ -25,9 +25,11 @@ function fakeServer() {
     createdByName: 'Ada Admin',
     createdByKind: 'USER',
     lastUsedAt: null,
+    expiresAt: null,
     revokedAt: null,
     revokedByName: null,
     revokedByKind: null,
+    revocationReason: null,
     serviceAccount: { __typename: 'ServiceAccount', id: `sa_${i}`, role: 'VIEWER' },
   });
   const answer = (op: Operation): Record<string, unknown> => {
@@ -73,6 +75,8 @@ function fakeServer() {
 // Written with parse, not graphql(): codegen keeps to the app's own operations.
 const revokeLast = parse('mutation RevokeLast { revokeAPIKey { apiKey { id status } } }');
 
+const soon = '2026-03-19T14:05:00.000Z';
+
 // The page's part: the view from the URL, handed to the tab.
 function Harness() {
   const { view, change } = useApiKeysView();
@@ -83,6 +87,7 @@ function Harness() {
       <ApiKeysTab
         status="ACTIVE"
         search={view.search}
+        expiringBy={view.expiring ? soon : undefined}
         sort={view.sort}
         onSort={(sort) => change({ sort })}
         paging={view.paging}
@@ -161,5 +166,13 @@ describe('ApiKeysTab', () => {
     expect(await screen.findByText('1–20 of 40')).toBeInTheDocument();
     expect(url()).toBe('');
     expect(rows()[0]).toHaveTextContent('Key 1');
+  });
+
+  it('asks for the keys that expire soon, soonest first, when the URL says so', async () => {
+    const { client, asked } = fakeServer();
+    renderTab(client, '?expiring=1&sort=expires&order=asc');
+    expect(await screen.findByText('1–20 of 41')).toBeInTheDocument();
+    expect(asked.at(-1)).toMatchObject({ where: { expiresAtLTE: soon }, orderBy: { field: 'EXPIRES_AT', direction: 'ASC' } });
+    expect(screen.getByRole('columnheader', { name: 'Expires' })).toHaveAttribute('aria-sort', 'ascending');
   });
 });

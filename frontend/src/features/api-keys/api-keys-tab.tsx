@@ -3,12 +3,21 @@ import { useQuery } from 'urql';
 import { graphql } from '../../gql';
 import type { ApiKeysQuery } from '../../gql/graphql';
 import { errorMessage } from '../../graphql/client';
-import { ApiKeysTable, type KeyToRevoke } from './api-keys-table';
+import { ApiKeysTable, type KeyActions } from './api-keys-table';
 import { firstPage, orderBy, type Paging, type Sort } from './api-keys-view';
 
 const ApiKeysQueryDocument = graphql(`
-  query ApiKeys($status: APIKeyStatus!, $search: String, $orderBy: APIKeyOrder, $first: Int, $after: Cursor, $last: Int, $before: Cursor) {
-    apiKeys(status: $status, search: $search, orderBy: $orderBy, first: $first, after: $after, last: $last, before: $before) {
+  query ApiKeys(
+    $status: APIKeyStatus!
+    $search: String
+    $where: APIKeyWhereInput
+    $orderBy: APIKeyOrder
+    $first: Int
+    $after: Cursor
+    $last: Int
+    $before: Cursor
+  ) {
+    apiKeys(status: $status, search: $search, where: $where, orderBy: $orderBy, first: $first, after: $after, last: $last, before: $before) {
       totalCount
       pageInfo {
         hasNextPage
@@ -30,31 +39,33 @@ export const pageSize = 20;
 // An empty page still depends on API keys: a created or revoked key must refresh it.
 const context = { additionalTypenames: ['APIKey'] };
 
-export type ApiKeysTabProps = {
+export type ApiKeysTabProps = KeyActions & {
   status: 'ACTIVE' | 'REVOKED';
   /** The server-side search (names in every alphabet, key endings), "" for none. */
   search: string;
+  /** Only keys that expire by this time (ISO), e.g. within 7 days; none for all. */
+  expiringBy?: string;
   sort: Sort;
   onSort: (sort: Sort) => void;
   paging: Paging;
   /** Turns the page; replace when the change is a correction rather than a step to go back from. */
   onPage: (paging: Paging, options?: { replace?: boolean }) => void;
-  onRevoke?: (key: KeyToRevoke) => void;
   onAdd?: () => void;
   layout?: 'table' | 'cards';
 };
 
 /** One tab of the API Keys page: a page of keys from the server, with Previous/Next. */
-export function ApiKeysTab({ status, search, sort, onSort, paging, onPage, onRevoke, onAdd, layout }: ApiKeysTabProps) {
+export function ApiKeysTab({ status, search, expiringBy, sort, onSort, paging, onPage, onRevoke, onRotate, onRename, onAdd, layout }: ApiKeysTabProps) {
   // Forwards from the last page's end, or backwards from the next page's start.
   const variables = useMemo(
     () => ({
       status,
       search: search || undefined,
+      where: expiringBy ? { expiresAtLTE: expiringBy } : undefined,
       orderBy: orderBy(sort),
       ...(paging.before ? { last: pageSize, before: paging.before } : { first: pageSize, after: paging.after }),
     }),
-    [status, search, sort, paging.after, paging.before],
+    [status, search, expiringBy, sort, paging.after, paging.before],
   );
   const [{ data, fetching, error }, reexecute] = useQuery({ query: ApiKeysQueryDocument, variables, context: useMemo(() => context, []) });
 
@@ -79,7 +90,10 @@ export function ApiKeysTab({ status, search, sort, onSort, paging, onPage, onRev
       error={error ? errorMessage(error) : undefined}
       onRetry={() => reexecute({ requestPolicy: 'network-only' })}
       search={search}
+      expiring={!!expiringBy}
       onRevoke={onRevoke}
+      onRotate={onRotate}
+      onRename={onRename}
       onAdd={onAdd}
       layout={layout}
       sort={sort}

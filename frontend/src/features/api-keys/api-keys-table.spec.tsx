@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { render, screen, within } from '@testing-library/react';
+import { render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { MantineProvider } from '@mantine/core';
 import { makeFragmentData } from '../../gql';
@@ -15,9 +15,11 @@ const erp = makeFragmentData(
     createdByName: 'Deleted user',
     createdByKind: 'USER',
     lastUsedAt: null,
+    expiresAt: null,
     revokedAt: null,
     revokedByName: null,
     revokedByKind: null,
+    revocationReason: null,
     serviceAccount: { id: 'sa_1', role: 'VIEWER' },
   },
   ApiKeysTable_ApiKeyFragment,
@@ -32,9 +34,11 @@ const dashboard = makeFragmentData(
     createdByName: 'Provisioner',
     createdByKind: 'SERVICE_ACCOUNT',
     lastUsedAt: '2026-03-11T09:00:00Z',
+    expiresAt: null,
     revokedAt: '2026-03-12T09:00:00Z',
     revokedByName: 'Ada Admin',
     revokedByKind: 'USER',
+    revocationReason: 'MANUAL',
     serviceAccount: { id: 'sa_2', role: 'ADMIN' },
   },
   ApiKeysTable_ApiKeyFragment,
@@ -99,6 +103,7 @@ describe('ApiKeysTable', () => {
       'Created by',
       'Creation date',
       'Last used',
+      'Expires',
       'Actions',
     ]);
     const row = within(table).getByRole('row', { name: /ERP Sync Service/ });
@@ -123,7 +128,7 @@ describe('ApiKeysTable', () => {
       'Creation date',
       'Last used',
       'Revoked',
-      'Revoked by',
+      'Reason',
     ]);
     const row = within(table).getByRole('row', { name: /Reporting Dashboard/ });
     expect(row).toHaveAttribute('data-revoked');
@@ -131,7 +136,7 @@ describe('ApiKeysTable', () => {
     const cells = within(row).getAllByRole('cell');
     expect(cells[0]).toHaveTextContent(/^Reporting DashboardAdmin$/);
     expect(cells[2]).toHaveTextContent(/^Provisioner \(service account\)$/);
-    expect(cells[6]).toHaveTextContent(/^Ada Admin$/);
+    expect(cells[6]).toHaveTextContent(/^Revoked by Ada Admin$/);
   });
 
   it('pages with Previous and Next', async () => {
@@ -160,9 +165,11 @@ describe('ApiKeysTable', () => {
         createdByName: 'Mal\u0007lory\u2066',
         createdByKind: 'USER',
         lastUsedAt: null,
+        expiresAt: null,
         revokedAt: '2026-03-12T09:00:00Z',
         revokedByName: '\u202DAda\u009B Admin',
         revokedByKind: 'USER',
+        revocationReason: 'MANUAL',
         serviceAccount: { id: 'sa_3', role: 'VIEWER' },
       },
       ApiKeysTable_ApiKeyFragment,
@@ -171,7 +178,7 @@ describe('ApiKeysTable', () => {
     const cells = within(screen.getByRole('table', { name: 'Revoked keys' })).getAllByRole('cell');
     expect(cells[0].querySelector('[dir="auto"]')).toHaveTextContent(/^gnp\.exe$/);
     expect(cells[2]).toHaveTextContent(/^Mallory$/);
-    expect(cells[6]).toHaveTextContent(/^Ada Admin$/);
+    expect(cells[6]).toHaveTextContent(/^Revoked by Ada Admin$/);
   });
 
   it('names the revoke action without control characters', () => {
@@ -185,9 +192,11 @@ describe('ApiKeysTable', () => {
         createdByName: 'Ada',
         createdByKind: 'USER',
         lastUsedAt: null,
+        expiresAt: null,
         revokedAt: null,
         revokedByName: null,
         revokedByKind: null,
+        revocationReason: null,
         serviceAccount: { id: 'sa_4', role: 'VIEWER' },
       },
       ApiKeysTable_ApiKeyFragment,
@@ -204,7 +213,7 @@ describe('ApiKeysTable', () => {
     expect(header('Revoked')).toHaveAttribute('aria-sort', 'descending');
     for (const other of ['Name', 'Creation date', 'Last used']) expect(header(other)).not.toHaveAttribute('aria-sort');
     // Columns that do not sort have no button.
-    for (const plain of ['Key', 'Created by', 'Revoked by']) expect(within(header(plain)).queryByRole('button')).not.toBeInTheDocument();
+    for (const plain of ['Key', 'Created by', 'Reason']) expect(within(header(plain)).queryByRole('button')).not.toBeInTheDocument();
 
     await userEvent.click(within(header('Revoked')).getByRole('button', { name: 'Revoked' }));
     expect(onSort).toHaveBeenLastCalledWith({ field: 'revoked', direction: 'asc' });
@@ -233,9 +242,11 @@ describe('ApiKeysTable', () => {
         createdByName: 'Provisioner',
         createdByKind: 'SERVICE_ACCOUNT',
         lastUsedAt: null,
+        expiresAt: null,
         revokedAt: null,
         revokedByName: null,
         revokedByKind: null,
+        revocationReason: null,
         serviceAccount: { id: 'sa_5', role: 'ADMIN' },
       },
       ApiKeysTable_ApiKeyFragment,
@@ -274,5 +285,153 @@ describe('ApiKeysTable', () => {
     renderTable({ fetching: true, layout: 'cards' });
     expect(screen.getByRole('list', { name: 'Active keys' })).toHaveAttribute('aria-busy', 'true');
     expect(screen.getAllByTestId('skeleton-row')).toHaveLength(3);
+  });
+
+  it('shows when active keys expire: never, a time, and a warning within 7 days', () => {
+    const day = 24 * 60 * 60 * 1000;
+    const key = (id: string, name: string, expiresAt: string | null) =>
+      makeFragmentData(
+        {
+          id,
+          name,
+          maskedKey: `gak_…${id.slice(-4).padStart(4, '0')}`,
+          status: 'ACTIVE',
+          createdAt: '2026-03-12T14:05:00Z',
+          createdByName: 'Ada Admin',
+          createdByKind: 'USER',
+          lastUsedAt: null,
+          expiresAt,
+          revokedAt: null,
+          revokedByName: null,
+          revokedByKind: null,
+          revocationReason: null,
+          serviceAccount: { id: `sa_${id}`, role: 'VIEWER' },
+        },
+        ApiKeysTable_ApiKeyFragment,
+      );
+    const later = new Date(Date.now() + 60 * day).toISOString();
+    const soon = new Date(Date.now() + 3 * day).toISOString();
+    renderTable({
+      keys: [
+        key('key_a', 'Forever', null),
+        key('key_b', 'Quarterly', later),
+        key('key_c', 'Soon', soon),
+        key('key_d', 'Gone', new Date(Date.now() - 60_000).toISOString()),
+      ],
+    });
+    const table = screen.getByRole('table', { name: 'Active keys' });
+    const expires = (name: string) => within(within(table).getByRole('row', { name: new RegExp(name) })).getAllByRole('cell')[5];
+    expect(expires('Forever')).toHaveTextContent(/^Never$/);
+    expect(expires('Quarterly').querySelector('time')).toHaveAttribute('dateTime', later);
+    expect(expires('Quarterly')).not.toHaveTextContent('Expires');
+    expect(expires('Soon').querySelector('time')).toHaveAttribute('dateTime', soon);
+    expect(expires('Soon')).toHaveTextContent('Expires in 3 days');
+    expect(expires('Gone')).toHaveTextContent('Expired');
+  });
+
+  it('offers Rotate and Rename in a menu named after the key, beside Revoke', async () => {
+    const onRotate = vi.fn();
+    const onRename = vi.fn();
+    renderTable({ keys: [erp], onRevoke: vi.fn(), onRotate, onRename });
+    const row = within(screen.getByRole('table', { name: 'Active keys' })).getByRole('row', { name: /ERP Sync Service/ });
+    const more = within(row).getByRole('button', { name: 'More actions for ERP Sync Service' });
+    expect(more).toHaveAttribute('aria-haspopup', 'menu');
+    await userEvent.click(more);
+    const menu = await screen.findByRole('menu');
+    expect(within(menu).getAllByRole('menuitem').map((i) => i.textContent)).toEqual(['Rotate', 'Rename']);
+    await userEvent.click(within(menu).getByRole('menuitem', { name: 'Rotate' }));
+    expect(onRotate).toHaveBeenCalledWith({ id: 'key_1', name: 'ERP Sync Service', maskedKey: 'gak_…k3Zq', expiresAt: null });
+    // By keyboard: Enter opens the menu on its first item, the arrow keys move, Enter chooses.
+    more.focus();
+    await userEvent.keyboard('{Enter}');
+    await waitFor(() => expect(screen.getByRole('menuitem', { name: 'Rotate' })).toHaveFocus());
+    await userEvent.keyboard('{ArrowDown}');
+    expect(screen.getByRole('menuitem', { name: 'Rename' })).toHaveFocus();
+    await userEvent.keyboard('{Enter}');
+    expect(onRename).toHaveBeenCalledWith({ id: 'key_1', name: 'ERP Sync Service', maskedKey: 'gak_…k3Zq' });
+  });
+
+  it('says why each revoked key ended: revoked by someone, expired, rotated or leaked', () => {
+    const ended = (id: string, name: string, revocationReason: 'EXPIRED' | 'ROTATED' | 'LEAKED', by: string, kind: 'USER' | 'SYSTEM') =>
+      makeFragmentData(
+        {
+          id,
+          name,
+          maskedKey: 'gak_…Zz11',
+          status: 'REVOKED',
+          createdAt: '2026-03-10T09:00:00Z',
+          createdByName: 'Ada Admin',
+          createdByKind: 'USER',
+          lastUsedAt: null,
+          expiresAt: '2026-03-12T09:00:00Z',
+          revokedAt: '2026-03-12T09:00:00Z',
+          revokedByName: by,
+          revokedByKind: kind,
+          revocationReason,
+          serviceAccount: { id: `sa_${id}`, role: 'VIEWER' },
+        },
+        ApiKeysTable_ApiKeyFragment,
+      );
+    const keys = [
+      dashboard,
+      ended('key_e', 'Expired One', 'EXPIRED', 'System', 'SYSTEM'),
+      ended('key_r', 'Rotated One', 'ROTATED', 'Ada Admin', 'USER'),
+      ended('key_o', 'Overlap Over', 'ROTATED', 'System', 'SYSTEM'),
+      ended('key_l', 'Leaked One', 'LEAKED', 'Leak report', 'SYSTEM'),
+    ];
+    const { unmount } = render(
+      <MantineProvider env="test">
+        <ApiKeysTable status="REVOKED" keys={keys} fetching={false} onRetry={vi.fn()} search="" />
+      </MantineProvider>,
+    );
+    const table = screen.getByRole('table', { name: 'Revoked keys' });
+    const reason = (name: string) => within(within(table).getByRole('row', { name: new RegExp(name) })).getAllByRole('cell')[6];
+    expect(reason('Reporting Dashboard')).toHaveTextContent(/^Revoked by Ada Admin$/);
+    expect(reason('Expired One')).toHaveTextContent(/^Expired$/);
+    expect(reason('Rotated One')).toHaveTextContent(/^Rotatedby Ada Admin$/);
+    expect(reason('Overlap Over')).toHaveTextContent(/^Rotated$/);
+    expect(reason('Leaked One')).toHaveTextContent(/^Leaked — reported by a leak report$/);
+    unmount();
+
+    renderTable({ status: 'REVOKED', keys, layout: 'cards' });
+    const cards = within(screen.getByRole('list', { name: 'Revoked keys' })).getAllByRole('listitem');
+    expect(cards[0]).toHaveTextContent(/Revoked: .*2026.* by Ada Admin/);
+    expect(cards[0]).not.toHaveTextContent('Reason');
+    expect(cards[1]).toHaveTextContent('Reason: Expired');
+    expect(cards[1]).not.toHaveTextContent('System');
+    expect(cards[2]).toHaveTextContent(/Revoked: .*2026.* by Ada Admin.*Reason: Rotated/);
+    expect(cards[4]).toHaveTextContent('Reason: Leaked — reported by a leak report');
+  });
+
+  it('sorts active keys by expiry, soonest first, from the header or the cards’ menu', async () => {
+    const onSort = vi.fn();
+    const { unmount } = render(
+      <MantineProvider env="test">
+        <ApiKeysTable status="ACTIVE" keys={[erp]} fetching={false} onRetry={vi.fn()} search="" sort={{ field: 'created', direction: 'desc' }} onSort={onSort} />
+      </MantineProvider>,
+    );
+    await userEvent.click(within(screen.getByRole('columnheader', { name: 'Expires' })).getByRole('button', { name: 'Expires' }));
+    expect(onSort).toHaveBeenLastCalledWith({ field: 'expires', direction: 'asc' });
+    unmount();
+
+    renderTable({ keys: [erp], layout: 'cards', sort: { field: 'expires', direction: 'asc' }, onSort });
+    expect(screen.getByRole('combobox', { name: 'Sort by' })).toHaveValue('Expiring soonest first');
+  });
+
+  it('shows each card’s expiry and a menu beside Revoke', async () => {
+    const onRename = vi.fn();
+    renderTable({ keys: [erp], layout: 'cards', onRevoke: vi.fn(), onRotate: vi.fn(), onRename });
+    const card = within(screen.getByRole('list', { name: 'Active keys' })).getByRole('listitem');
+    expect(card).toHaveTextContent('Expires: Never');
+    expect(within(card).getByRole('button', { name: 'Revoke API key ERP Sync Service' })).toBeInTheDocument();
+    await userEvent.click(within(card).getByRole('button', { name: 'More actions for ERP Sync Service' }));
+    await userEvent.click(await screen.findByRole('menuitem', { name: 'Rename' }));
+    expect(onRename).toHaveBeenCalledWith({ id: 'key_1', name: 'ERP Sync Service', maskedKey: 'gak_…k3Zq' });
+  });
+
+  it('says when no key expires soon while only those are listed', () => {
+    renderTable({ keys: [], expiring: true, onAdd: vi.fn() });
+    expect(screen.getByText('No active keys expire within 7 days')).toBeInTheDocument();
+    expect(screen.queryByRole('button', { name: 'Add your first API key' })).not.toBeInTheDocument();
   });
 });

@@ -1,15 +1,16 @@
 import type { CSSProperties, ReactNode } from 'react';
 import { LoadError } from '../../components/load-error';
-import { ActionIcon, Badge, Button, Code, Group, Paper, Select, Skeleton, Stack, Table, Text, Tooltip, VisuallyHidden } from '@mantine/core';
-import { IconBan, IconKey, IconPlus, IconSearch } from '@tabler/icons-react';
+import { ActionIcon, Badge, Button, Code, Group, Menu, Paper, Select, Skeleton, Stack, Table, Text, Tooltip, VisuallyHidden } from '@mantine/core';
+import { IconAlertTriangle, IconBan, IconDots, IconKey, IconPencil, IconPlus, IconRefresh, IconSearch } from '@tabler/icons-react';
 import { graphql, useFragment, type FragmentType } from '../../gql';
 import type { ApiKeysTable_ApiKeyFragment as ApiKey, ViewerKind } from '../../gql/graphql';
-import { Timestamp } from '../audit/timestamp';
+import { Timestamp, useNow } from '../audit/timestamp';
 import { formatRange } from '../../lib/format';
 import { displayText } from '../../lib/display-text';
 import { SortableHeader } from '../../components/sortable-header';
 import { TruncatedText } from '../../components/truncated-text';
 import { firstDirection, sortFields, type Sort, type SortField } from './api-keys-view';
+import { expiryWarning, soonDays } from './expiry';
 
 export const ApiKeysTable_ApiKeyFragment = graphql(`
   fragment ApiKeysTable_ApiKey on APIKey {
@@ -21,7 +22,9 @@ export const ApiKeysTable_ApiKeyFragment = graphql(`
     createdByName
     createdByKind
     lastUsedAt
+    expiresAt
     revokedAt
+    revocationReason
     revokedByName
     revokedByKind
     serviceAccount {
@@ -31,8 +34,18 @@ export const ApiKeysTable_ApiKeyFragment = graphql(`
   }
 `);
 
-/** What the revoke dialog needs to name the key. */
-export type KeyToRevoke = Pick<ApiKey, 'id' | 'name' | 'maskedKey'>;
+/** What a dialog about one key (revoke, rename) needs to name it. */
+export type KeyRef = Pick<ApiKey, 'id' | 'name' | 'maskedKey'>;
+
+/** What the rotate dialog needs: the key's own expiry bounds how long it may work on beside the new one. */
+export type KeyToRotate = KeyRef & { expiresAt?: string | null };
+
+/** What can be done to an active key, each absent when the viewer may not. */
+export type KeyActions = {
+  onRevoke?: (key: KeyRef) => void;
+  onRotate?: (key: KeyToRotate) => void;
+  onRename?: (key: KeyRef) => void;
+};
 
 export type Pagination = {
   pageIndex: number;
@@ -44,7 +57,7 @@ export type Pagination = {
   onNext: () => void;
 };
 
-export type ApiKeysTableProps = {
+export type ApiKeysTableProps = KeyActions & {
   status: 'ACTIVE' | 'REVOKED';
   /** Undefined until the first page arrives. */
   keys?: FragmentType<typeof ApiKeysTable_ApiKeyFragment>[];
@@ -54,9 +67,9 @@ export type ApiKeysTableProps = {
   onRetry: () => void;
   /** The search the keys were filtered by, "" for none. */
   search: string;
+  /** Whether only keys that expire soon are listed. */
+  expiring?: boolean;
   pagination?: Pagination;
-  /** Absent when the viewer may not revoke keys. */
-  onRevoke?: (key: KeyToRevoke) => void;
   /** Absent when the viewer may not create keys. */
   onAdd?: () => void;
   /** A table with a column each, or one card each where a table's columns do not fit (phones, tablets). */
@@ -68,18 +81,35 @@ export type ApiKeysTableProps = {
 
 const skeletonRows = 3;
 
-const columnLabels: Record<SortField, string> = { name: 'Name', created: 'Creation date', 'last-used': 'Last used', revoked: 'Revoked' };
+const columnLabels: Record<SortField, string> = { name: 'Name', created: 'Creation date', 'last-used': 'Last used', expires: 'Expires', revoked: 'Revoked' };
 
 // The cards' sort menu says in words what a header's arrow says.
 const orderLabels: Record<SortField, Record<Sort['direction'], string>> = {
   name: { asc: 'Name, A to Z', desc: 'Name, Z to A' },
   created: { desc: 'Newest first', asc: 'Oldest first' },
   'last-used': { desc: 'Most recently used first', asc: 'Least recently used first' },
+  expires: { asc: 'Expiring soonest first', desc: 'Expiring latest first' },
   revoked: { desc: 'Most recently revoked first', asc: 'Earliest revoked first' },
 };
 
 /** One tab's keys: a table (or cards), or its loading, empty, no-match or error state. */
-export function ApiKeysTable({ status, keys: refs, fetching, error, onRetry, search, pagination, onRevoke, onAdd, layout = 'table', sort, onSort }: ApiKeysTableProps) {
+export function ApiKeysTable({
+  status,
+  keys: refs,
+  fetching,
+  error,
+  onRetry,
+  search,
+  expiring = false,
+  pagination,
+  onRevoke,
+  onRotate,
+  onRename,
+  onAdd,
+  layout = 'table',
+  sort,
+  onSort,
+}: ApiKeysTableProps) {
   const keys = useFragment(ApiKeysTable_ApiKeyFragment, refs);
   const active = status === 'ACTIVE';
   const label = active ? 'Active keys' : 'Revoked keys';
@@ -98,6 +128,16 @@ export function ApiKeysTable({ status, keys: refs, fetching, error, onRetry, sea
           </Text>
           <Text size="sm" c="gray.7" ta="center">
             Check the spelling, or search for another name or the last characters of a key.
+          </Text>
+        </Stack>
+      );
+    }
+    if (expiring) {
+      return (
+        <Stack align="center" gap={4} py="xl">
+          <IconKey size={32} aria-hidden color="var(--mantine-color-gray-6)" />
+          <Text fw={500} ta="center">
+            No active keys expire within {soonDays} days
           </Text>
         </Stack>
       );
@@ -121,12 +161,13 @@ export function ApiKeysTable({ status, keys: refs, fetching, error, onRetry, sea
   }
 
   const loading = fetching && !keys;
-  const revoke = active ? onRevoke : undefined;
+  // Only active keys can be revoked, rotated or renamed.
+  const actions: KeyActions = active ? { onRevoke, onRotate, onRename } : {};
   const list =
     layout === 'cards' ? (
-      <KeyCards label={label} keys={keys} loading={loading} fetching={fetching} onRevoke={revoke} />
+      <KeyCards label={label} keys={keys} loading={loading} fetching={fetching} actions={actions} />
     ) : (
-      <KeyTable label={label} active={active} keys={keys} loading={loading} fetching={fetching} onRevoke={revoke} sort={sort} onSort={onSort} />
+      <KeyTable label={label} active={active} keys={keys} loading={loading} fetching={fetching} actions={actions} sort={sort} onSort={onSort} />
     );
 
   return (
@@ -157,14 +198,16 @@ type ListProps = {
   loading: boolean;
   /** A page is on its way: the shown one is dimmed. */
   fetching: boolean;
-  onRevoke?: (key: KeyToRevoke) => void;
+  actions: KeyActions;
 };
+
+const hasActions = ({ onRevoke, onRotate, onRename }: KeyActions) => !!(onRevoke || onRotate || onRename);
 
 // Name and people take the width that is left (cut with "…"); keys, times and the action keep theirs.
 const flexible = (share: string) => ({ maxWidth: 0, width: share });
 const nowrap = { whiteSpace: 'nowrap' } as const;
 
-function KeyTable({ label, active, keys, loading, fetching, onRevoke, sort, onSort }: ListProps & { active: boolean; sort?: Sort; onSort?: (sort: Sort) => void }) {
+function KeyTable({ label, active, keys, loading, fetching, actions, sort, onSort }: ListProps & { active: boolean; sort?: Sort; onSort?: (sort: Sort) => void }) {
   const header = (field: SortField, style?: CSSProperties) =>
     sort && onSort ? (
       <SortableHeader
@@ -179,24 +222,26 @@ function KeyTable({ label, active, keys, loading, fetching, onRevoke, sort, onSo
         {columnLabels[field]}
       </Table.Th>
     );
-  const columnCount = (active ? 5 : 7) + (onRevoke ? 1 : 0);
+  const withActions = hasActions(actions);
+  const columnCount = (active ? 6 : 7) + (withActions ? 1 : 0);
 
   return (
     <Table aria-label={label} aria-busy={fetching} verticalSpacing="sm" highlightOnHover>
       <Table.Thead>
         <Table.Tr>
-          {header('name', flexible(active ? '60%' : '50%'))}
+          {header('name', flexible(active ? '60%' : '45%'))}
           <Table.Th>Key</Table.Th>
-          <Table.Th style={flexible(active ? '40%' : '25%')}>Created by</Table.Th>
+          <Table.Th style={flexible(active ? '40%' : '20%')}>Created by</Table.Th>
           {header('created')}
           {header('last-used')}
+          {active && header('expires')}
           {!active && (
             <>
               {header('revoked')}
-              <Table.Th style={flexible('25%')}>Revoked by</Table.Th>
+              <Table.Th style={flexible('35%')}>Reason</Table.Th>
             </>
           )}
-          {onRevoke && (
+          {withActions && (
             <Table.Th w={1}>
               <VisuallyHidden>Actions</VisuallyHidden>
             </Table.Th>
@@ -216,7 +261,7 @@ function KeyTable({ label, active, keys, loading, fetching, onRevoke, sort, onSo
             ))
           : keys?.map((k) => (
               <Table.Tr key={k.id} data-revoked={!active || undefined} style={active ? undefined : revokedStyle}>
-                <Table.Td style={flexible(active ? '60%' : '50%')}>
+                <Table.Td style={flexible(active ? '60%' : '45%')}>
                   <Group gap="xs" wrap="nowrap" miw={0}>
                     <TruncatedText fw={500} size="sm">
                       {displayText(k.name)}
@@ -227,26 +272,32 @@ function KeyTable({ label, active, keys, loading, fetching, onRevoke, sort, onSo
                 <Table.Td style={nowrap}>
                   <Code style={nowrap}>{k.maskedKey}</Code>
                 </Table.Td>
-                <Table.Td style={flexible(active ? '40%' : '25%')}>
+                <Table.Td style={flexible(active ? '40%' : '20%')}>
                   <Actor name={k.createdByName} kind={k.createdByKind} />
                 </Table.Td>
                 <Table.Td style={nowrap}>
                   <Timestamp value={k.createdAt} />
                 </Table.Td>
                 <Table.Td style={nowrap}>{k.lastUsedAt ? <Timestamp value={k.lastUsedAt} relative /> : 'Never'}</Table.Td>
+                {active && (
+                  <Table.Td style={nowrap}>
+                    <Expiry expiresAt={k.expiresAt} />
+                  </Table.Td>
+                )}
                 {!active && (
                   <>
                     <Table.Td style={nowrap}>{k.revokedAt ? <Timestamp value={k.revokedAt} /> : '—'}</Table.Td>
-                    <Table.Td style={flexible('25%')}>{k.revokedByName ? <Actor name={k.revokedByName} kind={k.revokedByKind} /> : '—'}</Table.Td>
+                    <Table.Td style={flexible('35%')}>
+                      <Reason apiKey={k} />
+                    </Table.Td>
                   </>
                 )}
-                {onRevoke && (
+                {withActions && (
                   <Table.Td ta="right" style={nowrap}>
-                    <Tooltip label="Revoke" withArrow>
-                      <ActionIcon variant="subtle" color="red" aria-label={`Revoke API key ${displayText(k.name)}`} onClick={() => onRevoke(toRevoke(k))}>
-                        <IconBan size={18} aria-hidden />
-                      </ActionIcon>
-                    </Tooltip>
+                    <Group gap={4} wrap="nowrap" justify="flex-end">
+                      {actions.onRevoke && <RevokeIcon apiKey={k} onRevoke={actions.onRevoke} />}
+                      <MoreActions apiKey={k} actions={actions} />
+                    </Group>
                   </Table.Td>
                 )}
               </Table.Tr>
@@ -258,8 +309,8 @@ function KeyTable({ label, active, keys, loading, fetching, onRevoke, sort, onSo
 
 const revokedStyle = { color: 'var(--mantine-color-gray-7)', background: 'var(--mantine-color-gray-0)' };
 
-/** One card per key, its action in its top corner: for screens too narrow for the table's columns. */
-function KeyCards({ label, keys, loading, fetching, onRevoke }: ListProps) {
+/** One card per key, its actions in its top corner: for screens too narrow for the table's columns. */
+function KeyCards({ label, keys, loading, fetching, actions }: ListProps) {
   return (
     <Stack component="ul" aria-label={label} aria-busy={fetching} gap="sm" m={0} p={0} style={{ listStyle: 'none', opacity: fetching && !loading ? 0.6 : undefined }}>
       {loading
@@ -283,17 +334,21 @@ function KeyCards({ label, keys, loading, fetching, onRevoke }: ListProps) {
                     </Group>
                     <Code style={{ ...nowrap, alignSelf: 'flex-start' }}>{k.maskedKey}</Code>
                   </Stack>
-                  {onRevoke && !revoked && (
-                    <Button
-                      variant="default"
-                      size="xs"
-                      leftSection={<IconBan size={16} aria-hidden color="var(--mantine-color-red-8)" />}
-                      aria-label={`Revoke API key ${displayText(k.name)}`}
-                      onClick={() => onRevoke(toRevoke(k))}
-                      style={{ flexShrink: 0 }}
-                    >
-                      Revoke
-                    </Button>
+                  {!revoked && hasActions(actions) && (
+                    <Group gap={6} wrap="nowrap" style={{ flexShrink: 0 }}>
+                      {actions.onRevoke && (
+                        <Button
+                          variant="default"
+                          size="xs"
+                          leftSection={<IconBan size={16} aria-hidden color="var(--mantine-color-red-8)" />}
+                          aria-label={`Revoke API key ${displayText(k.name)}`}
+                          onClick={() => actions.onRevoke?.(toRef(k))}
+                        >
+                          Revoke
+                        </Button>
+                      )}
+                      <MoreActions apiKey={k} actions={actions} card />
+                    </Group>
                   )}
                 </Group>
                 <Stack gap={2} mt="xs">
@@ -301,10 +356,15 @@ function KeyCards({ label, keys, loading, fetching, onRevoke }: ListProps) {
                     <Timestamp value={k.createdAt} /> by <Actor name={k.createdByName} kind={k.createdByKind} inline />
                   </Fact>
                   <Fact label="Last used">{k.lastUsedAt ? <Timestamp value={k.lastUsedAt} relative /> : 'Never'}</Fact>
+                  {!revoked && (
+                    <Fact label="Expires">
+                      <Expiry expiresAt={k.expiresAt} inline />
+                    </Fact>
+                  )}
                   {revoked && (
                     <Fact label="Revoked">
                       {k.revokedAt ? <Timestamp value={k.revokedAt} /> : '—'}
-                      {k.revokedByName && (
+                      {k.revokedByName && k.revokedByKind !== 'SYSTEM' && (
                         <>
                           {' '}
                           by <Actor name={k.revokedByName} kind={k.revokedByKind} inline />
@@ -312,6 +372,7 @@ function KeyCards({ label, keys, loading, fetching, onRevoke }: ListProps) {
                       )}
                     </Fact>
                   )}
+                  {revoked && k.revocationReason && k.revocationReason !== 'MANUAL' && <Fact label="Reason">{reasonLabels[k.revocationReason]}</Fact>}
                 </Stack>
               </Paper>
             );
@@ -384,6 +445,8 @@ function SortSelect({ tab, sort, onSort }: { tab: 'active' | 'revoked'; sort: So
         onSort({ field, direction });
       }}
       allowDeselect={false}
+      // All eight orders at once: a dropdown that scrolls is a region a keyboard cannot reach (axe).
+      maxDropdownHeight={400}
       w={260}
       maw="100%"
     />
@@ -396,8 +459,99 @@ function nextSort(sort: Sort, field: SortField): Sort {
   return { field, direction: firstDirection(field) };
 }
 
-function toRevoke(k: ApiKey): KeyToRevoke {
+function toRef(k: ApiKey): KeyRef {
   return { id: k.id, name: k.name, maskedKey: k.maskedKey };
+}
+
+function RevokeIcon({ apiKey, onRevoke }: { apiKey: ApiKey; onRevoke: (key: KeyRef) => void }) {
+  return (
+    <Tooltip label="Revoke" withArrow>
+      <ActionIcon variant="subtle" color="red" aria-label={`Revoke API key ${displayText(apiKey.name)}`} onClick={() => onRevoke(toRef(apiKey))}>
+        <IconBan size={18} aria-hidden />
+      </ActionIcon>
+    </Tooltip>
+  );
+}
+
+/** The row's menu beside Revoke: Rotate and Rename. */
+function MoreActions({ apiKey, actions, card = false }: { apiKey: ApiKey; actions: KeyActions; card?: boolean }) {
+  const { onRotate, onRename } = actions;
+  if (!onRotate && !onRename) return null;
+  return (
+    // No focus placeholder: a menu may hold only its items (axe: aria-required-children).
+    <Menu position="bottom-end" withinPortal withInitialFocusPlaceholder={false}>
+      <Menu.Target>
+        <ActionIcon variant={card ? 'default' : 'subtle'} color={card ? undefined : 'gray.8'} size={card ? 30 : undefined} aria-label={`More actions for ${displayText(apiKey.name)}`}>
+          <IconDots size={18} aria-hidden />
+        </ActionIcon>
+      </Menu.Target>
+      <Menu.Dropdown>
+        {onRotate && (
+          <Menu.Item leftSection={<IconRefresh size={16} aria-hidden />} onClick={() => onRotate({ ...toRef(apiKey), expiresAt: apiKey.expiresAt })}>
+            Rotate
+          </Menu.Item>
+        )}
+        {onRename && (
+          <Menu.Item leftSection={<IconPencil size={16} aria-hidden />} onClick={() => onRename(toRef(apiKey))}>
+            Rename
+          </Menu.Item>
+        )}
+      </Menu.Dropdown>
+    </Menu>
+  );
+}
+
+/** When an active key expires: "Never", or the time, with a warning within soonDays. */
+function Expiry({ expiresAt, inline = false }: { expiresAt?: string | null; inline?: boolean }) {
+  const now = useNow();
+  if (!expiresAt) return <>Never</>;
+  const warning = expiryWarning(expiresAt, now);
+  const badge = warning && (
+    <Badge
+      component="span"
+      size="sm"
+      tt="none"
+      variant="filled"
+      color={warning === 'Expired' ? 'red.9' : 'yellow.4'}
+      leftSection={<IconAlertTriangle size={12} aria-hidden />}
+      style={{ flexShrink: 0 }}
+    >
+      {warning}
+    </Badge>
+  );
+  if (inline) {
+    return (
+      <>
+        <Timestamp value={expiresAt} /> {badge}
+      </>
+    );
+  }
+  return (
+    <Stack gap={4} align="flex-start">
+      <Timestamp value={expiresAt} />
+      {badge}
+    </Stack>
+  );
+}
+
+const reasonLabels = { EXPIRED: 'Expired', ROTATED: 'Rotated', LEAKED: 'Leaked — reported by a leak report' } as const;
+
+/** Why a key ended: who revoked it, or that it expired, was rotated or leaked (and who said so, when a person did). */
+function Reason({ apiKey: k }: { apiKey: ApiKey }) {
+  const reason = k.revocationReason && k.revocationReason !== 'MANUAL' ? reasonLabels[k.revocationReason] : null;
+  if (!reason) {
+    return k.revokedByName ? <Actor name={`Revoked by ${k.revokedByName}`} kind={k.revokedByKind} /> : <>—</>;
+  }
+  return (
+    <>
+      <Text size="sm">{reason}</Text>
+      {k.revokedByName && k.revokedByKind !== 'SYSTEM' && (
+        <Text size="xs" c="gray.7" style={{ overflowWrap: 'anywhere' }}>
+          by <Actor name={k.revokedByName} kind={k.revokedByKind} inline />
+        </Text>
+      )}
+    </>
+  );
 }
 
 /** Previous/Next: aria-disabled rather than disabled, so keyboard focus stays put at the ends. */

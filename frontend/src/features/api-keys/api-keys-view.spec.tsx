@@ -8,7 +8,7 @@ const read = (query: string) => readView(new URLSearchParams(query));
 
 describe('readView and writeView', () => {
   it('reads the plain path as the Active tab, newest first, first page, no search', () => {
-    expect(read('')).toEqual({ tab: 'active', search: '', sort: { field: 'created', direction: 'desc' }, paging: { page: 1 } });
+    expect(read('')).toEqual({ tab: 'active', search: '', expiring: false, sort: { field: 'created', direction: 'desc' }, paging: { page: 1 } });
     expect(read('?tab=revoked').sort).toEqual({ field: 'revoked', direction: 'desc' });
   });
 
@@ -16,6 +16,7 @@ describe('readView and writeView', () => {
     const view: ApiKeysView = {
       tab: 'revoked',
       search: 'ørsted',
+      expiring: false,
       sort: { field: 'name', direction: 'asc' },
       paging: { page: 3, after: 'cursor=' },
     };
@@ -38,6 +39,16 @@ describe('readView and writeView', () => {
     expect(read('?after=c&page=x').paging).toEqual({ page: 2, after: 'c' });
     expect(read('?after=a&before=b&page=3').paging).toEqual({ page: 3, after: 'a' });
     expect(read('?q=%20%20erp%20').search).toBe('erp');
+  });
+
+  it('reads and writes the expiring filter and the Expires order, on the Active tab only', () => {
+    expect(read('?expiring=1&sort=expires&order=asc')).toMatchObject({ expiring: true, sort: { field: 'expires', direction: 'asc' } });
+    expect(writeView(read('?expiring=1&sort=expires&order=asc')).toString()).toBe('expiring=1&sort=expires&order=asc');
+    // Soonest first is where the Expires column starts.
+    expect(read('?sort=expires').sort).toEqual({ field: 'expires', direction: 'asc' });
+    expect(read('?expiring=yes').expiring).toBe(false);
+    // Revoked keys expire no more: no filter, no Expires order there.
+    expect(read('?tab=revoked&expiring=1&sort=expires')).toMatchObject({ expiring: false, sort: { field: 'revoked', direction: 'desc' } });
   });
 });
 
@@ -86,6 +97,16 @@ describe('useApiKeysView', () => {
     expect(url()).toBe('?q=erp');
     act(() => api.change({ search: 'ørsted' }, { replace: true }));
     expect(api.view.search).toBe('ørsted');
+  });
+
+  it('starts the expiring list at its first page, and drops it on the Revoked tab', () => {
+    const url = renderAt('?page=2&after=c1');
+    act(() => api.change({ expiring: true, sort: { field: 'expires', direction: 'asc' } }));
+    expect(url()).toBe('?expiring=1&sort=expires&order=asc');
+    act(() => api.change({ tab: 'revoked' }));
+    expect(url()).toBe('?tab=revoked');
+    act(() => api.change({ tab: 'active' }));
+    expect(api.view.expiring).toBe(false);
   });
 
   it('keeps the default order per tab rather than carrying it over', () => {

@@ -5,10 +5,11 @@ import type { ApiKeyOrder, ApiKeyOrderField } from '../../gql/graphql';
 // What the API Keys page shows lives in its URL, so a link, a reload or the back button
 // brings back the same tab, search, sort and page:
 //   ?tab=revoked&q=erp&sort=name&order=asc&page=2&after=<cursor>
-// Defaults are left out: the plain path is the Active tab, newest first, page 1.
+//   ?expiring=1&sort=expires&order=asc   (active keys that expire within 7 days, soonest first)
+// Defaults are left out: the plain path is the Active tab, all keys, newest first, page 1.
 
 export type KeysTab = 'active' | 'revoked';
-export type SortField = 'name' | 'created' | 'last-used' | 'revoked';
+export type SortField = 'name' | 'created' | 'last-used' | 'expires' | 'revoked';
 export type SortDirection = 'asc' | 'desc';
 export type Sort = { field: SortField; direction: SortDirection };
 
@@ -19,15 +20,18 @@ export type ApiKeysView = {
   tab: KeysTab;
   /** The search as typed (trimmed), "" for none. */
   search: string;
+  /** Only the active keys that expire soon (within soonDays); never on the Revoked tab. */
+  expiring: boolean;
   sort: Sort;
   paging: Paging;
 };
 
-const fields: SortField[] = ['name', 'created', 'last-used', 'revoked'];
+const fields: SortField[] = ['name', 'created', 'last-used', 'expires', 'revoked'];
 const orderFields: Record<SortField, ApiKeyOrderField> = {
   name: 'NAME',
   created: 'CREATED_AT',
   'last-used': 'LAST_USED_AT',
+  expires: 'EXPIRES_AT',
   revoked: 'REVOKED_AT',
 };
 
@@ -41,14 +45,14 @@ function isDefault(sort: Sort, tab: KeysTab) {
   return sort.field === fallback.field && sort.direction === fallback.direction;
 }
 
-/** The direction a column starts in when first chosen: names A to Z, times newest first. */
+/** The direction a column starts in when first chosen: names A to Z, expiry soonest first, other times newest first. */
 export function firstDirection(field: SortField): SortDirection {
-  return field === 'name' ? 'asc' : 'desc';
+  return field === 'name' || field === 'expires' ? 'asc' : 'desc';
 }
 
-/** The columns a tab can be sorted by. */
+/** The columns a tab can be sorted by: when keys expire on the Active tab, when they were revoked on the Revoked tab. */
 export function sortFields(tab: KeysTab): SortField[] {
-  return tab === 'revoked' ? fields : fields.filter((f) => f !== 'revoked');
+  return fields.filter((f) => f !== (tab === 'revoked' ? 'expires' : 'revoked'));
 }
 
 /** The orderBy argument of the apiKeys query. */
@@ -62,6 +66,7 @@ export const firstPage: Paging = { page: 1 };
 export function readView(params: URLSearchParams): ApiKeysView {
   const tab: KeysTab = params.get('tab') === 'revoked' ? 'revoked' : 'active';
   const search = (params.get('q') ?? '').trim();
+  const expiring = tab === 'active' && params.get('expiring') === '1';
   const field = params.get('sort') as SortField | null;
   const direction = params.get('order');
   const sort =
@@ -73,7 +78,7 @@ export function readView(params: URLSearchParams): ApiKeysView {
   const page = Number(params.get('page'));
   // A cursor without a sensible page number is still a later page; a page number without a cursor is the first.
   const paging = after || before ? { page: Number.isInteger(page) && page > 1 ? page : 2, after, before } : firstPage;
-  return { tab, search, sort, paging };
+  return { tab, search, expiring, sort, paging };
 }
 
 /** The query string of a view, without its defaults. */
@@ -81,6 +86,7 @@ export function writeView(view: ApiKeysView): URLSearchParams {
   const params = new URLSearchParams();
   if (view.tab !== 'active') params.set('tab', view.tab);
   if (view.search) params.set('q', view.search);
+  if (view.expiring && view.tab === 'active') params.set('expiring', '1');
   if (!isDefault(view.sort, view.tab)) {
     params.set('sort', view.sort.field);
     params.set('order', view.sort.direction);
@@ -97,7 +103,7 @@ export function writeView(view: ApiKeysView): URLSearchParams {
 export type ViewChange = Partial<ApiKeysView>;
 
 /**
- * The page's view and a way to change it. Changing the tab, search or sort starts again
+ * The page's view and a way to change it. Changing the tab, search, filter or sort starts again
  * at the first page (a cursor only means something in its own list); a change is a new
  * history entry unless replace is set (typing a search).
  */
@@ -110,12 +116,18 @@ export function useApiKeysView() {
     (patch: ViewChange, options?: { replace?: boolean }) => {
       const was = readView(new URLSearchParams(location.search));
       const next = { ...was, ...patch };
+      if (next.tab !== 'active') next.expiring = false;
       if (next.tab !== was.tab && !patch.sort) {
         // A chosen order carries over to the other tab where it has the column; otherwise that tab's own default.
         const carried = !isDefault(was.sort, was.tab) && sortFields(next.tab).includes(was.sort.field);
         next.sort = carried ? was.sort : defaultSort(next.tab);
       }
-      const listChanged = next.tab !== was.tab || next.search !== was.search || next.sort.field !== was.sort.field || next.sort.direction !== was.sort.direction;
+      const listChanged =
+        next.tab !== was.tab ||
+        next.search !== was.search ||
+        next.expiring !== was.expiring ||
+        next.sort.field !== was.sort.field ||
+        next.sort.direction !== was.sort.direction;
       if (listChanged && !patch.paging) next.paging = firstPage;
       const search = writeView(next).toString();
       // The same view again (creating a key while on the first page) adds no history entry.

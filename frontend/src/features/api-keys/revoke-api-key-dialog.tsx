@@ -1,21 +1,21 @@
 import { ErrorAlert } from '../../components/error-alert';
 import { useState } from 'react';
 import { Button, Group, Loader, Modal, Stack, Text } from '@mantine/core';
-import type { KeyToRevoke } from './api-keys-table';
+import type { KeyRef } from './api-keys-table';
 import { displayText } from '../../lib/display-text';
 
 export type RevokeApiKeyDialogProps = {
   /** The key to revoke; null closes the dialog. */
-  apiKey: KeyToRevoke | null;
+  apiKey: KeyRef | null;
   /**
    * Called when the dialog should close: with the key (its id, name and masked key)
    * once it was revoked, so the page can say "Revoked ERP Sync Service (gak_…ExxQ)";
    * with nothing when the person cancelled (Cancel, ×, Escape, a click outside).
    * Never called while the revoke is under way.
    */
-  onClose: (revoked?: KeyToRevoke) => void;
+  onClose: (revoked?: KeyRef) => void;
   /** Revokes the key; resolves to an error message, or undefined when it worked. */
-  onConfirm: (key: KeyToRevoke) => Promise<string | undefined>;
+  onConfirm: (key: KeyRef) => Promise<string | undefined>;
   /** Called once the dialog has faded out. */
   onClosed?: () => void;
 };
@@ -25,7 +25,7 @@ export function RevokeApiKeyDialog({ apiKey, onClose, onConfirm, onClosed }: Rev
   // Keep naming the key while the dialog fades out after apiKey became null.
   const [shown, setShown] = useState(apiKey);
   if (apiKey && apiKey !== shown) setShown(apiKey);
-  const [state, setState] = useState<{ key: KeyToRevoke | null; saving: boolean; error?: string }>({ key: null, saving: false });
+  const [state, setState] = useState<{ key: KeyRef | null; saving: boolean; error?: string }>({ key: null, saving: false });
   const current = state.key === apiKey ? state : { key: apiKey, saving: false };
 
   async function confirm() {

@@ -15,6 +15,7 @@ const revoked = makeFragmentData(
     targetKind: 'API_KEY',
     targetName: 'ERP Sync Service',
     targetMaskedKey: 'gak_…ExxQ',
+    metadata: {},
     createdAt: '2026-03-12T14:05:00Z',
   },
   AuditEntryList_EntryFragment,
@@ -29,6 +30,7 @@ const created = makeFragmentData(
     targetKind: 'API_KEY',
     targetName: 'ERP Sync Service',
     targetMaskedKey: 'gak_…b7Rt',
+    metadata: {},
     createdAt: '2026-03-12T14:00:00Z',
   },
   AuditEntryList_EntryFragment,
@@ -76,6 +78,7 @@ describe('AuditEntryList', () => {
         targetKind: 'API_KEY',
         targetName: 'ERP Sync Service',
         targetMaskedKey: 'gak_…Zq9w',
+        metadata: {},
         createdAt: '2026-03-12T13:00:00Z',
       },
       AuditEntryList_EntryFragment,
@@ -123,6 +126,7 @@ describe('AuditEntryList', () => {
         targetKind: 'API_KEY',
         targetName: '\u202Egnp.exe',
         targetMaskedKey: null,
+        metadata: {},
         createdAt: '2026-03-12T14:00:00Z',
       },
       AuditEntryList_EntryFragment,
@@ -159,5 +163,45 @@ describe('AuditEntryList', () => {
     expect(items[0]).toHaveTextContent('Ada Admin → ERP Sync Service');
     expect(items[0].querySelector('time')).toHaveAttribute('dateTime', '2026-03-12T14:05:00Z');
     expect(items[1]).toHaveTextContent('Provisioner (service account) → ERP Sync Service');
+  });
+
+  it('names the key lifecycle actions, with a line from their metadata where it helps', () => {
+    const entry = (id: string, action: 'API_KEY_UPDATED' | 'API_KEY_EXPIRED' | 'API_KEY_ROTATED' | 'KEY_POLICY_UPDATED', metadata: object, actorKind: 'USER' | 'SYSTEM' = 'USER') =>
+      makeFragmentData(
+        {
+          id,
+          action,
+          actorKind,
+          actorName: actorKind === 'SYSTEM' ? 'System' : 'Ada Admin',
+          actorDeleted: false,
+          targetKind: action === 'KEY_POLICY_UPDATED' ? 'ORGANIZATION' : 'API_KEY',
+          targetName: action === 'KEY_POLICY_UPDATED' ? 'Acme Robotics' : 'ERP Sync (Production)',
+          targetMaskedKey: action === 'KEY_POLICY_UPDATED' ? null : 'gak_…ExxQ',
+          metadata,
+          createdAt: '2026-03-12T14:05:00Z',
+        },
+        AuditEntryList_EntryFragment,
+      );
+    renderList({
+      entries: [
+        entry('aud_4', 'API_KEY_UPDATED', { name: { old: 'ERP Sync Service', new: 'ERP Sync (Production)' } }),
+        entry('aud_5', 'API_KEY_EXPIRED', { reason: 'ROTATED', expiresAt: '2026-03-12T14:05:00Z' }, 'SYSTEM'),
+        entry('aud_6', 'API_KEY_ROTATED', { newKeyId: 'k7', newMaskedKey: 'gak_…Nw4x', previousKeyExpiresAt: null }),
+        entry('aud_7', 'KEY_POLICY_UPDATED', { maxLifetimeDays: { old: null, new: 90 }, requireExpiry: { old: false, new: false } }),
+      ],
+    });
+    const rows = within(screen.getByRole('table', { name: 'API key events' })).getAllByRole('row').slice(1);
+    expect(rows[0]).toHaveTextContent('Renamed API key');
+    expect(rows[0]).toHaveTextContent('ERP Sync Service → ERP Sync (Production)');
+    expect(rows[1]).toHaveTextContent('API key expired');
+    expect(rows[1]).toHaveTextContent('System');
+    expect(rows[1]).not.toHaveTextContent('(system)');
+    expect(rows[1]).toHaveTextContent('(rotation overlap ended)');
+    expect(rows[2]).toHaveTextContent('Rotated API key');
+    expect(rows[2]).toHaveTextContent('New key gak_…Nw4x; the old key stopped at once');
+    expect(rows[3]).toHaveTextContent('Updated key policy');
+    expect(rows[3]).toHaveTextContent('Acme Robotics (company)');
+    expect(rows[3]).toHaveTextContent('Maximum lifetime: no limit → 90 days');
+    expect(rows[3]).not.toHaveTextContent('expiration required');
   });
 });

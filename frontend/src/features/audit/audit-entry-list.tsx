@@ -3,6 +3,7 @@ import { Button, Center, Group, Paper, Skeleton, Stack, Table, Text } from '@man
 import { graphql, useFragment, type FragmentType } from '../../gql';
 import type { AuditEntryList_EntryFragment as AuditEntryList_EntryFragmentType } from '../../gql/graphql';
 import { auditActionLabels } from './audit-actions';
+import { auditDetail } from './audit-detail';
 import { Timestamp } from './timestamp';
 import { displayText } from '../../lib/display-text';
 import { TruncatedText } from '../../components/truncated-text';
@@ -18,12 +19,13 @@ export const AuditEntryList_EntryFragment = graphql(`
     targetKind
     targetName
     targetMaskedKey
+    metadata
     createdAt
   }
 `);
 
-// An anonymous actor (a failed sign-in) is named "Anonymous" already.
-const actorKinds = { USER: null, SERVICE_ACCOUNT: 'service account', SYSTEM: 'system', ANONYMOUS: null } as const;
+// An anonymous actor (a failed sign-in) is named "Anonymous" already, the system "System".
+const actorKinds = { USER: null, SERVICE_ACCOUNT: 'service account', SYSTEM: null, ANONYMOUS: null } as const;
 const targetKinds = { ORGANIZATION: 'company', USER: 'user', SERVICE_ACCOUNT: 'service account', API_KEY: 'API key' } as const;
 
 export type AuditEntryListProps = {
@@ -70,6 +72,7 @@ export function AuditEntryList({ label, entries, fetching, error, hasNextPage, o
           <Text size="sm" style={{ overflowWrap: 'anywhere' }}>
             <Actor entry={e} /> → <Target entry={e} />
           </Text>
+          <Detail entry={e} />
         </Paper>
       ))}
       {fetching &&
@@ -101,6 +104,7 @@ export function AuditEntryList({ label, entries, fetching, error, hasNextPage, o
             </Table.Td>
             <Table.Td style={flexible}>
               <Target entry={e} cut />
+              <Detail entry={e} />
             </Table.Td>
             <Table.Td style={nowrap}>
               <Timestamp value={e.createdAt} relative />
@@ -155,6 +159,17 @@ function Actor({ entry, cut = false }: { entry: Entry; cut?: boolean }) {
 function Target({ entry, cut = false }: { entry: Entry; cut?: boolean }) {
   const note = entry.targetKind !== 'API_KEY' ? targetKinds[entry.targetKind] : null;
   return <Named name={displayText(entry.targetName)} note={note} maskedKey={entry.targetMaskedKey ?? null} cut={cut} />;
+}
+
+/** What the entry's metadata adds (a rename's old and new name, a policy's changes), on a line of its own. */
+function Detail({ entry }: { entry: Entry }) {
+  const detail = auditDetail(entry.action, entry.metadata);
+  if (!detail) return null;
+  return (
+    <Text size="xs" c="gray.7" dir="auto" style={{ overflowWrap: 'anywhere' }}>
+      {detail}
+    </Text>
+  );
 }
 
 function Named({ name, note, maskedKey = null, cut }: { name: string; note: string | null; maskedKey?: string | null; cut: boolean }) {

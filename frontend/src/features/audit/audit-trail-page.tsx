@@ -28,7 +28,7 @@ export function AuditTrailPage() {
       <PageHeader
         crumbs={[{ label: 'Administration' }, { label: 'Audit trail' }]}
         title="Audit trail"
-        description="Who did what and when: API keys created and revoked, people added and deleted, sign-ins."
+        description="Who did what and when: API keys created, rotated, renamed, revoked and expired, the key policy, people added and deleted, sign-ins."
       />
       <Stack gap="md">
         <Select

@@ -6,7 +6,7 @@ import { formatDateTime, formatRelativeTime } from '../../lib/format';
 const tick = 30_000;
 
 /** The current time, renewed every 30 seconds while the component is shown. */
-function useNow(): Date {
+export function useNow(): Date {
   const [now, setNow] = useState(() => new Date());
   useEffect(() => {
     const timer = setInterval(() => setNow(new Date()), tick);

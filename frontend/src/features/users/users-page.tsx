@@ -5,7 +5,7 @@ import { Button, Group, Paper, Stack, Text } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { IconUserPlus } from '@tabler/icons-react';
 import { graphql } from '../../gql';
-import { errorMessage } from '../../graphql/client';
+import { badInputField, errorMessage } from '../../graphql/client';
 import { PageHeader, companySettings } from '../../layout/page-header';
 import { useDocumentTitle } from '../../layout/document-title';
 import { useViewer } from '../../session/session';
@@ -55,11 +55,10 @@ const fields = ['name', 'email', 'password'] as const;
 
 /** Puts a BAD_USER_INPUT error on its field; anything else goes above the form. */
 export function createUserErrors(error: CombinedError): CreateUserErrors {
-  const first = error.graphQLErrors[0];
-  const field = first?.extensions?.field;
-  if (first?.extensions?.code === 'BAD_USER_INPUT' && fields.includes(field as (typeof fields)[number])) {
-    const message = first.message.charAt(0).toUpperCase() + first.message.slice(1);
-    return { fields: { [field as (typeof fields)[number]]: message } };
+  const field = fields.find((f) => f === badInputField(error));
+  if (field) {
+    const { message } = error.graphQLErrors[0];
+    return { fields: { [field]: message.charAt(0).toUpperCase() + message.slice(1) } };
   }
   return { form: errorMessage(error) };
 }
