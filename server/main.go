@@ -105,6 +105,7 @@ func serve(ctx context.Context, fs *flag.FlagSet, args []string, dbURL *string, 
 	sweep := fs.Duration("sweep-every", durationEnv("APIKEYS_SWEEP_EVERY", app.DefaultSweepEvery), "how often expired keys move to the Revoked tab; they are refused from their expiry regardless (APIKEYS_SWEEP_EVERY)")
 	introspection := fs.Bool("introspection", env("APIKEYS_INTROSPECTION", "true") != "false", "answer schema introspection; the GraphQL Playground needs it (APIKEYS_INTROSPECTION)")
 	metricsAddr := fs.String("metrics-addr", env("APIKEYS_METRICS_ADDR", ""), "where to serve /metrics (Prometheus), apart from the API; unset: not served (APIKEYS_METRICS_ADDR)")
+	scanning := fs.String("github-scanning-keys", env("APIKEYS_GITHUB_SCANNING_KEYS", ""), "a file of GitHub's secret scanning public keys (the JSON of api.github.com/meta/public_keys/secret_scanning); unset: no GitHub secret scanning endpoint (APIKEYS_GITHUB_SCANNING_KEYS)")
 	static := fs.String("static-dir", env("APIKEYS_STATIC_DIR", "frontend/dist"), "the built admin app (APIKEYS_STATIC_DIR)")
 	if err := fs.Parse(args); err != nil {
 		return usageError{err}
@@ -124,15 +125,16 @@ func serve(ctx context.Context, fs *flag.FlagSet, args []string, dbURL *string, 
 		debug.SetMemoryLimit(memoryLimitBase + int64(max(*cacheSize, 0))*memoryLimitPerCachedKey)
 	}
 	cfg := app.Config{
-		Addr:            *addr,
-		DatabaseURL:     *dbURL,
-		SessionTTL:      *ttl,
-		SecureCookies:   *secure,
-		StaticDir:       *static,
-		NoIntrospection: !*introspection,
-		KeyCacheSize:    cmp.Or(*cacheSize, -1), // 0 on the command line: no cache
-		LastUsedFlush:   *flush,
-		SweepEvery:      *sweep,
+		Addr:               *addr,
+		DatabaseURL:        *dbURL,
+		SessionTTL:         *ttl,
+		SecureCookies:      *secure,
+		StaticDir:          *static,
+		NoIntrospection:    !*introspection,
+		KeyCacheSize:       cmp.Or(*cacheSize, -1), // 0 on the command line: no cache
+		LastUsedFlush:      *flush,
+		SweepEvery:         *sweep,
+		GitHubScanningKeys: *scanning,
 		Bootstrap: auth.NewOrganization{
 			Name:          os.Getenv("APIKEYS_BOOTSTRAP_ORG"),
 			AdminName:     os.Getenv("APIKEYS_BOOTSTRAP_ADMIN_NAME"),

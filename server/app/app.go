@@ -38,13 +38,16 @@ import (
 // Config is the server's configuration; server/main.go reads it from flags and
 // environment variables.
 type Config struct {
-	Addr          string        // APIKEYS_ADDR
-	DatabaseURL   string        // DATABASE_URL
-	CORSOrigins   []string      // APIKEYS_CORS_ORIGINS
-	SessionTTL    time.Duration // APIKEYS_SESSION_TTL
-	SecureCookies bool          // APIKEYS_SECURE_COOKIES
-	StaticDir     string        // APIKEYS_STATIC_DIR: the built SPA
-	Bootstrap     auth.NewOrganization
+	Addr        string   // APIKEYS_ADDR
+	DatabaseURL string   // DATABASE_URL
+	CORSOrigins []string // APIKEYS_CORS_ORIGINS
+	// GitHubScanningKeys is a file of GitHub's secret scanning public keys
+	// (APIKEYS_GITHUB_SCANNING_KEYS); "" leaves POST /secret-scanning/github out.
+	GitHubScanningKeys string
+	SessionTTL         time.Duration // APIKEYS_SESSION_TTL
+	SecureCookies      bool          // APIKEYS_SECURE_COOKIES
+	StaticDir          string        // APIKEYS_STATIC_DIR: the built SPA
+	Bootstrap          auth.NewOrganization
 	// NoIntrospection turns schema introspection off (APIKEYS_INTROSPECTION=false);
 	// the GraphQL Playground needs it.
 	NoIntrospection bool
@@ -99,6 +102,7 @@ type App struct {
 	Metrics *metrics.Metrics
 	// Keys is the key lifecycle; its sweeper runs until Close.
 	Keys      *keys.Lifecycle
+	scanning  gitHubScanningKeys
 	stopSweep func()
 	swept     chan struct{}
 }
@@ -126,6 +130,12 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 		Client: db.Client, Log: log, SessionTTL: cfg.SessionTTL, SecureCookies: cfg.SecureCookies, Metrics: m,
 	}}
 	a.Auth.UseLimits(cfg.Limits)
+	if cfg.GitHubScanningKeys != "" {
+		if a.scanning, err = loadGitHubScanningKeys(cfg.GitHubScanningKeys); err != nil {
+			db.Close()
+			return nil, fmt.Errorf("APIKEYS_GITHUB_SCANNING_KEYS: %w", err)
+		}
+	}
 	if err := a.prepareFirstStart(ctx); err != nil {
 		db.Close()
 		return nil, err
@@ -276,6 +286,9 @@ func (a *App) Handler() http.Handler {
 	mux.HandleFunc("POST /auth/logout", a.Auth.Logout)
 	mux.HandleFunc("POST /auth/setup", a.Auth.Setup)
 	mux.Handle("POST /credentials/revoke", noStore(a.reportLeaks(auth.NewLimiter(leakReportsPerAddress))))
+	if a.scanning != nil {
+		mux.Handle("POST /secret-scanning/github", a.gitHubSecretScanning(a.scanning))
+	}
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		fmt.Fprintln(w, "ok")

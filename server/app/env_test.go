@@ -146,7 +146,7 @@ func (c *client) do(req *http.Request) *response {
 	defer res.Body.Close()
 	raw, _ := io.ReadAll(res.Body)
 	r := &response{Status: res.StatusCode, Header: res.Header, Body: string(raw)}
-	if len(raw) > 0 && strings.HasPrefix(res.Header.Get("Content-Type"), "application/json") {
+	if len(raw) > 0 && raw[0] == '{' && strings.HasPrefix(res.Header.Get("Content-Type"), "application/json") {
 		if err := json.Unmarshal(raw, r); err != nil {
 			c.t.Fatalf("decoding %q: %v", raw, err)
 		}
