@@ -8,6 +8,7 @@ import (
 	"apikeys/ent/schema/pulid"
 	"apikeys/ent/serviceaccount"
 	"apikeys/ent/user"
+	"encoding/json"
 	"fmt"
 	"strings"
 	"time"
@@ -49,6 +50,8 @@ type APIKey struct {
 	ExpiresOrder time.Time `json:"expires_order,omitempty"`
 	// RevocationReason holds the value of the "revocation_reason" field.
 	RevocationReason *apikey.RevocationReason `json:"revocation_reason,omitempty"`
+	// AllowedNetworks holds the value of the "allowed_networks" field.
+	AllowedNetworks []string `json:"allowed_networks,omitempty"`
 	// ReplacesID holds the value of the "replaces_id" field.
 	ReplacesID pulid.ID `json:"replaces_id,omitempty"`
 	// ServiceAccountID holds the value of the "service_account_id" field.
@@ -185,7 +188,7 @@ func (*APIKey) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
-		case apikey.FieldSecretHash:
+		case apikey.FieldSecretHash, apikey.FieldAllowedNetworks:
 			values[i] = new([]byte)
 		case apikey.FieldID, apikey.FieldOrganizationID, apikey.FieldReplacesID, apikey.FieldServiceAccountID, apikey.FieldCreatedByID, apikey.FieldCreatedByServiceAccountID, apikey.FieldRevokedByID, apikey.FieldRevokedByServiceAccountID:
 			values[i] = new(pulid.ID)
@@ -301,6 +304,14 @@ func (_m *APIKey) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.RevocationReason = new(apikey.RevocationReason)
 				*_m.RevocationReason = apikey.RevocationReason(value.String)
+			}
+		case apikey.FieldAllowedNetworks:
+			if value, ok := values[i].(*[]byte); !ok {
+				return fmt.Errorf("unexpected type %T for field allowed_networks", values[i])
+			} else if value != nil && len(*value) > 0 {
+				if err := json.Unmarshal(*value, &_m.AllowedNetworks); err != nil {
+					return fmt.Errorf("unmarshal field allowed_networks: %w", err)
+				}
 			}
 		case apikey.FieldReplacesID:
 			if value, ok := values[i].(*pulid.ID); !ok {
@@ -462,6 +473,9 @@ func (_m *APIKey) String() string {
 		builder.WriteString("revocation_reason=")
 		builder.WriteString(fmt.Sprintf("%v", *v))
 	}
+	builder.WriteString(", ")
+	builder.WriteString("allowed_networks=")
+	builder.WriteString(fmt.Sprintf("%v", _m.AllowedNetworks))
 	builder.WriteString(", ")
 	builder.WriteString("replaces_id=")
 	builder.WriteString(fmt.Sprintf("%v", _m.ReplacesID))

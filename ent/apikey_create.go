@@ -188,6 +188,12 @@ func (_c *APIKeyCreate) SetNillableRevocationReason(v *apikey.RevocationReason) 
 	return _c
 }
 
+// SetAllowedNetworks sets the "allowed_networks" field.
+func (_c *APIKeyCreate) SetAllowedNetworks(v []string) *APIKeyCreate {
+	_c.mutation.SetAllowedNetworks(v)
+	return _c
+}
+
 // SetReplacesID sets the "replaces_id" field.
 func (_c *APIKeyCreate) SetReplacesID(v pulid.ID) *APIKeyCreate {
 	_c.mutation.SetReplacesID(v)
@@ -548,6 +554,10 @@ func (_c *APIKeyCreate) createSpec() (*APIKey, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.RevocationReason(); ok {
 		_spec.SetField(apikey.FieldRevocationReason, field.TypeEnum, value)
 		_node.RevocationReason = &value
+	}
+	if value, ok := _c.mutation.AllowedNetworks(); ok {
+		_spec.SetField(apikey.FieldAllowedNetworks, field.TypeJSON, value)
+		_node.AllowedNetworks = value
 	}
 	if nodes := _c.mutation.OrganizationIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{

@@ -15,6 +15,7 @@ import (
 
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
+	"entgo.io/ent/dialect/sql/sqljson"
 	"entgo.io/ent/schema/field"
 )
 
@@ -190,6 +191,24 @@ func (_u *APIKeyUpdate) SetNillableRevocationReason(v *apikey.RevocationReason) 
 // ClearRevocationReason clears the value of the "revocation_reason" field.
 func (_u *APIKeyUpdate) ClearRevocationReason() *APIKeyUpdate {
 	_u.mutation.ClearRevocationReason()
+	return _u
+}
+
+// SetAllowedNetworks sets the "allowed_networks" field.
+func (_u *APIKeyUpdate) SetAllowedNetworks(v []string) *APIKeyUpdate {
+	_u.mutation.SetAllowedNetworks(v)
+	return _u
+}
+
+// AppendAllowedNetworks appends value to the "allowed_networks" field.
+func (_u *APIKeyUpdate) AppendAllowedNetworks(v []string) *APIKeyUpdate {
+	_u.mutation.AppendAllowedNetworks(v)
+	return _u
+}
+
+// ClearAllowedNetworks clears the value of the "allowed_networks" field.
+func (_u *APIKeyUpdate) ClearAllowedNetworks() *APIKeyUpdate {
+	_u.mutation.ClearAllowedNetworks()
 	return _u
 }
 
@@ -389,6 +408,17 @@ func (_u *APIKeyUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	}
 	if _u.mutation.RevocationReasonCleared() {
 		_spec.ClearField(apikey.FieldRevocationReason, field.TypeEnum)
+	}
+	if value, ok := _u.mutation.AllowedNetworks(); ok {
+		_spec.SetField(apikey.FieldAllowedNetworks, field.TypeJSON, value)
+	}
+	if value, ok := _u.mutation.AppendedAllowedNetworks(); ok {
+		_spec.AddModifier(func(u *sql.UpdateBuilder) {
+			sqljson.Append(u, apikey.FieldAllowedNetworks, value)
+		})
+	}
+	if _u.mutation.AllowedNetworksCleared() {
+		_spec.ClearField(apikey.FieldAllowedNetworks, field.TypeJSON)
 	}
 	if _u.mutation.ReplacedByCleared() {
 		edge := &sqlgraph.EdgeSpec{
@@ -659,6 +689,24 @@ func (_u *APIKeyUpdateOne) ClearRevocationReason() *APIKeyUpdateOne {
 	return _u
 }
 
+// SetAllowedNetworks sets the "allowed_networks" field.
+func (_u *APIKeyUpdateOne) SetAllowedNetworks(v []string) *APIKeyUpdateOne {
+	_u.mutation.SetAllowedNetworks(v)
+	return _u
+}
+
+// AppendAllowedNetworks appends value to the "allowed_networks" field.
+func (_u *APIKeyUpdateOne) AppendAllowedNetworks(v []string) *APIKeyUpdateOne {
+	_u.mutation.AppendAllowedNetworks(v)
+	return _u
+}
+
+// ClearAllowedNetworks clears the value of the "allowed_networks" field.
+func (_u *APIKeyUpdateOne) ClearAllowedNetworks() *APIKeyUpdateOne {
+	_u.mutation.ClearAllowedNetworks()
+	return _u
+}
+
 // SetRevokedByID sets the "revoked_by_id" field.
 func (_u *APIKeyUpdateOne) SetRevokedByID(v pulid.ID) *APIKeyUpdateOne {
 	_u.mutation.SetRevokedByID(v)
@@ -885,6 +933,17 @@ func (_u *APIKeyUpdateOne) sqlSave(ctx context.Context) (_node *APIKey, err erro
 	}
 	if _u.mutation.RevocationReasonCleared() {
 		_spec.ClearField(apikey.FieldRevocationReason, field.TypeEnum)
+	}
+	if value, ok := _u.mutation.AllowedNetworks(); ok {
+		_spec.SetField(apikey.FieldAllowedNetworks, field.TypeJSON, value)
+	}
+	if value, ok := _u.mutation.AppendedAllowedNetworks(); ok {
+		_spec.AddModifier(func(u *sql.UpdateBuilder) {
+			sqljson.Append(u, apikey.FieldAllowedNetworks, value)
+		})
+	}
+	if _u.mutation.AllowedNetworksCleared() {
+		_spec.ClearField(apikey.FieldAllowedNetworks, field.TypeJSON)
 	}
 	if _u.mutation.ReplacedByCleared() {
 		edge := &sqlgraph.EdgeSpec{

@@ -45,6 +45,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			apikey.FieldExpiresAt:                 {Type: field.TypeTime, Column: apikey.FieldExpiresAt},
 			apikey.FieldExpiresOrder:              {Type: field.TypeTime, Column: apikey.FieldExpiresOrder},
 			apikey.FieldRevocationReason:          {Type: field.TypeEnum, Column: apikey.FieldRevocationReason},
+			apikey.FieldAllowedNetworks:           {Type: field.TypeJSON, Column: apikey.FieldAllowedNetworks},
 			apikey.FieldReplacesID:                {Type: field.TypeString, Column: apikey.FieldReplacesID},
 			apikey.FieldServiceAccountID:          {Type: field.TypeString, Column: apikey.FieldServiceAccountID},
 			apikey.FieldCreatedByID:               {Type: field.TypeString, Column: apikey.FieldCreatedByID},
@@ -476,6 +477,11 @@ func (f *APIKeyFilter) WhereExpiresOrder(p entql.TimeP) {
 // WhereRevocationReason applies the entql string predicate on the revocation_reason field.
 func (f *APIKeyFilter) WhereRevocationReason(p entql.StringP) {
 	f.Where(p.Field(apikey.FieldRevocationReason))
+}
+
+// WhereAllowedNetworks applies the entql json.RawMessage predicate on the allowed_networks field.
+func (f *APIKeyFilter) WhereAllowedNetworks(p entql.BytesP) {
+	f.Where(p.Field(apikey.FieldAllowedNetworks))
 }
 
 // WhereReplacesID applies the entql string predicate on the replaces_id field.

@@ -57,6 +57,8 @@ type APIKeyMutation struct {
 	expires_at                        *time.Time
 	expires_order                     *time.Time
 	revocation_reason                 *apikey.RevocationReason
+	allowed_networks                  *[]string
+	appendallowed_networks            []string
 	clearedFields                     map[string]struct{}
 	organization                      *pulid.ID
 	clearedorganization               bool
@@ -765,6 +767,71 @@ func (m *APIKeyMutation) ResetRevocationReason() {
 	delete(m.clearedFields, apikey.FieldRevocationReason)
 }
 
+// SetAllowedNetworks sets the "allowed_networks" field.
+func (m *APIKeyMutation) SetAllowedNetworks(s []string) {
+	m.allowed_networks = &s
+	m.appendallowed_networks = nil
+}
+
+// AllowedNetworks returns the value of the "allowed_networks" field in the mutation.
+func (m *APIKeyMutation) AllowedNetworks() (r []string, exists bool) {
+	v := m.allowed_networks
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAllowedNetworks returns the old "allowed_networks" field's value of the APIKey entity.
+// If the APIKey object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *APIKeyMutation) OldAllowedNetworks(ctx context.Context) (v []string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAllowedNetworks is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAllowedNetworks requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAllowedNetworks: %w", err)
+	}
+	return oldValue.AllowedNetworks, nil
+}
+
+// AppendAllowedNetworks adds s to the "allowed_networks" field.
+func (m *APIKeyMutation) AppendAllowedNetworks(s []string) {
+	m.appendallowed_networks = append(m.appendallowed_networks, s...)
+}
+
+// AppendedAllowedNetworks returns the list of values that were appended to the "allowed_networks" field in this mutation.
+func (m *APIKeyMutation) AppendedAllowedNetworks() ([]string, bool) {
+	if len(m.appendallowed_networks) == 0 {
+		return nil, false
+	}
+	return m.appendallowed_networks, true
+}
+
+// ClearAllowedNetworks clears the value of the "allowed_networks" field.
+func (m *APIKeyMutation) ClearAllowedNetworks() {
+	m.allowed_networks = nil
+	m.appendallowed_networks = nil
+	m.clearedFields[apikey.FieldAllowedNetworks] = struct{}{}
+}
+
+// AllowedNetworksCleared returns if the "allowed_networks" field was cleared in this mutation.
+func (m *APIKeyMutation) AllowedNetworksCleared() bool {
+	_, ok := m.clearedFields[apikey.FieldAllowedNetworks]
+	return ok
+}
+
+// ResetAllowedNetworks resets all changes to the "allowed_networks" field.
+func (m *APIKeyMutation) ResetAllowedNetworks() {
+	m.allowed_networks = nil
+	m.appendallowed_networks = nil
+	delete(m.clearedFields, apikey.FieldAllowedNetworks)
+}
+
 // SetReplacesID sets the "replaces_id" field.
 func (m *APIKeyMutation) SetReplacesID(pu pulid.ID) {
 	m.replaces = &pu
@@ -1308,7 +1375,7 @@ func (m *APIKeyMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *APIKeyMutation) Fields() []string {
-	fields := make([]string, 0, 20)
+	fields := make([]string, 0, 21)
 	if m.organization != nil {
 		fields = append(fields, apikey.FieldOrganizationID)
 	}
@@ -1350,6 +1417,9 @@ func (m *APIKeyMutation) Fields() []string {
 	}
 	if m.revocation_reason != nil {
 		fields = append(fields, apikey.FieldRevocationReason)
+	}
+	if m.allowed_networks != nil {
+		fields = append(fields, apikey.FieldAllowedNetworks)
 	}
 	if m.replaces != nil {
 		fields = append(fields, apikey.FieldReplacesID)
@@ -1405,6 +1475,8 @@ func (m *APIKeyMutation) Field(name string) (ent.Value, bool) {
 		return m.ExpiresOrder()
 	case apikey.FieldRevocationReason:
 		return m.RevocationReason()
+	case apikey.FieldAllowedNetworks:
+		return m.AllowedNetworks()
 	case apikey.FieldReplacesID:
 		return m.ReplacesID()
 	case apikey.FieldServiceAccountID:
@@ -1454,6 +1526,8 @@ func (m *APIKeyMutation) OldField(ctx context.Context, name string) (ent.Value, 
 		return m.OldExpiresOrder(ctx)
 	case apikey.FieldRevocationReason:
 		return m.OldRevocationReason(ctx)
+	case apikey.FieldAllowedNetworks:
+		return m.OldAllowedNetworks(ctx)
 	case apikey.FieldReplacesID:
 		return m.OldReplacesID(ctx)
 	case apikey.FieldServiceAccountID:
@@ -1573,6 +1647,13 @@ func (m *APIKeyMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetRevocationReason(v)
 		return nil
+	case apikey.FieldAllowedNetworks:
+		v, ok := value.([]string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAllowedNetworks(v)
+		return nil
 	case apikey.FieldReplacesID:
 		v, ok := value.(pulid.ID)
 		if !ok {
@@ -1663,6 +1744,9 @@ func (m *APIKeyMutation) ClearedFields() []string {
 	if m.FieldCleared(apikey.FieldRevocationReason) {
 		fields = append(fields, apikey.FieldRevocationReason)
 	}
+	if m.FieldCleared(apikey.FieldAllowedNetworks) {
+		fields = append(fields, apikey.FieldAllowedNetworks)
+	}
 	if m.FieldCleared(apikey.FieldReplacesID) {
 		fields = append(fields, apikey.FieldReplacesID)
 	}
@@ -1709,6 +1793,9 @@ func (m *APIKeyMutation) ClearField(name string) error {
 		return nil
 	case apikey.FieldRevocationReason:
 		m.ClearRevocationReason()
+		return nil
+	case apikey.FieldAllowedNetworks:
+		m.ClearAllowedNetworks()
 		return nil
 	case apikey.FieldReplacesID:
 		m.ClearReplacesID()
@@ -1774,6 +1861,9 @@ func (m *APIKeyMutation) ResetField(name string) error {
 		return nil
 	case apikey.FieldRevocationReason:
 		m.ResetRevocationReason()
+		return nil
+	case apikey.FieldAllowedNetworks:
+		m.ResetAllowedNetworks()
 		return nil
 	case apikey.FieldReplacesID:
 		m.ResetReplacesID()

@@ -366,3 +366,20 @@ func withoutCount(ctx context.Context) context.Context {
 	reduced.Field.Selections = edges
 	return graphql.WithFieldContext(ctx, &reduced)
 }
+
+// optional is a list argument as the domain takes it: nil when the argument was null or
+// left out, else the list (empty included).
+func optional(list []string) *[]string {
+	if list == nil {
+		return nil
+	}
+	return &list
+}
+
+// cmpNonNil returns s, or an empty list for nil (a non-null GraphQL list).
+func cmpNonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}

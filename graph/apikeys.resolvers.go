@@ -51,6 +51,11 @@ func (r *aPIKeyResolver) ServiceAccount(ctx context.Context, obj *ent.APIKey) (*
 	return loaded(ctx, obj.Edges.ServiceAccountOrErr, obj.QueryServiceAccount)
 }
 
+// AllowedNetworks is the resolver for the allowedNetworks field.
+func (r *aPIKeyResolver) AllowedNetworks(ctx context.Context, obj *ent.APIKey) ([]string, error) {
+	return cmpNonNil(obj.AllowedNetworks), nil
+}
+
 // TargetMaskedKey is the resolver for the targetMaskedKey field.
 func (r *auditEntryResolver) TargetMaskedKey(ctx context.Context, obj *ent.AuditEntry) (*string, error) {
 	return targetMaskedKey(ctx, r.Client, obj)
@@ -71,7 +76,7 @@ func (r *auditEntryResolver) Metadata(ctx context.Context, obj *ent.AuditEntry) 
 
 // CreateAPIKey is the resolver for the createAPIKey field.
 func (r *mutationResolver) CreateAPIKey(ctx context.Context, input CreateAPIKeyInput) (*CreateAPIKeyPayload, error) {
-	k, err := r.Keys.Create(ctx, ent.FromContext(ctx), keys.NewKey{Name: input.Name, Role: input.Role, ExpiresAt: input.ExpiresAt})
+	k, err := r.Keys.Create(ctx, ent.FromContext(ctx), keys.NewKey{Name: input.Name, Role: input.Role, ExpiresAt: input.ExpiresAt, AllowedNetworks: input.AllowedNetworks})
 	return withPeople(ctx, k, func(k *keys.Created) *CreateAPIKeyPayload {
 		return &CreateAPIKeyPayload{APIKey: k.Key, Secret: k.Secret}
 	}, err)
@@ -85,7 +90,7 @@ func (r *mutationResolver) RevokeAPIKey(ctx context.Context, input RevokeAPIKeyI
 
 // RotateAPIKey is the resolver for the rotateAPIKey field.
 func (r *mutationResolver) RotateAPIKey(ctx context.Context, input RotateAPIKeyInput) (*RotateAPIKeyPayload, error) {
-	k, err := r.Keys.Rotate(ctx, ent.FromContext(ctx), input.ID, input.PreviousKeyExpiresAt)
+	k, err := r.Keys.Rotate(ctx, ent.FromContext(ctx), input.ID, input.PreviousKeyExpiresAt, optional(input.AllowedNetworks))
 	return withPeople(ctx, k, func(k *keys.Rotated) *RotateAPIKeyPayload {
 		return &RotateAPIKeyPayload{APIKey: k.Key, Secret: k.Secret, PreviousKey: k.Previous}
 	}, err)
@@ -93,7 +98,7 @@ func (r *mutationResolver) RotateAPIKey(ctx context.Context, input RotateAPIKeyI
 
 // UpdateAPIKey is the resolver for the updateAPIKey field.
 func (r *mutationResolver) UpdateAPIKey(ctx context.Context, input UpdateAPIKeyInput) (*UpdateAPIKeyPayload, error) {
-	k, err := r.Keys.Rename(ctx, ent.FromContext(ctx), input.ID, input.Name)
+	k, err := r.Keys.Update(ctx, ent.FromContext(ctx), input.ID, keys.Change{Name: input.Name, AllowedNetworks: optional(input.AllowedNetworks)})
 	return withPeople(ctx, k, func(k *ent.APIKey) *UpdateAPIKeyPayload { return &UpdateAPIKeyPayload{APIKey: k} }, err)
 }
 

@@ -49,6 +49,7 @@ type DirectiveRoot struct {
 
 type ComplexityRoot struct {
 	APIKey struct {
+		AllowedNetworks  func(childComplexity int) int
 		CreatedAt        func(childComplexity int) int
 		CreatedByKind    func(childComplexity int) int
 		CreatedByName    func(childComplexity int) int
@@ -229,6 +230,7 @@ type APIKeyResolver interface {
 	RevokedByName(ctx context.Context, obj *ent.APIKey) (*string, error)
 	RevokedByKind(ctx context.Context, obj *ent.APIKey) (*ViewerKind, error)
 	ServiceAccount(ctx context.Context, obj *ent.APIKey) (*ent.ServiceAccount, error)
+	AllowedNetworks(ctx context.Context, obj *ent.APIKey) ([]string, error)
 }
 type AuditEntryResolver interface {
 	IP(ctx context.Context, obj *ent.AuditEntry) (*string, error)
@@ -280,6 +282,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 	_ = ec
 	switch typeName + "." + field {
 
+	case "APIKey.allowedNetworks":
+		if e.ComplexityRoot.APIKey.AllowedNetworks == nil {
+			break
+		}
+
+		return e.ComplexityRoot.APIKey.AllowedNetworks(childComplexity), true
 	case "APIKey.createdAt":
 		if e.ComplexityRoot.APIKey.CreatedAt == nil {
 			break
@@ -1102,6 +1110,8 @@ func (ec *executionContext) childFields_APIKey(ctx context.Context, field graphq
 		return ec.fieldContext_APIKey_revokedByKind(ctx, field)
 	case "serviceAccount":
 		return ec.fieldContext_APIKey_serviceAccount(ctx, field)
+	case "allowedNetworks":
+		return ec.fieldContext_APIKey_allowedNetworks(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type APIKey", field.Name)
 }
@@ -2251,6 +2261,29 @@ func (ec *executionContext) fieldContext_APIKey_serviceAccount(_ context.Context
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _APIKey_allowedNetworks(ctx context.Context, field graphql.CollectedField, obj *ent.APIKey) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_APIKey_allowedNetworks(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.APIKey().AllowedNetworks(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_APIKey_allowedNetworks(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("APIKey", field, true, true, "String")
 }
 
 func (ec *executionContext) _APIKeyConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.APIKeyConnection) (ret graphql.Marshaler) {
@@ -7029,7 +7062,7 @@ func (ec *executionContext) unmarshalInputCreateAPIKeyInput(ctx context.Context,
 		asMap["role"] = "VIEWER"
 	}
 
-	fieldsInOrder := [...]string{"name", "role", "expiresAt"}
+	fieldsInOrder := [...]string{"name", "role", "expiresAt", "allowedNetworks"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -7057,6 +7090,13 @@ func (ec *executionContext) unmarshalInputCreateAPIKeyInput(ctx context.Context,
 				return it, err
 			}
 			it.ExpiresAt = data
+		case "allowedNetworks":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("allowedNetworks"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AllowedNetworks = data
 		}
 	}
 	return it, nil
@@ -7289,7 +7329,7 @@ func (ec *executionContext) unmarshalInputRotateAPIKeyInput(ctx context.Context,
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"id", "previousKeyExpiresAt"}
+	fieldsInOrder := [...]string{"id", "previousKeyExpiresAt", "allowedNetworks"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -7310,6 +7350,13 @@ func (ec *executionContext) unmarshalInputRotateAPIKeyInput(ctx context.Context,
 				return it, err
 			}
 			it.PreviousKeyExpiresAt = data
+		case "allowedNetworks":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("allowedNetworks"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AllowedNetworks = data
 		}
 	}
 	return it, nil
@@ -7678,7 +7725,7 @@ func (ec *executionContext) unmarshalInputUpdateAPIKeyInput(ctx context.Context,
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"id", "name"}
+	fieldsInOrder := [...]string{"id", "name", "allowedNetworks"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -7694,11 +7741,18 @@ func (ec *executionContext) unmarshalInputUpdateAPIKeyInput(ctx context.Context,
 			it.ID = data
 		case "name":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
-			data, err := ec.unmarshalNString2string(ctx, v)
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.Name = data
+		case "allowedNetworks":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("allowedNetworks"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AllowedNetworks = data
 		}
 	}
 	return it, nil
@@ -8410,6 +8464,12 @@ func (ec *executionContext) _APIKey(ctx context.Context, sel ast.SelectionSet, o
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._APIKey_serviceAccount(ctx, field, obj)
+				})
+		case "allowedNetworks":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._APIKey_allowedNetworks(ctx, field, obj)
 				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -10280,6 +10340,35 @@ func (ec *executionContext) marshalNString2string(ctx context.Context, sel ast.S
 		graphql.AddInvalidNullFromMarshaler(ctx, "String!")
 	}
 	return res
+}
+
+func (ec *executionContext) unmarshalNString2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]string, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNString2string(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNString2ᚕstringᚄ(ctx context.Context, sel ast.SelectionSet, v []string) graphql.Marshaler {
+	ret := make(graphql.Array, len(v))
+	for i := range v {
+		ret[i] = ec.marshalNString2string(ctx, sel, v[i])
+	}
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) unmarshalNTime2timeᚐTime(ctx context.Context, v any) (time.Time, error) {

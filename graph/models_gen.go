@@ -28,6 +28,9 @@ type CreateAPIKeyInput struct {
 	// When the key stops working: in the future, at most 5 years ahead (or the key
 	// policy's maximum lifetime). Null: never, unless the key policy requires an expiry.
 	ExpiresAt *time.Time `json:"expiresAt,omitempty"`
+	// The networks the key may be used from: IPv4 and IPv6 CIDRs or single addresses, at
+	// most 100. Empty or null: any address.
+	AllowedNetworks []string `json:"allowedNetworks,omitempty"`
 }
 
 type CreateAPIKeyPayload struct {
@@ -78,6 +81,8 @@ type RotateAPIKeyInput struct {
 	// Until when the current key keeps working beside the new one: at most 30 days ahead
 	// and not after its own expiry. Null or omitted: it stops at once.
 	PreviousKeyExpiresAt *time.Time `json:"previousKeyExpiresAt,omitempty"`
+	// The new key's allowed networks; null: the old key's.
+	AllowedNetworks []string `json:"allowedNetworks,omitempty"`
 }
 
 type RotateAPIKeyPayload struct {
@@ -91,8 +96,10 @@ type RotateAPIKeyPayload struct {
 
 type UpdateAPIKeyInput struct {
 	ID pulid.ID `json:"id"`
-	// The new name of the key's service account (the same rules as createAPIKey's name).
-	Name string `json:"name"`
+	// The new name of the key's service account (the same rules as createAPIKey's name); null: unchanged.
+	Name *string `json:"name,omitempty"`
+	// The networks the key may be used from (as in createAPIKey); [] for any address; null: unchanged.
+	AllowedNetworks []string `json:"allowedNetworks,omitempty"`
 }
 
 type UpdateAPIKeyPayload struct {

@@ -29,6 +29,7 @@ import (
 	"time"
 
 	"apikeys/ent"
+	"apikeys/ent/keys"
 	"apikeys/server/app"
 	"apikeys/server/auth"
 )
@@ -105,6 +106,7 @@ func serve(ctx context.Context, fs *flag.FlagSet, args []string, dbURL *string, 
 	sweep := fs.Duration("sweep-every", durationEnv("APIKEYS_SWEEP_EVERY", app.DefaultSweepEvery), "how often expired keys move to the Revoked tab; they are refused from their expiry regardless (APIKEYS_SWEEP_EVERY)")
 	introspection := fs.Bool("introspection", env("APIKEYS_INTROSPECTION", "true") != "false", "answer schema introspection; the GraphQL Playground needs it (APIKEYS_INTROSPECTION)")
 	metricsAddr := fs.String("metrics-addr", env("APIKEYS_METRICS_ADDR", ""), "where to serve /metrics (Prometheus), apart from the API; unset: not served (APIKEYS_METRICS_ADDR)")
+	proxies := fs.String("trusted-proxies", env("APIKEYS_TRUSTED_PROXIES", ""), "comma-separated CIDRs of the proxies whose X-Forwarded-For is believed; unset: the peer's address is the client's (APIKEYS_TRUSTED_PROXIES)")
 	scanning := fs.String("github-scanning-keys", env("APIKEYS_GITHUB_SCANNING_KEYS", ""), "a file of GitHub's secret scanning public keys (the JSON of api.github.com/meta/public_keys/secret_scanning); unset: no GitHub secret scanning endpoint (APIKEYS_GITHUB_SCANNING_KEYS)")
 	static := fs.String("static-dir", env("APIKEYS_STATIC_DIR", "frontend/dist"), "the built admin app (APIKEYS_STATIC_DIR)")
 	if err := fs.Parse(args); err != nil {
@@ -141,6 +143,15 @@ func serve(ctx context.Context, fs *flag.FlagSet, args []string, dbURL *string, 
 			AdminEmail:    os.Getenv("APIKEYS_BOOTSTRAP_ADMIN_EMAIL"),
 			AdminPassword: os.Getenv("APIKEYS_BOOTSTRAP_ADMIN_PASSWORD"),
 		},
+	}
+	for _, p := range strings.Split(*proxies, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			n, err := keys.ParseNetwork(p)
+			if err != nil {
+				return usageError{fmt.Errorf("APIKEYS_TRUSTED_PROXIES: %q is not an address or a CIDR network", p)}
+			}
+			cfg.TrustedProxies = append(cfg.TrustedProxies, n)
+		}
 	}
 	for _, o := range strings.Split(*origins, ",") {
 		if o = strings.TrimSpace(o); o != "" {

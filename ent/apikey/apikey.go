@@ -47,6 +47,8 @@ const (
 	FieldExpiresOrder = "expires_order"
 	// FieldRevocationReason holds the string denoting the revocation_reason field in the database.
 	FieldRevocationReason = "revocation_reason"
+	// FieldAllowedNetworks holds the string denoting the allowed_networks field in the database.
+	FieldAllowedNetworks = "allowed_networks"
 	// FieldReplacesID holds the string denoting the replaces_id field in the database.
 	FieldReplacesID = "replaces_id"
 	// FieldServiceAccountID holds the string denoting the service_account_id field in the database.
@@ -146,6 +148,7 @@ var Columns = []string{
 	FieldExpiresAt,
 	FieldExpiresOrder,
 	FieldRevocationReason,
+	FieldAllowedNetworks,
 	FieldReplacesID,
 	FieldServiceAccountID,
 	FieldCreatedByID,

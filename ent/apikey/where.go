@@ -856,6 +856,16 @@ func RevocationReasonNotNil() predicate.APIKey {
 	return predicate.APIKey(sql.FieldNotNull(FieldRevocationReason))
 }
 
+// AllowedNetworksIsNil applies the IsNil predicate on the "allowed_networks" field.
+func AllowedNetworksIsNil() predicate.APIKey {
+	return predicate.APIKey(sql.FieldIsNull(FieldAllowedNetworks))
+}
+
+// AllowedNetworksNotNil applies the NotNil predicate on the "allowed_networks" field.
+func AllowedNetworksNotNil() predicate.APIKey {
+	return predicate.APIKey(sql.FieldNotNull(FieldAllowedNetworks))
+}
+
 // ReplacesIDEQ applies the EQ predicate on the "replaces_id" field.
 func ReplacesIDEQ(v pulid.ID) predicate.APIKey {
 	return predicate.APIKey(sql.FieldEQ(FieldReplacesID, v))

@@ -9,6 +9,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -53,9 +54,10 @@ type Lifecycle struct {
 
 // NewKey is what an admin asks for.
 type NewKey struct {
-	Name      string
-	Role      serviceaccount.Role
-	ExpiresAt *time.Time // nil: never (unless the key policy requires an expiry)
+	Name            string
+	Role            serviceaccount.Role
+	ExpiresAt       *time.Time // nil: never (unless the key policy requires an expiry)
+	AllowedNetworks []string   // nil or empty: any address
 }
 
 // Created is a new key and its secret, which is shown once.
@@ -85,6 +87,10 @@ func (l *Lifecycle) Create(ctx context.Context, c *ent.Client, in NewKey) (*Crea
 	if err != nil {
 		return nil, err
 	}
+	networks, err := ParseNetworks(in.AllowedNetworks)
+	if err != nil {
+		return nil, err
+	}
 	name := strings.TrimSpace(in.Name)
 	sa := c.ServiceAccount.Create().SetName(name).SetRole(in.Role)
 	if v.Kind == viewer.KindServiceAccount {
@@ -96,13 +102,16 @@ func (l *Lifecycle) Create(ctx context.Context, c *ent.Client, in NewKey) (*Crea
 	if err != nil {
 		return nil, err
 	}
-	created, err := newKey(ctx, c, v, account, expires, "")
+	created, err := newKey(ctx, c, v, account, expires, networks, "")
 	if err != nil {
 		return nil, err
 	}
 	meta := audit.Metadata{}
 	if expires != nil {
 		meta["expiresAt"] = *expires
+	}
+	if len(networks) > 0 {
+		meta["allowedNetworks"] = networks
 	}
 	if err := audit.RecordWith(ctx, c, auditentry.ActionAPI_KEY_CREATED, target(created.Key), meta); err != nil {
 		return nil, err
@@ -111,7 +120,7 @@ func (l *Lifecycle) Create(ctx context.Context, c *ent.Client, in NewKey) (*Crea
 }
 
 // newKey stores a new key of account, made by v (replacing the key replaces, if any).
-func newKey(ctx context.Context, c *ent.Client, v *viewer.Viewer, account *ent.ServiceAccount, expires *time.Time, replaces pulid.ID) (*Created, error) {
+func newKey(ctx context.Context, c *ent.Client, v *viewer.Viewer, account *ent.ServiceAccount, expires *time.Time, networks []string, replaces pulid.ID) (*Created, error) {
 	secret, err := Generate()
 	if err != nil {
 		return nil, err
@@ -121,6 +130,9 @@ func newKey(ctx context.Context, c *ent.Client, v *viewer.Viewer, account *ent.S
 		SetSecretHash(hash[:]).SetPrefix(Prefix).SetLastFour(LastFour(secret)).
 		SetName(account.Name).SetServiceAccount(account).
 		SetNillableExpiresAt(expires)
+	if len(networks) > 0 {
+		create.SetAllowedNetworks(networks)
+	}
 	if v.Kind == viewer.KindServiceAccount {
 		create.SetCreatedByServiceAccountID(v.ID)
 	} else {
@@ -191,11 +203,19 @@ func (l *Lifecycle) revoke(ctx context.Context, c *ent.Client, v *viewer.Viewer,
 // Rotate replaces an active key by a new one for the same service account (same name
 // and role), shown once. The old key keeps working until previousExpiresAt (nil: it
 // ends at once, reason ROTATED), at most 30 days ahead and not after its own expiry;
-// then the sweeper ends it. The new key's lifetime is the old one's, within the policy.
-func (l *Lifecycle) Rotate(ctx context.Context, c *ent.Client, id pulid.ID, previousExpiresAt *time.Time) (*Rotated, error) {
+// then the sweeper ends it. The new key's lifetime is the old one's, within the policy;
+// its allowed networks are allowedNetworks, or (nil) the old key's.
+func (l *Lifecycle) Rotate(ctx context.Context, c *ent.Client, id pulid.ID, previousExpiresAt *time.Time, allowedNetworks *[]string) (*Rotated, error) {
 	v := viewer.FromContext(ctx)
 	if !v.CanManageKeys() {
 		return nil, problem.Forbidden("only admins may rotate API keys")
+	}
+	var networks []string
+	if allowedNetworks != nil {
+		var err error
+		if networks, err = ParseNetworks(*allowedNetworks); err != nil {
+			return nil, err
+		}
 	}
 	old, err := c.APIKey.Query().Where(apikey.ID(id)).WithServiceAccount().WithReplacedBy().Only(ctx)
 	if err != nil {
@@ -253,7 +273,10 @@ func (l *Lifecycle) Rotate(ctx context.Context, c *ent.Client, id pulid.ID, prev
 		lifetime = &at
 	}
 	expires := PolicyOf(org).fit(now, lifetime)
-	created, err := newKey(ctx, c, v, old.Edges.ServiceAccount, expires, old.ID)
+	if allowedNetworks == nil {
+		networks = old.AllowedNetworks
+	}
+	created, err := newKey(ctx, c, v, old.Edges.ServiceAccount, expires, networks, old.ID)
 	if ent.IsConstraintError(err) { // a concurrent rotation replaced it first
 		return nil, problem.Input("id", "this API key was already rotated")
 	} else if err != nil {
@@ -273,38 +296,63 @@ func (l *Lifecycle) Rotate(ctx context.Context, c *ent.Client, id pulid.ID, prev
 	return &Rotated{Created: *created, Previous: previous}, nil
 }
 
-// Rename renames a key's service account (and so every key of it). Past audit entries
-// keep the name they had.
-func (l *Lifecycle) Rename(ctx context.Context, c *ent.Client, id pulid.ID, name string) (*ent.APIKey, error) {
+// Change is what updateAPIKey changes; nil fields stay as they are.
+type Change struct {
+	Name            *string
+	AllowedNetworks *[]string // [] for any address
+}
+
+// Update renames a key's service account (and so every key of it; past audit entries
+// keep the name they had) and/or sets the networks the key may be used from, with one
+// API_KEY_UPDATED entry holding the old and new values.
+func (l *Lifecycle) Update(ctx context.Context, c *ent.Client, id pulid.ID, ch Change) (*ent.APIKey, error) {
 	v := viewer.FromContext(ctx)
 	if !v.CanManageKeys() {
-		return nil, problem.Forbidden("only admins may rename API keys")
+		return nil, problem.Forbidden("only admins may change API keys")
+	}
+	var networks []string
+	if ch.AllowedNetworks != nil {
+		var err error
+		if networks, err = ParseNetworks(*ch.AllowedNetworks); err != nil {
+			return nil, err
+		}
 	}
 	k, err := c.APIKey.Query().Where(apikey.ID(id)).WithServiceAccount().Only(ctx)
 	if err != nil {
 		return nil, err
 	}
-	name = strings.TrimSpace(name)
-	old := k.Edges.ServiceAccount.Name
-	if name == old {
+	meta := audit.Metadata{}
+	var forget []*ent.APIKey // cached keys carry their name and networks
+	if ch.Name != nil {
+		name, old := strings.TrimSpace(*ch.Name), k.Edges.ServiceAccount.Name
+		if name != old {
+			account, err := c.ServiceAccount.UpdateOneID(k.ServiceAccountID).SetName(name).Save(ctx)
+			if err != nil {
+				return nil, err
+			}
+			// The name is kept beside each key too, for sorting and search.
+			if forget, err = c.APIKey.Query().Where(apikey.ServiceAccountID(account.ID)).All(ctx); err != nil {
+				return nil, err
+			}
+			if err := c.APIKey.Update().Where(apikey.ServiceAccountID(account.ID)).SetName(name).Exec(ctx); err != nil {
+				return nil, err
+			}
+			meta["name"] = audit.Change(old, name)
+		}
+	}
+	if ch.AllowedNetworks != nil && !slices.Equal(networks, nonNil(k.AllowedNetworks)) {
+		if err := c.APIKey.UpdateOneID(k.ID).SetAllowedNetworks(networks).Exec(ctx); err != nil {
+			return nil, err
+		}
+		meta["allowedNetworks"] = audit.Change(nonNil(k.AllowedNetworks), networks)
+		forget = append(forget, k)
+	}
+	if len(meta) == 0 {
 		return k, nil
 	}
-	account, err := c.ServiceAccount.UpdateOneID(k.ServiceAccountID).SetName(name).Save(ctx)
-	if err != nil {
-		return nil, err
-	}
-	// The name is kept beside each key too, for sorting and search.
-	renamed, err := c.APIKey.Query().Where(apikey.ServiceAccountID(account.ID)).All(ctx)
-	if err != nil {
-		return nil, err
-	}
-	if err := c.APIKey.Update().Where(apikey.ServiceAccountID(account.ID)).SetName(name).Exec(ctx); err != nil {
-		return nil, err
-	}
-	// A cached key carries its account's name (the actor name of its audit entries).
 	if l.Caches != nil {
-		hashes := make([][]byte, len(renamed))
-		for i, r := range renamed {
+		hashes := make([][]byte, len(forget))
+		for i, r := range forget {
 			hashes[i] = r.SecretHash
 		}
 		if err := l.Caches.Revoked(ctx, c, hashes...); err != nil {
@@ -315,11 +363,17 @@ func (l *Lifecycle) Rename(ctx context.Context, c *ent.Client, id pulid.ID, name
 	if err != nil {
 		return nil, err
 	}
-	meta := audit.Metadata{"name": audit.Change(old, name)}
 	if err := audit.RecordWith(ctx, c, auditentry.ActionAPI_KEY_UPDATED, target(k), meta); err != nil {
 		return nil, err
 	}
 	return k, nil
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
 }
 
 // Counts are the tab counters: the organization's active and revoked keys.

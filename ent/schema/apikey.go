@@ -6,6 +6,7 @@ import (
 
 	"entgo.io/contrib/entgql"
 	"entgo.io/ent"
+	"entgo.io/ent/dialect"
 	"entgo.io/ent/dialect/entsql"
 	"entgo.io/ent/schema"
 	"entgo.io/ent/schema/edge"
@@ -69,6 +70,13 @@ func (APIKey) Fields() []ent.Field {
 		// Why a revoked key ended; null while active.
 		field.Enum("revocation_reason").Values("MANUAL", "EXPIRED", "ROTATED", "LEAKED").Optional().Nillable().
 			Annotations(entgql.Type("APIKeyRevocationReason")),
+		// The networks the key may be used from (normalized CIDRs, at most 100); empty or
+		// null: any address. Checked on every request (server/auth).
+		field.Strings("allowed_networks").Optional().
+			// text, not jsonb (lib/pq's binary parameters, see AuditEntry.metadata) nor json
+			// (no equality: the rotation edges select DISTINCT rows).
+			SchemaType(map[string]string{dialect.Postgres: "text"}).
+			Annotations(entgql.Skip(entgql.SkipAll)),
 		// The key this one replaced by rotation.
 		field.String("replaces_id").GoType(pulid.ID("")).Optional().Immutable().
 			Annotations(entgql.Skip(entgql.SkipAll)),

@@ -14,6 +14,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"sync/atomic"
 	"time"
 
@@ -41,6 +42,9 @@ type Config struct {
 	Addr        string   // APIKEYS_ADDR
 	DatabaseURL string   // DATABASE_URL
 	CORSOrigins []string // APIKEYS_CORS_ORIGINS
+	// TrustedProxies are the proxies whose X-Forwarded-For is believed
+	// (APIKEYS_TRUSTED_PROXIES); none: the peer's address is the client's.
+	TrustedProxies []netip.Prefix
 	// GitHubScanningKeys is a file of GitHub's secret scanning public keys
 	// (APIKEYS_GITHUB_SCANNING_KEYS); "" leaves POST /secret-scanning/github out.
 	GitHubScanningKeys string
@@ -311,6 +315,7 @@ func (a *App) Handler() http.Handler {
 	h = securityHeaders(h)
 	h = limitBody(h)
 	h = a.logRequests(h)
+	h = auth.ClientAddress(a.Config.TrustedProxies)(h)
 	return h
 }
 

@@ -109,7 +109,9 @@ func TestGitHubSecretScanningRevokesReportedKeys(t *testing.T) {
 		}
 		var out struct {
 			AuditEntries struct {
-				Edges []struct{ Node struct{ Metadata map[string]any } }
+				Edges []struct {
+					Node struct{ Metadata map[string]any }
+				}
 			}
 		}
 		admin.must(&out, `{ auditEntries(where: {action: API_KEY_REPORTED_LEAKED}) { edges { node { metadata } } } }`, nil)

@@ -10,9 +10,10 @@ import (
 	"crypto/subtle"
 	"encoding/base64"
 	"errors"
+	"fmt"
 	"log/slog"
-	"net"
 	"net/http"
+	"net/netip"
 	"strings"
 	"sync"
 	"time"
@@ -125,7 +126,9 @@ func (a *Authenticator) UseLimits(l Limits) {
 const lastUsedGranularity = time.Minute
 
 var (
-	errBadKey     = errors.New("invalid API key")
+	errBadKey = errors.New("invalid API key")
+	// errAddress refuses a valid key from an address outside its allowed networks.
+	errAddress    = errors.New("this key may not be used from this address")
 	errNoSession  = errors.New("session expired")
 	allowInternal = func(ctx context.Context) context.Context { return privacy.DecisionContext(ctx, privacy.Allow) }
 )
@@ -144,6 +147,10 @@ func (a *Authenticator) Middleware(next http.Handler) http.Handler {
 			case errors.As(err, &limited):
 				a.Metrics.Auth("rate_limited")
 				writeRateLimited(w, limited.wait)
+				return
+			case errors.Is(err, errAddress):
+				a.Metrics.Auth("key_address_refused")
+				WriteError(w, http.StatusForbidden, CodeForbidden, errAddress.Error())
 				return
 			case errors.Is(err, errBadKey):
 				a.Metrics.Auth("key_refused")
@@ -191,18 +198,9 @@ func WithRequest(r *http.Request) context.Context {
 	return audit.WithRequest(r.Context(), audit.Request{IP: clientIP(r), UserAgent: r.UserAgent()})
 }
 
-// ClientIP is the client's address, as the limits and the audit trail see it.
+// ClientIP is the client's address, as the limits, the allowlists and the audit trail
+// see it (ClientAddress).
 func ClientIP(r *http.Request) string { return clientIP(r) }
-
-// clientIP is the address of the peer. Headers such as X-Forwarded-For are not
-// trusted: any client can send them.
-func clientIP(r *http.Request) string {
-	ip, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
-	}
-	return ip
-}
 
 // rateLimited refuses a key lookup from an address that made too many failed ones.
 type rateLimited struct{ wait time.Duration }
@@ -232,6 +230,9 @@ func (a *Authenticator) verifyKey(ctx context.Context, header []string, ip strin
 	if ck, ok := a.cache.get(hash); ok {
 		if ck.expires != 0 && now.UnixNano() >= ck.expires {
 			return nil, errBadKey // expired: refused from that second, swept or not
+		}
+		if !allowedFrom(ck.networks, ip) {
+			return nil, errAddress
 		}
 		a.Metrics.Auth("key_cached")
 		a.markUsed(hash, ck, now)
@@ -278,7 +279,17 @@ func (a *Authenticator) verifyKey(ctx context.Context, header []string, ip strin
 	if k.ExpiresAt != nil {
 		ck.expires = k.ExpiresAt.UnixNano()
 	}
+	for _, n := range k.AllowedNetworks {
+		p, err := keys.ParseNetwork(n)
+		if err != nil {
+			return nil, fmt.Errorf("key %s: stored network %q: %w", k.ID, n, err)
+		}
+		ck.networks = append(ck.networks, p)
+	}
 	a.cache.add(hash, ck, epoch)
+	if !allowedFrom(ck.networks, ip) {
+		return nil, errAddress
+	}
 	a.Metrics.Auth("key_verified")
 	a.markUsed(hash, ck, now)
 	return &ck.viewer, nil
@@ -377,4 +388,22 @@ func WithTx(ctx context.Context, client *ent.Client, f func(*ent.Client) error) 
 		return err
 	}
 	return tx.Commit()
+}
+
+// allowedFrom reports whether ip is within one of networks (none: any address).
+func allowedFrom(networks []netip.Prefix, ip string) bool {
+	if len(networks) == 0 {
+		return true
+	}
+	a, err := netip.ParseAddr(ip)
+	if err != nil {
+		return false
+	}
+	a = a.Unmap()
+	for _, n := range networks {
+		if n.Contains(a) {
+			return true
+		}
+	}
+	return false
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/hex"
 	"math"
+	"net/netip"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -43,6 +44,9 @@ type keyCache struct {
 	metrics *metrics.Metrics
 	epoch   atomic.Uint64
 	bypass  atomic.Bool
+	// networks holds the allowlists of the cached keys that have one (entry.restricted):
+	// most keys have none, and their entries stay without pointers.
+	networks map[cacheKey][]netip.Prefix
 }
 
 // cacheKey is the first half of a key's SHA-256: 128 bits, beyond any collision.
@@ -58,13 +62,15 @@ type cacheEntry struct {
 	expires      uint32 // when the key stops working, in Unix seconds (0: never); whole seconds (ent/keys)
 	nameLen      uint16
 	admin        bool
+	restricted   bool // its allowed networks are in keyCache.networks
 }
 
 // cachedKey is a verified key as the cache hands it out.
 type cachedKey struct {
-	viewer  viewer.Viewer
-	marked  int64
-	expires int64 // Unix ns; 0: never
+	viewer   viewer.Viewer
+	marked   int64
+	expires  int64          // Unix ns; 0: never
+	networks []netip.Prefix // the allowed networks; empty: any address
 }
 
 func newKeyCache(size int, m *metrics.Metrics) *keyCache {
@@ -73,6 +79,7 @@ func newKeyCache(size int, m *metrics.Metrics) *keyCache {
 	}
 	return &keyCache{
 		entries: make(map[cacheKey]cacheEntry), orgIdx: make(map[ulid.ULID]uint32), size: size, metrics: m,
+		networks: make(map[cacheKey][]netip.Prefix),
 		// Uses older than an hour before the cache began do not matter: a minute passed.
 		base: time.Now().Add(-time.Hour).UnixNano(),
 	}
@@ -107,6 +114,10 @@ func (c *keyCache) get(h keys.Hash) (cachedKey, bool) {
 	e, ok := c.entries[keyOf(h)]
 	var org ulid.ULID
 	var sb strings.Builder
+	var networks []netip.Prefix
+	if ok && e.restricted {
+		networks = c.networks[keyOf(h)]
+	}
 	if ok {
 		// The viewer's four strings in one allocation: the name, then "sa_…org_…key_…".
 		org = c.orgs[e.org]
@@ -130,7 +141,7 @@ func (c *keyCache) get(h keys.Hash) (cachedKey, bool) {
 	orgEnd := sb.Len()
 	writeID(&sb, "key_", e.key)
 	all := sb.String()
-	return cachedKey{marked: c.nanos(e.marked), expires: int64(e.expires) * int64(time.Second), viewer: viewer.Viewer{
+	return cachedKey{marked: c.nanos(e.marked), expires: int64(e.expires) * int64(time.Second), networks: networks, viewer: viewer.Viewer{
 		Kind:  viewer.KindServiceAccount,
 		ID:    pulid.ID(all[nameLen:saEnd]),
 		Name:  all[:nameLen],
@@ -181,10 +192,17 @@ func (c *keyCache) add(h keys.Hash, k cachedKey, epoch uint64) {
 	} else if len(c.entries) >= c.size {
 		for victim, old := range c.entries {
 			delete(c.entries, victim)
+			delete(c.networks, victim)
 			c.live -= int(old.nameLen)
 			c.metrics.Cache("eviction")
 			break
 		}
+	}
+	e.restricted = len(k.networks) > 0
+	if e.restricted {
+		c.networks[key] = k.networks
+	} else {
+		delete(c.networks, key)
 	}
 	if len(c.names) > 2*c.live+64<<10 {
 		c.compactNames()
@@ -269,6 +287,7 @@ func (c *keyCache) revoked(h keys.Hash) {
 	e, ok := c.entries[key]
 	if ok {
 		delete(c.entries, key)
+		delete(c.networks, key)
 		c.live -= int(e.nameLen)
 	}
 	c.mu.Unlock()
@@ -308,6 +327,7 @@ func (c *keyCache) clear() {
 	c.mu.Lock()
 	c.epoch.Add(1)
 	c.entries = make(map[cacheKey]cacheEntry)
+	c.networks = make(map[cacheKey][]netip.Prefix)
 	c.names, c.live = nil, 0
 	c.orgs, c.orgIdx = nil, make(map[ulid.ULID]uint32)
 	c.mu.Unlock()

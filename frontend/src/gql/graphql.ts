@@ -261,6 +261,11 @@ export type AuditEntryWhereInput = {
 
 export type CreateApiKeyInput = {
   /**
+   * The networks the key may be used from: IPv4 and IPv6 CIDRs or single addresses, at
+   * most 100. Empty or null: any address.
+   */
+  allowedNetworks?: Array<string> | null | undefined;
+  /**
    * When the key stops working: in the future, at most 5 years ahead (or the key
    * policy's maximum lifetime). Null: never, unless the key policy requires an expiry.
    */
@@ -297,6 +302,8 @@ export type RevokeApiKeyInput = {
 };
 
 export type RotateApiKeyInput = {
+  /** The new key's allowed networks; null: the old key's. */
+  allowedNetworks?: Array<string> | null | undefined;
   /** The active key to replace. */
   id: string;
   /**
@@ -359,9 +366,11 @@ export type ServiceAccountWhereInput = {
 };
 
 export type UpdateApiKeyInput = {
+  /** The networks the key may be used from (as in createAPIKey); [] for any address; null: unchanged. */
+  allowedNetworks?: Array<string> | null | undefined;
   id: string;
-  /** The new name of the key's service account (the same rules as createAPIKey's name). */
-  name: string;
+  /** The new name of the key's service account (the same rules as createAPIKey's name); null: unchanged. */
+  name?: string | null | undefined;
 };
 
 export type UpdateKeyPolicyInput = {
