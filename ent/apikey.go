@@ -5,6 +5,7 @@ package ent
 import (
 	"apikeys/ent/apikey"
 	"apikeys/ent/organization"
+	"apikeys/ent/schema/keyuse"
 	"apikeys/ent/schema/pulid"
 	"apikeys/ent/serviceaccount"
 	"apikeys/ent/user"
@@ -52,6 +53,8 @@ type APIKey struct {
 	RevocationReason *apikey.RevocationReason `json:"revocation_reason,omitempty"`
 	// AllowedNetworks holds the value of the "allowed_networks" field.
 	AllowedNetworks []string `json:"allowed_networks,omitempty"`
+	// RecentClients holds the value of the "recent_clients" field.
+	RecentClients []keyuse.Client `json:"recent_clients,omitempty"`
 	// ReplacesID holds the value of the "replaces_id" field.
 	ReplacesID pulid.ID `json:"replaces_id,omitempty"`
 	// ServiceAccountID holds the value of the "service_account_id" field.
@@ -188,7 +191,7 @@ func (*APIKey) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
-		case apikey.FieldSecretHash, apikey.FieldAllowedNetworks:
+		case apikey.FieldSecretHash, apikey.FieldAllowedNetworks, apikey.FieldRecentClients:
 			values[i] = new([]byte)
 		case apikey.FieldID, apikey.FieldOrganizationID, apikey.FieldReplacesID, apikey.FieldServiceAccountID, apikey.FieldCreatedByID, apikey.FieldCreatedByServiceAccountID, apikey.FieldRevokedByID, apikey.FieldRevokedByServiceAccountID:
 			values[i] = new(pulid.ID)
@@ -311,6 +314,14 @@ func (_m *APIKey) assignValues(columns []string, values []any) error {
 			} else if value != nil && len(*value) > 0 {
 				if err := json.Unmarshal(*value, &_m.AllowedNetworks); err != nil {
 					return fmt.Errorf("unmarshal field allowed_networks: %w", err)
+				}
+			}
+		case apikey.FieldRecentClients:
+			if value, ok := values[i].(*[]byte); !ok {
+				return fmt.Errorf("unexpected type %T for field recent_clients", values[i])
+			} else if value != nil && len(*value) > 0 {
+				if err := json.Unmarshal(*value, &_m.RecentClients); err != nil {
+					return fmt.Errorf("unmarshal field recent_clients: %w", err)
 				}
 			}
 		case apikey.FieldReplacesID:
@@ -476,6 +487,9 @@ func (_m *APIKey) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("allowed_networks=")
 	builder.WriteString(fmt.Sprintf("%v", _m.AllowedNetworks))
+	builder.WriteString(", ")
+	builder.WriteString("recent_clients=")
+	builder.WriteString(fmt.Sprintf("%v", _m.RecentClients))
 	builder.WriteString(", ")
 	builder.WriteString("replaces_id=")
 	builder.WriteString(fmt.Sprintf("%v", _m.ReplacesID))

@@ -5,6 +5,7 @@ package ent
 import (
 	"apikeys/ent/apikey"
 	"apikeys/ent/organization"
+	"apikeys/ent/schema/keyuse"
 	"apikeys/ent/schema/pulid"
 	"apikeys/ent/serviceaccount"
 	"apikeys/ent/user"
@@ -191,6 +192,12 @@ func (_c *APIKeyCreate) SetNillableRevocationReason(v *apikey.RevocationReason) 
 // SetAllowedNetworks sets the "allowed_networks" field.
 func (_c *APIKeyCreate) SetAllowedNetworks(v []string) *APIKeyCreate {
 	_c.mutation.SetAllowedNetworks(v)
+	return _c
+}
+
+// SetRecentClients sets the "recent_clients" field.
+func (_c *APIKeyCreate) SetRecentClients(v []keyuse.Client) *APIKeyCreate {
+	_c.mutation.SetRecentClients(v)
 	return _c
 }
 
@@ -558,6 +565,10 @@ func (_c *APIKeyCreate) createSpec() (*APIKey, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.AllowedNetworks(); ok {
 		_spec.SetField(apikey.FieldAllowedNetworks, field.TypeJSON, value)
 		_node.AllowedNetworks = value
+	}
+	if value, ok := _c.mutation.RecentClients(); ok {
+		_spec.SetField(apikey.FieldRecentClients, field.TypeJSON, value)
+		_node.RecentClients = value
 	}
 	if nodes := _c.mutation.OrganizationIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{

@@ -5,6 +5,7 @@ package ent
 import (
 	"apikeys/ent/apikey"
 	"apikeys/ent/predicate"
+	"apikeys/ent/schema/keyuse"
 	"apikeys/ent/schema/pulid"
 	"apikeys/ent/serviceaccount"
 	"apikeys/ent/user"
@@ -209,6 +210,24 @@ func (_u *APIKeyUpdate) AppendAllowedNetworks(v []string) *APIKeyUpdate {
 // ClearAllowedNetworks clears the value of the "allowed_networks" field.
 func (_u *APIKeyUpdate) ClearAllowedNetworks() *APIKeyUpdate {
 	_u.mutation.ClearAllowedNetworks()
+	return _u
+}
+
+// SetRecentClients sets the "recent_clients" field.
+func (_u *APIKeyUpdate) SetRecentClients(v []keyuse.Client) *APIKeyUpdate {
+	_u.mutation.SetRecentClients(v)
+	return _u
+}
+
+// AppendRecentClients appends value to the "recent_clients" field.
+func (_u *APIKeyUpdate) AppendRecentClients(v []keyuse.Client) *APIKeyUpdate {
+	_u.mutation.AppendRecentClients(v)
+	return _u
+}
+
+// ClearRecentClients clears the value of the "recent_clients" field.
+func (_u *APIKeyUpdate) ClearRecentClients() *APIKeyUpdate {
+	_u.mutation.ClearRecentClients()
 	return _u
 }
 
@@ -419,6 +438,17 @@ func (_u *APIKeyUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	}
 	if _u.mutation.AllowedNetworksCleared() {
 		_spec.ClearField(apikey.FieldAllowedNetworks, field.TypeJSON)
+	}
+	if value, ok := _u.mutation.RecentClients(); ok {
+		_spec.SetField(apikey.FieldRecentClients, field.TypeJSON, value)
+	}
+	if value, ok := _u.mutation.AppendedRecentClients(); ok {
+		_spec.AddModifier(func(u *sql.UpdateBuilder) {
+			sqljson.Append(u, apikey.FieldRecentClients, value)
+		})
+	}
+	if _u.mutation.RecentClientsCleared() {
+		_spec.ClearField(apikey.FieldRecentClients, field.TypeJSON)
 	}
 	if _u.mutation.ReplacedByCleared() {
 		edge := &sqlgraph.EdgeSpec{
@@ -707,6 +737,24 @@ func (_u *APIKeyUpdateOne) ClearAllowedNetworks() *APIKeyUpdateOne {
 	return _u
 }
 
+// SetRecentClients sets the "recent_clients" field.
+func (_u *APIKeyUpdateOne) SetRecentClients(v []keyuse.Client) *APIKeyUpdateOne {
+	_u.mutation.SetRecentClients(v)
+	return _u
+}
+
+// AppendRecentClients appends value to the "recent_clients" field.
+func (_u *APIKeyUpdateOne) AppendRecentClients(v []keyuse.Client) *APIKeyUpdateOne {
+	_u.mutation.AppendRecentClients(v)
+	return _u
+}
+
+// ClearRecentClients clears the value of the "recent_clients" field.
+func (_u *APIKeyUpdateOne) ClearRecentClients() *APIKeyUpdateOne {
+	_u.mutation.ClearRecentClients()
+	return _u
+}
+
 // SetRevokedByID sets the "revoked_by_id" field.
 func (_u *APIKeyUpdateOne) SetRevokedByID(v pulid.ID) *APIKeyUpdateOne {
 	_u.mutation.SetRevokedByID(v)
@@ -944,6 +992,17 @@ func (_u *APIKeyUpdateOne) sqlSave(ctx context.Context) (_node *APIKey, err erro
 	}
 	if _u.mutation.AllowedNetworksCleared() {
 		_spec.ClearField(apikey.FieldAllowedNetworks, field.TypeJSON)
+	}
+	if value, ok := _u.mutation.RecentClients(); ok {
+		_spec.SetField(apikey.FieldRecentClients, field.TypeJSON, value)
+	}
+	if value, ok := _u.mutation.AppendedRecentClients(); ok {
+		_spec.AddModifier(func(u *sql.UpdateBuilder) {
+			sqljson.Append(u, apikey.FieldRecentClients, value)
+		})
+	}
+	if _u.mutation.RecentClientsCleared() {
+		_spec.ClearField(apikey.FieldRecentClients, field.TypeJSON)
 	}
 	if _u.mutation.ReplacedByCleared() {
 		edge := &sqlgraph.EdgeSpec{

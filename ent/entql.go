@@ -46,6 +46,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			apikey.FieldExpiresOrder:              {Type: field.TypeTime, Column: apikey.FieldExpiresOrder},
 			apikey.FieldRevocationReason:          {Type: field.TypeEnum, Column: apikey.FieldRevocationReason},
 			apikey.FieldAllowedNetworks:           {Type: field.TypeJSON, Column: apikey.FieldAllowedNetworks},
+			apikey.FieldRecentClients:             {Type: field.TypeJSON, Column: apikey.FieldRecentClients},
 			apikey.FieldReplacesID:                {Type: field.TypeString, Column: apikey.FieldReplacesID},
 			apikey.FieldServiceAccountID:          {Type: field.TypeString, Column: apikey.FieldServiceAccountID},
 			apikey.FieldCreatedByID:               {Type: field.TypeString, Column: apikey.FieldCreatedByID},
@@ -482,6 +483,11 @@ func (f *APIKeyFilter) WhereRevocationReason(p entql.StringP) {
 // WhereAllowedNetworks applies the entql json.RawMessage predicate on the allowed_networks field.
 func (f *APIKeyFilter) WhereAllowedNetworks(p entql.BytesP) {
 	f.Where(p.Field(apikey.FieldAllowedNetworks))
+}
+
+// WhereRecentClients applies the entql json.RawMessage predicate on the recent_clients field.
+func (f *APIKeyFilter) WhereRecentClients(p entql.BytesP) {
+	f.Where(p.Field(apikey.FieldRecentClients))
 }
 
 // WhereReplacesID applies the entql string predicate on the replaces_id field.

@@ -7,6 +7,7 @@ import (
 	"apikeys/ent/auditentry"
 	"apikeys/ent/organization"
 	"apikeys/ent/predicate"
+	"apikeys/ent/schema/keyuse"
 	"apikeys/ent/schema/pulid"
 	"apikeys/ent/serviceaccount"
 	"apikeys/ent/session"
@@ -59,6 +60,8 @@ type APIKeyMutation struct {
 	revocation_reason                 *apikey.RevocationReason
 	allowed_networks                  *[]string
 	appendallowed_networks            []string
+	recent_clients                    *[]keyuse.Client
+	appendrecent_clients              []keyuse.Client
 	clearedFields                     map[string]struct{}
 	organization                      *pulid.ID
 	clearedorganization               bool
@@ -832,6 +835,71 @@ func (m *APIKeyMutation) ResetAllowedNetworks() {
 	delete(m.clearedFields, apikey.FieldAllowedNetworks)
 }
 
+// SetRecentClients sets the "recent_clients" field.
+func (m *APIKeyMutation) SetRecentClients(k []keyuse.Client) {
+	m.recent_clients = &k
+	m.appendrecent_clients = nil
+}
+
+// RecentClients returns the value of the "recent_clients" field in the mutation.
+func (m *APIKeyMutation) RecentClients() (r []keyuse.Client, exists bool) {
+	v := m.recent_clients
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldRecentClients returns the old "recent_clients" field's value of the APIKey entity.
+// If the APIKey object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *APIKeyMutation) OldRecentClients(ctx context.Context) (v []keyuse.Client, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldRecentClients is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldRecentClients requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldRecentClients: %w", err)
+	}
+	return oldValue.RecentClients, nil
+}
+
+// AppendRecentClients adds k to the "recent_clients" field.
+func (m *APIKeyMutation) AppendRecentClients(k []keyuse.Client) {
+	m.appendrecent_clients = append(m.appendrecent_clients, k...)
+}
+
+// AppendedRecentClients returns the list of values that were appended to the "recent_clients" field in this mutation.
+func (m *APIKeyMutation) AppendedRecentClients() ([]keyuse.Client, bool) {
+	if len(m.appendrecent_clients) == 0 {
+		return nil, false
+	}
+	return m.appendrecent_clients, true
+}
+
+// ClearRecentClients clears the value of the "recent_clients" field.
+func (m *APIKeyMutation) ClearRecentClients() {
+	m.recent_clients = nil
+	m.appendrecent_clients = nil
+	m.clearedFields[apikey.FieldRecentClients] = struct{}{}
+}
+
+// RecentClientsCleared returns if the "recent_clients" field was cleared in this mutation.
+func (m *APIKeyMutation) RecentClientsCleared() bool {
+	_, ok := m.clearedFields[apikey.FieldRecentClients]
+	return ok
+}
+
+// ResetRecentClients resets all changes to the "recent_clients" field.
+func (m *APIKeyMutation) ResetRecentClients() {
+	m.recent_clients = nil
+	m.appendrecent_clients = nil
+	delete(m.clearedFields, apikey.FieldRecentClients)
+}
+
 // SetReplacesID sets the "replaces_id" field.
 func (m *APIKeyMutation) SetReplacesID(pu pulid.ID) {
 	m.replaces = &pu
@@ -1375,7 +1443,7 @@ func (m *APIKeyMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *APIKeyMutation) Fields() []string {
-	fields := make([]string, 0, 21)
+	fields := make([]string, 0, 22)
 	if m.organization != nil {
 		fields = append(fields, apikey.FieldOrganizationID)
 	}
@@ -1420,6 +1488,9 @@ func (m *APIKeyMutation) Fields() []string {
 	}
 	if m.allowed_networks != nil {
 		fields = append(fields, apikey.FieldAllowedNetworks)
+	}
+	if m.recent_clients != nil {
+		fields = append(fields, apikey.FieldRecentClients)
 	}
 	if m.replaces != nil {
 		fields = append(fields, apikey.FieldReplacesID)
@@ -1477,6 +1548,8 @@ func (m *APIKeyMutation) Field(name string) (ent.Value, bool) {
 		return m.RevocationReason()
 	case apikey.FieldAllowedNetworks:
 		return m.AllowedNetworks()
+	case apikey.FieldRecentClients:
+		return m.RecentClients()
 	case apikey.FieldReplacesID:
 		return m.ReplacesID()
 	case apikey.FieldServiceAccountID:
@@ -1528,6 +1601,8 @@ func (m *APIKeyMutation) OldField(ctx context.Context, name string) (ent.Value, 
 		return m.OldRevocationReason(ctx)
 	case apikey.FieldAllowedNetworks:
 		return m.OldAllowedNetworks(ctx)
+	case apikey.FieldRecentClients:
+		return m.OldRecentClients(ctx)
 	case apikey.FieldReplacesID:
 		return m.OldReplacesID(ctx)
 	case apikey.FieldServiceAccountID:
@@ -1654,6 +1729,13 @@ func (m *APIKeyMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetAllowedNetworks(v)
 		return nil
+	case apikey.FieldRecentClients:
+		v, ok := value.([]keyuse.Client)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetRecentClients(v)
+		return nil
 	case apikey.FieldReplacesID:
 		v, ok := value.(pulid.ID)
 		if !ok {
@@ -1747,6 +1829,9 @@ func (m *APIKeyMutation) ClearedFields() []string {
 	if m.FieldCleared(apikey.FieldAllowedNetworks) {
 		fields = append(fields, apikey.FieldAllowedNetworks)
 	}
+	if m.FieldCleared(apikey.FieldRecentClients) {
+		fields = append(fields, apikey.FieldRecentClients)
+	}
 	if m.FieldCleared(apikey.FieldReplacesID) {
 		fields = append(fields, apikey.FieldReplacesID)
 	}
@@ -1796,6 +1881,9 @@ func (m *APIKeyMutation) ClearField(name string) error {
 		return nil
 	case apikey.FieldAllowedNetworks:
 		m.ClearAllowedNetworks()
+		return nil
+	case apikey.FieldRecentClients:
+		m.ClearRecentClients()
 		return nil
 	case apikey.FieldReplacesID:
 		m.ClearReplacesID()
@@ -1864,6 +1952,9 @@ func (m *APIKeyMutation) ResetField(name string) error {
 		return nil
 	case apikey.FieldAllowedNetworks:
 		m.ResetAllowedNetworks()
+		return nil
+	case apikey.FieldRecentClients:
+		m.ResetRecentClients()
 		return nil
 	case apikey.FieldReplacesID:
 		m.ResetReplacesID()

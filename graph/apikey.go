@@ -383,3 +383,12 @@ func cmpNonNil(s []string) []string {
 	}
 	return s
 }
+
+// pointers returns pointers to the elements of s (gqlgen's lists of objects).
+func pointers[T any](s []T) []*T {
+	out := make([]*T, len(s))
+	for i := range s {
+		out[i] = &s[i]
+	}
+	return out
+}

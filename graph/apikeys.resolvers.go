@@ -11,6 +11,7 @@ import (
 	"apikeys/ent/keys"
 	"apikeys/ent/organization"
 	"apikeys/ent/people"
+	"apikeys/ent/schema/keyuse"
 	"apikeys/ent/schema/pulid"
 	"apikeys/ent/user"
 	"apikeys/ent/viewer"
@@ -54,6 +55,11 @@ func (r *aPIKeyResolver) ServiceAccount(ctx context.Context, obj *ent.APIKey) (*
 // AllowedNetworks is the resolver for the allowedNetworks field.
 func (r *aPIKeyResolver) AllowedNetworks(ctx context.Context, obj *ent.APIKey) ([]string, error) {
 	return cmpNonNil(obj.AllowedNetworks), nil
+}
+
+// RecentClients is the resolver for the recentClients field.
+func (r *aPIKeyResolver) RecentClients(ctx context.Context, obj *ent.APIKey) ([]*keyuse.Client, error) {
+	return pointers(obj.RecentClients), nil // [] for a key never used
 }
 
 // TargetMaskedKey is the resolver for the targetMaskedKey field.

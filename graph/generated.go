@@ -6,6 +6,7 @@ import (
 	"apikeys/ent"
 	"apikeys/ent/apikey"
 	"apikeys/ent/auditentry"
+	"apikeys/ent/schema/keyuse"
 	"apikeys/ent/schema/pulid"
 	"apikeys/ent/serviceaccount"
 	"apikeys/ent/user"
@@ -58,6 +59,7 @@ type ComplexityRoot struct {
 		LastUsedAt       func(childComplexity int) int
 		MaskedKey        func(childComplexity int) int
 		Name             func(childComplexity int) int
+		RecentClients    func(childComplexity int) int
 		ReplacedBy       func(childComplexity int) int
 		Replaces         func(childComplexity int) int
 		RevocationReason func(childComplexity int) int
@@ -123,6 +125,12 @@ type ComplexityRoot struct {
 
 	DeleteUserPayload struct {
 		DeletedUserID func(childComplexity int) int
+	}
+
+	KeyClient struct {
+		Address    func(childComplexity int) int
+		LastSeenAt func(childComplexity int) int
+		UserAgent  func(childComplexity int) int
 	}
 
 	KeyPolicy struct {
@@ -231,6 +239,7 @@ type APIKeyResolver interface {
 	RevokedByKind(ctx context.Context, obj *ent.APIKey) (*ViewerKind, error)
 	ServiceAccount(ctx context.Context, obj *ent.APIKey) (*ent.ServiceAccount, error)
 	AllowedNetworks(ctx context.Context, obj *ent.APIKey) ([]string, error)
+	RecentClients(ctx context.Context, obj *ent.APIKey) ([]*keyuse.Client, error)
 }
 type AuditEntryResolver interface {
 	IP(ctx context.Context, obj *ent.AuditEntry) (*string, error)
@@ -336,6 +345,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.APIKey.Name(childComplexity), true
+	case "APIKey.recentClients":
+		if e.ComplexityRoot.APIKey.RecentClients == nil {
+			break
+		}
+
+		return e.ComplexityRoot.APIKey.RecentClients(childComplexity), true
 	case "APIKey.replacedBy":
 		if e.ComplexityRoot.APIKey.ReplacedBy == nil {
 			break
@@ -573,6 +588,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.DeleteUserPayload.DeletedUserID(childComplexity), true
+
+	case "KeyClient.address":
+		if e.ComplexityRoot.KeyClient.Address == nil {
+			break
+		}
+
+		return e.ComplexityRoot.KeyClient.Address(childComplexity), true
+	case "KeyClient.lastSeenAt":
+		if e.ComplexityRoot.KeyClient.LastSeenAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.KeyClient.LastSeenAt(childComplexity), true
+	case "KeyClient.userAgent":
+		if e.ComplexityRoot.KeyClient.UserAgent == nil {
+			break
+		}
+
+		return e.ComplexityRoot.KeyClient.UserAgent(childComplexity), true
 
 	case "KeyPolicy.maxLifetimeDays":
 		if e.ComplexityRoot.KeyPolicy.MaxLifetimeDays == nil {
@@ -1112,6 +1146,8 @@ func (ec *executionContext) childFields_APIKey(ctx context.Context, field graphq
 		return ec.fieldContext_APIKey_serviceAccount(ctx, field)
 	case "allowedNetworks":
 		return ec.fieldContext_APIKey_allowedNetworks(ctx, field)
+	case "recentClients":
+		return ec.fieldContext_APIKey_recentClients(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type APIKey", field.Name)
 }
@@ -1228,6 +1264,18 @@ func (ec *executionContext) childFields_DeleteUserPayload(ctx context.Context, f
 		return ec.fieldContext_DeleteUserPayload_deletedUserId(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type DeleteUserPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_KeyClient(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "address":
+		return ec.fieldContext_KeyClient_address(ctx, field)
+	case "userAgent":
+		return ec.fieldContext_KeyClient_userAgent(ctx, field)
+	case "lastSeenAt":
+		return ec.fieldContext_KeyClient_lastSeenAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type KeyClient", field.Name)
 }
 
 func (ec *executionContext) childFields_KeyPolicy(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -2286,6 +2334,38 @@ func (ec *executionContext) fieldContext_APIKey_allowedNetworks(_ context.Contex
 	return graphql.NewScalarFieldContext("APIKey", field, true, true, "String")
 }
 
+func (ec *executionContext) _APIKey_recentClients(ctx context.Context, field graphql.CollectedField, obj *ent.APIKey) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_APIKey_recentClients(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.APIKey().RecentClients(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*keyuse.Client) graphql.Marshaler {
+			return ec.marshalNKeyClient2ᚕᚖapikeysᚋentᚋschemaᚋkeyuseᚐClientᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_APIKey_recentClients(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "APIKey",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_KeyClient(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _APIKeyConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.APIKeyConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -3046,6 +3126,75 @@ func (ec *executionContext) _DeleteUserPayload_deletedUserId(ctx context.Context
 }
 func (ec *executionContext) fieldContext_DeleteUserPayload_deletedUserId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("DeleteUserPayload", field, false, false, "ID")
+}
+
+func (ec *executionContext) _KeyClient_address(ctx context.Context, field graphql.CollectedField, obj *keyuse.Client) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_KeyClient_address(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Address, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_KeyClient_address(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("KeyClient", field, false, false, "String")
+}
+
+func (ec *executionContext) _KeyClient_userAgent(ctx context.Context, field graphql.CollectedField, obj *keyuse.Client) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_KeyClient_userAgent(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserAgent, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_KeyClient_userAgent(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("KeyClient", field, false, false, "String")
+}
+
+func (ec *executionContext) _KeyClient_lastSeenAt(ctx context.Context, field graphql.CollectedField, obj *keyuse.Client) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_KeyClient_lastSeenAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LastSeenAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_KeyClient_lastSeenAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("KeyClient", field, false, false, "Time")
 }
 
 func (ec *executionContext) _KeyPolicy_maxLifetimeDays(ctx context.Context, field graphql.CollectedField, obj *KeyPolicy) (ret graphql.Marshaler) {
@@ -8471,6 +8620,12 @@ func (ec *executionContext) _APIKey(ctx context.Context, sel ast.SelectionSet, o
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._APIKey_allowedNetworks(ctx, field, obj)
 				})
+		case "recentClients":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._APIKey_recentClients(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -8875,6 +9030,49 @@ func (ec *executionContext) _DeleteUserPayload(ctx context.Context, sel ast.Sele
 			out.Values[i] = graphql.MarshalString("DeleteUserPayload")
 		case "deletedUserId":
 			out.Values[i] = ec._DeleteUserPayload_deletedUserId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var keyClientImplementors = []string{"KeyClient"}
+
+func (ec *executionContext) _KeyClient(ctx context.Context, sel ast.SelectionSet, obj *keyuse.Client) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, keyClientImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("KeyClient")
+		case "address":
+			out.Values[i] = ec._KeyClient_address(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "userAgent":
+			out.Values[i] = ec._KeyClient_userAgent(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "lastSeenAt":
+			out.Values[i] = ec._KeyClient_lastSeenAt(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -10191,6 +10389,30 @@ func (ec *executionContext) marshalNInt2int(ctx context.Context, sel ast.Selecti
 		graphql.AddInvalidNullFromMarshaler(ctx, "Int!")
 	}
 	return res
+}
+
+func (ec *executionContext) marshalNKeyClient2ᚕᚖapikeysᚋentᚋschemaᚋkeyuseᚐClientᚄ(ctx context.Context, sel ast.SelectionSet, v []*keyuse.Client) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNKeyClient2ᚖapikeysᚋentᚋschemaᚋkeyuseᚐClient(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNKeyClient2ᚖapikeysᚋentᚋschemaᚋkeyuseᚐClient(ctx context.Context, sel ast.SelectionSet, v *keyuse.Client) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "KeyClient!")
+		return graphql.Null
+	}
+	return ec._KeyClient(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNKeyPolicy2ᚖapikeysᚋgraphᚐKeyPolicy(ctx context.Context, sel ast.SelectionSet, v *KeyPolicy) graphql.Marshaler {

@@ -49,6 +49,8 @@ const (
 	FieldRevocationReason = "revocation_reason"
 	// FieldAllowedNetworks holds the string denoting the allowed_networks field in the database.
 	FieldAllowedNetworks = "allowed_networks"
+	// FieldRecentClients holds the string denoting the recent_clients field in the database.
+	FieldRecentClients = "recent_clients"
 	// FieldReplacesID holds the string denoting the replaces_id field in the database.
 	FieldReplacesID = "replaces_id"
 	// FieldServiceAccountID holds the string denoting the service_account_id field in the database.
@@ -149,6 +151,7 @@ var Columns = []string{
 	FieldExpiresOrder,
 	FieldRevocationReason,
 	FieldAllowedNetworks,
+	FieldRecentClients,
 	FieldReplacesID,
 	FieldServiceAccountID,
 	FieldCreatedByID,

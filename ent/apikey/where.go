@@ -866,6 +866,16 @@ func AllowedNetworksNotNil() predicate.APIKey {
 	return predicate.APIKey(sql.FieldNotNull(FieldAllowedNetworks))
 }
 
+// RecentClientsIsNil applies the IsNil predicate on the "recent_clients" field.
+func RecentClientsIsNil() predicate.APIKey {
+	return predicate.APIKey(sql.FieldIsNull(FieldRecentClients))
+}
+
+// RecentClientsNotNil applies the NotNil predicate on the "recent_clients" field.
+func RecentClientsNotNil() predicate.APIKey {
+	return predicate.APIKey(sql.FieldNotNull(FieldRecentClients))
+}
+
 // ReplacesIDEQ applies the EQ predicate on the "replaces_id" field.
 func ReplacesIDEQ(v pulid.ID) predicate.APIKey {
 	return predicate.APIKey(sql.FieldEQ(FieldReplacesID, v))

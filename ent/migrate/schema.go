@@ -26,6 +26,7 @@ var (
 		{Name: "expires_order", Type: field.TypeTime, Nullable: true},
 		{Name: "revocation_reason", Type: field.TypeEnum, Nullable: true, Enums: []string{"MANUAL", "EXPIRED", "ROTATED", "LEAKED"}},
 		{Name: "allowed_networks", Type: field.TypeJSON, Nullable: true, SchemaType: map[string]string{"postgres": "text"}},
+		{Name: "recent_clients", Type: field.TypeJSON, Nullable: true, SchemaType: map[string]string{"postgres": "text"}},
 		{Name: "organization_id", Type: field.TypeString},
 		{Name: "service_account_id", Type: field.TypeString},
 		{Name: "replaces_id", Type: field.TypeString, Unique: true, Nullable: true},
@@ -42,43 +43,43 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "api_keys_organizations_organization",
-				Columns:    []*schema.Column{APIKeysColumns[15]},
+				Columns:    []*schema.Column{APIKeysColumns[16]},
 				RefColumns: []*schema.Column{OrganizationsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
 			{
 				Symbol:     "api_keys_service_accounts_service_account",
-				Columns:    []*schema.Column{APIKeysColumns[16]},
+				Columns:    []*schema.Column{APIKeysColumns[17]},
 				RefColumns: []*schema.Column{ServiceAccountsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
 			{
 				Symbol:     "api_keys_api_keys_replaced_by",
-				Columns:    []*schema.Column{APIKeysColumns[17]},
+				Columns:    []*schema.Column{APIKeysColumns[18]},
 				RefColumns: []*schema.Column{APIKeysColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 			{
 				Symbol:     "api_keys_users_created_by",
-				Columns:    []*schema.Column{APIKeysColumns[18]},
+				Columns:    []*schema.Column{APIKeysColumns[19]},
 				RefColumns: []*schema.Column{UsersColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 			{
 				Symbol:     "api_keys_service_accounts_created_by_service_account",
-				Columns:    []*schema.Column{APIKeysColumns[19]},
+				Columns:    []*schema.Column{APIKeysColumns[20]},
 				RefColumns: []*schema.Column{ServiceAccountsColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 			{
 				Symbol:     "api_keys_users_revoked_by",
-				Columns:    []*schema.Column{APIKeysColumns[20]},
+				Columns:    []*schema.Column{APIKeysColumns[21]},
 				RefColumns: []*schema.Column{UsersColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 			{
 				Symbol:     "api_keys_service_accounts_revoked_by_service_account",
-				Columns:    []*schema.Column{APIKeysColumns[21]},
+				Columns:    []*schema.Column{APIKeysColumns[22]},
 				RefColumns: []*schema.Column{ServiceAccountsColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
@@ -92,7 +93,7 @@ var (
 			{
 				Name:    "apikey_organization_id_status_created_at_id",
 				Unique:  false,
-				Columns: []*schema.Column{APIKeysColumns[15], APIKeysColumns[7], APIKeysColumns[1], APIKeysColumns[0]},
+				Columns: []*schema.Column{APIKeysColumns[16], APIKeysColumns[7], APIKeysColumns[1], APIKeysColumns[0]},
 				Annotation: &entsql.IndexAnnotation{
 					DescColumns: map[string]bool{
 						APIKeysColumns[1].Name: true,
@@ -104,7 +105,7 @@ var (
 			{
 				Name:    "apikey_service_account_id",
 				Unique:  false,
-				Columns: []*schema.Column{APIKeysColumns[16]},
+				Columns: []*schema.Column{APIKeysColumns[17]},
 			},
 			{
 				Name:    "apikey_revoked_at",

@@ -15,6 +15,7 @@ import (
 
 	gen "apikeys/ent"
 	"apikeys/ent/hook"
+	"apikeys/ent/schema/keyuse"
 	"apikeys/ent/schema/pulid"
 )
 
@@ -75,6 +76,12 @@ func (APIKey) Fields() []ent.Field {
 		field.Strings("allowed_networks").Optional().
 			// text, not jsonb (lib/pq's binary parameters, see AuditEntry.metadata) nor json
 			// (no equality: the rotation edges select DISTINCT rows).
+			SchemaType(map[string]string{dialect.Postgres: "text"}).
+			Annotations(entgql.Skip(entgql.SkipAll)),
+		// The last distinct client addresses the key was used from, newest first (at most
+		// keyuse.MaxClients), written with the batched last use (server/auth). text on
+		// PostgreSQL for the reasons of allowed_networks.
+		field.JSON("recent_clients", []keyuse.Client{}).Optional().
 			SchemaType(map[string]string{dialect.Postgres: "text"}).
 			Annotations(entgql.Skip(entgql.SkipAll)),
 		// The key this one replaced by rotation.

@@ -1,6 +1,7 @@
 package app_test
 
 import (
+	"context"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -8,6 +9,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"apikeys/server/app"
 )
@@ -117,7 +119,11 @@ func TestAllowedNetworks(t *testing.T) {
 		expectCode(t, s.viewerFrom(t, "127.0.0.3", secret, ""), http.StatusForbidden, "FORBIDDEN")
 		var entries struct {
 			AuditEntries struct {
-				Edges []struct{ Node struct{ Metadata map[string]map[string][]string } }
+				Edges []struct {
+					Node struct {
+						Metadata map[string]map[string][]string
+					}
+				}
 			}
 		}
 		admin.must(&entries, `{ auditEntries(where: {action: API_KEY_UPDATED}) { edges { node { metadata } } } }`, nil)
@@ -130,7 +136,9 @@ func TestAllowedNetworks(t *testing.T) {
 
 		// A rotation keeps the networks unless given.
 		var rot struct {
-			RotateAPIKey struct{ APIKey struct{ AllowedNetworks []string } }
+			RotateAPIKey struct {
+				APIKey struct{ AllowedNetworks []string }
+			}
 		}
 		admin.must(&rot, `mutation($id: ID!) { rotateAPIKey(input: {id: $id}) { apiKey { allowedNetworks } } }`, map[string]any{"id": k.CreateAPIKey.APIKey.ID})
 		if got := rot.RotateAPIKey.APIKey.AllowedNetworks; !slices.Equal(got, []string{"127.0.0.7/32"}) {
@@ -159,5 +167,75 @@ func TestTrustedProxies(t *testing.T) {
 		expectCode(t, s.viewerFrom(t, "127.0.0.9", secret, "203.0.113.5, 198.51.100.1"), http.StatusForbidden, "FORBIDDEN")
 		// An untrusted peer forging the header: its own address counts.
 		expectCode(t, s.viewerFrom(t, "127.0.0.3", secret, "203.0.113.5"), http.StatusForbidden, "FORBIDDEN")
+	})
+}
+
+// recentClients: the last 5 distinct addresses a key was used from, newest first, with
+// their user agents, written with the batched last use (not by the request itself).
+func TestRecentClients(t *testing.T) {
+	databases(t, func(t *testing.T, url string) {
+		s := newServer(t, app.Config{DatabaseURL: url, LastUsedFlush: time.Hour}) // flushed by hand
+		admin := s.newTenant("Acme").admin
+		k := admin.createKey("Seen from many places", "VIEWER")
+		use := func(ip, agent string) {
+			c := s.from(ip)
+			req, _ := http.NewRequest(http.MethodPost, s.srv.URL+"/graphql", strings.NewReader(`{"query":"{ viewer { id } }"}`))
+			req.Header.Set("Content-Type", "application/json")
+			req.Header.Set("Authorization", "Bearer "+k.Secret)
+			req.Header.Set("User-Agent", agent)
+			if r := c.do(req); r.Status != http.StatusOK {
+				t.Fatalf("from %s: HTTP %d %s", ip, r.Status, r.Body)
+			}
+		}
+		const query = `query($id: ID!) { node(id: $id) { ... on APIKey { recentClients { address userAgent lastSeenAt } } } }`
+		type clients struct {
+			Node struct {
+				RecentClients []struct {
+					Address, UserAgent string
+					LastSeenAt         time.Time
+				}
+			}
+		}
+		var got clients
+		admin.must(&got, query, map[string]any{"id": k.ID})
+		if got.Node.RecentClients == nil || len(got.Node.RecentClients) != 0 {
+			t.Fatalf("a key never used: %+v", got.Node.RecentClients)
+		}
+		use("127.0.0.2", "erp-sync/1.0")
+		use("127.0.0.2", "erp-sync/1.0") // the same address again within the minute: one entry
+		use("127.0.0.3", "curl/8.5.0")
+		admin.must(&got, query, map[string]any{"id": k.ID})
+		if len(got.Node.RecentClients) != 0 {
+			t.Fatal("recentClients written by the request itself, not by the batch")
+		}
+		if err := s.app.Auth.FlushUsage(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		admin.must(&got, query, map[string]any{"id": k.ID})
+		rc := got.Node.RecentClients
+		if len(rc) != 2 || rc[0].Address != "127.0.0.3" || rc[0].UserAgent != "curl/8.5.0" || rc[1].Address != "127.0.0.2" || rc[1].UserAgent != "erp-sync/1.0" {
+			t.Fatalf("recentClients = %+v", rc)
+		}
+		// Five more addresses over two batches: the newest five remain, newest first.
+		for _, ip := range []string{"127.0.0.4", "127.0.0.5"} {
+			use(ip, "agent "+ip)
+		}
+		if err := s.app.Auth.FlushUsage(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		for _, ip := range []string{"127.0.0.6", "127.0.0.7", "127.0.0.2"} {
+			use(ip, "agent "+ip)
+		}
+		if err := s.app.Auth.FlushUsage(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		admin.must(&got, query, map[string]any{"id": k.ID})
+		var addrs []string
+		for _, c := range got.Node.RecentClients {
+			addrs = append(addrs, c.Address)
+		}
+		if want := []string{"127.0.0.2", "127.0.0.7", "127.0.0.6", "127.0.0.5", "127.0.0.4"}; !slices.Equal(addrs, want) {
+			t.Fatalf("recentClients addresses = %q, want %q", addrs, want)
+		}
 	})
 }

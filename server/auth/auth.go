@@ -141,7 +141,7 @@ func (a *Authenticator) Middleware(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ctx := WithRequest(r)
 		if header := r.Header.Values("Authorization"); len(header) > 0 {
-			v, err := a.verifyKey(ctx, header, clientIP(r))
+			v, err := a.verifyKey(ctx, header, clientIP(r), r.UserAgent())
 			var limited rateLimited
 			switch {
 			case errors.As(err, &limited):
@@ -217,7 +217,7 @@ func (e rateLimited) Error() string { return "too many invalid API keys from thi
 // only a lookup that reaches the database takes a token of the address, given back when
 // the key verifies. Many integrations behind one address (a NAT) whose keys are revoked
 // in turn cost one token per revoked key, not one per retry.
-func (a *Authenticator) verifyKey(ctx context.Context, header []string, ip string) (*viewer.Viewer, error) {
+func (a *Authenticator) verifyKey(ctx context.Context, header []string, ip, userAgent string) (*viewer.Viewer, error) {
 	secret, ok := ParseBearer(header)
 	if !ok {
 		return nil, errBadKey
@@ -235,7 +235,7 @@ func (a *Authenticator) verifyKey(ctx context.Context, header []string, ip strin
 			return nil, errAddress
 		}
 		a.Metrics.Auth("key_cached")
-		a.markUsed(hash, ck, now)
+		a.markUsed(hash, ck, now, ip, userAgent)
 		return &ck.viewer, nil
 	}
 	if a.refused.has(hash) {
@@ -291,7 +291,7 @@ func (a *Authenticator) verifyKey(ctx context.Context, header []string, ip strin
 		return nil, errAddress
 	}
 	a.Metrics.Auth("key_verified")
-	a.markUsed(hash, ck, now)
+	a.markUsed(hash, ck, now, ip, userAgent)
 	return &ck.viewer, nil
 }
 

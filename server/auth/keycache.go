@@ -52,14 +52,16 @@ type keyCache struct {
 // cacheKey is the first half of a key's SHA-256: 128 bits, beyond any collision.
 type cacheKey [16]byte
 
-// cacheEntry is 52 bytes: a key's and its account's ULIDs, its organization as an index
-// into the cache's few distinct organizations, its name in the arena, its expiry.
+// cacheEntry is 56 bytes: a key's and its account's ULIDs, its organization as an index
+// into the cache's few distinct organizations, its name in the arena, its expiry, where
+// its last recorded use came from.
 type cacheEntry struct {
 	key, account ulid.ULID
 	org          uint32
 	nameOff      uint32
 	marked       uint32 // when a use was last recorded, in seconds after base (0: not since base)
 	expires      uint32 // when the key stops working, in Unix seconds (0: never); whole seconds (ent/keys)
+	client       uint32 // a hash of the address of the last recorded use (recentClients)
 	nameLen      uint16
 	admin        bool
 	restricted   bool // its allowed networks are in keyCache.networks
@@ -69,6 +71,7 @@ type cacheEntry struct {
 type cachedKey struct {
 	viewer   viewer.Viewer
 	marked   int64
+	client   uint32         // clientHash of the last recorded use's address; 0: unknown
 	expires  int64          // Unix ns; 0: never
 	networks []netip.Prefix // the allowed networks; empty: any address
 }
@@ -141,7 +144,7 @@ func (c *keyCache) get(h keys.Hash) (cachedKey, bool) {
 	orgEnd := sb.Len()
 	writeID(&sb, "key_", e.key)
 	all := sb.String()
-	return cachedKey{marked: c.nanos(e.marked), expires: int64(e.expires) * int64(time.Second), networks: networks, viewer: viewer.Viewer{
+	return cachedKey{marked: c.nanos(e.marked), client: e.client, expires: int64(e.expires) * int64(time.Second), networks: networks, viewer: viewer.Viewer{
 		Kind:  viewer.KindServiceAccount,
 		ID:    pulid.ID(all[nameLen:saEnd]),
 		Name:  all[:nameLen],
@@ -255,9 +258,10 @@ func (c *keyCache) compactNames() {
 	c.names = names
 }
 
-// mark records that a use of the key is being written, unless one was less than a
-// minute ago; it reports whether the caller should write it.
-func (c *keyCache) mark(h keys.Hash, now int64) bool {
+// mark records that a use of the key is being written, unless one from the same client
+// address (its clientHash) was less than a minute ago; it reports whether the caller
+// should write it.
+func (c *keyCache) mark(h keys.Hash, now int64, client uint32) bool {
 	if c == nil {
 		return true
 	}
@@ -268,10 +272,10 @@ func (c *keyCache) mark(h keys.Hash, now int64) bool {
 	if !ok {
 		return true
 	}
-	if now-c.nanos(e.marked) < int64(lastUsedGranularity) {
+	if now-c.nanos(e.marked) < int64(lastUsedGranularity) && e.client == client {
 		return false
 	}
-	e.marked = c.seconds(now)
+	e.marked, e.client = c.seconds(now), client
 	c.entries[key] = e
 	return true
 }

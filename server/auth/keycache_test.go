@@ -94,10 +94,15 @@ func TestKeyCacheMarksUseOnceAMinute(t *testing.T) {
 	h, k := testKey(1)
 	c.add(h, k, c.begin())
 	now := time.Now().UnixNano()
-	if !c.mark(h, now) || c.mark(h, now+int64(time.Second)) {
+	office, home := clientHash("203.0.113.7"), clientHash("2001:db8::7")
+	if !c.mark(h, now, office) || c.mark(h, now+int64(time.Second), office) {
 		t.Fatal("marked twice within a minute")
 	}
-	if !c.mark(h, now+int64(61*time.Second)) {
+	// Another address is recorded at once (recentClients), then it too once a minute.
+	if !c.mark(h, now+int64(2*time.Second), home) || c.mark(h, now+int64(3*time.Second), home) {
+		t.Fatal("a new address not marked at once, or marked twice")
+	}
+	if !c.mark(h, now+int64(63*time.Second), home) {
 		t.Fatal("not marked after a minute")
 	}
 }
@@ -105,8 +110,8 @@ func TestKeyCacheMarksUseOnceAMinute(t *testing.T) {
 // The bound: a cached key costs at most 200 bytes of live heap (entries, the
 // map's slots at whatever load, names, organizations), measured after collections.
 func TestKeyCacheCostsUnder200BytesAKey(t *testing.T) {
-	if s := unsafe.Sizeof(cacheEntry{}); s != 52 {
-		t.Errorf("cacheEntry is %d bytes, want 52", s)
+	if s := unsafe.Sizeof(cacheEntry{}); s != 56 {
+		t.Errorf("cacheEntry is %d bytes, want 56", s)
 	}
 	const n = 100_000
 	orgs := make([]pulid.ID, 1000)
@@ -192,7 +197,7 @@ func BenchmarkVerifyCachedKey(b *testing.B) {
 			ctx := b.Context()
 			b.ReportAllocs()
 			for b.Loop() {
-				if _, err := a.verifyKey(ctx, header, "192.0.2.1"); err != nil {
+				if _, err := a.verifyKey(ctx, header, "192.0.2.1", "bench/1.0"); err != nil {
 					b.Fatal(err)
 				}
 			}
