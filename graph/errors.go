@@ -39,16 +39,6 @@ func notFound() *gqlerror.Error { return Error(CodeNotFound, "not found") }
 
 func forbidden(message string) *gqlerror.Error { return Error(CodeForbidden, message) }
 
-// ValidationMessage is what a validator of the Ent schema said, without Ent's
-// "validator failed for field" wrapper.
-func ValidationMessage(verr *ent.ValidationError) string {
-	err := verr.Unwrap()
-	if inner := errors.Unwrap(err); inner != nil {
-		err = inner
-	}
-	return err.Error()
-}
-
 // RequestIDFunc returns the id of the current request, for correlating logs.
 type RequestIDFunc func(context.Context) string
 
@@ -104,7 +94,7 @@ func ErrorPresenter(log *slog.Logger, requestID RequestIDFunc) graphql.ErrorPres
 			gerr.Extensions = map[string]any{"code": CodeBadUserInput}
 			return gerr
 		case errors.As(cause, &verr):
-			gerr.Err, gerr.Message = nil, ValidationMessage(verr)
+			gerr.Err, gerr.Message = nil, problem.ValidationMessage(verr)
 			gerr.Extensions = map[string]any{"code": CodeBadUserInput, "field": verr.Name}
 			return gerr
 		case errors.As(cause, &inputErr):

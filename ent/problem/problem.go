@@ -3,6 +3,22 @@
 // codes (BAD_USER_INPUT with the field, FORBIDDEN); a missing row is ent's NotFoundError.
 package problem
 
+import (
+	"errors"
+
+	"apikeys/ent"
+)
+
+// ValidationMessage is what a validator of the Ent schema said, without Ent's
+// "validator failed for field" wrapper.
+func ValidationMessage(verr *ent.ValidationError) string {
+	err := verr.Unwrap()
+	if inner := errors.Unwrap(err); inner != nil {
+		err = inner
+	}
+	return err.Error()
+}
+
 // InputError is a problem with what was typed, in one field.
 type InputError struct{ Field, Message string }
 

@@ -9,10 +9,10 @@ import (
 	"apikeys/ent/audit"
 	"apikeys/ent/auditentry"
 	"apikeys/ent/password"
+	"apikeys/ent/problem"
 	"apikeys/ent/schema"
 	"apikeys/ent/user"
 	"apikeys/ent/viewer"
-	"apikeys/graph"
 )
 
 // NewOrganization is a company and its first admin.
@@ -84,7 +84,7 @@ func inputError(err error, field string) error {
 		if field == "" {
 			field = verr.Name
 		}
-		return &InputError{field, graph.ValidationMessage(verr)}
+		return &InputError{field, problem.ValidationMessage(verr)}
 	}
 	if ent.IsConstraintError(err) {
 		return &InputError{"email", ErrEmailTaken.Error()}
