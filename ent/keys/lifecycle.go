@@ -31,6 +31,9 @@ const (
 	MaxLifetime = schema.MaxKeyLifetimeDays * 24 * time.Hour
 	// MaxOverlap is the longest a rotated key keeps working beside its successor.
 	MaxOverlap = 30 * 24 * time.Hour
+	// ClockSkew is how far ahead of the server's clock a client's may be when it asks
+	// for the longest lifetime allowed.
+	ClockSkew = 5 * time.Minute
 	// SystemName is the actor of what the server does by itself (an expiry).
 	SystemName = "System"
 )
@@ -432,12 +435,15 @@ func checkExpiry(p Policy, now time.Time, at *time.Time) (*time.Time, error) {
 		return nil, nil
 	}
 	t := at.Truncate(time.Second).UTC()
+	// The upper bounds allow for a client clock a little ahead of the server's: the
+	// admin app sends "30 days from now" by its own clock.
+	latest := now.Add(ClockSkew)
 	switch {
 	case !t.After(now):
 		return nil, problem.Input("expiresAt", "must be in the future")
-	case t.After(now.Add(MaxLifetime)):
+	case t.After(latest.Add(MaxLifetime)):
 		return nil, problem.Input("expiresAt", "can be at most 5 years ahead")
-	case p.MaxLifetimeDays != nil && t.After(now.Add(time.Duration(*p.MaxLifetimeDays)*24*time.Hour)):
+	case p.MaxLifetimeDays != nil && t.After(latest.Add(time.Duration(*p.MaxLifetimeDays)*24*time.Hour)):
 		return nil, problem.Input("expiresAt", fmt.Sprintf("the company's key policy allows keys of at most %d days", *p.MaxLifetimeDays))
 	}
 	return &t, nil

@@ -146,8 +146,17 @@ func TestExpiryAndPolicyRefusals(t *testing.T) {
 		if r, _ := admin.createExpiring("Twenty days", &in20); len(r.Errors) > 0 {
 			t.Fatalf("20 days under a 30-day maximum: %s", r.Body)
 		}
+		// "30 days" by a browser whose clock is two minutes ahead is still the maximum;
+		// ten minutes past it is not.
+		skewed := time.Now().Add(30*24*time.Hour + 2*time.Minute)
+		if r, _ := admin.createExpiring("Thirty days, clock ahead", &skewed); len(r.Errors) > 0 {
+			t.Fatalf("the maximum by a clock 2 minutes ahead: %s", r.Body)
+		}
+		beyond := time.Now().Add(30*24*time.Hour + 10*time.Minute)
+		r, _ = admin.createExpiring("Beyond", &beyond)
+		wantField(t, "ten minutes beyond the maximum", r, "expiresAt")
 		// Nothing half-done: one key, the counters say so.
-		if n := admin.counts(); n.Active != 2 {
+		if n := admin.counts(); n.Active != 3 {
 			t.Fatalf("counters after the refusals: %+v", n)
 		}
 		var org struct {
