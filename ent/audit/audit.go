@@ -6,7 +6,6 @@ import (
 	"context"
 	"errors"
 	"time"
-	"unicode/utf8"
 
 	"apikeys/ent"
 	"apikeys/ent/auditentry"
@@ -123,18 +122,7 @@ func entry(ctx context.Context, c *ent.Client, e Event, action auditentry.Action
 	if r, ok := ctx.Value(requestKey{}).(Request); ok {
 		// The user agent is whatever the client sent: the app shows it, so it is kept
 		// without control and direction-changing characters.
-		create.SetIP(truncate(r.IP, 64)).SetUserAgent(truncate(schema.PlainText(r.UserAgent), 512))
+		create.SetIP(schema.ClientText(r.IP, 64)).SetUserAgent(schema.ClientText(r.UserAgent, 512))
 	}
 	return create, nil
-}
-
-func truncate(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	s = s[:n]
-	for !utf8.ValidString(s) {
-		s = s[:len(s)-1]
-	}
-	return s
 }

@@ -2,7 +2,6 @@ package keys
 
 import (
 	"context"
-	"fmt"
 	"strings"
 	"time"
 
@@ -11,8 +10,6 @@ import (
 	"apikeys/ent/audit"
 	"apikeys/ent/auditentry"
 	"apikeys/ent/privacy"
-	"apikeys/ent/schema/pulid"
-	"apikeys/ent/viewer"
 )
 
 // MaxLeakReport is the most keys one leak report may name.
@@ -70,43 +67,19 @@ func (l *Lifecycle) ReportLeaked(ctx context.Context, secrets []string, leak Lea
 	if err != nil {
 		return nil, err
 	}
-	byID := map[pulid.ID]*ent.APIKey{}
-	var args []any
-	var q strings.Builder
-	now := time.Now().UTC()
-	args = append(args, string(apikey.StatusREVOKED), now, string(apikey.RevocationReasonLEAKED), string(apikey.StatusACTIVE))
-	q.WriteString("UPDATE api_keys SET status = $1, revoked_at = $2, revocation_reason = $3 WHERE status = $4 AND id IN (")
+	var active []*ent.APIKey
 	for _, k := range found {
 		known[byHash[string(k.SecretHash)]] = true
-		if k.Status != apikey.StatusACTIVE {
-			continue
+		if k.Status == apikey.StatusACTIVE {
+			active = append(active, k)
 		}
-		if len(byID) > 0 {
-			q.WriteString(", ")
-		}
-		byID[k.ID] = k
-		args = append(args, string(k.ID))
-		fmt.Fprintf(&q, "$%d", len(args))
 	}
-	if len(byID) == 0 {
+	if len(active) == 0 {
 		return known, tx.Rollback()
 	}
-	q.WriteString(") RETURNING id")
-	rows, err := c.QueryContext(ctx, q.String(), args...)
+	now := time.Now()
+	ended, err := endKeys(ctx, c, active, apikey.RevocationReasonLEAKED, &now)
 	if err != nil {
-		return nil, err
-	}
-	byOrg := map[pulid.ID][]*ent.APIKey{}
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		k := byID[pulid.ID(id)]
-		byOrg[k.OrganizationID] = append(byOrg[k.OrganizationID], k)
-	}
-	if err := rows.Close(); err != nil {
 		return nil, err
 	}
 	meta := audit.Metadata{"reporterAddress": leak.Address}
@@ -116,25 +89,11 @@ func (l *Lifecycle) ReportLeaked(ctx context.Context, secrets []string, leak Lea
 	if leak.Source != "" {
 		meta["source"] = leak.Source
 	}
-	for org, ks := range byOrg {
-		reporter := viewer.NewContext(ctx, &viewer.Viewer{Kind: viewer.KindSystem, Name: LeakReporterName, OrgID: org})
-		if err := adjustCounts(reporter, c, org, -len(ks), len(ks)); err != nil {
-			return nil, err
-		}
-		events := make([]audit.Event, len(ks))
-		ended := make([][]byte, len(ks))
-		for i, k := range ks {
-			events[i] = audit.Event{Target: target(k), Metadata: meta}
-			ended[i] = k.SecretHash
-		}
-		if err := audit.RecordAll(reporter, c, auditentry.ActionAPI_KEY_REPORTED_LEAKED, events); err != nil {
-			return nil, err
-		}
-		if l.Caches != nil {
-			if err := l.Caches.Revoked(reporter, c, ended...); err != nil {
-				return nil, err
-			}
-		}
+	err = l.fileEnded(ctx, c, ended, LeakReporterName, auditentry.ActionAPI_KEY_REPORTED_LEAKED, func(k *ent.APIKey) audit.Event {
+		return audit.Event{Target: target(k), Metadata: meta}
+	})
+	if err != nil {
+		return nil, err
 	}
 	return known, tx.Commit()
 }

@@ -78,46 +78,33 @@ func (l *Lifecycle) sweepBatch(ctx context.Context, now time.Time) (ended, found
 	// not returned, and so neither counted nor recorded twice.
 	var done []*ent.APIKey
 	for reason, ks := range byReason {
-		ended, err := endKeys(ctx, c, ks, reason)
+		ended, err := endKeys(ctx, c, ks, reason, nil)
 		if err != nil {
 			return 0, 0, err
 		}
 		done = append(done, ended...)
 	}
-	byOrg := map[pulid.ID][]*ent.APIKey{}
-	for _, k := range done {
-		byOrg[k.OrganizationID] = append(byOrg[k.OrganizationID], k)
-	}
-	for org, ks := range byOrg {
-		system := viewer.NewContext(ctx, &viewer.Viewer{Kind: viewer.KindSystem, Name: SystemName, OrgID: org})
-		if err := adjustCounts(system, c, org, -len(ks), len(ks)); err != nil {
-			return 0, 0, err
-		}
-		events := make([]audit.Event, len(ks))
-		hashes := make([][]byte, len(ks))
-		for i, k := range ks {
-			// The entry's time is the expiry, like the key's revokedAt.
-			events[i] = audit.Event{At: *k.ExpiresAt, Target: target(k), Metadata: audit.Metadata{"reason": *k.RevocationReason, "expiresAt": k.ExpiresAt.UTC()}}
-			hashes[i] = k.SecretHash
-		}
-		if err := audit.RecordAll(system, c, auditentry.ActionAPI_KEY_EXPIRED, events); err != nil {
-			return 0, 0, err
-		}
-		if l.Caches != nil {
-			if err := l.Caches.Revoked(system, c, hashes...); err != nil {
-				return 0, 0, err
-			}
-		}
+	// The entries' time is the expiry, like the keys' revokedAt.
+	err = l.fileEnded(ctx, c, done, SystemName, auditentry.ActionAPI_KEY_EXPIRED, func(k *ent.APIKey) audit.Event {
+		return audit.Event{At: *k.ExpiresAt, Target: target(k), Metadata: audit.Metadata{"reason": *k.RevocationReason, "expiresAt": k.ExpiresAt.UTC()}}
+	})
+	if err != nil {
+		return 0, 0, err
 	}
 	return len(done), len(due), tx.Commit()
 }
 
 // endKeys moves the keys still active among ks to the Revoked tab with reason, revoked
-// at their expiry, in one statement, and returns them.
-func endKeys(ctx context.Context, c *ent.Client, ks []*ent.APIKey, reason apikey.RevocationReason) ([]*ent.APIKey, error) {
+// at (nil: at their expiry), in one statement, and returns them.
+func endKeys(ctx context.Context, c *ent.Client, ks []*ent.APIKey, reason apikey.RevocationReason, at *time.Time) ([]*ent.APIKey, error) {
 	var q strings.Builder
 	args := []any{string(apikey.StatusREVOKED), string(reason), string(apikey.StatusACTIVE)}
-	q.WriteString("UPDATE api_keys SET status = $1, revoked_at = expires_at, revocation_reason = $2 WHERE status = $3 AND id IN (")
+	revokedAt := "expires_at"
+	if at != nil {
+		args = append(args, at.UTC())
+		revokedAt = "$4"
+	}
+	fmt.Fprintf(&q, "UPDATE api_keys SET status = $1, revoked_at = %s, revocation_reason = $2 WHERE status = $3 AND id IN (", revokedAt)
 	byID := make(map[pulid.ID]*ent.APIKey, len(ks))
 	for i, k := range ks {
 		if i > 0 {
@@ -144,6 +131,37 @@ func endKeys(ctx context.Context, c *ent.Client, ks []*ent.APIKey, reason apikey
 		ended = append(ended, k)
 	}
 	return ended, rows.Err()
+}
+
+// fileEnded records keys ended by the server itself (the sweeper, a leak report): per
+// organization the tab counters, one entry of action per key by actor (a SYSTEM actor of
+// that name), and the caches of every instance.
+func (l *Lifecycle) fileEnded(ctx context.Context, c *ent.Client, ended []*ent.APIKey, actor string, action auditentry.Action, event func(*ent.APIKey) audit.Event) error {
+	byOrg := map[pulid.ID][]*ent.APIKey{}
+	for _, k := range ended {
+		byOrg[k.OrganizationID] = append(byOrg[k.OrganizationID], k)
+	}
+	for org, ks := range byOrg {
+		system := viewer.NewContext(ctx, &viewer.Viewer{Kind: viewer.KindSystem, Name: actor, OrgID: org})
+		if err := adjustCounts(system, c, org, -len(ks), len(ks)); err != nil {
+			return err
+		}
+		events := make([]audit.Event, len(ks))
+		hashes := make([][]byte, len(ks))
+		for i, k := range ks {
+			events[i] = event(k)
+			hashes[i] = k.SecretHash
+		}
+		if err := audit.RecordAll(system, c, action, events); err != nil {
+			return err
+		}
+		if l.Caches != nil {
+			if err := l.Caches.Revoked(system, c, hashes...); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // SweepEvery sweeps every interval until ctx ends, logging what fails (the next sweep

@@ -68,3 +68,17 @@ func PlainText(s string) string {
 func FoldName(s string) string { return turkishI.Replace(cases.Fold().String(s)) }
 
 var turkishI = strings.NewReplacer("ı", "i", "i\u0307", "i")
+
+// ClientText is text a client sent (a User-Agent) as it is kept for display: PlainText,
+// cut to at most n bytes at a character boundary.
+func ClientText(s string, n int) string {
+	s = PlainText(s)
+	if len(s) <= n {
+		return s
+	}
+	s = s[:n]
+	for !utf8.ValidString(s) {
+		s = s[:len(s)-1]
+	}
+	return s
+}

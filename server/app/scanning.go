@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"os"
 
@@ -96,9 +97,15 @@ func (a *App) gitHubSecretScanning(pubs gitHubScanningKeys) http.HandlerFunc {
 			TokenType string `json:"token_type"`
 			Label     string `json:"label"`
 		}
-		answer := []match{}
+		// One transaction per place a report names (most reports name one), not per key.
+		byPlace := map[keys.Leak][]string{}
 		for _, m := range report {
-			known, err := a.Keys.ReportLeaked(r.Context(), []string{m.Token}, keys.Leak{Address: auth.ClientIP(r), URL: m.URL, Source: m.Source})
+			leak := keys.Leak{Address: auth.ClientIP(r), URL: m.URL, Source: m.Source}
+			byPlace[leak] = append(byPlace[leak], m.Token)
+		}
+		known := map[string]bool{}
+		for leak, tokens := range byPlace {
+			found, err := a.Keys.ReportLeaked(r.Context(), tokens, leak)
 			if err != nil {
 				if !errors.Is(err, r.Context().Err()) {
 					a.Log.ErrorContext(r.Context(), "GitHub secret scanning report", "err", err)
@@ -106,6 +113,10 @@ func (a *App) gitHubSecretScanning(pubs gitHubScanningKeys) http.HandlerFunc {
 				auth.WriteError(w, http.StatusServiceUnavailable, "INTERNAL", "the report could not be handled: send it again")
 				return
 			}
+			maps.Copy(known, found)
+		}
+		answer := []match{}
+		for _, m := range report {
 			if known[m.Token] {
 				answer = append(answer, match{TokenRaw: m.Token, TokenType: m.Type, Label: "true_positive"})
 			}

@@ -396,14 +396,5 @@ func allowedFrom(networks []netip.Prefix, ip string) bool {
 		return true
 	}
 	a, err := netip.ParseAddr(ip)
-	if err != nil {
-		return false
-	}
-	a = a.Unmap()
-	for _, n := range networks {
-		if n.Contains(a) {
-			return true
-		}
-	}
-	return false
+	return err == nil && within(networks, a.Unmap())
 }

@@ -10,7 +10,6 @@ import (
 	"strings"
 	"sync"
 	"time"
-	"unicode/utf8"
 
 	"apikeys/ent"
 	"apikeys/ent/apikey"
@@ -58,7 +57,7 @@ func (a *Authenticator) markUsed(h keys.Hash, ck cachedKey, now time.Time, addr,
 	if !a.cache.mark(h, now.UnixNano(), client) {
 		return
 	}
-	c := keyuse.Client{Address: addr, UserAgent: truncate(schema.PlainText(userAgent), 512), LastSeenAt: now.UTC()}
+	c := keyuse.Client{Address: addr, UserAgent: schema.ClientText(userAgent, 512), LastSeenAt: now.UTC()}
 	a.usage.mu.Lock()
 	defer a.usage.mu.Unlock()
 	if a.usage.pending == nil {
@@ -75,17 +74,6 @@ func (a *Authenticator) markUsed(h keys.Hash, ck cachedKey, now time.Time, addr,
 	} else {
 		p.clients = append(p.clients[1:], c)
 	}
-}
-
-func truncate(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	s = s[:n]
-	for !utf8.ValidString(s) {
-		s = s[:len(s)-1]
-	}
-	return s
 }
 
 // FlushUsage writes the recorded uses: per 500 keys, one query for their recent clients
