@@ -25,6 +25,7 @@ vet:
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { echo "gofmt would change:"; gofmt -l $$(git ls-files '*.go'); exit 1; }
 	$(GO) vet $(PKGS)
 	$(GO) vet -tags faults ./server
+	$(GO) vet -tags bench ./server/...
 	@# staticcheck on the hand-written packages (apikeys/ent is Ent's generated code)
 	$(GO) run honnef.co/go/tools/cmd/staticcheck@v0.8.2 $$($(GO) list ./... | grep -v /node_modules/ | grep -vx apikeys/ent)
 
@@ -56,7 +57,7 @@ generate: node_modules/.package-lock.json
 FUZZTIME ?= 30s
 fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME) ./ent/keys
-	$(GO) test -run '^$$' -fuzz '^FuzzParseBearer$$' -fuzztime $(FUZZTIME) ./server/auth
+	$(GO) test -run '^$$' -fuzz '^FuzzParseBearer$$' -fuzztime $(FUZZTIME) ./server/keyauth
 	$(GO) test -run '^$$' -fuzz '^FuzzGraphQLRequest$$' -fuzztime $(FUZZTIME) ./server/app
 
 # Fault injection against the real binary (database outage, SIGTERM, SIGKILL); slow, so not in make test.

@@ -29,9 +29,10 @@ import (
 	"time"
 
 	"apikeys/ent"
+	"apikeys/ent/audit"
 	"apikeys/ent/keys"
+	"apikeys/ent/people"
 	"apikeys/server/app"
-	"apikeys/server/auth"
 )
 
 func main() {
@@ -137,7 +138,7 @@ func serve(ctx context.Context, fs *flag.FlagSet, args []string, dbURL *string, 
 		LastUsedFlush:      *flush,
 		SweepEvery:         *sweep,
 		GitHubScanningKeys: *scanning,
-		Bootstrap: auth.NewOrganization{
+		Bootstrap: people.NewOrganization{
 			Name:          os.Getenv("APIKEYS_BOOTSTRAP_ORG"),
 			AdminName:     os.Getenv("APIKEYS_BOOTSTRAP_ADMIN_NAME"),
 			AdminEmail:    os.Getenv("APIKEYS_BOOTSTRAP_ADMIN_EMAIL"),
@@ -236,8 +237,8 @@ func createOrg(ctx context.Context, fs *flag.FlagSet, args []string, dbURL *stri
 	}
 	defer db.Close()
 	var org *ent.Organization
-	err = auth.WithTx(ctx, db.Client, func(c *ent.Client) error {
-		org, _, err = auth.CreateOrganization(ctx, c, auth.NewOrganization{
+	err = audit.InTx(ctx, db.Client, func(c *ent.Client) error {
+		org, _, err = people.CreateOrganization(ctx, c, people.NewOrganization{
 			Name: *name, AdminName: *adminName, AdminEmail: *email, AdminPassword: pw,
 		}, false)
 		return err

@@ -126,3 +126,17 @@ func entry(ctx context.Context, c *ent.Client, e Event, action auditentry.Action
 	}
 	return create, nil
 }
+
+// InTx runs f in a transaction of client and commits when f returns nil: a change and
+// its audit entries commit together or not at all.
+func InTx(ctx context.Context, client *ent.Client, f func(*ent.Client) error) error {
+	tx, err := client.Tx(ctx)
+	if err != nil {
+		return err
+	}
+	if err := f(tx.Client()); err != nil {
+		_ = tx.Rollback()
+		return err
+	}
+	return tx.Commit()
+}

@@ -208,7 +208,7 @@ func TestRecentClients(t *testing.T) {
 		if len(got.Node.RecentClients) != 0 {
 			t.Fatal("recentClients written by the request itself, not by the batch")
 		}
-		if err := s.app.Auth.FlushUsage(context.Background()); err != nil {
+		if err := s.app.Auth.Keys.FlushUsage(context.Background()); err != nil {
 			t.Fatal(err)
 		}
 		admin.must(&got, query, map[string]any{"id": k.ID})
@@ -220,13 +220,13 @@ func TestRecentClients(t *testing.T) {
 		for _, ip := range []string{"127.0.0.4", "127.0.0.5"} {
 			use(ip, "agent "+ip)
 		}
-		if err := s.app.Auth.FlushUsage(context.Background()); err != nil {
+		if err := s.app.Auth.Keys.FlushUsage(context.Background()); err != nil {
 			t.Fatal(err)
 		}
 		for _, ip := range []string{"127.0.0.6", "127.0.0.7", "127.0.0.2"} {
 			use(ip, "agent "+ip)
 		}
-		if err := s.app.Auth.FlushUsage(context.Background()); err != nil {
+		if err := s.app.Auth.Keys.FlushUsage(context.Background()); err != nil {
 			t.Fatal(err)
 		}
 		admin.must(&got, query, map[string]any{"id": k.ID})

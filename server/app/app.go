@@ -29,11 +29,18 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 
 	"apikeys/ent"
+	"apikeys/ent/audit"
 	"apikeys/ent/keys"
+	"apikeys/ent/people"
 	"apikeys/ent/privacy"
 	"apikeys/graph"
 	"apikeys/server/auth"
+	"apikeys/server/clientaddr"
+	"apikeys/server/keyauth"
 	"apikeys/server/metrics"
+	"apikeys/server/ratelimit"
+	"apikeys/server/reply"
+	"apikeys/server/signin"
 )
 
 // Config is the server's configuration; server/main.go reads it from flags and
@@ -51,7 +58,7 @@ type Config struct {
 	SessionTTL         time.Duration // APIKEYS_SESSION_TTL
 	SecureCookies      bool          // APIKEYS_SECURE_COOKIES
 	StaticDir          string        // APIKEYS_STATIC_DIR: the built SPA
-	Bootstrap          auth.NewOrganization
+	Bootstrap          people.NewOrganization
 	// NoIntrospection turns schema introspection off (APIKEYS_INTROSPECTION=false);
 	// the GraphQL Playground needs it.
 	NoIntrospection bool
@@ -64,8 +71,8 @@ type Config struct {
 	// SweepEvery is how often expired keys are moved to the Revoked tab; 0 means
 	// DefaultSweepEvery. Authentication refuses them from their expiry whatever this is.
 	SweepEvery time.Duration
-	// Limits bound failed sign-ins and keys; zero means auth.DefaultLimits.
-	Limits auth.Limits
+	// Limits bound failed sign-ins and keys; zero means ratelimit.Default.
+	Limits ratelimit.Limits
 }
 
 // Defaults.
@@ -126,14 +133,17 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 	if err != nil {
 		return nil, err
 	}
-	if cfg.Limits == (auth.Limits{}) {
-		cfg.Limits = auth.DefaultLimits
+	if cfg.Limits == (ratelimit.Limits{}) {
+		cfg.Limits = ratelimit.Default
 	}
 	m := metrics.New(db.DB, db.Statements)
 	a := &App{Config: cfg, DB: db, Log: log, Metrics: m, Auth: &auth.Authenticator{
-		Client: db.Client, Log: log, SessionTTL: cfg.SessionTTL, SecureCookies: cfg.SecureCookies, Metrics: m,
+		Keys:     &keyauth.Verifier{Client: db.Client, Log: log, Metrics: m, PerAddress: ratelimit.New(cfg.Limits.KeyPerIP)},
+		Sessions: &signin.Sessions{Client: db.Client, Log: log, TTL: cfg.SessionTTL, SecureCookies: cfg.SecureCookies, Metrics: m},
+		Log:      log,
+		Metrics:  m,
 	}}
-	a.Auth.UseLimits(cfg.Limits)
+	a.Auth.Sessions.UseLimits(cfg.Limits)
 	if cfg.GitHubScanningKeys != "" {
 		if a.scanning, err = loadGitHubScanningKeys(cfg.GitHubScanningKeys); err != nil {
 			db.Close()
@@ -144,7 +154,7 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 		db.Close()
 		return nil, err
 	}
-	b := auth.Background{
+	b := keyauth.Background{
 		KeyCacheSize:    cmp.Or(cfg.KeyCacheSize, DefaultKeyCacheSize),
 		RecheckEvery:    recheckRevokedEvery,
 		FlushUsageEvery: cmp.Or(cfg.LastUsedFlush, DefaultLastUsedFlush),
@@ -153,8 +163,9 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 	if db.Dialect == dialect.Postgres {
 		b.ListenDSN = cfg.DatabaseURL
 	}
-	a.Auth.Start(b)
-	a.Keys = &keys.Lifecycle{Client: db.Client, Caches: a.Auth}
+	a.Auth.Keys.Start(b)
+	a.Auth.Sessions.Start()
+	a.Keys = &keys.Lifecycle{Client: db.Client, Caches: a.Auth.Keys}
 	sweepCtx, stop := context.WithCancel(context.Background())
 	a.stopSweep, a.swept = stop, make(chan struct{})
 	go func() {
@@ -177,7 +188,8 @@ func (a *App) Close() error {
 		a.stopSweep()
 		<-a.swept
 	}
-	err := a.Auth.Stop()
+	a.Auth.Sessions.Stop()
+	err := a.Auth.Keys.Stop()
 	return errors.Join(err, a.DB.Close())
 }
 
@@ -192,8 +204,8 @@ func (a *App) prepareFirstStart(ctx context.Context) error {
 			b.AdminName = "Admin"
 		}
 		var org *ent.Organization
-		err := auth.WithTx(ctx, a.DB.Client, func(c *ent.Client) error {
-			org, _, err = auth.CreateOrganization(ctx, c, b, false)
+		err := audit.InTx(ctx, a.DB.Client, func(c *ent.Client) error {
+			org, _, err = people.CreateOrganization(ctx, c, b, false)
 			return err
 		})
 		if err != nil {
@@ -202,20 +214,20 @@ func (a *App) prepareFirstStart(ctx context.Context) error {
 		a.Log.Info("created the bootstrap organization", "organization", org.Name, "admin_email", b.AdminEmail)
 		return nil
 	}
-	token, err := auth.NewSetupToken()
+	token, err := signin.NewSetupToken()
 	if err != nil {
 		return err
 	}
-	a.Auth.SetupToken = token
+	a.Auth.Sessions.SetupToken = token
 	return nil
 }
 
 // SetupURL returns the one-time setup link of an empty server on base, or "".
 func (a *App) SetupURL(base string) string {
-	if a.Auth.SetupToken == nil || a.Auth.SetupToken.Value() == "" {
+	if a.Auth.Sessions.SetupToken == nil || a.Auth.Sessions.SetupToken.Value() == "" {
 		return ""
 	}
-	return base + "/setup?token=" + a.Auth.SetupToken.Value()
+	return base + "/setup?token=" + a.Auth.Sessions.SetupToken.Value()
 }
 
 // GraphQL returns the GraphQL handler (without authentication).
@@ -286,10 +298,10 @@ func outcome(res *graphql.Response) string {
 func (a *App) Handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.Handle("/graphql", noStore(a.Auth.Middleware(a.GraphQL())))
-	mux.HandleFunc("POST /auth/login", a.Auth.Login)
-	mux.HandleFunc("POST /auth/logout", a.Auth.Logout)
-	mux.HandleFunc("POST /auth/setup", a.Auth.Setup)
-	mux.Handle("POST /credentials/revoke", noStore(a.reportLeaks(auth.NewLimiter(leakReportsPerAddress))))
+	mux.HandleFunc("POST /auth/login", a.Auth.Sessions.Login)
+	mux.HandleFunc("POST /auth/logout", a.Auth.Sessions.Logout)
+	mux.HandleFunc("POST /auth/setup", a.Auth.Sessions.Setup)
+	mux.Handle("POST /credentials/revoke", noStore(a.reportLeaks(ratelimit.New(leakReportsPerAddress))))
 	if a.scanning != nil {
 		mux.Handle("POST /secret-scanning/github", a.gitHubSecretScanning(a.scanning))
 	}
@@ -315,7 +327,7 @@ func (a *App) Handler() http.Handler {
 	h = securityHeaders(h)
 	h = limitBody(h)
 	h = a.logRequests(h)
-	h = auth.ClientAddress(a.Config.TrustedProxies)(h)
+	h = clientaddr.Middleware(a.Config.TrustedProxies)(h)
 	return h
 }
 
@@ -324,7 +336,7 @@ func (a *App) Handler() http.Handler {
 func appOrNotFound(app http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method != http.MethodGet && r.Method != http.MethodHead {
-			auth.WriteError(w, http.StatusNotFound, "NOT_FOUND", "no such endpoint: "+r.Method+" "+r.URL.Path)
+			reply.Error(w, http.StatusNotFound, reply.CodeNotFound, "no such endpoint: "+r.Method+" "+r.URL.Path)
 			return
 		}
 		app.ServeHTTP(w, r)
@@ -341,7 +353,7 @@ func (a *App) crossOriginProtection(next http.Handler) http.Handler {
 		_ = p.AddTrustedOrigin(o) // checked by New
 	}
 	p.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		auth.WriteError(w, http.StatusForbidden, "FORBIDDEN", "cross-origin request refused: this origin may not use the session")
+		reply.Error(w, http.StatusForbidden, reply.CodeForbidden, "cross-origin request refused: this origin may not use the session")
 	}))
 	protected := p.Handler(next)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -407,7 +419,7 @@ func securityHeaders(next http.Handler) http.Handler {
 func limitBody(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.ContentLength > maxBody {
-			auth.WriteError(w, http.StatusRequestEntityTooLarge, auth.CodeBadUserInput, "the request body is larger than 1 MiB")
+			reply.Error(w, http.StatusRequestEntityTooLarge, reply.CodeBadUserInput, "the request body is larger than 1 MiB")
 			return
 		}
 		r.Body = http.MaxBytesReader(w, r.Body, maxBody)

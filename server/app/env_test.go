@@ -16,9 +16,10 @@ import (
 	"testing"
 
 	"apikeys/ent"
+	"apikeys/ent/audit"
+	"apikeys/ent/people"
 	"apikeys/ent/schema/pulid"
 	"apikeys/server/app"
-	"apikeys/server/auth"
 	"apikeys/server/testdb"
 )
 
@@ -186,9 +187,9 @@ func (s *server) newTenant(name string) *tenant {
 	s.t.Helper()
 	email := strings.ToLower(strings.ReplaceAll(name, " ", "")) + "-admin@example.com"
 	var org *ent.Organization
-	err := auth.WithTx(context.Background(), s.app.DB.Client, func(c *ent.Client) error {
+	err := audit.InTx(context.Background(), s.app.DB.Client, func(c *ent.Client) error {
 		var err error
-		org, _, err = auth.CreateOrganization(context.Background(), c, auth.NewOrganization{
+		org, _, err = people.CreateOrganization(context.Background(), c, people.NewOrganization{
 			Name: name, AdminName: name + " Admin", AdminEmail: email, AdminPassword: adminPassword,
 		}, false)
 		return err

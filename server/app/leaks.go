@@ -9,21 +9,23 @@ import (
 	"time"
 
 	"apikeys/ent/keys"
-	"apikeys/server/auth"
+	"apikeys/server/clientaddr"
+	"apikeys/server/ratelimit"
+	"apikeys/server/reply"
 )
 
 // leakReportsPerAddress bounds the leak reports of one address: 60 an hour.
-var leakReportsPerAddress = auth.Rate{Burst: 60, Every: time.Minute}
+var leakReportsPerAddress = ratelimit.Rate{Burst: 60, Every: time.Minute}
 
 // reportLeaks is POST /credentials/revoke, unauthenticated, the shape of GitHub's
 // public "revoke a list of credentials" API: {"credentials": ["gak_…", …]}, 1 to 1,000.
 // Every active key among them is revoked at once (reason LEAKED). The answer is always
 // 202 Accepted without a body that says which keys existed; a malformed body is 400.
-func (a *App) reportLeaks(limit *auth.Limiter) http.HandlerFunc {
+func (a *App) reportLeaks(limit *ratelimit.Limiter) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		ip := auth.ClientIP(r)
+		ip := clientaddr.Of(r)
 		if wait := limit.Take(ip); wait > 0 {
-			auth.WriteRateLimited(w, wait)
+			reply.RateLimited(w, wait)
 			return
 		}
 		var body struct {
@@ -32,18 +34,18 @@ func (a *App) reportLeaks(limit *auth.Limiter) http.HandlerFunc {
 		dec := json.NewDecoder(r.Body)
 		dec.DisallowUnknownFields()
 		if err := dec.Decode(&body); err != nil || dec.Decode(&struct{}{}) != io.EOF {
-			auth.WriteError(w, http.StatusBadRequest, "BAD_USER_INPUT", `the body must be {"credentials": ["gak_…", …]}`)
+			reply.Error(w, http.StatusBadRequest, reply.CodeBadUserInput, `the body must be {"credentials": ["gak_…", …]}`)
 			return
 		}
 		if n := len(body.Credentials); n < 1 || n > keys.MaxLeakReport {
-			auth.WriteError(w, http.StatusBadRequest, "BAD_USER_INPUT", fmt.Sprintf("credentials must list 1 to %d keys", keys.MaxLeakReport))
+			reply.Error(w, http.StatusBadRequest, reply.CodeBadUserInput, fmt.Sprintf("credentials must list 1 to %d keys", keys.MaxLeakReport))
 			return
 		}
 		if _, err := a.Keys.ReportLeaked(r.Context(), body.Credentials, keys.Leak{Address: ip}); err != nil {
 			if !errors.Is(err, r.Context().Err()) {
 				a.Log.ErrorContext(r.Context(), "leak report", "err", err)
 			}
-			auth.WriteError(w, http.StatusServiceUnavailable, "INTERNAL", "the report could not be handled: send it again")
+			reply.Error(w, http.StatusServiceUnavailable, reply.CodeInternal, "the report could not be handled: send it again")
 			return
 		}
 		w.Header().Set("Content-Type", "application/json")

@@ -10,13 +10,13 @@ import (
 
 	"apikeys/ent/keys"
 	"apikeys/server/app"
-	"apikeys/server/auth"
+	"apikeys/server/ratelimit"
 )
 
-var tightLimits = auth.Limits{
-	SignInPerAccount: auth.Rate{Burst: 3, Every: time.Hour},
-	SignInPerIP:      auth.Rate{Burst: 5, Every: time.Hour},
-	KeyPerIP:         auth.Rate{Burst: 5, Every: time.Hour},
+var tightLimits = ratelimit.Limits{
+	SignInPerAccount: ratelimit.Rate{Burst: 3, Every: time.Hour},
+	SignInPerIP:      ratelimit.Rate{Burst: 5, Every: time.Hour},
+	KeyPerIP:         ratelimit.Rate{Burst: 5, Every: time.Hour},
 }
 
 // from returns a client whose requests come from another loopback address.

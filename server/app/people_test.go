@@ -10,9 +10,9 @@ import (
 	"time"
 
 	"apikeys/ent/apikey"
+	"apikeys/ent/people"
 	"apikeys/ent/privacy"
 	"apikeys/server/app"
-	"apikeys/server/auth"
 )
 
 // Bad input gets a clear error naming the field, and leaves no row and no audit entry.
@@ -193,7 +193,7 @@ func TestSetupWithTheOneTimeLink(t *testing.T) {
 
 func TestBootstrapOrganizationFromTheEnvironment(t *testing.T) {
 	databases(t, func(t *testing.T, url string) {
-		boot := auth.NewOrganization{Name: "Boot Co", AdminEmail: "boot@example.com", AdminPassword: "bootstrap password"}
+		boot := people.NewOrganization{Name: "Boot Co", AdminEmail: "boot@example.com", AdminPassword: "bootstrap password"}
 		s := newServer(t, app.Config{DatabaseURL: url, Bootstrap: boot})
 		if s.app.SetupURL(s.srv.URL) != "" {
 			t.Fatal("a bootstrapped server offers a setup link")
@@ -234,7 +234,7 @@ func TestLastUsedAtIsWrittenAtMostOnceAMinute(t *testing.T) {
 		if lu := lastUsed(s); lu != nil {
 			t.Fatalf("lastUsedAt written by the request itself (%v), not by the batch", lu)
 		}
-		if err := s.app.Auth.FlushUsage(ctx); err != nil {
+		if err := s.app.Auth.Keys.FlushUsage(ctx); err != nil {
 			t.Fatal(err)
 		}
 		first := lastUsed(s)
@@ -244,7 +244,7 @@ func TestLastUsedAtIsWrittenAtMostOnceAMinute(t *testing.T) {
 		for range 5 {
 			c.must(nil, `{ viewer { name } }`, nil)
 		}
-		if err := s.app.Auth.FlushUsage(ctx); err != nil {
+		if err := s.app.Auth.Keys.FlushUsage(ctx); err != nil {
 			t.Fatal(err)
 		}
 		if got := lastUsed(s); !got.Equal(*first) {
@@ -289,7 +289,7 @@ func TestKeyUsesAreWrittenInBatches(t *testing.T) {
 			s.integration(k.Secret).must(nil, `{ viewer { name } }`, nil)
 		}
 		statements := s.app.DB.Statements()
-		if err := s.app.Auth.FlushUsage(ctx); err != nil {
+		if err := s.app.Auth.Keys.FlushUsage(ctx); err != nil {
 			t.Fatal(err)
 		}
 		// BEGIN and COMMIT are not Ent statements: per 500 keys a SELECT of their recent

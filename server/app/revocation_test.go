@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"apikeys/server/app"
-	"apikeys/server/auth"
+	"apikeys/server/ratelimit"
 	"apikeys/server/testdb"
 )
 
@@ -137,10 +137,10 @@ func untilRefused(t *testing.T, c *client, since time.Time) time.Duration {
 	return time.Since(since)
 }
 
-var noLimits = auth.Limits{
-	SignInPerAccount: auth.Rate{Burst: 1 << 20, Every: time.Microsecond},
-	SignInPerIP:      auth.Rate{Burst: 1 << 20, Every: time.Microsecond},
-	KeyPerIP:         auth.Rate{Burst: 1 << 20, Every: time.Microsecond},
+var noLimits = ratelimit.Limits{
+	SignInPerAccount: ratelimit.Rate{Burst: 1 << 20, Every: time.Microsecond},
+	SignInPerIP:      ratelimit.Rate{Burst: 1 << 20, Every: time.Microsecond},
+	KeyPerIP:         ratelimit.Rate{Burst: 1 << 20, Every: time.Microsecond},
 }
 
 // waitListening waits until the instances' caches serve (their listeners are up).
@@ -148,7 +148,7 @@ func waitListening(t *testing.T, servers ...*server) {
 	t.Helper()
 	deadline := time.Now().Add(10 * time.Second)
 	for _, s := range servers {
-		for !s.app.Auth.Listening() {
+		for !s.app.Auth.Keys.Listening() {
 			if time.Now().After(deadline) {
 				t.Fatal("the revocation listener did not connect")
 			}

@@ -16,7 +16,8 @@ import (
 	"os"
 
 	"apikeys/ent/keys"
-	"apikeys/server/auth"
+	"apikeys/server/clientaddr"
+	"apikeys/server/reply"
 )
 
 // gitHubScanningKeys are the public keys GitHub's secret scanning signs its reports
@@ -72,14 +73,14 @@ func (a *App) gitHubSecretScanning(pubs gitHubScanningKeys) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		body, err := io.ReadAll(r.Body)
 		if err != nil {
-			auth.WriteError(w, http.StatusBadRequest, "BAD_USER_INPUT", "the body could not be read")
+			reply.Error(w, http.StatusBadRequest, reply.CodeBadUserInput, "the body could not be read")
 			return
 		}
 		pub := pubs[r.Header.Get("Github-Public-Key-Identifier")]
 		sig, err := base64.StdEncoding.DecodeString(r.Header.Get("Github-Public-Key-Signature"))
 		digest := sha256.Sum256(body)
 		if pub == nil || err != nil || !ecdsa.VerifyASN1(pub, digest[:], sig) {
-			auth.WriteError(w, http.StatusUnauthorized, "UNAUTHENTICATED", "the report's signature does not verify")
+			reply.Error(w, http.StatusUnauthorized, reply.CodeUnauthenticated, "the report's signature does not verify")
 			return
 		}
 		var report []struct {
@@ -89,7 +90,7 @@ func (a *App) gitHubSecretScanning(pubs gitHubScanningKeys) http.HandlerFunc {
 			Source string `json:"source"`
 		}
 		if err := json.Unmarshal(body, &report); err != nil || len(report) == 0 || len(report) > keys.MaxLeakReport {
-			auth.WriteError(w, http.StatusBadRequest, "BAD_USER_INPUT", fmt.Sprintf("the body must be a list of 1 to %d {token, type, url, source}", keys.MaxLeakReport))
+			reply.Error(w, http.StatusBadRequest, reply.CodeBadUserInput, fmt.Sprintf("the body must be a list of 1 to %d {token, type, url, source}", keys.MaxLeakReport))
 			return
 		}
 		type match struct {
@@ -100,7 +101,7 @@ func (a *App) gitHubSecretScanning(pubs gitHubScanningKeys) http.HandlerFunc {
 		// One transaction per place a report names (most reports name one), not per key.
 		byPlace := map[keys.Leak][]string{}
 		for _, m := range report {
-			leak := keys.Leak{Address: auth.ClientIP(r), URL: m.URL, Source: m.Source}
+			leak := keys.Leak{Address: clientaddr.Of(r), URL: m.URL, Source: m.Source}
 			byPlace[leak] = append(byPlace[leak], m.Token)
 		}
 		known := map[string]bool{}
@@ -110,7 +111,7 @@ func (a *App) gitHubSecretScanning(pubs gitHubScanningKeys) http.HandlerFunc {
 				if !errors.Is(err, r.Context().Err()) {
 					a.Log.ErrorContext(r.Context(), "GitHub secret scanning report", "err", err)
 				}
-				auth.WriteError(w, http.StatusServiceUnavailable, "INTERNAL", "the report could not be handled: send it again")
+				reply.Error(w, http.StatusServiceUnavailable, reply.CodeInternal, "the report could not be handled: send it again")
 				return
 			}
 			maps.Copy(known, found)

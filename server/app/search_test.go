@@ -164,7 +164,7 @@ func TestKeysSortByLastUseAndPageThroughNeverUsedKeys(t *testing.T) {
 		}
 		for _, k := range []createdKey{all[1], all[3]} {
 			s.integration(k.Secret).must(nil, `{ viewer { id } }`, nil)
-			if err := s.app.Auth.FlushUsage(ctx); err != nil {
+			if err := s.app.Auth.Keys.FlushUsage(ctx); err != nil {
 				t.Fatal(err)
 			}
 			time.Sleep(5 * time.Millisecond)
@@ -259,7 +259,7 @@ func TestMigrationOrdersOlderKeysByLastUse(t *testing.T) {
 		used := admin.createKey("Used", "VIEWER")
 		admin.createKey("Never used", "VIEWER")
 		s.integration(used.Secret).must(nil, `{ viewer { id } }`, nil)
-		if err := s.app.Auth.FlushUsage(context.Background()); err != nil {
+		if err := s.app.Auth.Keys.FlushUsage(context.Background()); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := s.app.DB.DB.Exec(`UPDATE api_keys SET last_used_order = NULL`); err != nil {

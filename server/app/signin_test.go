@@ -10,7 +10,8 @@ import (
 	"time"
 
 	"apikeys/server/app"
-	"apikeys/server/auth"
+	"apikeys/server/ratelimit"
+	"apikeys/server/signin"
 )
 
 // Someone guessing an account's password from one address must not lock its owner
@@ -20,7 +21,7 @@ func TestGuessesDoNotLockTheOwnerOut(t *testing.T) {
 		s := newServer(t, app.Config{DatabaseURL: url}) // the default limits
 		acme := s.newTenant("Acme")
 		attacker := s.from("127.0.0.2")
-		for range auth.DefaultLimits.SignInPerAccount.Burst {
+		for range ratelimit.Default.SignInPerAccount.Burst {
 			expectCode(t, attacker.login(acme.email, "a wrong guess"), http.StatusUnauthorized, "UNAUTHENTICATED")
 		}
 		expectRateLimited(t, attacker.login(acme.email, "another wrong guess"))
@@ -49,9 +50,9 @@ func TestGuessesDoNotLockTheOwnerOut(t *testing.T) {
 // person) and the person as target; entries per account are bounded, the rest counted.
 func TestFailedSignInEntriesAreAnonymousAndBounded(t *testing.T) {
 	databases(t, func(t *testing.T, url string) {
-		limits := auth.DefaultLimits
-		limits.SignInPerIP = auth.Rate{Burst: 1000, Every: time.Millisecond}
-		limits.SignInPerAccount = auth.Rate{Burst: 1000, Every: time.Millisecond}
+		limits := ratelimit.Default
+		limits.SignInPerIP = ratelimit.Rate{Burst: 1000, Every: time.Millisecond}
+		limits.SignInPerAccount = ratelimit.Rate{Burst: 1000, Every: time.Millisecond}
 		s := newServer(t, app.Config{DatabaseURL: url, Limits: limits})
 		acme := s.newTenant("Acme")
 		guesses := 3 * limits.FailureEntries.Burst
@@ -220,7 +221,7 @@ func TestSignOutClearsTheCookie(t *testing.T) {
 			t.Fatalf("logout: HTTP %d", r.Status)
 		}
 		cookie := r.Header.Get("Set-Cookie")
-		if !strings.HasPrefix(cookie, auth.SessionCookie+"=;") || !strings.Contains(cookie, "Max-Age=0") {
+		if !strings.HasPrefix(cookie, signin.Cookie+"=;") || !strings.Contains(cookie, "Max-Age=0") {
 			t.Fatalf("logout's Set-Cookie = %q, want the session cookie expired", cookie)
 		}
 		if n := len(acme.admin.http.Jar.Cookies(mustURL(s.srv.URL))); n != 0 {

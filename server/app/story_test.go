@@ -83,7 +83,7 @@ func TestAdminCreatesUsesAndRevokesAKey(t *testing.T) {
 			t.Fatalf("viewer of the key = %+v", me.Viewer)
 		}
 		// Uses are written in batches; write this one now.
-		if err := s.app.Auth.FlushUsage(context.Background()); err != nil {
+		if err := s.app.Auth.Keys.FlushUsage(context.Background()); err != nil {
 			t.Fatal(err)
 		}
 		var used struct {

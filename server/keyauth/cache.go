@@ -1,4 +1,4 @@
-package auth
+package keyauth
 
 import (
 	"context"
@@ -365,8 +365,8 @@ func parseHex(s string) (keys.Hash, bool) {
 
 // recheckRevoked drops every key revoked since the last check: the bound on how long a
 // lost notification could leave a revoked key cached.
-func (a *Authenticator) recheckRevoked(ctx context.Context, every time.Duration) {
-	if a.cache == nil {
+func (v *Verifier) recheckRevoked(ctx context.Context, every time.Duration) {
+	if v.cache == nil {
 		return
 	}
 	since := time.Now().UTC().Add(-every)
@@ -377,21 +377,21 @@ func (a *Authenticator) recheckRevoked(ctx context.Context, every time.Duration)
 		}
 		// Overlap the windows, so that a commit whose revoked_at is a little older than
 		// its visibility is not missed.
-		err := a.Client.APIKey.Query().
+		err := v.Client.APIKey.Query().
 			Where(apikey.RevokedAtGTE(since.Add(-5*time.Second))).
 			Select(apikey.FieldSecretHash).
 			Scan(allowInternal(ctx), &rows)
 		if err != nil {
 			if ctx.Err() == nil {
-				a.Log.WarnContext(ctx, "auth: re-checking revoked keys", "err", err)
-				a.cache.flush(false)
+				v.Log.WarnContext(ctx, "keyauth: re-checking revoked keys", "err", err)
+				v.cache.flush(false)
 			}
 			return
 		}
 		for _, r := range rows {
 			if h, ok := hashOf(r.SecretHash); ok {
-				if a.cache.has(h) {
-					a.cache.revoked(h)
+				if v.cache.has(h) {
+					v.cache.revoked(h)
 				}
 			}
 		}
@@ -415,7 +415,7 @@ func repeat(ctx context.Context, every time.Duration, f func()) {
 
 // Listening reports whether the cache serves: on PostgreSQL, whether the revocation
 // listener is up.
-func (a *Authenticator) Listening() bool { return a.cache != nil && !a.cache.bypass.Load() }
+func (v *Verifier) Listening() bool { return v.cache != nil && !v.cache.bypass.Load() }
 
 // refusedKeysSize bounds the memory of refused keys: 10,000 × 16 bytes and a map's slots.
 const refusedKeysSize = 10_000

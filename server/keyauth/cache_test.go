@@ -1,4 +1,4 @@
-package auth
+package keyauth
 
 import (
 	"crypto/sha256"
@@ -174,7 +174,7 @@ func TestKeyCacheKeepsTheExpiry(t *testing.T) {
 func BenchmarkVerifyCachedKey(b *testing.B) {
 	for _, name := range []string{"never-expires", "expires", "100-networks"} {
 		b.Run(name, func(b *testing.B) {
-			a := &Authenticator{cache: newKeyCache(1000, nil)}
+			a := &Verifier{cache: newKeyCache(1000, nil)}
 			secret, err := keys.Generate()
 			if err != nil {
 				b.Fatal(err)
@@ -197,7 +197,7 @@ func BenchmarkVerifyCachedKey(b *testing.B) {
 			ctx := b.Context()
 			b.ReportAllocs()
 			for b.Loop() {
-				if _, err := a.verifyKey(ctx, header, "192.0.2.1", "bench/1.0"); err != nil {
+				if _, err := a.Verify(ctx, header, "192.0.2.1", "bench/1.0"); err != nil {
 					b.Fatal(err)
 				}
 			}

@@ -1,4 +1,4 @@
-package auth
+package keyauth
 
 import (
 	"context"
@@ -21,7 +21,7 @@ const revocationChannel = "apikeys_revoked"
 // for keys that stop working or change: on PostgreSQL it sends one NOTIFY per key in
 // that transaction, in one statement (delivered to every instance when, and only if,
 // it commits); this instance drops the keys from its cache once it commits.
-func (a *Authenticator) Revoked(ctx context.Context, c *ent.Client, secretHashes ...[]byte) error {
+func (v *Verifier) Revoked(ctx context.Context, c *ent.Client, secretHashes ...[]byte) error {
 	var hs []keys.Hash
 	for _, sh := range secretHashes {
 		if h, ok := hashOf(sh); ok {
@@ -31,7 +31,7 @@ func (a *Authenticator) Revoked(ctx context.Context, c *ent.Client, secretHashes
 	if len(hs) == 0 {
 		return nil
 	}
-	if a.announce {
+	if v.announce {
 		// Each payload: the key's hash and when the revocation was sent (for the lag).
 		sent := ":" + strconv.FormatInt(time.Now().UnixNano(), 10)
 		payloads := make([]string, len(hs))
@@ -44,7 +44,7 @@ func (a *Authenticator) Revoked(ctx context.Context, c *ent.Client, secretHashes
 	}
 	drop := func() {
 		for _, h := range hs {
-			a.cache.revoked(h)
+			v.cache.revoked(h)
 		}
 	}
 	tx := ent.TxFromContext(ctx)
@@ -68,30 +68,30 @@ func (a *Authenticator) Revoked(ctx context.Context, c *ent.Client, secretHashes
 // only while the subscription is up: it is bypassed until the first connection and
 // flushed and bypassed on every disconnection (what was announced meanwhile is lost).
 // Listen returns at once; the subscription lives until ctx ends.
-func (a *Authenticator) Listen(ctx context.Context, dsn string) {
-	a.announce = true
-	a.cache.flush(true)
+func (v *Verifier) Listen(ctx context.Context, dsn string) {
+	v.announce = true
+	v.cache.flush(true)
 	var subscribed atomic.Bool // LISTEN has been asked for: (re)connections issue it
 	events := func(ev pq.ListenerEventType, err error) {
 		switch ev {
 		case pq.ListenerEventConnected, pq.ListenerEventReconnected:
 			if subscribed.Load() {
-				a.cache.resume()
-				a.Log.Info("auth: listening for revocations")
+				v.cache.resume()
+				v.Log.Info("keyauth: listening for revocations")
 			}
 		case pq.ListenerEventDisconnected, pq.ListenerEventConnectionAttemptFailed:
-			a.cache.flush(true)
-			a.Log.Warn("auth: revocation listener disconnected: cache bypassed", "err", err)
+			v.cache.flush(true)
+			v.Log.Warn("keyauth: revocation listener disconnected: cache bypassed", "err", err)
 		}
 	}
 	l := pq.NewListener(dsn, 50*time.Millisecond, 2*time.Second, events)
 	if err := l.Listen(revocationChannel); err != nil {
-		a.Log.Error("auth: listening for revocations", "err", err)
+		v.Log.Error("keyauth: listening for revocations", "err", err)
 	}
 	subscribed.Store(true)
 	// Connected before LISTEN was asked for: it is in effect now if the connection is up.
 	if l.Ping() == nil {
-		a.cache.resume()
+		v.cache.resume()
 	}
 	go func() {
 		defer l.Close()
@@ -103,15 +103,15 @@ func (a *Authenticator) Listen(ctx context.Context, dsn string) {
 				return
 			case n := <-l.Notify:
 				if n == nil { // reconnected: what was sent meanwhile is lost
-					a.cache.resume()
+					v.cache.resume()
 					continue
 				}
 				hash, sent, _ := strings.Cut(n.Extra, ":")
 				if h, ok := parseHex(hash); ok {
-					a.cache.revoked(h)
+					v.cache.revoked(h)
 				}
 				if ns, err := strconv.ParseInt(sent, 10, 64); err == nil {
-					a.Metrics.RevocationLag(time.Since(time.Unix(0, ns)))
+					v.Metrics.RevocationLag(time.Since(time.Unix(0, ns)))
 				}
 			case <-ping.C:
 				// A dead connection shows only when used.

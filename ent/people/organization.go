@@ -1,4 +1,4 @@
-package auth
+package people
 
 import (
 	"context"
@@ -9,6 +9,7 @@ import (
 	"apikeys/ent/audit"
 	"apikeys/ent/auditentry"
 	"apikeys/ent/password"
+	"apikeys/ent/privacy"
 	"apikeys/ent/problem"
 	"apikeys/ent/schema"
 	"apikeys/ent/user"
@@ -23,26 +24,18 @@ type NewOrganization struct {
 	AdminPassword string
 }
 
-// ErrEmailTaken is returned when the admin's email already has an account.
-var ErrEmailTaken = errors.New("a user with this email already exists")
-
-// InputError is a problem with what the operator or the person typed.
-type InputError struct{ Field, Message string }
-
-func (e *InputError) Error() string { return e.Field + ": " + e.Message }
-
 // CreateOrganization creates an organization and its first admin, with their audit
 // entries, in the transaction of c. The entries name the admin as the actor when
 // selfService (the setup page), and the system otherwise (command line, bootstrap).
 func CreateOrganization(ctx context.Context, c *ent.Client, in NewOrganization, selfService bool) (*ent.Organization, *ent.User, error) {
 	if err := password.Check(in.AdminPassword); err != nil {
-		return nil, nil, &InputError{"password", err.Error()}
+		return nil, nil, problem.Input("password", err.Error())
 	}
-	ctx = allowInternal(ctx)
+	ctx = privacy.DecisionContext(ctx, privacy.Allow)
 	email := schema.NormalizeEmail(in.AdminEmail)
 	// Checked before the password is hashed (the company is new: no email is taken in it).
 	if err := user.EmailValidator(email); err != nil {
-		return nil, nil, &InputError{"email", err.Error()}
+		return nil, nil, problem.Input("email", err.Error())
 	}
 	hash, err := password.Hash(ctx, in.AdminPassword)
 	if err != nil {
@@ -64,7 +57,7 @@ func CreateOrganization(ctx context.Context, c *ent.Client, in NewOrganization, 
 	}
 	actor := &viewer.Viewer{Kind: viewer.KindSystem, Name: "System", OrgID: org.ID}
 	if selfService {
-		actor = userViewer(admin)
+		actor = Viewer(admin)
 	}
 	actx := viewer.NewContext(ctx, actor)
 	if err := audit.Record(actx, c, auditentry.ActionORGANIZATION_CREATED, audit.Target{Kind: auditentry.TargetKindORGANIZATION, ID: org.ID, Name: org.Name}); err != nil {
@@ -76,18 +69,23 @@ func CreateOrganization(ctx context.Context, c *ent.Client, in NewOrganization, 
 	return org, admin, nil
 }
 
-// inputError turns a validation error of Ent into an InputError, for the field of
-// that name unless field says otherwise.
+// inputError turns a validation error of Ent into a problem.InputError, for the field
+// of that name unless field says otherwise.
 func inputError(err error, field string) error {
 	var verr *ent.ValidationError
 	if errors.As(err, &verr) {
 		if field == "" {
 			field = verr.Name
 		}
-		return &InputError{field, problem.ValidationMessage(verr)}
+		return problem.Input(field, problem.ValidationMessage(verr))
 	}
 	if ent.IsConstraintError(err) {
-		return &InputError{"email", ErrEmailTaken.Error()}
+		return problem.Input("email", ErrEmailTaken)
 	}
 	return err
+}
+
+// Viewer is the caller a signed-in person is.
+func Viewer(u *ent.User) *viewer.Viewer {
+	return &viewer.Viewer{Kind: viewer.KindUser, ID: u.ID, Name: u.Name, Role: string(u.Role), OrgID: u.OrganizationID}
 }

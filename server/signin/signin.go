@@ -1,4 +1,4 @@
-package auth
+package signin
 
 import (
 	"context"
@@ -13,10 +13,14 @@ import (
 	"apikeys/ent/auditentry"
 	"apikeys/ent/organization"
 	"apikeys/ent/password"
+	"apikeys/ent/people"
+	"apikeys/ent/problem"
 	"apikeys/ent/schema"
 	"apikeys/ent/schema/pulid"
 	"apikeys/ent/user"
 	"apikeys/ent/viewer"
+	"apikeys/server/clientaddr"
+	"apikeys/server/reply"
 )
 
 // The one message for an unknown email and a wrong password.
@@ -42,18 +46,18 @@ type credentials struct {
 }
 
 // check says what is wrong with the fields, before anything is looked up.
-func (c credentials) check() *InputError {
+func (c credentials) check() *problem.InputError {
 	switch {
 	case strings.TrimSpace(c.Email) == "":
-		return &InputError{"email", "Enter your email."}
+		return problem.Input("email", "Enter your email.")
 	case len(c.Email) > maxEmailLength || !utf8.ValidString(c.Email) || strings.ContainsRune(c.Email, 0):
-		return &InputError{"email", "This is not a valid email address."}
+		return problem.Input("email", "This is not a valid email address.")
 	case c.Password == "":
-		return &InputError{"password", "Enter your password."}
+		return problem.Input("password", "Enter your password.")
 	case len(c.Password) > 4*password.MaxLength || !utf8.ValidString(c.Password):
-		return &InputError{"password", "This is not a valid password."}
+		return problem.Input("password", "This is not a valid password.")
 	case c.OrganizationID != "" && (len(c.OrganizationID) > 64 || !utf8.ValidString(c.OrganizationID)):
-		return &InputError{"organizationId", "This is not a valid organization id."}
+		return problem.Input("organizationId", "This is not a valid organization id.")
 	}
 	return nil
 }
@@ -62,47 +66,47 @@ func (c credentials) check() *InputError {
 // or 401. Every attempt first takes its place in the limits (so requests sent together
 // cannot all pass), then waits for a password-check slot (so they cannot all take
 // argon2id's memory at once); a right password gives the place back.
-func (a *Authenticator) Login(w http.ResponseWriter, r *http.Request) {
+func (s *Sessions) Login(w http.ResponseWriter, r *http.Request) {
 	var in credentials
 	if !decodeJSON(w, r, &in) {
 		return
 	}
 	if err := in.check(); err != nil {
-		writeFieldError(w, err)
+		reply.FieldError(w, err)
 		return
 	}
-	ctx := WithRequest(r)
-	email, ip := schema.NormalizeEmail(in.Email), clientIP(r)
-	att, wait := a.signIns.begin(email, ip)
+	ctx := r.Context()
+	email, ip := schema.NormalizeEmail(in.Email), clientaddr.Of(r)
+	att, wait := s.limits.Begin(email, ip)
 	if wait > 0 {
-		a.Metrics.Auth("sign_in_limited")
-		writeRateLimited(w, wait)
+		s.Metrics.Auth("sign_in_limited")
+		reply.RateLimited(w, wait)
 		return
 	}
-	matched, tried, err := a.checkPassword(ctx, email, in.Password, pulid.ID(in.OrganizationID))
+	matched, tried, err := s.checkPassword(ctx, email, in.Password, pulid.ID(in.OrganizationID))
 	switch {
 	case errors.Is(err, password.ErrBusy):
-		att.succeeded() // not a failure: the attempt never ran
-		a.Metrics.Auth("sign_in_busy")
+		att.Succeeded() // not a failure: the attempt never ran
+		s.Metrics.Auth("sign_in_busy")
 		w.Header().Set("Retry-After", "1")
-		WriteError(w, http.StatusServiceUnavailable, CodeBusy, "The server is busy. Try again in a moment.")
+		reply.Error(w, http.StatusServiceUnavailable, CodeBusy, "The server is busy. Try again in a moment.")
 		return
 	case err != nil:
-		att.succeeded()
-		a.internal(w, r, err)
+		att.Succeeded()
+		s.internal(w, r, err)
 		return
 	case len(matched) == 0:
-		a.Metrics.Auth("sign_in_failed")
-		a.recordFailures(ctx, ip, tried)
-		WriteError(w, http.StatusUnauthorized, CodeUnauthenticated, badCredentials)
+		s.Metrics.Auth("sign_in_failed")
+		s.recordFailures(ctx, ip, tried)
+		reply.Error(w, http.StatusUnauthorized, reply.CodeUnauthenticated, badCredentials)
 		return
 	}
-	att.succeeded()
+	att.Succeeded()
 	if len(matched) > 1 {
-		a.askForOrganization(w, r, matched)
+		s.askForOrganization(w, r, matched)
 		return
 	}
-	a.signIn(ctx, w, r, matched[0])
+	s.signIn(ctx, w, r, matched[0])
 }
 
 // CodeBusy is the code of a 503 answer to a sign-in that found no password-check slot.
@@ -111,8 +115,8 @@ const CodeBusy = "BUSY"
 // checkPassword returns the live accounts of email (in the organization chosen, if one
 // is) whose password is p, and those it tried. An unknown email costs one check, like
 // a known one.
-func (a *Authenticator) checkPassword(ctx context.Context, email, p string, org pulid.ID) (matched, tried []*ent.User, err error) {
-	q := a.Client.User.Query().Where(user.Email(email), user.DeletedAtIsNil())
+func (s *Sessions) checkPassword(ctx context.Context, email, p string, org pulid.ID) (matched, tried []*ent.User, err error) {
+	q := s.Client.User.Query().Where(user.Email(email), user.DeletedAtIsNil())
 	if org != "" {
 		q.Where(user.OrganizationID(org))
 	}
@@ -136,22 +140,22 @@ func (a *Authenticator) checkPassword(ctx context.Context, email, p string, org 
 }
 
 // askForOrganization answers 409 with the companies whose account the password opened.
-func (a *Authenticator) askForOrganization(w http.ResponseWriter, r *http.Request, accounts []*ent.User) {
+func (s *Sessions) askForOrganization(w http.ResponseWriter, r *http.Request, accounts []*ent.User) {
 	ids := make([]pulid.ID, len(accounts))
 	for i, u := range accounts {
 		ids[i] = u.OrganizationID
 	}
-	orgs, err := a.Client.Organization.Query().Where(organization.IDIn(ids...)).
+	orgs, err := s.Client.Organization.Query().Where(organization.IDIn(ids...)).
 		Order(organization.ByName(), organization.ByID()).All(allowInternal(r.Context()))
 	if err != nil {
-		a.internal(w, r, err)
+		s.internal(w, r, err)
 		return
 	}
 	list := make([]orgJSON, len(orgs))
 	for i, o := range orgs {
 		list[i] = orgJSON{string(o.ID), o.Name}
 	}
-	writeJSON(w, http.StatusConflict, map[string]any{
+	reply.JSON(w, http.StatusConflict, map[string]any{
 		"errors": []any{map[string]any{
 			"message":    "This email has an account in several companies. Choose the company to sign in to.",
 			"extensions": map[string]any{"code": CodeChooseOrganization, "organizations": list},
@@ -161,16 +165,16 @@ func (a *Authenticator) askForOrganization(w http.ResponseWriter, r *http.Reques
 }
 
 // signIn starts a session for u, with its audit entry.
-func (a *Authenticator) signIn(ctx context.Context, w http.ResponseWriter, r *http.Request, u *ent.User) {
-	vctx := viewer.NewContext(ctx, userViewer(u))
+func (s *Sessions) signIn(ctx context.Context, w http.ResponseWriter, r *http.Request, u *ent.User) {
+	vctx := viewer.NewContext(ctx, people.Viewer(u))
 	var (
 		token   string
 		expires time.Time
 		org     *ent.Organization
 		err     error
 	)
-	err = WithTx(vctx, a.Client, func(c *ent.Client) error {
-		if token, expires, err = a.newSession(vctx, c, u); err != nil {
+	err = audit.InTx(vctx, s.Client, func(c *ent.Client) error {
+		if token, expires, err = s.newSession(vctx, c, u); err != nil {
 			return err
 		}
 		if org, err = c.Organization.Query().Where(organization.ID(u.OrganizationID)).Only(vctx); err != nil {
@@ -179,12 +183,12 @@ func (a *Authenticator) signIn(ctx context.Context, w http.ResponseWriter, r *ht
 		return audit.Record(vctx, c, auditentry.ActionUSER_SIGNED_IN, audit.Target{Kind: auditentry.TargetKindUSER, ID: u.ID, Name: u.Name})
 	})
 	if err != nil {
-		a.internal(w, r, err)
+		s.internal(w, r, err)
 		return
 	}
-	a.Metrics.Auth("sign_in")
-	a.setCookie(w, r, token, expires)
-	writeJSON(w, http.StatusOK, signedIn{
+	s.Metrics.Auth("sign_in")
+	s.setCookie(w, r, token, expires)
+	reply.JSON(w, http.StatusOK, signedIn{
 		User:         userJSON{string(u.ID), u.Name, u.Email, string(u.Role)},
 		Organization: orgJSON{string(org.ID), org.Name},
 	})
@@ -201,39 +205,39 @@ type failedSignIn struct {
 // account's company, within the bound of entries per account and per address. The
 // entries are written off the request, so that a wrong password and an unknown email
 // are answered after the same work.
-func (a *Authenticator) recordFailures(ctx context.Context, ip string, accounts []*ent.User) {
+func (s *Sessions) recordFailures(ctx context.Context, ip string, accounts []*ent.User) {
 	for _, u := range accounts {
-		if !a.failureEntries.allow("account "+string(u.ID)) || !a.failureEntries.allow("address "+ip) {
-			a.Metrics.Auth("sign_in_failure_unrecorded")
+		if !s.failureEntries.Allow("account "+string(u.ID)) || !s.failureEntries.Allow("address "+ip) {
+			s.Metrics.Auth("sign_in_failure_unrecorded")
 			continue
 		}
 		// Anonymous: whoever typed the password is not known to be the person.
 		actx := viewer.NewContext(context.WithoutCancel(ctx), &viewer.Viewer{Kind: viewer.KindAnonymous, OrgID: u.OrganizationID})
 		select {
-		case a.failures <- failedSignIn{actx, time.Now().UTC(), u}:
+		case s.failures <- failedSignIn{actx, time.Now().UTC(), u}:
 		default:
-			a.Metrics.Auth("sign_in_failure_unrecorded")
+			s.Metrics.Auth("sign_in_failure_unrecorded")
 		}
 	}
 }
 
 // writeFailures writes queued failure entries until ctx ends, then those still queued.
-func (a *Authenticator) writeFailures(ctx context.Context) {
+func (s *Sessions) writeFailures(ctx context.Context) {
 	write := func(f failedSignIn) {
-		err := audit.RecordAt(allowInternal(f.ctx), a.Client, f.at, auditentry.ActionUSER_SIGN_IN_FAILED,
+		err := audit.RecordAt(allowInternal(f.ctx), s.Client, f.at, auditentry.ActionUSER_SIGN_IN_FAILED,
 			audit.Target{Kind: auditentry.TargetKindUSER, ID: f.user.ID, Name: f.user.Name})
 		if err != nil {
-			a.Log.Error("auth: recording a failed sign-in", "err", err)
+			s.Log.Error("signin: recording a failed sign-in", "err", err)
 		}
 	}
 	for {
 		select {
-		case f := <-a.failures:
+		case f := <-s.failures:
 			write(f)
 		case <-ctx.Done():
 			for {
 				select {
-				case f := <-a.failures:
+				case f := <-s.failures:
 					write(f)
 				default:
 					return

@@ -1,9 +1,10 @@
-package auth
+// Package ratelimit bounds how fast one client may fail, with token buckets that give a
+// token back to an attempt that did not fail: a client that gets it right is never
+// slowed, and no client is slowed by another's failures.
+package ratelimit
 
 import (
 	"math"
-	"net/http"
-	"strconv"
 	"sync"
 	"time"
 )
@@ -26,10 +27,10 @@ type Rate struct {
 	Every time.Duration
 }
 
-// DefaultLimits: 5 wrong passwords for an account, then one a minute; 20 failed sign-ins
+// Default: 5 wrong passwords for an account, then one a minute; 20 failed sign-ins
 // from an IP, then one every 3 seconds; 20 bad keys from an IP, then one a second; 10
 // failed-sign-in entries for an account or an address, then one a minute.
-var DefaultLimits = Limits{
+var Default = Limits{
 	SignInPerAccount: Rate{Burst: 5, Every: time.Minute},
 	SignInPerIP:      Rate{Burst: 20, Every: 3 * time.Second},
 	KeyPerIP:         Rate{Burst: 20, Every: time.Second},
@@ -108,17 +109,19 @@ func (bs *buckets) giveBack(key string, now time.Time) {
 	b.tokens = math.Min(float64(bs.rate.Burst), b.tokens+1)
 }
 
-// limiter is a set of buckets with its own lock; nil limits nothing.
-type limiter struct {
+// Limiter is a set of token buckets by key (a client address) with its own lock; a
+// nil Limiter limits nothing.
+type Limiter struct {
 	mu sync.Mutex
 	buckets
 }
 
-func newLimiter(r Rate) *limiter { return &limiter{buckets: newBuckets(r)} }
+// New returns a Limiter of rate r.
+func New(r Rate) *Limiter { return &Limiter{buckets: newBuckets(r)} }
 
-// begin spends a token of key for an attempt, or says how long to wait; succeeded
-// gives it back (an attempt that did not fail costs nothing).
-func (l *limiter) begin(key string) time.Duration {
+// Take spends a token of key for an attempt, or says how long to wait (nothing spent);
+// Succeeded gives it back (an attempt that did not fail costs nothing).
+func (l *Limiter) Take(key string) time.Duration {
 	if l == nil {
 		return 0
 	}
@@ -127,7 +130,8 @@ func (l *limiter) begin(key string) time.Duration {
 	return l.take(key, time.Now())
 }
 
-func (l *limiter) succeeded(key string) {
+// Succeeded gives back the token of an attempt that did not fail.
+func (l *Limiter) Succeeded(key string) {
 	if l != nil {
 		l.mu.Lock()
 		defer l.mu.Unlock()
@@ -135,8 +139,8 @@ func (l *limiter) succeeded(key string) {
 	}
 }
 
-// allow spends a token of key if there is one.
-func (l *limiter) allow(key string) bool {
+// Allow spends a token of key if there is one.
+func (l *Limiter) Allow(key string) bool {
 	if l == nil {
 		return true
 	}
@@ -145,7 +149,7 @@ func (l *limiter) allow(key string) bool {
 	return l.take(key, time.Now()) == 0
 }
 
-// signInLimiter decides which sign-in attempts may check a password. An attempt takes
+// SignIn decides which sign-in attempts may check a password. An attempt takes
 // its tokens before the check and gives them back if the password was right.
 //
 //   - Per address: every attempt takes a token; none left, 429.
@@ -153,27 +157,28 @@ func (l *limiter) allow(key string) bool {
 //     an address that has not failed (its bucket is full, nothing in flight) may still
 //     try, so that someone guessing an account's password cannot lock its owner out
 //     from the owner's own address.
-type signInLimiter struct {
+type SignIn struct {
 	mu                sync.Mutex
 	perAccount, perIP buckets
 }
 
-func newSignInLimiter(perAccount, perIP Rate) *signInLimiter {
-	return &signInLimiter{perAccount: newBuckets(perAccount), perIP: newBuckets(perIP)}
+// NewSignIn returns the limits of sign-ins per account and per address.
+func NewSignIn(perAccount, perIP Rate) *SignIn {
+	return &SignIn{perAccount: newBuckets(perAccount), perIP: newBuckets(perIP)}
 }
 
-// attempt is a sign-in attempt holding its tokens.
-type attempt struct {
-	l                *signInLimiter
+// Attempt is a sign-in attempt holding its tokens.
+type Attempt struct {
+	l                *SignIn
 	account, ip      string
 	tookAccountToken bool
 }
 
-// begin takes the tokens of an attempt, or says how long to wait. A nil limiter
+// Begin takes the tokens of an attempt, or says how long to wait. A nil limiter
 // limits nothing.
-func (l *signInLimiter) begin(account, ip string) (*attempt, time.Duration) {
+func (l *SignIn) Begin(account, ip string) (*Attempt, time.Duration) {
 	if l == nil {
-		return &attempt{}, 0
+		return &Attempt{}, 0
 	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
@@ -182,7 +187,7 @@ func (l *signInLimiter) begin(account, ip string) (*attempt, time.Duration) {
 	if wait := l.perIP.take(ip, now); wait > 0 {
 		return nil, wait
 	}
-	a := &attempt{l: l, account: account, ip: ip, tookAccountToken: true}
+	a := &Attempt{l: l, account: account, ip: ip, tookAccountToken: true}
 	if wait := l.perAccount.take(account, now); wait > 0 {
 		if !clean {
 			l.perIP.giveBack(ip, now)
@@ -193,8 +198,8 @@ func (l *signInLimiter) begin(account, ip string) (*attempt, time.Duration) {
 	return a, 0
 }
 
-// succeeded gives the attempt's tokens back: a right password costs nothing.
-func (a *attempt) succeeded() {
+// Succeeded gives the attempt's tokens back: a right password costs nothing.
+func (a *Attempt) Succeeded() {
 	if a.l == nil {
 		return
 	}
@@ -206,25 +211,3 @@ func (a *attempt) succeeded() {
 		a.l.perAccount.giveBack(a.account, now)
 	}
 }
-
-// CodeRateLimited is the code of a 429 answer.
-const CodeRateLimited = "RATE_LIMITED"
-
-func writeRateLimited(w http.ResponseWriter, wait time.Duration) {
-	s := strconv.Itoa(int(math.Ceil(wait.Seconds())))
-	w.Header().Set("Retry-After", s)
-	WriteError(w, http.StatusTooManyRequests, CodeRateLimited, "too many failed attempts: try again in "+s+" s")
-}
-
-// Limiter limits attempts per key (a client address) with a token bucket: Take spends
-// a token, or says how long until there is one. For the public endpoints (leak reports).
-type Limiter struct{ l *limiter }
-
-// NewLimiter returns a Limiter of rate r.
-func NewLimiter(r Rate) *Limiter { return &Limiter{newLimiter(r)} }
-
-// Take spends a token of key, or returns how long to wait (nothing spent).
-func (l *Limiter) Take(key string) time.Duration { return l.l.begin(key) }
-
-// WriteRateLimited answers 429 RATE_LIMITED with Retry-After.
-func WriteRateLimited(w http.ResponseWriter, wait time.Duration) { writeRateLimited(w, wait) }

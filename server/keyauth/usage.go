@@ -1,4 +1,4 @@
-package auth
+package keyauth
 
 import (
 	"context"
@@ -13,6 +13,7 @@ import (
 
 	"apikeys/ent"
 	"apikeys/ent/apikey"
+	"apikeys/ent/audit"
 	"apikeys/ent/keys"
 	"apikeys/ent/schema"
 	"apikeys/ent/schema/keyuse"
@@ -49,24 +50,24 @@ func clientHash(addr string) uint32 {
 // markUsed records a use of the key from addr, unless one from the same address was
 // recorded less than a minute ago (ck.marked and ck.client, and the cache's entry, which
 // concurrent requests share). A key not cached has no address to compare: a minute.
-func (a *Authenticator) markUsed(h keys.Hash, ck cachedKey, now time.Time, addr, userAgent string) {
+func (v *Verifier) markUsed(h keys.Hash, ck cachedKey, now time.Time, addr, userAgent string) {
 	client := clientHash(addr)
 	if now.UnixNano()-ck.marked < int64(lastUsedGranularity) && (ck.client == 0 || ck.client == client) {
 		return
 	}
-	if !a.cache.mark(h, now.UnixNano(), client) {
+	if !v.cache.mark(h, now.UnixNano(), client) {
 		return
 	}
 	c := keyuse.Client{Address: addr, UserAgent: schema.ClientText(userAgent, 512), LastSeenAt: now.UTC()}
-	a.usage.mu.Lock()
-	defer a.usage.mu.Unlock()
-	if a.usage.pending == nil {
-		a.usage.pending = map[pulid.ID]*pendingUse{}
+	v.usage.mu.Lock()
+	defer v.usage.mu.Unlock()
+	if v.usage.pending == nil {
+		v.usage.pending = map[pulid.ID]*pendingUse{}
 	}
-	p := a.usage.pending[ck.viewer.KeyID]
+	p := v.usage.pending[ck.viewer.KeyID]
 	if p == nil {
 		p = &pendingUse{}
-		a.usage.pending[ck.viewer.KeyID] = p
+		v.usage.pending[ck.viewer.KeyID] = p
 	}
 	p.at = now.UTC()
 	if len(p.clients) < keyuse.MaxClients {
@@ -79,16 +80,16 @@ func (a *Authenticator) markUsed(h keys.Hash, ck cachedKey, now time.Time, addr,
 // FlushUsage writes the recorded uses: per 500 keys, one query for their recent clients
 // and one statement, in one transaction, the keys in order of id (so that instances
 // writing the same keys take their row locks in the same order).
-func (a *Authenticator) FlushUsage(ctx context.Context) error {
-	a.usage.mu.Lock()
-	pending := a.usage.pending
-	a.usage.pending = nil
-	a.usage.mu.Unlock()
+func (v *Verifier) FlushUsage(ctx context.Context) error {
+	v.usage.mu.Lock()
+	pending := v.usage.pending
+	v.usage.pending = nil
+	v.usage.mu.Unlock()
 	if len(pending) == 0 {
 		return nil
 	}
 	ids := slices.Sorted(maps.Keys(pending))
-	return WithTx(allowInternal(ctx), a.Client, func(c *ent.Client) error {
+	return audit.InTx(allowInternal(ctx), v.Client, func(c *ent.Client) error {
 		for chunk := range slices.Chunk(ids, usageChunk) {
 			stored, err := c.APIKey.Query().Where(apikey.IDIn(chunk...)).
 				Select(apikey.FieldID, apikey.FieldRecentClients).All(allowInternal(ctx))
@@ -99,7 +100,7 @@ func (a *Authenticator) FlushUsage(ctx context.Context) error {
 			for _, k := range stored {
 				recent[k.ID] = k.RecentClients
 			}
-			query, args, err := a.usage.statement(chunk, pending, recent)
+			query, args, err := v.usage.statement(chunk, pending, recent)
 			if err != nil {
 				return err
 			}
@@ -146,10 +147,10 @@ FROM (`)
 	return b.String(), args, nil
 }
 
-func (a *Authenticator) flushUsageEvery(ctx context.Context, every time.Duration) {
+func (v *Verifier) flushUsageEvery(ctx context.Context, every time.Duration) {
 	repeat(ctx, every, func() {
-		if err := a.FlushUsage(ctx); err != nil && ctx.Err() == nil {
-			a.Log.WarnContext(ctx, "auth: recording key uses", "err", err)
+		if err := v.FlushUsage(ctx); err != nil && ctx.Err() == nil {
+			v.Log.WarnContext(ctx, "keyauth: recording key uses", "err", err)
 		}
 	})
 }
