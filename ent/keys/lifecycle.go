@@ -41,8 +41,11 @@ const (
 // Caches are the verification caches of every instance. A key that stops working, or
 // whose expiry or service account changes, is dropped from them when the transaction of
 // c commits (on PostgreSQL, NOTIFY tells the other instances); its next use reads it anew.
+// A new key is made known to them likewise, so that its first use is looked up even
+// from an address whose failed lookups are spent.
 type Caches interface {
 	Revoked(ctx context.Context, c *ent.Client, secretHashes ...[]byte) error
+	Created(ctx context.Context, c *ent.Client, secretHash []byte) error
 }
 
 // Lifecycle changes keys. Its methods take the client of the transaction that makes the
@@ -105,7 +108,7 @@ func (l *Lifecycle) Create(ctx context.Context, c *ent.Client, in NewKey) (*Crea
 	if err != nil {
 		return nil, err
 	}
-	created, err := newKey(ctx, c, v, account, expires, networks, "")
+	created, err := l.newKey(ctx, c, v, account, expires, networks, "")
 	if err != nil {
 		return nil, err
 	}
@@ -123,7 +126,7 @@ func (l *Lifecycle) Create(ctx context.Context, c *ent.Client, in NewKey) (*Crea
 }
 
 // newKey stores a new key of account, made by v (replacing the key replaces, if any).
-func newKey(ctx context.Context, c *ent.Client, v *viewer.Viewer, account *ent.ServiceAccount, expires *time.Time, networks []string, replaces pulid.ID) (*Created, error) {
+func (l *Lifecycle) newKey(ctx context.Context, c *ent.Client, v *viewer.Viewer, account *ent.ServiceAccount, expires *time.Time, networks []string, replaces pulid.ID) (*Created, error) {
 	secret, err := Generate()
 	if err != nil {
 		return nil, err
@@ -147,6 +150,11 @@ func newKey(ctx context.Context, c *ent.Client, v *viewer.Viewer, account *ent.S
 	k, err := create.Save(ctx)
 	if err != nil {
 		return nil, err
+	}
+	if l.Caches != nil {
+		if err := l.Caches.Created(ctx, c, k.SecretHash); err != nil {
+			return nil, err
+		}
 	}
 	k.Edges.ServiceAccount = account
 	return &Created{Key: k, Secret: secret}, nil
@@ -279,7 +287,7 @@ func (l *Lifecycle) Rotate(ctx context.Context, c *ent.Client, id pulid.ID, prev
 	if allowedNetworks == nil {
 		networks = old.AllowedNetworks
 	}
-	created, err := newKey(ctx, c, v, old.Edges.ServiceAccount, expires, networks, old.ID)
+	created, err := l.newKey(ctx, c, v, old.Edges.ServiceAccount, expires, networks, old.ID)
 	if ent.IsConstraintError(err) { // a concurrent rotation replaced it first
 		return nil, problem.Input("id", "this API key was already rotated")
 	} else if err != nil {

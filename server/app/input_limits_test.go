@@ -384,6 +384,10 @@ func TestFrontendOperationsPassTheLimits(t *testing.T) {
 				_ = json.Unmarshal(d, &out)
 				state.keyID = out.RotateAPIKey.APIKey.ID
 			}},
+			{op: "KeyDetails", vars: func() map[string]any { return map[string]any{"id": state.keyID} }},
+			{op: "UpdateAllowedNetworks", vars: func() map[string]any {
+				return map[string]any{"input": map[string]any{"id": state.keyID, "allowedNetworks": []string{"203.0.113.0/24", "2001:db8::/32"}}}
+			}},
 			{op: "RevokeApiKey", vars: func() map[string]any { return map[string]any{"input": map[string]any{"id": state.keyID}} }},
 			{op: "AuditTrail", vars: func() map[string]any {
 				return map[string]any{"first": 100, "where": map[string]any{"actionIn": []string{"API_KEY_CREATED", "API_KEY_REVOKED"}}}

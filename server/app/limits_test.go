@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/http/cookiejar"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -159,5 +160,66 @@ func TestAValidKeyIsServedWhateverItsAddressDid(t *testing.T) {
 		for range 20 {
 			nat.must(nil, `{ viewer { name } }`, nil)
 		}
+	})
+}
+
+// flood sends n requests with distinct made-up keys from c: the first lookups spend the
+// address's tokens, the rest are refused with 429 before the database.
+func flood(t *testing.T, c *client, n int) {
+	t.Helper()
+	for range n {
+		c.key, _ = keys.Generate()
+		if r := c.gql(`{ viewer { name } }`, nil); r.Status != http.StatusUnauthorized && r.Status != http.StatusTooManyRequests {
+			t.Fatalf("flood: HTTP %d %s", r.Status, r.Body)
+		}
+	}
+	expectRateLimited(t, c.gql(`{ viewer { name } }`, nil))
+}
+
+// A flood of made-up keys spends an address's lookups; a valid key first used from that
+// address afterwards (a new integration behind the same NAT) is still looked up and
+// served, on the instance that created it and, on PostgreSQL, on another one; the made-up
+// keys still cost the database no more than the limit.
+func TestANewKeyIsServedAfterAFloodFromItsAddress(t *testing.T) {
+	databases(t, func(t *testing.T, url string) {
+		// 5 bad lookups an hour an address; no sweeper among the statements counted.
+		s := newServer(t, app.Config{DatabaseURL: url, Limits: tightLimits, SweepEvery: time.Hour})
+		acme := s.newTenant("Acme")
+		nat := s.from("127.0.0.6")
+		before, start := s.app.DB.Statements(), time.Now()
+		flood(t, nat, 300)
+		// The limit's 5 lookups, and the server's re-check of revoked keys (2 a second).
+		if n, most := s.app.DB.Statements()-before, uint64(tightLimits.KeyPerIP.Burst)+1+uint64(2*time.Since(start)/time.Second); n > most {
+			t.Errorf("300 made-up keys made the database run %d statements, want at most %d", n, most)
+		}
+		for i := range 3 {
+			k := acme.admin.createKey("New integration "+strconv.Itoa(i), "VIEWER")
+			nat.key = k.Secret
+			nat.must(nil, `{ viewer { name } }`, nil)
+			// Made-up keys are still refused before the database.
+			nat.key, _ = keys.Generate()
+			expectRateLimited(t, nat.gql(`{ viewer { name } }`, nil))
+		}
+		// A rotated key's successor is new too.
+		k := acme.admin.createKey("Rotated integration", "VIEWER")
+		var rotated struct {
+			RotateAPIKey struct{ Secret string }
+		}
+		acme.admin.must(&rotated, `mutation($id: ID!) { rotateAPIKey(input: {id: $id}) { secret } }`, map[string]any{"id": k.ID})
+		nat.key = rotated.RotateAPIKey.Secret
+		nat.must(nil, `{ viewer { name } }`, nil)
+
+		if !strings.HasPrefix(url, "postgres") {
+			return
+		}
+		// Another instance hears of new keys through NOTIFY.
+		b := newServer(t, app.Config{DatabaseURL: url + "&application_name=apikeys_test_b", Limits: tightLimits})
+		waitListening(t, b)
+		natB := b.from("127.0.0.7")
+		flood(t, natB, 300)
+		k = acme.admin.createKey("Integration on B", "VIEWER")
+		time.Sleep(100 * time.Millisecond) // the notification's delivery (about a millisecond)
+		natB.key = k.Secret
+		natB.must(nil, `{ viewer { name } }`, nil)
 	})
 }

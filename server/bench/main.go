@@ -28,29 +28,31 @@ import (
 
 // config is what the flags choose.
 type config struct {
-	quick       bool
-	src         string
-	bin         string
-	pgURL       string
-	keys        int
-	orgs        int
-	bigOrg      int
-	sqliteOther int
-	loadKeys    int
-	warmKeys    int
-	rounds      int
-	closedDur   time.Duration
-	openDur     time.Duration
-	conns       int
-	openConns   int
-	rateFrac    float64
-	revocations int
-	sweepKeys   int
-	pageIters   int
-	report      string
-	skip        map[string]bool
-	keepSchema  bool
-	noPin       bool
+	quick         bool
+	src           string
+	bin           string
+	pgURL         string
+	keys          int
+	orgs          int
+	bigOrg        int
+	sqliteOther   int
+	loadKeys      int
+	warmKeys      int
+	rounds        int
+	closedDur     time.Duration
+	openDur       time.Duration
+	conns         int
+	openConns     int
+	rateFrac      float64
+	revocations   int
+	sweepKeys     int
+	floodKeys     int
+	floodRequests int
+	pageIters     int
+	report        string
+	skip          map[string]bool
+	keepSchema    bool
+	noPin         bool
 }
 
 func main() {
@@ -93,9 +95,11 @@ func parseFlags() *config {
 	fs.Float64Var(&c.rateFrac, "rate", 0.5, "fixed rate as a fraction of the slowest case's saturation throughput")
 	revs := fs.Int("revocations", 0, "revocations measured, idle and again under load (default 200; quick 40)")
 	sweepKeys := fs.Int("sweep-keys", 0, "keys expiring at once for the sweep figure (default 100,000; quick 5,000)")
+	floodKeys := fs.Int("flood-keys", 0, "revoked keys (and as many made-up ones) of the flood figure (default 1,000; quick 200)")
+	floodReqs := fs.Int("flood-requests", 0, "requests of the flood figure, from one address (default 100,000; quick 10,000)")
 	iters := fs.Int("page-iters", 0, "timed requests per page/count query (default 400; quick 100)")
 	fs.StringVar(&c.report, "report", envOr("BENCH_REPORT", "/tmp/bench-report.md"), "where to write the report (markdown)")
-	skip := fs.String("skip", os.Getenv("BENCH_SKIP"), "comma-separated parts to skip: sqlite,postgres,revocation,pages,rss,sweep (BENCH_SKIP)")
+	skip := fs.String("skip", os.Getenv("BENCH_SKIP"), "comma-separated parts to skip: sqlite,postgres,revocation,pages,rss,flood,sweep (BENCH_SKIP)")
 	fs.BoolVar(&c.keepSchema, "keep-schema", false, "keep the PostgreSQL schema at the end")
 	fs.BoolVar(&c.noPin, "no-pin", os.Getenv("BENCH_NO_PIN") != "", "do not pin the load generator and the servers to separate CPUs")
 	_ = fs.Parse(os.Args[1:])
@@ -127,6 +131,8 @@ func parseFlags() *config {
 	c.openDur = pickD(*open, 4*time.Second, 1500*time.Millisecond)
 	c.revocations = pick(*revs, 200, 40)
 	c.sweepKeys = pick(*sweepKeys, 100_000, 5_000)
+	c.floodKeys = pick(*floodKeys, 1_000, 200)
+	c.floodRequests = pick(*floodReqs, 100_000, 10_000)
 	c.pageIters = pick(*iters, 400, 100)
 	c.sqliteOther = c.loadKeys + 2_000
 	c.skip = map[string]bool{}

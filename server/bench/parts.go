@@ -41,7 +41,8 @@ func (e *benchEnv) sqlitePart(ctx context.Context) error {
 }
 
 // postgresPart creates a fresh schema, seeds the scale data set, runs cases 1-4, the
-// pages, the cache's memory and revocation propagation, and drops the schema.
+// pages, the cache's memory, revocation propagation, the refused-key flood and the
+// expiry sweep, and drops the schema.
 func (e *benchEnv) postgresPart(ctx context.Context) error {
 	admin, err := sql.Open("postgres", e.cfg.pgURL)
 	if err != nil {
@@ -98,6 +99,11 @@ func (e *benchEnv) postgresPart(ctx context.Context) error {
 	}
 	if !e.cfg.skip["revocation"] {
 		if err := e.revocation(ctx, dbURL, s); err != nil {
+			return err
+		}
+	}
+	if !e.cfg.skip["flood"] {
+		if err := e.flood(ctx, dbURL, db, s); err != nil {
 			return err
 		}
 	}

@@ -14,8 +14,23 @@ import (
 	"apikeys/ent/keys"
 )
 
-// revocationChannel is the PostgreSQL channel on which revocations are announced.
-const revocationChannel = "apikeys_revoked"
+// The PostgreSQL channels on which revocations and new keys are announced.
+const (
+	revocationChannel = "apikeys_revoked"
+	creationChannel   = "apikeys_created"
+)
+
+// Created is called by the key lifecycle with the client of its transaction for a new
+// key: it becomes known here at once (a key rolled back costs one lookup at most) and,
+// on PostgreSQL, on every instance when the transaction commits.
+func (v *Verifier) Created(ctx context.Context, c *ent.Client, secretHash []byte) error {
+	v.known.add(secretHash)
+	if !v.announce {
+		return nil
+	}
+	_, err := c.ExecContext(ctx, "SELECT pg_notify($1, $2)", creationChannel, hex.EncodeToString(secretHash))
+	return err
+}
 
 // Revoked is called by the key lifecycle (ent/keys) with the client of its transaction
 // for keys that stop working or change: on PostgreSQL it sends one NOTIFY per key in
@@ -64,10 +79,11 @@ func (v *Verifier) Revoked(ctx context.Context, c *ent.Client, secretHashes ...[
 	return nil
 }
 
-// Listen subscribes to the revocations of every instance (PostgreSQL). The cache serves
-// only while the subscription is up: it is bypassed until the first connection and
-// flushed and bypassed on every disconnection (what was announced meanwhile is lost).
-// Listen returns at once; the subscription lives until ctx ends.
+// Listen subscribes to the revocations and new keys of every instance (PostgreSQL). The
+// cache serves only while the subscription is up: it is bypassed until the first
+// connection and flushed and bypassed on every disconnection (what was announced
+// meanwhile is lost; the known keys are reloaded). Listen returns at once; the
+// subscription lives until ctx ends.
 func (v *Verifier) Listen(ctx context.Context, dsn string) {
 	v.announce = true
 	v.cache.flush(true)
@@ -85,8 +101,10 @@ func (v *Verifier) Listen(ctx context.Context, dsn string) {
 		}
 	}
 	l := pq.NewListener(dsn, 50*time.Millisecond, 2*time.Second, events)
-	if err := l.Listen(revocationChannel); err != nil {
-		v.Log.Error("keyauth: listening for revocations", "err", err)
+	for _, channel := range []string{revocationChannel, creationChannel} {
+		if err := l.Listen(channel); err != nil {
+			v.Log.Error("keyauth: listening for revocations", "channel", channel, "err", err)
+		}
 	}
 	subscribed.Store(true)
 	// Connected before LISTEN was asked for: it is in effect now if the connection is up.
@@ -104,6 +122,15 @@ func (v *Verifier) Listen(ctx context.Context, dsn string) {
 			case n := <-l.Notify:
 				if n == nil { // reconnected: what was sent meanwhile is lost
 					v.cache.resume()
+					if v.known.reload() {
+						go v.loadKnown(ctx)
+					}
+					continue
+				}
+				if n.Channel == creationChannel {
+					if h, ok := parseHex(n.Extra); ok {
+						v.known.add(h[:])
+					}
 					continue
 				}
 				hash, sent, _ := strings.Cut(n.Extra, ":")

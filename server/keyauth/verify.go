@@ -37,6 +37,7 @@ type Verifier struct {
 
 	cache    *keyCache
 	refused  *refusedKeys
+	known    *knownKeys
 	announce bool // PostgreSQL: revocations are announced with NOTIFY
 	usage    usage
 	stop     context.CancelFunc
@@ -66,9 +67,12 @@ func (v *Verifier) Start(b Background) {
 	v.usage.postgres = b.Dialect == dialect.Postgres
 	ctx, cancel := context.WithCancel(context.Background())
 	v.stop = cancel
+	v.known = &knownKeys{loading: true}
+	v.known.load = func() { v.loadKnown(ctx) }
 	if b.ListenDSN != "" {
 		v.Listen(ctx, b.ListenDSN)
 	}
+	go v.loadKnown(ctx) // after LISTEN: keys created from now on are announced
 	v.done.Add(2)
 	go func() { defer v.done.Done(); v.recheckRevoked(ctx, b.RecheckEvery) }()
 	go func() { defer v.done.Done(); v.flushUsageEvery(ctx, b.FlushUsageEvery) }()
@@ -110,7 +114,10 @@ func (e Limited) Error() string { return "too many invalid API keys from this ad
 // address did, a key already refused is refused again from memory (refusedKeys), and
 // only a lookup that reaches the database takes a token of the address, given back when
 // the key verifies. Many integrations behind one address (a NAT) whose keys are revoked
-// in turn cost one token per revoked key, not one per retry.
+// in turn cost one token per revoked key, not one per retry. Once the address's tokens
+// are spent, a key the filter of known keys holds (every active key, every new one) is
+// still looked up: a flood of made-up keys from an address does not lock out a valid key
+// first used from it.
 func (v *Verifier) Verify(ctx context.Context, header []string, ip, userAgent string) (*viewer.Viewer, error) {
 	secret, ok := ParseBearer(header)
 	if !ok {
@@ -135,19 +142,25 @@ func (v *Verifier) Verify(ctx context.Context, header []string, ip, userAgent st
 	if v.refused.has(hash) {
 		return nil, ErrInvalid
 	}
+	counted := true
 	if wait := v.PerAddress.Take(ip); wait > 0 {
-		return nil, Limited{wait}
+		if !v.known.mayExist(hash) {
+			return nil, Limited{wait}
+		}
+		counted = false // a key that may verify is looked up whatever its address did
 	}
 	epoch := v.cache.begin()
+	// The key alone first: a revoked key found costs one statement, not two.
 	k, err := v.Client.APIKey.Query().
 		Where(apikey.SecretHash(hash[:])).
-		WithServiceAccount().
 		Only(allowInternal(ctx))
 	if ent.IsNotFound(err) {
 		v.refused.add(hash)
 		return nil, ErrInvalid
 	} else if err != nil {
-		v.PerAddress.Succeeded(ip) // the database failed, not the client
+		if counted {
+			v.PerAddress.Succeeded(ip) // the database failed, not the client
+		}
 		return nil, err
 	}
 	if subtle.ConstantTimeCompare(k.SecretHash, hash[:]) != 1 || k.Status != apikey.StatusACTIVE ||
@@ -157,7 +170,12 @@ func (v *Verifier) Verify(ctx context.Context, header []string, ip, userAgent st
 		v.refused.add(hash)
 		return nil, ErrInvalid
 	}
-	v.PerAddress.Succeeded(ip)
+	if counted {
+		v.PerAddress.Succeeded(ip)
+	}
+	if k.Edges.ServiceAccount, err = k.QueryServiceAccount().Only(allowInternal(ctx)); err != nil {
+		return nil, err
+	}
 	ck, err := cached(k)
 	if err != nil {
 		return nil, err

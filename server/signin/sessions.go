@@ -220,4 +220,3 @@ func (s *Sessions) internal(w http.ResponseWriter, r *http.Request, err error) {
 	s.Log.ErrorContext(r.Context(), "signin: internal error", "path", r.URL.Path, "err", err)
 	reply.Error(w, http.StatusInternalServerError, reply.CodeInternal, "internal error")
 }
-
