@@ -376,14 +376,6 @@ func optional(list []string) *[]string {
 	return &list
 }
 
-// cmpNonNil returns s, or an empty list for nil (a non-null GraphQL list).
-func cmpNonNil(s []string) []string {
-	if s == nil {
-		return []string{}
-	}
-	return s
-}
-
 // pointers returns pointers to the elements of s (gqlgen's lists of objects).
 func pointers[T any](s []T) []*T {
 	out := make([]*T, len(s))

@@ -54,7 +54,7 @@ func (r *aPIKeyResolver) ServiceAccount(ctx context.Context, obj *ent.APIKey) (*
 
 // AllowedNetworks is the resolver for the allowedNetworks field.
 func (r *aPIKeyResolver) AllowedNetworks(ctx context.Context, obj *ent.APIKey) ([]string, error) {
-	return cmpNonNil(obj.AllowedNetworks), nil
+	return keys.AllowedNetworks(obj), nil
 }
 
 // RecentClients is the resolver for the recentClients field.

@@ -351,11 +351,11 @@ func (l *Lifecycle) Update(ctx context.Context, c *ent.Client, id pulid.ID, ch C
 			meta["name"] = audit.Change(old, name)
 		}
 	}
-	if ch.AllowedNetworks != nil && !slices.Equal(networks, nonNil(k.AllowedNetworks)) {
+	if ch.AllowedNetworks != nil && !slices.Equal(networks, AllowedNetworks(k)) {
 		if err := c.APIKey.UpdateOneID(k.ID).SetAllowedNetworks(networks).Exec(ctx); err != nil {
 			return nil, err
 		}
-		meta["allowedNetworks"] = audit.Change(nonNil(k.AllowedNetworks), networks)
+		meta["allowedNetworks"] = audit.Change(AllowedNetworks(k), networks)
 		forget = append(forget, k)
 	}
 	if len(meta) == 0 {
@@ -378,13 +378,6 @@ func (l *Lifecycle) Update(ctx context.Context, c *ent.Client, id pulid.ID, ch C
 		return nil, err
 	}
 	return k, nil
-}
-
-func nonNil(s []string) []string {
-	if s == nil {
-		return []string{}
-	}
-	return s
 }
 
 // Counts are the tab counters: the organization's active and revoked keys.
