@@ -59,9 +59,10 @@ FROM unnest($4::bytea[]) WITH ORDINALITY AS t(h, i)`, org, account, creator, pq.
 		return err
 	}
 
-	// No sweeper: the idle server's own statements are then the re-check of revoked keys
-	// alone, twice a second, which the figure subtracts.
-	p, err := startProc(ctx, "flood", e.work, false, e.serverEnv(dbURL, s, "APIKEYS_SWEEP_EVERY=1h"), e.bin)
+	// No sweeper and no write of key uses (the valid key's) during the run: the idle
+	// server's own statements are then the re-check of revoked keys alone, twice a
+	// second, which the figure subtracts.
+	p, err := startProc(ctx, "flood", e.work, false, e.serverEnv(dbURL, s, "APIKEYS_SWEEP_EVERY=1h", "APIKEYS_LAST_USED_FLUSH=1h"), e.bin)
 	if err != nil {
 		return err
 	}
@@ -72,6 +73,12 @@ FROM unnest($4::bytea[]) WITH ORDINALITY AS t(h, i)`, org, account, creator, pq.
 			return fmt.Errorf("flood: the server did not load its known keys within 2 minutes")
 		}
 		time.Sleep(100 * time.Millisecond)
+	}
+	for _, line := range strings.Split(tail(p.log, 1<<20), "\n") {
+		if _, rest, ok := strings.Cut(line, "known keys loaded\" "); ok {
+			logf("flood: the server's filter of known keys: %s", rest)
+			e.rep.figure("PostgreSQL", "the filter of known keys, read at start", rest, "(measured)", true)
+		}
 	}
 	statements := func() (float64, error) { return metric(p.metricsAddr, "apikeys_db_statements_total") }
 	// The background work of the idle server, per second.

@@ -366,13 +366,16 @@ func seedTables(orgs []orgRow, rows []keyRow, pw string) []seedTable {
 			r := &rows[i]
 			return []any{r.saID, r.created, r.name, "VIEWER", r.org, r.admin}
 		}},
-		{"api_keys", []string{"id", "created_at", "name", "name_folded", "secret_hash", "prefix", "last_four", "status", "revoked_at", "organization_id", "service_account_id", "created_by_id", "revoked_by_id"}, len(rows), func(i int) []any {
+		// With the columns the server's start would otherwise fill (its backfills of older
+		// keys): expires_order (never), revocation_reason, last_used_order (never used).
+		{"api_keys", []string{"id", "created_at", "name", "name_folded", "secret_hash", "prefix", "last_four", "status", "revoked_at", "revocation_reason", "expires_order", "last_used_order", "organization_id", "service_account_id", "created_by_id", "revoked_by_id"}, len(rows), func(i int) []any {
 			r := &rows[i]
-			status, revokedAt, revokedBy := "ACTIVE", any(nil), any(nil)
+			status, revokedAt, reason, revokedBy := "ACTIVE", any(nil), any(nil), any(nil)
 			if r.revoked {
-				status, revokedAt, revokedBy = "REVOKED", r.created.Add(time.Second), r.admin
+				status, revokedAt, reason, revokedBy = "REVOKED", r.created.Add(time.Second), "MANUAL", r.admin
 			}
-			return []any{r.id, r.created, r.name, schema.FoldName(r.name), r.hash[:], keys.Prefix, lastFourOf(r), status, revokedAt, r.org, r.saID, r.admin, revokedBy}
+			return []any{r.id, r.created, r.name, schema.FoldName(r.name), r.hash[:], keys.Prefix, lastFourOf(r), status, revokedAt, reason,
+				schema.NeverExpires(), schema.NeverUsed(), r.org, r.saID, r.admin, revokedBy}
 		}},
 	}
 }

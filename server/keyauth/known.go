@@ -99,7 +99,7 @@ func (v *Verifier) loadKnown(ctx context.Context) {
 		n++
 	}
 	k.filter, k.n, k.limit, k.ready, k.pending = f, n, capacity, true, nil
-	v.Log.InfoContext(ctx, "keyauth: known keys loaded", "keys", n, "took", time.Since(start).Round(time.Millisecond))
+	v.Log.InfoContext(ctx, "keyauth: known keys loaded", "keys", n, "bytes", f.Cap()/8, "took", time.Since(start).Round(time.Millisecond))
 }
 
 // readKnown returns a filter of twice the active keys' number (at least
