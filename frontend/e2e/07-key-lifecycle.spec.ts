@@ -219,7 +219,7 @@ test('rotating at once: the old key is refused and shows as Rotated on the Revok
   await tab(page, 'Active Keys').click();
 });
 
-test('renaming a key: the new name is listed, and the audit trail says "Renamed API key"', async () => {
+test('renaming a key: the new name is listed, and the audit trail says "Updated API key" with the old and new name', async () => {
   await chooseAction(page, row(page, weeklyNext), 'Weekly Export', 'Rename');
   const dialog = page.getByRole('dialog', { name: 'Rename API key' });
   const name = dialog.getByRole('textbox', { name: /Name/ });
@@ -238,7 +238,7 @@ test('renaming a key: the new name is listed, and the audit trail says "Renamed 
 
   await page.getByRole('button', { name: 'Audit trail' }).click();
   const drawer = page.getByRole('dialog', { name: 'API key audit trail' });
-  const renamed = drawer.getByRole('row').filter({ hasText: 'Renamed API key' });
+  const renamed = drawer.getByRole('row').filter({ hasText: 'Updated API key' });
   await expect(renamed).toContainText('Weekly Export → Weekly Export (Finance)');
   await expect(drawer.getByRole('row').filter({ hasText: 'Rotated API key' }).first()).toContainText('New key gak_…');
   await expect(drawer.getByRole('row').filter({ hasText: masked(weekly) }).filter({ hasText: 'Rotated API key' })).toContainText('the old key stopped at once');
@@ -250,7 +250,7 @@ test('renaming a key: the new name is listed, and the audit trail says "Renamed 
   await expect(entries.getByRole('row').nth(1)).toContainText('Updated key policy');
   await expect(entries.getByRole('row').nth(1)).toContainText('Maximum lifetime: no limit → 60 days; expiration required: no → yes');
   await page.goto('/admin/audit-trail?action=API_KEY_UPDATED');
-  await expect(entries.getByRole('row').nth(1)).toContainText('Renamed API key');
+  await expect(entries.getByRole('row').nth(1)).toContainText('Updated API key');
   await expectAccessible(page, 'the Audit trail page with a rename');
 });
 

@@ -37,10 +37,11 @@ const theme = createTheme({
 });
 
 // Mantine's dimmed text (gray 6) and field errors (red 6, 3.3:1) are below WCAG AA
-// contrast on white: use gray 7 and red 9 (5.4:1).
+// contrast on white: use gray 7 and red 9 (5.4:1). Links (indigo 7) fall to 4.48:1 on a
+// hovered table row (gray 1): use indigo 8 (5.1:1).
 const resolver: CSSVariablesResolver = (t) => ({
   variables: {},
-  light: { '--mantine-color-dimmed': t.colors.gray[7], '--mantine-color-error': t.colors.red[9] },
+  light: { '--mantine-color-dimmed': t.colors.gray[7], '--mantine-color-error': t.colors.red[9], '--mantine-color-anchor': t.colors.indigo[8] },
   dark: {},
 });
 

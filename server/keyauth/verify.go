@@ -1,6 +1,7 @@
 // Package keyauth verifies API keys ("Authorization: Bearer gak_…"): the cache of
 // verified keys and its revocations across instances, the memory of refused keys, the
-// limit on lookups per address, and the batched record of where and when keys are used.
+// filter of known keys, the limit on lookups per address, and the batched record of
+// where and when keys are used.
 package keyauth
 
 import (
@@ -38,7 +39,7 @@ type Verifier struct {
 	cache    *keyCache
 	refused  *refusedKeys
 	known    *knownKeys
-	announce bool // PostgreSQL: revocations are announced with NOTIFY
+	announce bool // PostgreSQL: revocations and new keys are announced with NOTIFY
 	usage    usage
 	stop     context.CancelFunc
 	done     sync.WaitGroup

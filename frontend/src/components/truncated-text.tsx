@@ -1,15 +1,22 @@
 import { useLayoutEffect, useRef, useState } from 'react';
-import { Text, Tooltip, type TextProps } from '@mantine/core';
+import { Anchor, Text, Tooltip, type TextProps } from '@mantine/core';
 import { useElementSize, useMergedRef } from '@mantine/hooks';
+import { Link, type To } from 'react-router';
 
 /**
  * Text cut to its lines with "…" when it does not fit (a 100-character name without a
  * space included). Only when it is cut does it show whole in a tooltip, on hover, touch
- * and keyboard focus: then, and only then, it is a tab stop.
+ * and keyboard focus: then, and only then, it is a tab stop. Given `to`, it is a link
+ * (always a tab stop), the tooltip on the link itself: no focusable text inside it.
  */
-export function TruncatedText({ children, lines = 1, ...props }: { children: string; lines?: number } & Omit<TextProps, 'children' | 'truncate' | 'lineClamp'>) {
-  const { ref: sizeRef, width } = useElementSize<HTMLSpanElement>();
-  const textRef = useRef<HTMLSpanElement>(null);
+export function TruncatedText({
+  children,
+  lines = 1,
+  to,
+  ...props
+}: { children: string; lines?: number; to?: To } & Omit<TextProps, 'children' | 'truncate' | 'lineClamp'>) {
+  const { ref: sizeRef, width } = useElementSize<HTMLElement>();
+  const textRef = useRef<HTMLElement>(null);
   const ref = useMergedRef(sizeRef, textRef);
   const [cut, setCut] = useState(false);
   useLayoutEffect(() => {
@@ -23,9 +30,15 @@ export function TruncatedText({ children, lines = 1, ...props }: { children: str
       : ({ lineClamp: lines, style: { overflowWrap: 'anywhere' } } as const);
   return (
     <Tooltip label={children} disabled={!cut} multiline maw="min(90vw, 420px)" openDelay={300} events={{ hover: true, focus: true, touch: true }} style={{ overflowWrap: 'anywhere' }}>
-      <Text component="span" ref={ref} dir="auto" miw={0} tabIndex={cut ? 0 : undefined} data-cut={cut || undefined} {...shape} {...props}>
-        {children}
-      </Text>
+      {to === undefined ? (
+        <Text component="span" ref={ref} dir="auto" miw={0} tabIndex={cut ? 0 : undefined} data-cut={cut || undefined} {...shape} {...props}>
+          {children}
+        </Text>
+      ) : (
+        <Anchor component={Link} to={to} ref={ref} dir="auto" miw={0} data-cut={cut || undefined} {...shape} {...props}>
+          {children}
+        </Anchor>
+      )}
     </Tooltip>
   );
 }

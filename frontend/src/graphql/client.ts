@@ -41,6 +41,14 @@ export function badInputField(error: { graphQLErrors?: { extensions?: Record<str
   return extensions?.code === 'BAD_USER_INPUT' && typeof extensions.field === 'string' ? extensions.field : undefined;
 }
 
+/** What went wrong, for a form: the message, and the input field the server blamed, if any. */
+export type FieldError = { error: string; field?: string };
+
+/** A failed operation's FieldError: the message goes on the field a BAD_USER_INPUT error names (extensions.field). */
+export function fieldError(error: CombinedError | undefined): FieldError {
+  return { error: errorMessage(error), field: badInputField(error) };
+}
+
 /** A message fit to show a person for a failed operation. */
 export function errorMessage(error: { graphQLErrors?: { message: string }[]; networkError?: Error } | undefined): string {
   if (!error) return '';

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { fireEvent, render, screen, waitFor, within } from '@testing-library/react';
+import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { MantineProvider } from '@mantine/core';
 import { useState } from 'react';
@@ -329,5 +329,47 @@ describe('AddApiKeyDialog', () => {
     expect(expiration()).toHaveAttribute('aria-invalid', 'true');
     expect(expiration()).toHaveFocus();
     expect(within(dialog).queryByRole('alert')).not.toBeInTheDocument();
+  });
+
+  it('keeps the key to the networks typed, one a line or comma separated, and sends none for any address', async () => {
+    const onCreate = vi.fn(() => Promise.resolve({ secret }));
+    render(<Harness onCreate={onCreate} />);
+    const networks = screen.getByRole('textbox', { name: 'Allowed networks (optional)' });
+    expect(networks).toHaveValue('');
+    expect(networks).toHaveAccessibleDescription(/One IP address or CIDR network per line, e\.g\. 203\.0\.113\.0\/24 or 2001:db8::\/32\. Empty: any address\./);
+    await userEvent.type(networks, '203.0.113.0/24{Enter}2001:db8::/32, 198.51.100.7{Enter}{Enter}');
+    expect(readDraft('add-api-key')).toEqual({ name: '', role: 'VIEWER', networks: '203.0.113.0/24\n2001:db8::/32, 198.51.100.7\n\n' });
+    await userEvent.type(screen.getByRole('textbox', { name: /Name/ }), 'Nordlys Lager Sync');
+    await userEvent.click(screen.getByRole('button', { name: 'Create key' }));
+    expect(onCreate).toHaveBeenCalledWith({
+      name: 'Nordlys Lager Sync',
+      role: 'VIEWER',
+      expiresAt: expect.any(String) as string,
+      allowedNetworks: ['203.0.113.0/24', '2001:db8::/32', '198.51.100.7'],
+    });
+    expect(onCreate.mock.calls[0]).toHaveLength(1);
+
+    cleanup();
+    onCreate.mockClear();
+    render(<Harness onCreate={onCreate} />);
+    await userEvent.type(screen.getByRole('textbox', { name: 'Allowed networks (optional)' }), ' , ');
+    await userEvent.type(screen.getByRole('textbox', { name: /Name/ }), 'Anywhere{Enter}');
+    expect(Object.keys((onCreate.mock.calls[0] as unknown[])[0] as object)).not.toContain('allowedNetworks');
+  });
+
+  it('shows the server’s complaint about a network on that field, and keeps what was typed', async () => {
+    const complaint = '"10.0.0.300" is not an IP address or a CIDR network (e.g. 203.0.113.0/24 or 2001:db8::/32)';
+    render(<Harness onCreate={() => Promise.resolve({ error: complaint, field: 'allowedNetworks' })} />);
+    const networks = screen.getByRole('textbox', { name: 'Allowed networks (optional)' });
+    await userEvent.type(networks, '10.0.0.0/8{Enter}10.0.0.300');
+    await userEvent.type(screen.getByRole('textbox', { name: /Name/ }), 'ERP{Enter}');
+    const dialog = screen.getByRole('dialog', { name: 'Add API Key' });
+    expect(await within(dialog).findByText(complaint)).toBeInTheDocument();
+    expect(networks).toHaveAttribute('aria-invalid', 'true');
+    expect(networks).toHaveFocus();
+    expect(networks).toHaveValue('10.0.0.0/8\n10.0.0.300');
+    expect(within(dialog).queryByRole('alert')).not.toBeInTheDocument();
+    await userEvent.type(networks, '{Backspace}');
+    expect(networks).not.toHaveAttribute('aria-invalid', 'true');
   });
 });

@@ -17,16 +17,21 @@ import {
   type KeyPolicy,
 } from './expiry';
 import { nameError, nameMaxLength } from './key-name';
+import { AllowedNetworksField } from './allowed-networks-field';
+import { parseNetworks } from './allowed-networks';
 import { OneTimeSecretDialog, type SecretFormProps, type SecretResult } from './one-time-secret-dialog';
 
-/** Where the form's draft (name, role and expiration, never the key) waits in sessionStorage. */
+/** Where the form's draft (name, role, expiration and networks, never the key) waits in sessionStorage. */
 export const apiKeyDraftName = 'add-api-key';
 
 /** What creating a key gives back: the secret once, or what went wrong. */
 export type CreateKeyResult = SecretResult;
 
-/** A new key: expiresAt is an ISO time, or null for a key that never expires. */
-export type NewApiKey = { name: string; role: ServiceAccountRole; expiresAt: string | null };
+/**
+ * A new key: expiresAt is an ISO time, or null for a key that never expires; allowedNetworks
+ * only when the key is kept to some networks (absent: any address).
+ */
+export type NewApiKey = { name: string; role: ServiceAccountRole; expiresAt: string | null; allowedNetworks?: string[] };
 
 export type AddApiKeyDialogProps = {
   opened: boolean;
@@ -39,8 +44,8 @@ export type AddApiKeyDialogProps = {
   policy?: KeyPolicy | null;
 };
 
-/** What the form keeps as typed: expiry and date only once chosen ("" until then). */
-type Draft = { name: string; role: ServiceAccountRole; expiry: ExpiryChoice; date: string };
+/** What the form keeps as typed: expiry, date and networks only once chosen ("" until then). */
+type Draft = { name: string; role: ServiceAccountRole; expiry: ExpiryChoice; date: string; networks: string };
 
 /** The draft a session that ended left behind, if it is one this form can use. */
 function savedDraft(): Draft {
@@ -50,12 +55,13 @@ function savedDraft(): Draft {
     role: draft?.role === 'ADMIN' ? 'ADMIN' : 'VIEWER',
     expiry: typeof draft?.expiry === 'string' ? draft.expiry : '',
     date: typeof draft?.date === 'string' ? draft.date : '',
+    networks: typeof draft?.networks === 'string' ? draft.networks : '',
   };
 }
 
 /**
- * Add API Key: a name, a role and an expiration (as the key policy allows), then the new
- * key, shown once by OneTimeSecretDialog.
+ * Add API Key: a name, a role, an expiration (as the key policy allows) and, if wished, the
+ * networks it may be used from; then the new key, shown once by OneTimeSecretDialog.
  */
 export function AddApiKeyDialog({ opened, onClose, onCreate, onClosed, policy }: AddApiKeyDialogProps) {
   return (
@@ -84,12 +90,15 @@ function AddApiKeyForm({
   const [role, setRole] = useState<ServiceAccountRole>(draft.role);
   const [expiry, setExpiry] = useState<ExpiryChoice>(draft.expiry);
   const [date, setDate] = useState(draft.date);
+  const [networks, setNetworks] = useState(draft.networks);
   const [nameFieldError, setNameFieldError] = useState<string | null>(null);
   const [expiryError, setExpiryError] = useState<string | null>(null);
+  const [networksError, setNetworksError] = useState<string | null>(null);
   const [formError, setFormError] = useState<string | null>(null);
   const nameField = useRef<HTMLInputElement>(null);
   const expiryField = useRef<HTMLSelectElement>(null);
   const dateField = useRef<HTMLInputElement>(null);
+  const networksField = useRef<HTMLTextAreaElement>(null);
   // The moment the form opened: what "30 days" and the custom date's range are counted from.
   const [openedAt] = useState(() => new Date());
 
@@ -101,9 +110,9 @@ function AddApiKeyForm({
 
   // Kept as typed, so that a session ending before Create costs nothing.
   function keep(next: Draft) {
-    if (next.name || next.role !== 'VIEWER' || next.expiry || next.date) {
-      const { expiry: chosen, date: day, ...rest } = next;
-      saveDraft(apiKeyDraftName, { ...rest, ...(chosen && { expiry: chosen }), ...(day && { date: day }) });
+    if (next.name || next.role !== 'VIEWER' || next.expiry || next.date || next.networks) {
+      const { expiry: chosen, date: day, networks: typed, ...rest } = next;
+      saveDraft(apiKeyDraftName, { ...rest, ...(chosen && { expiry: chosen }), ...(day && { date: day }), ...(typed && { networks: typed }) });
     } else {
       clearDraft(apiKeyDraftName);
     }
@@ -123,7 +132,8 @@ function AddApiKeyForm({
       return;
     }
     const expiresAt = expiryDate(choice, date, policy, now)?.toISOString() ?? null;
-    const result = await submit(() => onCreate({ name: name.trim(), role, expiresAt }));
+    const allowedNetworks = parseNetworks(networks);
+    const result = await submit(() => onCreate({ name: name.trim(), role, expiresAt, ...(allowedNetworks.length > 0 && { allowedNetworks }) }));
     if ('secret' in result) {
       clearDraft(apiKeyDraftName);
       return;
@@ -134,6 +144,9 @@ function AddApiKeyForm({
     } else if (result.field === 'expiresAt') {
       setExpiryError(result.error);
       (choice === customChoice ? dateField : expiryField).current?.focus();
+    } else if (result.field === 'allowedNetworks') {
+      setNetworksError(result.error);
+      networksField.current?.focus();
     } else {
       setFormError(result.error);
       nameField.current?.focus();
@@ -154,7 +167,7 @@ function AddApiKeyForm({
           value={name}
           onChange={(e) => {
             setName(e.currentTarget.value);
-            keep({ name: e.currentTarget.value, role, expiry, date });
+            keep({ name: e.currentTarget.value, role, expiry, date, networks });
             if (nameFieldError) setNameFieldError(null);
           }}
           error={nameFieldError}
@@ -165,7 +178,7 @@ function AddApiKeyForm({
           onChange={(value) => {
             if (creating) return;
             setRole(value);
-            keep({ name, role: value, expiry, date });
+            keep({ name, role: value, expiry, date, networks });
           }}
         >
           <Stack gap="xs" mt={6}>
@@ -184,7 +197,7 @@ function AddApiKeyForm({
               if (creating) return;
               const value = e.currentTarget.value;
               setExpiry(value);
-              keep({ name, role, expiry: value, date });
+              keep({ name, role, expiry: value, date, networks });
               setExpiryError(null);
             }}
             error={choice === customChoice ? undefined : expiryError}
@@ -201,7 +214,7 @@ function AddApiKeyForm({
               value={date}
               onChange={(e) => {
                 setDate(e.currentTarget.value);
-                keep({ name, role, expiry, date: e.currentTarget.value });
+                keep({ name, role, expiry, date: e.currentTarget.value, networks });
                 setExpiryError(null);
               }}
               error={expiryError}
@@ -220,6 +233,17 @@ function AddApiKeyForm({
             </Text>
           )}
         </Stack>
+        <AllowedNetworksField
+          ref={networksField}
+          value={networks}
+          readOnly={creating}
+          onChange={(text) => {
+            setNetworks(text);
+            keep({ name, role, expiry, date, networks: text });
+            if (networksError) setNetworksError(null);
+          }}
+          error={networksError}
+        />
         {formError && <ErrorAlert title="The key was not created">{formError}</ErrorAlert>}
         <Group justify="flex-end" gap="sm">
           <Button variant="default" onClick={cancel} disabled={creating}>

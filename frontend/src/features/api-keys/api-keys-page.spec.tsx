@@ -43,6 +43,7 @@ function fakeServer({ keys = [], viewerKind = 'USER' }: { keys?: FakeKey[]; view
     revokedByName: k.revoked ? 'Ada Admin' : null,
     revokedByKind: k.revoked ? 'USER' : null,
     revocationReason: k.revoked ?? null,
+    allowedNetworks: [],
     serviceAccount: { __typename: 'ServiceAccount', id: `sa_${k.id}`, role: 'VIEWER' },
   });
   const connection = (nodes: object[]) => ({
@@ -101,6 +102,12 @@ function fakeServer({ keys = [], viewerKind = 'USER' }: { keys?: FakeKey[]; view
           rotateAPIKey: { __typename: 'RotateAPIKeyPayload', secret: rotatedSecret, apiKey: node(made), previousKey: node(k) },
         };
       }
+      case 'KeyDetails': {
+        const k = all.find((key) => key.id === variables.id)!;
+        return { node: { ...node(k), allowedNetworks: ['203.0.113.0/24'], recentClients: [] } };
+      }
+      case 'AuditTrail':
+        return { auditEntries: { __typename: 'AuditEntryConnection', edges: [], pageInfo: { __typename: 'PageInfo', hasNextPage: false, endCursor: null } } };
       case 'RenameApiKey': {
         const k = find(variables);
         k.name = (variables.input as { name: string }).name;
@@ -287,5 +294,28 @@ describe('ApiKeysPage', () => {
     renderPage('', fakeServer({ viewerKind: 'SERVICE_ACCOUNT' }));
     await screen.findByRole('table', { name: 'Active keys' });
     expect(screen.queryByRole('region', { name: 'Key policy' })).not.toBeInTheDocument();
+  });
+
+  it('opens a key’s details from its name: the URL names the key, so a link or a reload opens it again; closing forgets it', async () => {
+    renderPage('?sort=name&order=asc');
+    const url = () => screen.getByRole('status', { name: 'url' }).textContent;
+    const table = await screen.findByRole('table', { name: 'Active keys' });
+    const name = await within(table).findByRole('link', { name: 'ERP Sync Service' });
+    expect(name).toHaveAttribute('href', '/admin/company-settings/api-keys?sort=name&order=asc&key=key_1');
+    await userEvent.click(name);
+    expect(url()).toBe('?sort=name&order=asc&key=key_1');
+    const drawer = screen.getByRole('dialog', { name: 'API key details' });
+    expect(await within(drawer).findByRole('heading', { name: 'ERP Sync Service' })).toBeInTheDocument();
+    expect(within(drawer).getByRole('region', { name: 'Allowed networks' })).toHaveTextContent('203.0.113.0/24');
+    await userEvent.keyboard('{Escape}');
+    expect(url()).toBe('?sort=name&order=asc');
+    await waitFor(() => expect(screen.queryByRole('dialog')).not.toBeInTheDocument());
+
+    cleanup();
+    renderPage('?key=key_1');
+    expect(await within(screen.getByRole('dialog', { name: 'API key details' })).findByRole('heading', { name: 'ERP Sync Service' })).toBeInTheDocument();
+    // The app's theme names the drawer's × "Close"; this test's default theme does not.
+    await userEvent.click(screen.getByRole('dialog', { name: 'API key details' }).querySelector('.mantine-Drawer-close')!);
+    expect(url()).toBe('');
   });
 });

@@ -6,7 +6,7 @@ import { IconClockExclamation, IconHistory, IconPlayerPlay, IconPlus, IconSearch
 import { Link, useLocation } from 'react-router';
 import { useClient, useQuery } from 'urql';
 import { graphql } from '../../gql';
-import { badInputField, errorMessage } from '../../graphql/client';
+import { errorMessage, fieldError } from '../../graphql/client';
 import { companySettings, PageHeader } from '../../layout/page-header';
 import { useDocumentTitle } from '../../layout/document-title';
 import { desktopBreakpoint, useScreenBelow } from '../../layout/screen';
@@ -17,6 +17,7 @@ import { ApiKeyAuditDrawer } from './api-key-audit-drawer';
 import { ApiKeysTab } from './api-keys-tab';
 import type { KeyRef, KeyToRotate } from './api-keys-table';
 import { soonDays, soonThreshold } from './expiry';
+import { KeyDetailsDrawer } from './key-details-drawer';
 import { KeyPolicySection, type KeyPolicyError } from './key-policy-section';
 import { RenameApiKeyDialog, type RenameError } from './rename-api-key-dialog';
 import { RevokeApiKeyDialog } from './revoke-api-key-dialog';
@@ -145,6 +146,9 @@ export function ApiKeysPage() {
   const searchLater = useDebouncedCallback((text: string) => change({ search: text.trim() }, { replace: true }), 300);
   const onSort = useCallback((sort: Sort) => change({ sort }), [change]);
   const onPage = useCallback((paging: Paging, options?: { replace?: boolean }) => change({ paging }, options), [change]);
+  // A key's name leads to its details: the drawer over the same view, a link of its own.
+  const detailsLink = useCallback((id: string) => ({ search: `?${writeView({ ...view, details: id }).toString()}` }), [view]);
+  const closeDetails = useCallback(() => change({ details: undefined }), [change]);
   const [adding, addDialog] = useDisclosure(false);
   const [auditOpened, auditDrawer] = useDisclosure(false);
   const [revoking, setRevoking] = useState<KeyRef | null>(null);
@@ -178,14 +182,14 @@ export function ApiKeysPage() {
         refreshSoon();
         return { secret };
       }
-      return { error: errorMessage(result.error), field: badInputField(result.error) };
+      return fieldError(result.error);
     },
     [client, change, refreshSoon],
   );
 
   const rotateKey = useCallback(
-    async (key: KeyToRotate, previousKeyExpiresAt: string | null): Promise<RotateKeyResult> => {
-      const result = await client.mutation(RotateApiKeyMutation, { input: { id: key.id, previousKeyExpiresAt } }).toPromise();
+    async (key: KeyToRotate, previousKeyExpiresAt: string | null, allowedNetworks?: string[]): Promise<RotateKeyResult> => {
+      const result = await client.mutation(RotateApiKeyMutation, { input: { id: key.id, previousKeyExpiresAt, allowedNetworks } }).toPromise();
       const rotated = result.data?.rotateAPIKey;
       if (rotated?.secret) {
         // The new key heads Active Keys, newest first; the old one works on beside it, or is gone.
@@ -194,7 +198,7 @@ export function ApiKeysPage() {
         const previous = rotated.previousKey;
         return { secret: rotated.secret, previousKeyWorksUntil: previous.status === 'ACTIVE' ? (previous.expiresAt ?? null) : null };
       }
-      return { error: errorMessage(result.error), field: badInputField(result.error) };
+      return fieldError(result.error);
     },
     [client, change, refreshSoon],
   );
@@ -202,7 +206,7 @@ export function ApiKeysPage() {
   const renameKey = useCallback(
     async (key: KeyRef, name: string): Promise<RenameError | undefined> => {
       const result = await client.mutation(RenameApiKeyMutation, { input: { id: key.id, name } }).toPromise();
-      if (result.error || !result.data) return { error: errorMessage(result.error), field: badInputField(result.error) };
+      if (result.error || !result.data) return fieldError(result.error);
       notifications.show({
         position: 'bottom-right',
         color: 'green',
@@ -220,7 +224,7 @@ export function ApiKeysPage() {
   const savePolicy = useCallback(
     async (input: { maxLifetimeDays: number | null; requireExpiry: boolean }): Promise<KeyPolicyError | undefined> => {
       const result = await client.mutation(UpdateKeyPolicyMutation, { input }).toPromise();
-      if (result.error || !result.data) return { error: errorMessage(result.error), field: badInputField(result.error) };
+      if (result.error || !result.data) return fieldError(result.error);
       notifications.show({ position: 'bottom-right', color: 'green', message: 'Key policy saved. It applies to keys created or rotated from now on.' });
       return undefined;
     },
@@ -325,6 +329,7 @@ export function ApiKeysPage() {
             paging={view.paging}
             onPage={onPage}
             layout={layout}
+            detailsLink={detailsLink}
             onRevoke={canManage ? setRevoking : undefined}
             onRotate={canManage ? setRotating : undefined}
             onRename={canManage ? setRenaming : undefined}
@@ -332,7 +337,16 @@ export function ApiKeysPage() {
           />
         </Tabs.Panel>
         <Tabs.Panel value="revoked">
-          <ApiKeysTab status="REVOKED" search={search} sort={view.sort} onSort={onSort} paging={view.paging} onPage={onPage} layout={layout} />
+          <ApiKeysTab
+            status="REVOKED"
+            search={search}
+            sort={view.sort}
+            onSort={onSort}
+            paging={view.paging}
+            onPage={onPage}
+            layout={layout}
+            detailsLink={detailsLink}
+          />
         </Tabs.Panel>
       </Tabs>
 
@@ -352,6 +366,7 @@ export function ApiKeysPage() {
       <RotateApiKeyDialog apiKey={rotating} onClose={() => setRotating(null)} onRotate={rotateKey} onClosed={() => keepFocus(activeTab)} />
       <RenameApiKeyDialog apiKey={renaming} onClose={() => setRenaming(null)} onRename={renameKey} onClosed={() => keepFocus(activeTab)} />
       <ApiKeyAuditDrawer opened={auditOpened} onClose={auditDrawer.close} />
+      <KeyDetailsDrawer keyId={view.details} onClose={closeDetails} canManage={canManage} />
     </>
   );
 }

@@ -3,7 +3,7 @@ import { useQuery } from 'urql';
 import { graphql } from '../../gql';
 import type { ApiKeysQuery } from '../../gql/graphql';
 import { errorMessage } from '../../graphql/client';
-import { ApiKeysTable, type KeyActions } from './api-keys-table';
+import { ApiKeysTable, type ApiKeysTableProps, type KeyActions } from './api-keys-table';
 import { firstPage, orderBy, type Paging, type Sort } from './api-keys-view';
 
 const ApiKeysQueryDocument = graphql(`
@@ -52,10 +52,11 @@ export type ApiKeysTabProps = KeyActions & {
   onPage: (paging: Paging, options?: { replace?: boolean }) => void;
   onAdd?: () => void;
   layout?: 'table' | 'cards';
+  detailsLink?: ApiKeysTableProps['detailsLink'];
 };
 
 /** One tab of the API Keys page: a page of keys from the server, with Previous/Next. */
-export function ApiKeysTab({ status, search, expiringBy, sort, onSort, paging, onPage, onRevoke, onRotate, onRename, onAdd, layout }: ApiKeysTabProps) {
+export function ApiKeysTab({ status, search, expiringBy, sort, onSort, paging, onPage, onRevoke, onRotate, onRename, onAdd, layout, detailsLink }: ApiKeysTabProps) {
   // Forwards from the last page's end, or backwards from the next page's start.
   const variables = useMemo(
     () => ({
@@ -96,6 +97,7 @@ export function ApiKeysTab({ status, search, expiringBy, sort, onSort, paging, o
       onRename={onRename}
       onAdd={onAdd}
       layout={layout}
+      detailsLink={detailsLink}
       sort={sort}
       onSort={onSort}
       pagination={

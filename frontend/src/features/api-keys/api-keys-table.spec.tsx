@@ -1,7 +1,8 @@
 import { describe, expect, it, vi } from 'vitest';
-import { render, screen, waitFor, within } from '@testing-library/react';
+import { cleanup, render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { MantineProvider } from '@mantine/core';
+import { MemoryRouter, useLocation } from 'react-router';
 import { makeFragmentData } from '../../gql';
 import { ApiKeysTable, ApiKeysTable_ApiKeyFragment, type ApiKeysTableProps } from './api-keys-table';
 
@@ -20,6 +21,7 @@ const erp = makeFragmentData(
     revokedByName: null,
     revokedByKind: null,
     revocationReason: null,
+    allowedNetworks: [],
     serviceAccount: { id: 'sa_1', role: 'VIEWER' },
   },
   ApiKeysTable_ApiKeyFragment,
@@ -39,16 +41,26 @@ const dashboard = makeFragmentData(
     revokedByName: 'Ada Admin',
     revokedByKind: 'USER',
     revocationReason: 'MANUAL',
+    allowedNetworks: [],
     serviceAccount: { id: 'sa_2', role: 'ADMIN' },
   },
   ApiKeysTable_ApiKeyFragment,
 );
 
+/** Shows the router's location, for the tests of what a click opens. */
+function Location() {
+  const { search } = useLocation();
+  return <output aria-label="location">{search}</output>;
+}
+
 function renderTable(props: Partial<ApiKeysTableProps>) {
   const all: ApiKeysTableProps = { status: 'ACTIVE', fetching: false, onRetry: vi.fn(), search: '', ...props };
   render(
     <MantineProvider env="test">
-      <ApiKeysTable {...all} />
+      <MemoryRouter>
+        <ApiKeysTable {...all} />
+        <Location />
+      </MemoryRouter>
     </MantineProvider>,
   );
   return all;
@@ -170,6 +182,7 @@ describe('ApiKeysTable', () => {
         revokedByName: '\u202DAda\u009B Admin',
         revokedByKind: 'USER',
         revocationReason: 'MANUAL',
+        allowedNetworks: [],
         serviceAccount: { id: 'sa_3', role: 'VIEWER' },
       },
       ApiKeysTable_ApiKeyFragment,
@@ -197,6 +210,7 @@ describe('ApiKeysTable', () => {
         revokedByName: null,
         revokedByKind: null,
         revocationReason: null,
+        allowedNetworks: [],
         serviceAccount: { id: 'sa_4', role: 'VIEWER' },
       },
       ApiKeysTable_ApiKeyFragment,
@@ -247,6 +261,7 @@ describe('ApiKeysTable', () => {
         revokedByName: null,
         revokedByKind: null,
         revocationReason: null,
+        allowedNetworks: [],
         serviceAccount: { id: 'sa_5', role: 'ADMIN' },
       },
       ApiKeysTable_ApiKeyFragment,
@@ -305,6 +320,7 @@ describe('ApiKeysTable', () => {
           revokedByName: null,
           revokedByKind: null,
           revocationReason: null,
+          allowedNetworks: [],
           serviceAccount: { id: `sa_${id}`, role: 'VIEWER' },
         },
         ApiKeysTable_ApiKeyFragment,
@@ -340,7 +356,7 @@ describe('ApiKeysTable', () => {
     const menu = await screen.findByRole('menu');
     expect(within(menu).getAllByRole('menuitem').map((i) => i.textContent)).toEqual(['Rotate', 'Rename']);
     await userEvent.click(within(menu).getByRole('menuitem', { name: 'Rotate' }));
-    expect(onRotate).toHaveBeenCalledWith({ id: 'key_1', name: 'ERP Sync Service', maskedKey: 'gak_…k3Zq', expiresAt: null });
+    expect(onRotate).toHaveBeenCalledWith({ id: 'key_1', name: 'ERP Sync Service', maskedKey: 'gak_…k3Zq', expiresAt: null, allowedNetworks: [] });
     // By keyboard: Enter opens the menu on its first item, the arrow keys move, Enter chooses.
     more.focus();
     await userEvent.keyboard('{Enter}');
@@ -368,6 +384,7 @@ describe('ApiKeysTable', () => {
           revokedByName: by,
           revokedByKind: kind,
           revocationReason,
+          allowedNetworks: [],
           serviceAccount: { id: `sa_${id}`, role: 'VIEWER' },
         },
         ApiKeysTable_ApiKeyFragment,
@@ -433,5 +450,33 @@ describe('ApiKeysTable', () => {
     renderTable({ keys: [], expiring: true, onAdd: vi.fn() });
     expect(screen.getByText('No active keys expire within 7 days')).toBeInTheDocument();
     expect(screen.queryByRole('button', { name: 'Add your first API key' })).not.toBeInTheDocument();
+  });
+
+  it('makes each name a link to the key’s details, in the table and the cards, revoked keys too', () => {
+    const detailsLink = (id: string) => ({ search: `?key=${id}` });
+    renderTable({ keys: [erp], detailsLink });
+    const row = within(screen.getByRole('table', { name: 'Active keys' })).getByRole('row', { name: /ERP Sync Service/ });
+    expect(within(row).getByRole('link', { name: 'ERP Sync Service' })).toHaveAttribute('href', '/?key=key_1');
+    cleanup();
+    renderTable({ status: 'REVOKED', keys: [dashboard], layout: 'cards', detailsLink });
+    const card = within(screen.getByRole('list', { name: 'Revoked keys' })).getByRole('listitem');
+    expect(within(card).getByRole('link', { name: 'Reporting Dashboard' })).toHaveAttribute('href', '/?key=key_2');
+    cleanup();
+    // Without a place to go, names stay text.
+    renderTable({ keys: [erp] });
+    expect(screen.queryByRole('link')).not.toBeInTheDocument();
+  });
+
+  it('opens the key’s details from a click anywhere on its row, but not from the row’s own controls', async () => {
+    const user = userEvent.setup();
+    const onRevoke = vi.fn();
+    renderTable({ keys: [erp], detailsLink: (id: string) => ({ search: `?key=${id}` }), onRevoke });
+    const row = within(screen.getByRole('table', { name: 'Active keys' })).getByRole('row', { name: /ERP Sync Service/ });
+    const location = screen.getByRole('status', { name: 'location' });
+    await user.click(within(row).getByRole('button', { name: /^Revoke API key / }));
+    expect(onRevoke).toHaveBeenCalled();
+    expect(location).toHaveTextContent('');
+    await user.click(within(row).getByText('gak_…k3Zq'));
+    expect(location).toHaveTextContent('?key=key_1');
   });
 });

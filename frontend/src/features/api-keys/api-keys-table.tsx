@@ -1,16 +1,18 @@
-import type { CSSProperties, ReactNode } from 'react';
+import type { CSSProperties, MouseEvent, ReactNode } from 'react';
 import { LoadError } from '../../components/load-error';
-import { ActionIcon, Badge, Button, Code, Group, Menu, Paper, Select, Skeleton, Stack, Table, Text, Tooltip, VisuallyHidden } from '@mantine/core';
-import { IconAlertTriangle, IconBan, IconDots, IconKey, IconPencil, IconPlus, IconRefresh, IconSearch } from '@tabler/icons-react';
+import { ActionIcon, Button, Code, Group, Menu, Paper, Select, Skeleton, Stack, Table, Text, Tooltip, VisuallyHidden } from '@mantine/core';
+import { IconBan, IconDots, IconKey, IconPencil, IconPlus, IconRefresh, IconSearch } from '@tabler/icons-react';
+import type { To } from 'react-router';
 import { graphql, useFragment, type FragmentType } from '../../gql';
-import type { ApiKeysTable_ApiKeyFragment as ApiKey, ViewerKind } from '../../gql/graphql';
-import { Timestamp, useNow } from '../audit/timestamp';
+import type { ApiKeysTable_ApiKeyFragment as ApiKey } from '../../gql/graphql';
+import { Timestamp } from '../audit/timestamp';
 import { formatRange } from '../../lib/format';
 import { displayText } from '../../lib/display-text';
 import { SortableHeader } from '../../components/sortable-header';
 import { TruncatedText } from '../../components/truncated-text';
 import { firstDirection, sortFields, type Sort, type SortField } from './api-keys-view';
-import { expiryWarning, soonDays } from './expiry';
+import { soonDays } from './expiry';
+import { Actor, Expiry, Reason, reasonLabels, RoleBadge } from './key-facts';
 
 export const ApiKeysTable_ApiKeyFragment = graphql(`
   fragment ApiKeysTable_ApiKey on APIKey {
@@ -27,6 +29,7 @@ export const ApiKeysTable_ApiKeyFragment = graphql(`
     revocationReason
     revokedByName
     revokedByKind
+    allowedNetworks
     serviceAccount {
       id
       role
@@ -37,8 +40,11 @@ export const ApiKeysTable_ApiKeyFragment = graphql(`
 /** What a dialog about one key (revoke, rename) needs to name it. */
 export type KeyRef = Pick<ApiKey, 'id' | 'name' | 'maskedKey'>;
 
-/** What the rotate dialog needs: the key's own expiry bounds how long it may work on beside the new one. */
-export type KeyToRotate = KeyRef & { expiresAt?: string | null };
+/**
+ * What the rotate dialog needs: the key's own expiry bounds how long it may work on beside
+ * the new one; its allowed networks are the new key's unless changed.
+ */
+export type KeyToRotate = KeyRef & { expiresAt?: string | null; allowedNetworks?: readonly string[] };
 
 /** What can be done to an active key, each absent when the viewer may not. */
 export type KeyActions = {
@@ -77,6 +83,8 @@ export type ApiKeysTableProps = KeyActions & {
   /** The order the keys are in; with onSort, the columns that sort are buttons. */
   sort?: Sort;
   onSort?: (sort: Sort) => void;
+  /** Where a key's name leads: its details. Absent: names are plain text. */
+  detailsLink?: (id: string) => To;
 };
 
 const skeletonRows = 3;
@@ -109,6 +117,7 @@ export function ApiKeysTable({
   layout = 'table',
   sort,
   onSort,
+  detailsLink,
 }: ApiKeysTableProps) {
   const keys = useFragment(ApiKeysTable_ApiKeyFragment, refs);
   const active = status === 'ACTIVE';
@@ -165,9 +174,19 @@ export function ApiKeysTable({
   const actions: KeyActions = active ? { onRevoke, onRotate, onRename } : {};
   const list =
     layout === 'cards' ? (
-      <KeyCards label={label} keys={keys} loading={loading} fetching={fetching} actions={actions} />
+      <KeyCards label={label} keys={keys} loading={loading} fetching={fetching} actions={actions} detailsLink={detailsLink} />
     ) : (
-      <KeyTable label={label} active={active} keys={keys} loading={loading} fetching={fetching} actions={actions} sort={sort} onSort={onSort} />
+      <KeyTable
+        label={label}
+        active={active}
+        keys={keys}
+        loading={loading}
+        fetching={fetching}
+        actions={actions}
+        detailsLink={detailsLink}
+        sort={sort}
+        onSort={onSort}
+      />
     );
 
   return (
@@ -199,6 +218,7 @@ type ListProps = {
   /** A page is on its way: the shown one is dimmed. */
   fetching: boolean;
   actions: KeyActions;
+  detailsLink?: (id: string) => To;
 };
 
 const hasActions = ({ onRevoke, onRotate, onRename }: KeyActions) => !!(onRevoke || onRotate || onRename);
@@ -207,7 +227,7 @@ const hasActions = ({ onRevoke, onRotate, onRename }: KeyActions) => !!(onRevoke
 const flexible = (share: string) => ({ maxWidth: 0, width: share });
 const nowrap = { whiteSpace: 'nowrap' } as const;
 
-function KeyTable({ label, active, keys, loading, fetching, actions, sort, onSort }: ListProps & { active: boolean; sort?: Sort; onSort?: (sort: Sort) => void }) {
+function KeyTable({ label, active, keys, loading, fetching, actions, detailsLink, sort, onSort }: ListProps & { active: boolean; sort?: Sort; onSort?: (sort: Sort) => void }) {
   const header = (field: SortField, style?: CSSProperties) =>
     sort && onSort ? (
       <SortableHeader
@@ -224,6 +244,14 @@ function KeyTable({ label, active, keys, loading, fetching, actions, sort, onSor
     );
   const withActions = hasActions(actions);
   const columnCount = (active ? 6 : 7) + (withActions ? 1 : 0);
+  // A click anywhere on a row opens the key's details: it follows the row's link (the
+  // name, which the keyboard reaches); not a click on a control of the row, nor one that
+  // selects text.
+  const openRow = (e: MouseEvent<HTMLTableRowElement>) => {
+    if ((e.target as Element).closest('a, button, input, [role="menu"], [role="menuitem"]')) return;
+    if (window.getSelection()?.toString()) return;
+    e.currentTarget.querySelector<HTMLAnchorElement>('a[href]')?.click();
+  };
 
   return (
     <Table aria-label={label} aria-busy={fetching} verticalSpacing="sm" highlightOnHover>
@@ -260,10 +288,15 @@ function KeyTable({ label, active, keys, loading, fetching, actions, sort, onSor
               </Table.Tr>
             ))
           : keys?.map((k) => (
-              <Table.Tr key={k.id} data-revoked={!active || undefined} style={active ? undefined : revokedStyle}>
+              <Table.Tr
+                key={k.id}
+                data-revoked={!active || undefined}
+                style={{ ...(active ? undefined : revokedStyle), cursor: detailsLink ? 'pointer' : undefined }}
+                onClick={detailsLink ? openRow : undefined}
+              >
                 <Table.Td style={flexible(active ? '60%' : '45%')}>
                   <Group gap="xs" wrap="nowrap" miw={0}>
-                    <TruncatedText fw={500} size="sm">
+                    <TruncatedText fw={500} size="sm" to={detailsLink?.(k.id)}>
                       {displayText(k.name)}
                     </TruncatedText>
                     <RoleBadge role={k.serviceAccount.role} />
@@ -310,7 +343,7 @@ function KeyTable({ label, active, keys, loading, fetching, actions, sort, onSor
 const revokedStyle = { color: 'var(--mantine-color-gray-7)', background: 'var(--mantine-color-gray-0)' };
 
 /** One card per key, its actions in its top corner: for screens too narrow for the table's columns. */
-function KeyCards({ label, keys, loading, fetching, actions }: ListProps) {
+function KeyCards({ label, keys, loading, fetching, actions, detailsLink }: ListProps) {
   return (
     <Stack component="ul" aria-label={label} aria-busy={fetching} gap="sm" m={0} p={0} style={{ listStyle: 'none', opacity: fetching && !loading ? 0.6 : undefined }}>
       {loading
@@ -327,7 +360,7 @@ function KeyCards({ label, keys, loading, fetching, actions }: ListProps) {
                 <Group justify="space-between" align="flex-start" wrap="nowrap" gap="xs">
                   <Stack gap={4} miw={0} style={{ flex: 1 }}>
                     <Group gap="xs" wrap="nowrap" miw={0} align="flex-start">
-                      <TruncatedText fw={500} lines={2}>
+                      <TruncatedText fw={500} lines={2} to={detailsLink?.(k.id)}>
                         {displayText(k.name)}
                       </TruncatedText>
                       <RoleBadge role={k.serviceAccount.role} />
@@ -392,43 +425,6 @@ function Fact({ label, children }: { label: string; children: ReactNode }) {
   );
 }
 
-/** Who created or revoked a key; a service account says so (a person's name needs no note). */
-function Actor({ name, kind, inline = false }: { name: string; kind?: ViewerKind | null; inline?: boolean }) {
-  const note = kind === 'SERVICE_ACCOUNT' ? '(service account)' : null;
-  if (inline) {
-    return (
-      <>
-        <span dir="auto">{displayText(name)}</span>
-        {note && (
-          <Text span size="xs" c="gray.7">
-            {' '}
-            {note}
-          </Text>
-        )}
-      </>
-    );
-  }
-  return (
-    <>
-      <TruncatedText size="sm">{displayText(name)}</TruncatedText>
-      {note && (
-        <Text size="xs" c="gray.7" style={nowrap}>
-          {' '}
-          {note}
-        </Text>
-      )}
-    </>
-  );
-}
-
-function RoleBadge({ role }: { role: ApiKey['serviceAccount']['role'] }) {
-  return (
-    <Badge size="sm" variant="light" tt="none" color={role === 'ADMIN' ? 'indigo' : 'gray'} style={{ flexShrink: 0 }}>
-      {role === 'ADMIN' ? 'Admin' : 'Viewer'}
-    </Badge>
-  );
-}
-
 /** The sort menu of the cards, which have no column headers. */
 function SortSelect({ tab, sort, onSort }: { tab: 'active' | 'revoked'; sort: Sort; onSort: (sort: Sort) => void }) {
   const data = sortFields(tab).flatMap((field) =>
@@ -487,7 +483,7 @@ function MoreActions({ apiKey, actions, card = false }: { apiKey: ApiKey; action
       </Menu.Target>
       <Menu.Dropdown>
         {onRotate && (
-          <Menu.Item leftSection={<IconRefresh size={16} aria-hidden />} onClick={() => onRotate({ ...toRef(apiKey), expiresAt: apiKey.expiresAt })}>
+          <Menu.Item leftSection={<IconRefresh size={16} aria-hidden />} onClick={() => onRotate({ ...toRef(apiKey), expiresAt: apiKey.expiresAt, allowedNetworks: apiKey.allowedNetworks })}>
             Rotate
           </Menu.Item>
         )}
@@ -498,59 +494,6 @@ function MoreActions({ apiKey, actions, card = false }: { apiKey: ApiKey; action
         )}
       </Menu.Dropdown>
     </Menu>
-  );
-}
-
-/** When an active key expires: "Never", or the time, with a warning within soonDays. */
-function Expiry({ expiresAt, inline = false }: { expiresAt?: string | null; inline?: boolean }) {
-  const now = useNow();
-  if (!expiresAt) return <>Never</>;
-  const warning = expiryWarning(expiresAt, now);
-  const badge = warning && (
-    <Badge
-      component="span"
-      size="sm"
-      tt="none"
-      variant="filled"
-      color={warning === 'Expired' ? 'red.9' : 'yellow.4'}
-      leftSection={<IconAlertTriangle size={12} aria-hidden />}
-      style={{ flexShrink: 0 }}
-    >
-      {warning}
-    </Badge>
-  );
-  if (inline) {
-    return (
-      <>
-        <Timestamp value={expiresAt} /> {badge}
-      </>
-    );
-  }
-  return (
-    <Stack gap={4} align="flex-start">
-      <Timestamp value={expiresAt} />
-      {badge}
-    </Stack>
-  );
-}
-
-const reasonLabels = { EXPIRED: 'Expired', ROTATED: 'Rotated', LEAKED: 'Leaked — reported by a leak report' } as const;
-
-/** Why a key ended: who revoked it, or that it expired, was rotated or leaked (and who said so, when a person did). */
-function Reason({ apiKey: k }: { apiKey: ApiKey }) {
-  const reason = k.revocationReason && k.revocationReason !== 'MANUAL' ? reasonLabels[k.revocationReason] : null;
-  if (!reason) {
-    return k.revokedByName ? <Actor name={`Revoked by ${k.revokedByName}`} kind={k.revokedByKind} /> : <>—</>;
-  }
-  return (
-    <>
-      <Text size="sm">{reason}</Text>
-      {k.revokedByName && k.revokedByKind !== 'SYSTEM' && (
-        <Text size="xs" c="gray.7" style={{ overflowWrap: 'anywhere' }}>
-          by <Actor name={k.revokedByName} kind={k.revokedByKind} inline />
-        </Text>
-      )}
-    </>
   );
 }
 

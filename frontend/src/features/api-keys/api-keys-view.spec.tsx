@@ -50,6 +50,12 @@ describe('readView and writeView', () => {
     // Revoked keys expire no more: no filter, no Expires order there.
     expect(read('?tab=revoked&expiring=1&sort=expires')).toMatchObject({ expiring: false, sort: { field: 'revoked', direction: 'desc' } });
   });
+
+  it('reads and writes the key whose details are open, beside the rest of the view', () => {
+    expect(read('?tab=revoked&key=key_01HX').details).toBe('key_01HX');
+    expect(read('?key=').details).toBeUndefined();
+    expect(writeView(read('?tab=revoked&q=erp&key=key_01HX')).toString()).toBe('tab=revoked&q=erp&key=key_01HX');
+  });
 });
 
 // The hook under a router: shows the URL, and hands the test the hook and navigate.
@@ -128,6 +134,17 @@ describe('useApiKeysView', () => {
     act(() => void go(-1));
     expect(url()).toBe('');
     expect(api.view.tab).toBe('active');
+  });
+
+  it('opens and closes a key’s details over the same list, page and order, each a history entry', () => {
+    const url = renderAt('?sort=name&order=asc&page=2&after=c1');
+    act(() => api.change({ details: 'key_7' }));
+    expect(url()).toBe('?sort=name&order=asc&page=2&after=c1&key=key_7');
+    expect(api.view.paging).toEqual({ page: 2, after: 'c1' });
+    act(() => api.change({ details: undefined }));
+    expect(url()).toBe('?sort=name&order=asc&page=2&after=c1');
+    act(() => void go(-1));
+    expect(api.view.details).toBe('key_7');
   });
 
   it('adds no history entry for the view already shown', () => {

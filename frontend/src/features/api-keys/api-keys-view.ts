@@ -6,6 +6,7 @@ import type { ApiKeyOrder, ApiKeyOrderField } from '../../gql/graphql';
 // brings back the same tab, search, sort and page:
 //   ?tab=revoked&q=erp&sort=name&order=asc&page=2&after=<cursor>
 //   ?expiring=1&sort=expires&order=asc   (active keys that expire within 7 days, soonest first)
+//   ?tab=revoked&key=<id>                 (a key's details drawer over its tab)
 // Defaults are left out: the plain path is the Active tab, all keys, newest first, page 1.
 
 export type KeysTab = 'active' | 'revoked';
@@ -24,6 +25,8 @@ export type ApiKeysView = {
   expiring: boolean;
   sort: Sort;
   paging: Paging;
+  /** The id of the key whose details are open; none while closed. */
+  details?: string;
 };
 
 const fields: SortField[] = ['name', 'created', 'last-used', 'expires', 'revoked'];
@@ -78,7 +81,8 @@ export function readView(params: URLSearchParams): ApiKeysView {
   const page = Number(params.get('page'));
   // A cursor without a sensible page number is still a later page; a page number without a cursor is the first.
   const paging = after || before ? { page: Number.isInteger(page) && page > 1 ? page : 2, after, before } : firstPage;
-  return { tab, search, expiring, sort, paging };
+  const details = params.get('key') || undefined;
+  return { tab, search, expiring, sort, paging, details };
 }
 
 /** The query string of a view, without its defaults. */
@@ -97,6 +101,7 @@ export function writeView(view: ApiKeysView): URLSearchParams {
     if (after) params.set('after', after);
     else if (before) params.set('before', before);
   }
+  if (view.details) params.set('key', view.details);
   return params;
 }
 

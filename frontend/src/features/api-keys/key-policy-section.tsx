@@ -2,10 +2,11 @@ import { ErrorAlert } from '../../components/error-alert';
 import { LoadError } from '../../components/load-error';
 import { useId, useRef, useState, type FormEvent } from 'react';
 import { Button, Group, Loader, NumberInput, Paper, Skeleton, Stack, Switch, Text, Title } from '@mantine/core';
+import type { FieldError } from '../../graphql/client';
 import { longestLifetimeDays, type KeyPolicy } from './expiry';
 
 /** What went wrong saving: the message, and the input field the server blamed, if any. */
-export type KeyPolicyError = { error: string; field?: string };
+export type KeyPolicyError = FieldError;
 
 export type KeyPolicySectionProps = {
   /** The policy in force; undefined while it loads. */

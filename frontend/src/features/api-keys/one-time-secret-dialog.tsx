@@ -1,12 +1,13 @@
 import { useEffect, useId, useImperativeHandle, useRef, useState, type ReactNode, type Ref } from 'react';
 import { Alert, Button, CopyButton, Group, Modal, Paper, Stack, Text, TextInput } from '@mantine/core';
 import { IconAlertTriangle, IconCheck, IconCopy } from '@tabler/icons-react';
+import type { FieldError } from '../../graphql/client';
 import { maskKey } from '../../lib/format';
 
 /** What making a key gives back: the secret once (and a note to show with it), or what went wrong. */
 export type SecretResult =
   | { secret: string; /** Shown under the key, e.g. until when the key it replaces works. */ note?: ReactNode }
-  | { error: string; /** The input field the server blamed (extensions.field), if any. */ field?: string };
+  | FieldError;
 
 /** What the dialog hands its form. */
 export type SecretFormProps = {

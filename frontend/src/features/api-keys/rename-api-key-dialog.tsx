@@ -1,12 +1,13 @@
 import { ErrorAlert } from '../../components/error-alert';
 import { useRef, useState, type FormEvent } from 'react';
 import { Button, Group, Loader, Modal, Stack, TextInput } from '@mantine/core';
+import type { FieldError } from '../../graphql/client';
 import { displayText } from '../../lib/display-text';
 import type { KeyRef } from './api-keys-table';
 import { nameError, nameMaxLength } from './key-name';
 
 /** What went wrong renaming: the message, and the input field the server blamed, if any. */
-export type RenameError = { error: string; field?: string };
+export type RenameError = FieldError;
 
 export type RenameApiKeyDialogProps = {
   /** The key to rename; null closes the dialog. */

@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { fireEvent, render, screen, within } from '@testing-library/react';
+import { cleanup, fireEvent, render, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { MantineProvider } from '@mantine/core';
 import { useState } from 'react';
@@ -99,5 +99,46 @@ describe('RotateApiKeyDialog', () => {
     expect(await within(dialog).findByRole('alert')).toHaveTextContent('the key is already revoked');
     await userEvent.click(within(dialog).getByRole('button', { name: 'Cancel' }));
     expect(screen.queryByRole('dialog')).not.toBeInTheDocument();
+  });
+
+  it('keeps the current key’s networks unless they are changed, and then sends the new ones', async () => {
+    const kept = { ...erp, allowedNetworks: ['203.0.113.0/24', '2001:db8::/32'] };
+    const onRotate = vi.fn(() => Promise.resolve({ secret, previousKeyWorksUntil: null }));
+    render(<Harness apiKey={kept} onRotate={onRotate} />);
+    const networks = screen.getByRole('textbox', { name: 'Allowed networks (optional)' });
+    expect(networks).toHaveValue('203.0.113.0/24\n2001:db8::/32');
+    expect(networks).toHaveAccessibleDescription(/Empty: any address\./);
+    await userEvent.click(screen.getByRole('button', { name: 'Rotate key' }));
+    // Unchanged: not sent, the server copies the current key's.
+    expect(onRotate.mock.calls[0]).toEqual([kept, expect.any(String)]);
+
+    cleanup();
+    onRotate.mockClear();
+    render(<Harness apiKey={kept} onRotate={onRotate} />);
+    const field = screen.getByRole('textbox', { name: 'Allowed networks (optional)' });
+    await userEvent.clear(field);
+    await userEvent.type(field, '198.51.100.0/24, 203.0.113.0/24');
+    await userEvent.click(screen.getByRole('button', { name: 'Rotate key' }));
+    expect(onRotate).toHaveBeenCalledWith(kept, expect.any(String), ['198.51.100.0/24', '203.0.113.0/24']);
+  });
+
+  it('sends an emptied list as any address, and puts the server’s complaint about a network on the field', async () => {
+    const complaint = 'at most 100 networks';
+    const onRotate = vi
+      .fn<(key: KeyToRotate, until: string | null, allowedNetworks?: string[]) => Promise<RotateKeyResult>>()
+      .mockResolvedValueOnce({ error: complaint, field: 'allowedNetworks' })
+      .mockResolvedValueOnce({ secret, previousKeyWorksUntil: null });
+    render(<Harness apiKey={{ ...erp, allowedNetworks: ['10.0.0.0/8'] }} onRotate={onRotate} />);
+    const dialog = screen.getByRole('dialog', { name: 'Rotate API key' });
+    const field = within(dialog).getByRole('textbox', { name: 'Allowed networks (optional)' });
+    await userEvent.clear(field);
+    await userEvent.click(within(dialog).getByRole('button', { name: 'Rotate key' }));
+    expect(onRotate).toHaveBeenLastCalledWith(expect.objectContaining({ id: 'key_1' }), expect.any(String), []);
+    expect(await within(dialog).findByText(complaint)).toBeInTheDocument();
+    expect(field).toHaveAttribute('aria-invalid', 'true');
+    expect(field).toHaveFocus();
+    expect(within(dialog).queryByRole('alert')).not.toBeInTheDocument();
+    await userEvent.click(within(dialog).getByRole('button', { name: 'Rotate key' }));
+    expect(await screen.findByRole('dialog', { name: 'API key rotated' })).toBeInTheDocument();
   });
 });

@@ -1,21 +1,27 @@
 import { ErrorAlert } from '../../components/error-alert';
-import { useState, type FormEvent } from 'react';
+import { useRef, useState, type FormEvent } from 'react';
 import { Button, Group, Loader, Radio, Stack, Text } from '@mantine/core';
 import { Timestamp } from '../audit/timestamp';
 import { displayText } from '../../lib/display-text';
 import type { KeyToRotate } from './api-keys-table';
+import type { FieldError } from '../../graphql/client';
 import { OneTimeSecretDialog, type SecretFormProps, type SecretResult } from './one-time-secret-dialog';
+import { AllowedNetworksField } from './allowed-networks-field';
+import { formatNetworks, parseNetworks, sameNetworks } from './allowed-networks';
 
 /** What rotating gives back: the new key once and until when the old one works (null: it stopped), or what went wrong. */
-export type RotateKeyResult = { secret: string; previousKeyWorksUntil: string | null } | { error: string; field?: string };
+export type RotateKeyResult = { secret: string; previousKeyWorksUntil: string | null } | FieldError;
 
 export type RotateApiKeyDialogProps = {
   /** The key to rotate; null closes the dialog. */
   apiKey: KeyToRotate | null;
   /** Called when the dialog may close: never while rotating, nor before an uncopied new key was given up. */
   onClose: () => void;
-  /** Rotates the key; the current one works on until previousKeyExpiresAt (null: it stops at once). */
-  onRotate: (key: KeyToRotate, previousKeyExpiresAt: string | null) => Promise<RotateKeyResult>;
+  /**
+   * Rotates the key; the current one works on until previousKeyExpiresAt (null: it stops at
+   * once). allowedNetworks only when changed: the new key's networks; else the current key's.
+   */
+  onRotate: (key: KeyToRotate, previousKeyExpiresAt: string | null, allowedNetworks?: string[]) => Promise<RotateKeyResult>;
   /** Called once the dialog has faded out. */
   onClosed?: () => void;
 };
@@ -54,6 +60,10 @@ function RotateForm({ busy, submit, cancel, apiKey, onRotate }: SecretFormProps 
   const latest = [...overlaps].reverse().find((o) => possible(o.hours))?.value ?? '0';
   const [overlap, setOverlap] = useState<string>(possible(24) ? defaultOverlap : latest);
   const [error, setError] = useState<string | null>(null);
+  const current = apiKey.allowedNetworks ?? [];
+  const [networks, setNetworks] = useState(() => formatNetworks(current));
+  const [networksError, setNetworksError] = useState<string | null>(null);
+  const networksField = useRef<HTMLTextAreaElement>(null);
 
   async function onSubmit(event: FormEvent) {
     event.preventDefault();
@@ -61,12 +71,20 @@ function RotateForm({ busy, submit, cancel, apiKey, onRotate }: SecretFormProps 
     setError(null);
     const hours = Number(overlap);
     const until = hours === 0 ? null : new Date(Date.now() + hours * hour).toISOString();
+    const allowedNetworks = parseNetworks(networks);
+    const changed = !sameNetworks(allowedNetworks, current);
     const result = await submit(async (): Promise<SecretResult> => {
-      const rotated = await onRotate(apiKey, until);
+      const rotated = await (changed ? onRotate(apiKey, until, allowedNetworks) : onRotate(apiKey, until));
       if (!('secret' in rotated)) return rotated;
       return { secret: rotated.secret, note: <PreviousKeyNote apiKey={apiKey} until={rotated.previousKeyWorksUntil} /> };
     });
-    if (!('secret' in result)) setError(result.error);
+    if ('secret' in result) return;
+    if (result.field === 'allowedNetworks') {
+      setNetworksError(result.error);
+      networksField.current?.focus();
+    } else {
+      setError(result.error);
+    }
   }
 
   return (
@@ -98,6 +116,17 @@ function RotateForm({ busy, submit, cancel, apiKey, onRotate }: SecretFormProps 
             ))}
           </Stack>
         </Radio.Group>
+        <AllowedNetworksField
+          ref={networksField}
+          description="The current key’s, unless you change them. Empty: any address."
+          value={networks}
+          readOnly={busy}
+          onChange={(text) => {
+            setNetworks(text);
+            if (networksError) setNetworksError(null);
+          }}
+          error={networksError}
+        />
         {error && <ErrorAlert title="The key was not rotated">{error}</ErrorAlert>}
         <Group justify="flex-end" gap="sm">
           <Button variant="default" onClick={cancel} disabled={busy} data-autofocus>

@@ -4,7 +4,8 @@ import type { AuditEntryAction } from '../../gql/graphql';
 export const auditActionLabels: Record<AuditEntryAction, string> = {
   API_KEY_CREATED: 'Created API key',
   API_KEY_ROTATED: 'Rotated API key',
-  API_KEY_UPDATED: 'Renamed API key',
+  // A rename, new allowed networks, or both: the entry's detail says which.
+  API_KEY_UPDATED: 'Updated API key',
   API_KEY_REVOKED: 'Revoked API key',
   API_KEY_EXPIRED: 'API key expired',
   API_KEY_REPORTED_LEAKED: 'API key reported leaked',

@@ -8,6 +8,17 @@ describe('auditDetail', () => {
     expect(auditDetail('API_KEY_UPDATED', { name: { old: '\u202Egnp.exe', new: 'Clean' } })).toBe('gnp.exe → Clean');
   });
 
+  it('says how a key’s allowed networks changed, "any address" for none, beside a rename', () => {
+    expect(auditDetail('API_KEY_UPDATED', { allowedNetworks: { old: [], new: ['203.0.113.0/24', '2001:db8::/32'] } })).toBe(
+      'Allowed networks: any address → 203.0.113.0/24, 2001:db8::/32',
+    );
+    expect(auditDetail('API_KEY_UPDATED', { allowedNetworks: { old: ['10.0.0.0/8'], new: [] } })).toBe('Allowed networks: 10.0.0.0/8 → any address');
+    expect(auditDetail('API_KEY_UPDATED', { name: { old: 'ERP', new: 'ERP (Prod)' }, allowedNetworks: { old: [], new: ['10.0.0.0/8'] } })).toBe(
+      'ERP → ERP (Prod); Allowed networks: any address → 10.0.0.0/8',
+    );
+    expect(auditDetail('API_KEY_UPDATED', { allowedNetworks: { old: 'x', new: [1] } })).toBeNull();
+  });
+
   it('says a key ended with its rotation overlap, and nothing more for a plain expiry', () => {
     expect(auditDetail('API_KEY_EXPIRED', { reason: 'ROTATED', expiresAt: '2026-03-12T15:05:00Z' })).toBe('(rotation overlap ended)');
     expect(auditDetail('API_KEY_EXPIRED', { reason: 'EXPIRED', expiresAt: '2026-03-12T15:05:00Z' })).toBeNull();
@@ -34,6 +45,10 @@ describe('auditDetail', () => {
   it('says when a created key expires', () => {
     expect(auditDetail('API_KEY_CREATED', { expiresAt: '2026-04-11T14:05:00Z' })).toBe(`Expires ${formatDateTime('2026-04-11T14:05:00Z')}`);
     expect(auditDetail('API_KEY_CREATED', {})).toBeNull();
+    expect(auditDetail('API_KEY_CREATED', { allowedNetworks: ['192.0.2.7/32'] })).toBe('Allowed networks: 192.0.2.7/32');
+    expect(auditDetail('API_KEY_CREATED', { expiresAt: '2026-04-11T14:05:00Z', allowedNetworks: ['192.0.2.7/32'] })).toBe(
+      `Expires ${formatDateTime('2026-04-11T14:05:00Z')}; Allowed networks: 192.0.2.7/32`,
+    );
   });
 
   it('has nothing to say about other actions, or metadata it does not understand', () => {

@@ -18,25 +18,41 @@ function change(metadata: Json, key: string): { old: unknown; new: unknown } | n
 
 const text = (value: unknown) => (typeof value === 'string' ? value : null);
 
+/** A list of allowed networks in words: "any address" when empty. */
+function networks(value: unknown): string | null {
+  if (!Array.isArray(value) || !value.every((n) => typeof n === 'string')) return null;
+  return value.length ? value.join(', ') : 'any address';
+}
+
 const lifetime = (days: unknown) => (typeof days === 'number' ? (days === 1 ? '1 day' : `${days} days`) : 'no limit');
 const yesNo = (value: unknown) => (value === true ? 'yes' : 'no');
 
 /**
  * What an audit entry's metadata adds to its action, target and time, in a short line:
- * a rename's "old → new", a rotation's new key, why a key expired, a policy's changes.
+ * a rename's "old → new", changed allowed networks, a rotation's new key, why a key
+ * expired, a policy's changes.
  * Null when there is nothing worth a line.
  */
 export function auditDetail(action: AuditEntryAction, metadata: unknown): string | null {
   if (!isObject(metadata)) return null;
   switch (action) {
     case 'API_KEY_CREATED': {
+      const parts: string[] = [];
       const expiresAt = text(metadata.expiresAt);
-      return expiresAt ? `Expires ${formatDateTime(expiresAt)}` : null;
+      if (expiresAt) parts.push(`Expires ${formatDateTime(expiresAt)}`);
+      const allowed = metadata.allowedNetworks === undefined ? null : networks(metadata.allowedNetworks);
+      if (allowed) parts.push(`Allowed networks: ${allowed}`);
+      return parts.length ? parts.join('; ') : null;
     }
     case 'API_KEY_UPDATED': {
+      const parts: string[] = [];
       const name = change(metadata, 'name');
       const [from, to] = [text(name?.old), text(name?.new)];
-      return from !== null && to !== null ? `${displayText(from)} → ${displayText(to)}` : null;
+      if (from !== null && to !== null) parts.push(`${displayText(from)} → ${displayText(to)}`);
+      const allowed = change(metadata, 'allowedNetworks');
+      const [before, after] = [networks(allowed?.old), networks(allowed?.new)];
+      if (before !== null && after !== null) parts.push(`Allowed networks: ${before} → ${after}`);
+      return parts.length ? parts.join('; ') : null;
     }
     case 'API_KEY_ROTATED': {
       const newKey = text(metadata.newMaskedKey);

@@ -191,7 +191,7 @@ describe('AuditEntryList', () => {
       ],
     });
     const rows = within(screen.getByRole('table', { name: 'API key events' })).getAllByRole('row').slice(1);
-    expect(rows[0]).toHaveTextContent('Renamed API key');
+    expect(rows[0]).toHaveTextContent('Updated API key');
     expect(rows[0]).toHaveTextContent('ERP Sync Service → ERP Sync (Production)');
     expect(rows[1]).toHaveTextContent('API key expired');
     expect(rows[1]).toHaveTextContent('System');

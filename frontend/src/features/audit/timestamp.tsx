@@ -52,6 +52,16 @@ export function Timestamp({ value, relative = false }: { value: string; relative
   );
 }
 
+/** How long ago ("5 minutes ago"), kept current; the exact time on hover (title) and in dateTime. */
+export function TimeAgo({ value }: { value: string }) {
+  const now = useNow();
+  return (
+    <time dateTime={value} title={formatDateTime(value)}>
+      {formatRelativeTime(value, now)}
+    </time>
+  );
+}
+
 function RelativeTime({ value }: { value: string }) {
   const now = useNow();
   return (
