@@ -1,9 +1,10 @@
 import { useEffect, useId, useMemo, useRef, useState, type FormEvent, type ReactNode } from 'react';
-import { Badge, Button, Code, DataList, Drawer, Group, List, Loader, Skeleton, Stack, Table, Text, Title, VisuallyHidden } from '@mantine/core';
+import { Badge, Button, Code, DataList, Drawer, Group, List, Skeleton, Stack, Table, Text, Title, VisuallyHidden } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { IconPencil } from '@tabler/icons-react';
 import { useMutation, useQuery } from 'urql';
 import { ErrorAlert } from '../../components/error-alert';
+import { SubmitButton } from '../../components/submit-button';
 import { LoadError } from '../../components/load-error';
 import { TruncatedText } from '../../components/truncated-text';
 import { graphql, useFragment, type FragmentType } from '../../gql';
@@ -314,10 +315,9 @@ function NetworksForm({ apiKey: k, onSave, onDone }: { apiKey: ApiKey; onSave: K
           <Button variant="default" onClick={onDone} disabled={saving}>
             Cancel
           </Button>
-          {/* Not disabled while saving: focus stays on it, and a second press does nothing. */}
-          <Button type="submit" aria-disabled={saving || undefined} leftSection={saving ? <Loader size={14} color="white" aria-hidden /> : undefined}>
-            {saving ? 'Saving…' : 'Save'}
-          </Button>
+          <SubmitButton busy={saving} busyLabel="Saving…">
+            Save
+          </SubmitButton>
         </Group>
       </Stack>
     </form>

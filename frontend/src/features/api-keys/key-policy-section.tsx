@@ -1,7 +1,8 @@
 import { ErrorAlert } from '../../components/error-alert';
+import { SubmitButton } from '../../components/submit-button';
 import { LoadError } from '../../components/load-error';
 import { useId, useRef, useState, type FormEvent } from 'react';
-import { Button, Group, Loader, NumberInput, Paper, Skeleton, Stack, Switch, Text, Title } from '@mantine/core';
+import { Group, NumberInput, Paper, Skeleton, Stack, Switch, Text, Title } from '@mantine/core';
 import type { FieldError } from '../../graphql/client';
 import { longestLifetimeDays, type KeyPolicy } from './expiry';
 
@@ -122,10 +123,9 @@ function KeyPolicyForm({ policy, onSave }: { policy: KeyPolicy; onSave: KeyPolic
         />
         {formError && <ErrorAlert title="The key policy was not saved">{formError}</ErrorAlert>}
         <Group>
-          {/* Not disabled while saving: focus stays on it, and a second press does nothing. */}
-          <Button type="submit" aria-disabled={saving || undefined} leftSection={saving ? <Loader size={14} color="white" aria-hidden /> : undefined}>
-            {saving ? 'Saving…' : 'Save key policy'}
-          </Button>
+          <SubmitButton busy={saving} busyLabel="Saving…">
+            Save key policy
+          </SubmitButton>
         </Group>
       </Stack>
     </form>

@@ -1,6 +1,7 @@
 import { ErrorAlert } from '../../components/error-alert';
+import { SubmitButton } from '../../components/submit-button';
 import { useRef, useState, type FormEvent } from 'react';
-import { Button, Group, Loader, Modal, Stack, TextInput } from '@mantine/core';
+import { Button, Group, Modal, Stack, TextInput } from '@mantine/core';
 import type { FieldError } from '../../graphql/client';
 import { displayText } from '../../lib/display-text';
 import type { KeyRef } from './api-keys-table';
@@ -119,10 +120,9 @@ function RenameForm({
           <Button variant="default" onClick={onCancel} disabled={saving}>
             Cancel
           </Button>
-          {/* Not disabled while saving: focus stays on it, and a second press does nothing. */}
-          <Button type="submit" aria-disabled={saving || undefined} leftSection={saving ? <Loader size={14} color="white" aria-hidden /> : undefined}>
-            {saving ? 'Saving…' : 'Save'}
-          </Button>
+          <SubmitButton busy={saving} busyLabel="Saving…">
+            Save
+          </SubmitButton>
         </Group>
       </Stack>
     </form>

@@ -1,6 +1,7 @@
 import { ErrorAlert } from '../../components/error-alert';
+import { SubmitButton } from '../../components/submit-button';
 import { useRef, useState, type FormEvent } from 'react';
-import { Button, Group, Loader, Radio, Stack, Text } from '@mantine/core';
+import { Button, Group, Radio, Stack, Text } from '@mantine/core';
 import { Timestamp } from '../audit/timestamp';
 import { displayText } from '../../lib/display-text';
 import type { KeyToRotate } from './api-keys-table';
@@ -132,10 +133,9 @@ function RotateForm({ busy, submit, cancel, apiKey, onRotate }: SecretFormProps 
           <Button variant="default" onClick={cancel} disabled={busy} data-autofocus>
             Cancel
           </Button>
-          {/* Not disabled while rotating: focus stays on it, and a second press does nothing. */}
-          <Button type="submit" aria-disabled={busy || undefined} leftSection={busy ? <Loader size={14} color="white" aria-hidden /> : undefined}>
-            {busy ? 'Rotating…' : 'Rotate key'}
-          </Button>
+          <SubmitButton busy={busy} busyLabel="Rotating…">
+            Rotate key
+          </SubmitButton>
         </Group>
       </Stack>
     </form>

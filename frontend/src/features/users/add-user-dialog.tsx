@@ -1,6 +1,7 @@
 import { ErrorAlert } from '../../components/error-alert';
+import { SubmitButton } from '../../components/submit-button';
 import { useEffect, useRef, useState, type FormEvent } from 'react';
-import { Button, Group, Loader, Modal, PasswordInput, Radio, Stack, TextInput } from '@mantine/core';
+import { Button, Group, Modal, PasswordInput, Radio, Stack, TextInput } from '@mantine/core';
 import type { UserRole } from '../../gql/graphql';
 import { clearDraft, readDraft, saveDraft } from '../../session/drafts';
 
@@ -144,10 +145,9 @@ export function AddUserDialog({
             <Button variant="default" onClick={close} disabled={submitting}>
               Cancel
             </Button>
-            {/* Not disabled while creating: focus stays on it, and a second press does nothing. */}
-            <Button type="submit" aria-disabled={submitting || undefined} leftSection={submitting ? <Loader size={14} color="white" aria-hidden /> : undefined}>
-              {submitting ? 'Creating…' : 'Create user'}
-            </Button>
+            <SubmitButton busy={submitting} busyLabel="Creating…">
+              Create user
+            </SubmitButton>
           </Group>
         </Stack>
       </form>
