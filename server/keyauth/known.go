@@ -21,9 +21,10 @@ import (
 // the filter rejects, are refused without the database. A key revoked since the load
 // stays in the filter: it costs one lookup, then the memory of refused keys answers.
 //
-// It costs about 1.2 bytes a key (10 bits, 1% false positives). Until it is loaded, and
-// while it is reloaded after the revocation listener reconnects (creations announced
-// meanwhile were lost), it knows no key: the limit alone decides, as without it.
+// It is sized for twice the active keys (10 bits a key: 1% false positives when full,
+// fewer until then) and read again, twice as large, when full. Until it is first read it
+// knows no key: the limit alone decides, as without it. After the listener reconnects
+// (creations announced meanwhile were lost) it is read again, the old one serving.
 type knownKeys struct {
 	mu       sync.RWMutex
 	filter   *bloom.BloomFilter
@@ -46,7 +47,7 @@ func (k *knownKeys) mayExist(h keys.Hash) bool {
 	return k.ready && k.filter.Test(h[:])
 }
 
-// add makes a new key known; past the filter's capacity it is rebuilt, twice as large.
+// add makes a new key known; past the filter's capacity it is read again, larger.
 func (k *knownKeys) add(h []byte) {
 	if k == nil {
 		return
