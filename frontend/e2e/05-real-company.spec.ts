@@ -168,6 +168,21 @@ async function settled(p: Page) {
   await expect(p.locator('[aria-label$=" keys"][aria-busy="true"]')).toHaveCount(0);
 }
 
+/**
+ * Goes to the next page and waits for its keys: Next is aria-disabled (not disabled)
+ * while a page loads, so a click then does nothing (Playwright waits only for disabled),
+ * and the URL changes before the page's keys arrive.
+ */
+async function next(p: Page) {
+  await settled(p);
+  const before = (await shownNames(p)).join('\n');
+  const button = p.getByRole('button', { name: 'Next', exact: true });
+  await expect(button).not.toHaveAttribute('aria-disabled', 'true');
+  await button.click();
+  await expect.poll(async () => (await shownNames(p)).join('\n')).not.toBe(before);
+  await settled(p);
+}
+
 const revokeButtons = (p: Page) => p.getByRole('button', { name: /^Revoke API key / });
 
 /** Writes docs/api-keys-page-<width>.png with UPDATE_SCREENSHOT=1 (test-results/ otherwise). */
@@ -354,8 +369,7 @@ test('sorting, search, tab and page live in the URL: a reload keeps them, the ba
   await expect(table.getByRole('row').nth(2)).toContainText('Shopify Order Import');
 
   // Page 2 of that order survives a reload.
-  await settled(page);
-  await page.getByRole('button', { name: 'Next', exact: true }).click();
+  await next(page);
   await expect(page).toHaveURL(/sort=last-used&order=desc&page=2&after=/);
   await expect(page.getByText(`21–40 of ${activeCount}`)).toBeVisible();
   const pageTwo = await shownNames(page);
@@ -527,11 +541,9 @@ for (const [width, size] of [
     await expect(page).toHaveURL(/sort=name&order=asc/);
     await expect.poll(async () => inOrder(await shownNames(page), 'asc')).toBe(true);
     // The last page holds the long names (Greek capitals sort after Latin): cut to two lines, in view.
-    await settled(page);
-  await page.getByRole('button', { name: 'Next', exact: true }).click();
+    await next(page);
     await expect(page).toHaveURL(/page=2/);
-    await settled(page);
-  await page.getByRole('button', { name: 'Next', exact: true }).click();
+    await next(page);
     await expect(page).toHaveURL(/page=3/);
     const greek = cards.filter({ hasText: longGreek });
     await expect(greek).toBeVisible();
