@@ -44,6 +44,12 @@ type AuditEntry struct {
 	UserAgent string `json:"user_agent,omitempty"`
 	// Metadata holds the value of the "metadata" field.
 	Metadata map[string]interface{} `json:"metadata,omitempty"`
+	// Sequence holds the value of the "sequence" field.
+	Sequence int64 `json:"sequence,omitempty"`
+	// PreviousHash holds the value of the "previous_hash" field.
+	PreviousHash string `json:"previous_hash,omitempty"`
+	// Hash holds the value of the "hash" field.
+	Hash string `json:"hash,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the AuditEntryQuery when eager-loading is set.
 	Edges        AuditEntryEdges `json:"edges"`
@@ -81,7 +87,9 @@ func (*AuditEntry) scanValues(columns []string) ([]any, error) {
 			values[i] = new([]byte)
 		case auditentry.FieldID, auditentry.FieldOrganizationID, auditentry.FieldTargetID:
 			values[i] = new(pulid.ID)
-		case auditentry.FieldAction, auditentry.FieldActorKind, auditentry.FieldActorName, auditentry.FieldTargetKind, auditentry.FieldTargetName, auditentry.FieldIP, auditentry.FieldUserAgent:
+		case auditentry.FieldSequence:
+			values[i] = new(sql.NullInt64)
+		case auditentry.FieldAction, auditentry.FieldActorKind, auditentry.FieldActorName, auditentry.FieldTargetKind, auditentry.FieldTargetName, auditentry.FieldIP, auditentry.FieldUserAgent, auditentry.FieldPreviousHash, auditentry.FieldHash:
 			values[i] = new(sql.NullString)
 		case auditentry.FieldCreatedAt:
 			values[i] = new(sql.NullTime)
@@ -181,6 +189,24 @@ func (_m *AuditEntry) assignValues(columns []string, values []any) error {
 					return fmt.Errorf("unmarshal field metadata: %w", err)
 				}
 			}
+		case auditentry.FieldSequence:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field sequence", values[i])
+			} else if value.Valid {
+				_m.Sequence = value.Int64
+			}
+		case auditentry.FieldPreviousHash:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field previous_hash", values[i])
+			} else if value.Valid {
+				_m.PreviousHash = value.String
+			}
+		case auditentry.FieldHash:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field hash", values[i])
+			} else if value.Valid {
+				_m.Hash = value.String
+			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
 		}
@@ -259,6 +285,15 @@ func (_m *AuditEntry) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("metadata=")
 	builder.WriteString(fmt.Sprintf("%v", _m.Metadata))
+	builder.WriteString(", ")
+	builder.WriteString("sequence=")
+	builder.WriteString(fmt.Sprintf("%v", _m.Sequence))
+	builder.WriteString(", ")
+	builder.WriteString("previous_hash=")
+	builder.WriteString(_m.PreviousHash)
+	builder.WriteString(", ")
+	builder.WriteString("hash=")
+	builder.WriteString(_m.Hash)
 	builder.WriteByte(')')
 	return builder.String()
 }

@@ -126,6 +126,48 @@ func (_c *AuditEntryCreate) SetMetadata(v map[string]interface{}) *AuditEntryCre
 	return _c
 }
 
+// SetSequence sets the "sequence" field.
+func (_c *AuditEntryCreate) SetSequence(v int64) *AuditEntryCreate {
+	_c.mutation.SetSequence(v)
+	return _c
+}
+
+// SetNillableSequence sets the "sequence" field if the given value is not nil.
+func (_c *AuditEntryCreate) SetNillableSequence(v *int64) *AuditEntryCreate {
+	if v != nil {
+		_c.SetSequence(*v)
+	}
+	return _c
+}
+
+// SetPreviousHash sets the "previous_hash" field.
+func (_c *AuditEntryCreate) SetPreviousHash(v string) *AuditEntryCreate {
+	_c.mutation.SetPreviousHash(v)
+	return _c
+}
+
+// SetNillablePreviousHash sets the "previous_hash" field if the given value is not nil.
+func (_c *AuditEntryCreate) SetNillablePreviousHash(v *string) *AuditEntryCreate {
+	if v != nil {
+		_c.SetPreviousHash(*v)
+	}
+	return _c
+}
+
+// SetHash sets the "hash" field.
+func (_c *AuditEntryCreate) SetHash(v string) *AuditEntryCreate {
+	_c.mutation.SetHash(v)
+	return _c
+}
+
+// SetNillableHash sets the "hash" field if the given value is not nil.
+func (_c *AuditEntryCreate) SetNillableHash(v *string) *AuditEntryCreate {
+	if v != nil {
+		_c.SetHash(*v)
+	}
+	return _c
+}
+
 // SetID sets the "id" field.
 func (_c *AuditEntryCreate) SetID(v pulid.ID) *AuditEntryCreate {
 	_c.mutation.SetID(v)
@@ -321,6 +363,18 @@ func (_c *AuditEntryCreate) createSpec() (*AuditEntry, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.Metadata(); ok {
 		_spec.SetField(auditentry.FieldMetadata, field.TypeJSON, value)
 		_node.Metadata = value
+	}
+	if value, ok := _c.mutation.Sequence(); ok {
+		_spec.SetField(auditentry.FieldSequence, field.TypeInt64, value)
+		_node.Sequence = value
+	}
+	if value, ok := _c.mutation.PreviousHash(); ok {
+		_spec.SetField(auditentry.FieldPreviousHash, field.TypeString, value)
+		_node.PreviousHash = value
+	}
+	if value, ok := _c.mutation.Hash(); ok {
+		_spec.SetField(auditentry.FieldHash, field.TypeString, value)
+		_node.Hash = value
 	}
 	if nodes := _c.mutation.OrganizationIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{

@@ -91,6 +91,15 @@ func (_u *AuditEntryUpdate) sqlSave(ctx context.Context) (_node int, err error) 
 	if _u.mutation.MetadataCleared() {
 		_spec.ClearField(auditentry.FieldMetadata, field.TypeJSON)
 	}
+	if _u.mutation.SequenceCleared() {
+		_spec.ClearField(auditentry.FieldSequence, field.TypeInt64)
+	}
+	if _u.mutation.PreviousHashCleared() {
+		_spec.ClearField(auditentry.FieldPreviousHash, field.TypeString)
+	}
+	if _u.mutation.HashCleared() {
+		_spec.ClearField(auditentry.FieldHash, field.TypeString)
+	}
 	if _node, err = sqlgraph.UpdateNodes(ctx, _u.driver, _spec); err != nil {
 		if _, ok := err.(*sqlgraph.NotFoundError); ok {
 			err = &NotFoundError{auditentry.Label}
@@ -204,6 +213,15 @@ func (_u *AuditEntryUpdateOne) sqlSave(ctx context.Context) (_node *AuditEntry, 
 	}
 	if _u.mutation.MetadataCleared() {
 		_spec.ClearField(auditentry.FieldMetadata, field.TypeJSON)
+	}
+	if _u.mutation.SequenceCleared() {
+		_spec.ClearField(auditentry.FieldSequence, field.TypeInt64)
+	}
+	if _u.mutation.PreviousHashCleared() {
+		_spec.ClearField(auditentry.FieldPreviousHash, field.TypeString)
+	}
+	if _u.mutation.HashCleared() {
+		_spec.ClearField(auditentry.FieldHash, field.TypeString)
 	}
 	_node = &AuditEntry{config: _u.config}
 	_spec.Assign = _node.assignValues

@@ -78,6 +78,9 @@ var schemaGraph = func() *sqlgraph.Schema {
 			auditentry.FieldIP:             {Type: field.TypeString, Column: auditentry.FieldIP},
 			auditentry.FieldUserAgent:      {Type: field.TypeString, Column: auditentry.FieldUserAgent},
 			auditentry.FieldMetadata:       {Type: field.TypeJSON, Column: auditentry.FieldMetadata},
+			auditentry.FieldSequence:       {Type: field.TypeInt64, Column: auditentry.FieldSequence},
+			auditentry.FieldPreviousHash:   {Type: field.TypeString, Column: auditentry.FieldPreviousHash},
+			auditentry.FieldHash:           {Type: field.TypeString, Column: auditentry.FieldHash},
 		},
 	}
 	graph.Nodes[2] = &sqlgraph.Node{
@@ -98,6 +101,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			organization.FieldKeyCountsInitialized: {Type: field.TypeBool, Column: organization.FieldKeyCountsInitialized},
 			organization.FieldKeyMaxLifetimeDays:   {Type: field.TypeInt, Column: organization.FieldKeyMaxLifetimeDays},
 			organization.FieldKeyRequireExpiry:     {Type: field.TypeBool, Column: organization.FieldKeyRequireExpiry},
+			organization.FieldAuditSequence:        {Type: field.TypeInt64, Column: organization.FieldAuditSequence},
 		},
 	}
 	graph.Nodes[3] = &sqlgraph.Node{
@@ -732,6 +736,21 @@ func (f *AuditEntryFilter) WhereMetadata(p entql.BytesP) {
 	f.Where(p.Field(auditentry.FieldMetadata))
 }
 
+// WhereSequence applies the entql int64 predicate on the sequence field.
+func (f *AuditEntryFilter) WhereSequence(p entql.Int64P) {
+	f.Where(p.Field(auditentry.FieldSequence))
+}
+
+// WherePreviousHash applies the entql string predicate on the previous_hash field.
+func (f *AuditEntryFilter) WherePreviousHash(p entql.StringP) {
+	f.Where(p.Field(auditentry.FieldPreviousHash))
+}
+
+// WhereHash applies the entql string predicate on the hash field.
+func (f *AuditEntryFilter) WhereHash(p entql.StringP) {
+	f.Where(p.Field(auditentry.FieldHash))
+}
+
 // WhereHasOrganization applies a predicate to check if query has an edge organization.
 func (f *AuditEntryFilter) WhereHasOrganization() {
 	f.Where(entql.HasEdge("organization"))
@@ -819,6 +838,11 @@ func (f *OrganizationFilter) WhereKeyMaxLifetimeDays(p entql.IntP) {
 // WhereKeyRequireExpiry applies the entql bool predicate on the key_require_expiry field.
 func (f *OrganizationFilter) WhereKeyRequireExpiry(p entql.BoolP) {
 	f.Where(p.Field(organization.FieldKeyRequireExpiry))
+}
+
+// WhereAuditSequence applies the entql int64 predicate on the audit_sequence field.
+func (f *OrganizationFilter) WhereAuditSequence(p entql.Int64P) {
+	f.Where(p.Field(organization.FieldAuditSequence))
 }
 
 // addPredicate implements the predicateAdder interface.

@@ -2195,6 +2195,10 @@ type AuditEntryMutation struct {
 	ip                  *string
 	user_agent          *string
 	metadata            *map[string]interface{}
+	sequence            *int64
+	addsequence         *int64
+	previous_hash       *string
+	hash                *string
 	clearedFields       map[string]struct{}
 	organization        *pulid.ID
 	clearedorganization bool
@@ -2791,6 +2795,174 @@ func (m *AuditEntryMutation) ResetMetadata() {
 	delete(m.clearedFields, auditentry.FieldMetadata)
 }
 
+// SetSequence sets the "sequence" field.
+func (m *AuditEntryMutation) SetSequence(i int64) {
+	m.sequence = &i
+	m.addsequence = nil
+}
+
+// Sequence returns the value of the "sequence" field in the mutation.
+func (m *AuditEntryMutation) Sequence() (r int64, exists bool) {
+	v := m.sequence
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSequence returns the old "sequence" field's value of the AuditEntry entity.
+// If the AuditEntry object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AuditEntryMutation) OldSequence(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSequence is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSequence requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSequence: %w", err)
+	}
+	return oldValue.Sequence, nil
+}
+
+// AddSequence adds i to the "sequence" field.
+func (m *AuditEntryMutation) AddSequence(i int64) {
+	if m.addsequence != nil {
+		*m.addsequence += i
+	} else {
+		m.addsequence = &i
+	}
+}
+
+// AddedSequence returns the value that was added to the "sequence" field in this mutation.
+func (m *AuditEntryMutation) AddedSequence() (r int64, exists bool) {
+	v := m.addsequence
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearSequence clears the value of the "sequence" field.
+func (m *AuditEntryMutation) ClearSequence() {
+	m.sequence = nil
+	m.addsequence = nil
+	m.clearedFields[auditentry.FieldSequence] = struct{}{}
+}
+
+// SequenceCleared returns if the "sequence" field was cleared in this mutation.
+func (m *AuditEntryMutation) SequenceCleared() bool {
+	_, ok := m.clearedFields[auditentry.FieldSequence]
+	return ok
+}
+
+// ResetSequence resets all changes to the "sequence" field.
+func (m *AuditEntryMutation) ResetSequence() {
+	m.sequence = nil
+	m.addsequence = nil
+	delete(m.clearedFields, auditentry.FieldSequence)
+}
+
+// SetPreviousHash sets the "previous_hash" field.
+func (m *AuditEntryMutation) SetPreviousHash(s string) {
+	m.previous_hash = &s
+}
+
+// PreviousHash returns the value of the "previous_hash" field in the mutation.
+func (m *AuditEntryMutation) PreviousHash() (r string, exists bool) {
+	v := m.previous_hash
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPreviousHash returns the old "previous_hash" field's value of the AuditEntry entity.
+// If the AuditEntry object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AuditEntryMutation) OldPreviousHash(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPreviousHash is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPreviousHash requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPreviousHash: %w", err)
+	}
+	return oldValue.PreviousHash, nil
+}
+
+// ClearPreviousHash clears the value of the "previous_hash" field.
+func (m *AuditEntryMutation) ClearPreviousHash() {
+	m.previous_hash = nil
+	m.clearedFields[auditentry.FieldPreviousHash] = struct{}{}
+}
+
+// PreviousHashCleared returns if the "previous_hash" field was cleared in this mutation.
+func (m *AuditEntryMutation) PreviousHashCleared() bool {
+	_, ok := m.clearedFields[auditentry.FieldPreviousHash]
+	return ok
+}
+
+// ResetPreviousHash resets all changes to the "previous_hash" field.
+func (m *AuditEntryMutation) ResetPreviousHash() {
+	m.previous_hash = nil
+	delete(m.clearedFields, auditentry.FieldPreviousHash)
+}
+
+// SetHash sets the "hash" field.
+func (m *AuditEntryMutation) SetHash(s string) {
+	m.hash = &s
+}
+
+// Hash returns the value of the "hash" field in the mutation.
+func (m *AuditEntryMutation) Hash() (r string, exists bool) {
+	v := m.hash
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldHash returns the old "hash" field's value of the AuditEntry entity.
+// If the AuditEntry object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AuditEntryMutation) OldHash(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldHash is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldHash requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldHash: %w", err)
+	}
+	return oldValue.Hash, nil
+}
+
+// ClearHash clears the value of the "hash" field.
+func (m *AuditEntryMutation) ClearHash() {
+	m.hash = nil
+	m.clearedFields[auditentry.FieldHash] = struct{}{}
+}
+
+// HashCleared returns if the "hash" field was cleared in this mutation.
+func (m *AuditEntryMutation) HashCleared() bool {
+	_, ok := m.clearedFields[auditentry.FieldHash]
+	return ok
+}
+
+// ResetHash resets all changes to the "hash" field.
+func (m *AuditEntryMutation) ResetHash() {
+	m.hash = nil
+	delete(m.clearedFields, auditentry.FieldHash)
+}
+
 // ClearOrganization clears the "organization" edge to the Organization entity.
 func (m *AuditEntryMutation) ClearOrganization() {
 	m.clearedorganization = true
@@ -2852,7 +3024,7 @@ func (m *AuditEntryMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *AuditEntryMutation) Fields() []string {
-	fields := make([]string, 0, 12)
+	fields := make([]string, 0, 15)
 	if m.organization != nil {
 		fields = append(fields, auditentry.FieldOrganizationID)
 	}
@@ -2889,6 +3061,15 @@ func (m *AuditEntryMutation) Fields() []string {
 	if m.metadata != nil {
 		fields = append(fields, auditentry.FieldMetadata)
 	}
+	if m.sequence != nil {
+		fields = append(fields, auditentry.FieldSequence)
+	}
+	if m.previous_hash != nil {
+		fields = append(fields, auditentry.FieldPreviousHash)
+	}
+	if m.hash != nil {
+		fields = append(fields, auditentry.FieldHash)
+	}
 	return fields
 }
 
@@ -2921,6 +3102,12 @@ func (m *AuditEntryMutation) Field(name string) (ent.Value, bool) {
 		return m.UserAgent()
 	case auditentry.FieldMetadata:
 		return m.Metadata()
+	case auditentry.FieldSequence:
+		return m.Sequence()
+	case auditentry.FieldPreviousHash:
+		return m.PreviousHash()
+	case auditentry.FieldHash:
+		return m.Hash()
 	}
 	return nil, false
 }
@@ -2954,6 +3141,12 @@ func (m *AuditEntryMutation) OldField(ctx context.Context, name string) (ent.Val
 		return m.OldUserAgent(ctx)
 	case auditentry.FieldMetadata:
 		return m.OldMetadata(ctx)
+	case auditentry.FieldSequence:
+		return m.OldSequence(ctx)
+	case auditentry.FieldPreviousHash:
+		return m.OldPreviousHash(ctx)
+	case auditentry.FieldHash:
+		return m.OldHash(ctx)
 	}
 	return nil, fmt.Errorf("unknown AuditEntry field %s", name)
 }
@@ -3047,6 +3240,27 @@ func (m *AuditEntryMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetMetadata(v)
 		return nil
+	case auditentry.FieldSequence:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSequence(v)
+		return nil
+	case auditentry.FieldPreviousHash:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPreviousHash(v)
+		return nil
+	case auditentry.FieldHash:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetHash(v)
+		return nil
 	}
 	return fmt.Errorf("unknown AuditEntry field %s", name)
 }
@@ -3054,13 +3268,21 @@ func (m *AuditEntryMutation) SetField(name string, value ent.Value) error {
 // AddedFields returns all numeric fields that were incremented/decremented during
 // this mutation.
 func (m *AuditEntryMutation) AddedFields() []string {
-	return nil
+	var fields []string
+	if m.addsequence != nil {
+		fields = append(fields, auditentry.FieldSequence)
+	}
+	return fields
 }
 
 // AddedField returns the numeric value that was incremented/decremented on a field
 // with the given name. The second boolean return value indicates that this field
 // was not set, or was not defined in the schema.
 func (m *AuditEntryMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case auditentry.FieldSequence:
+		return m.AddedSequence()
+	}
 	return nil, false
 }
 
@@ -3069,6 +3291,13 @@ func (m *AuditEntryMutation) AddedField(name string) (ent.Value, bool) {
 // type.
 func (m *AuditEntryMutation) AddField(name string, value ent.Value) error {
 	switch name {
+	case auditentry.FieldSequence:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddSequence(v)
+		return nil
 	}
 	return fmt.Errorf("unknown AuditEntry numeric field %s", name)
 }
@@ -3088,6 +3317,15 @@ func (m *AuditEntryMutation) ClearedFields() []string {
 	}
 	if m.FieldCleared(auditentry.FieldMetadata) {
 		fields = append(fields, auditentry.FieldMetadata)
+	}
+	if m.FieldCleared(auditentry.FieldSequence) {
+		fields = append(fields, auditentry.FieldSequence)
+	}
+	if m.FieldCleared(auditentry.FieldPreviousHash) {
+		fields = append(fields, auditentry.FieldPreviousHash)
+	}
+	if m.FieldCleared(auditentry.FieldHash) {
+		fields = append(fields, auditentry.FieldHash)
 	}
 	return fields
 }
@@ -3114,6 +3352,15 @@ func (m *AuditEntryMutation) ClearField(name string) error {
 		return nil
 	case auditentry.FieldMetadata:
 		m.ClearMetadata()
+		return nil
+	case auditentry.FieldSequence:
+		m.ClearSequence()
+		return nil
+	case auditentry.FieldPreviousHash:
+		m.ClearPreviousHash()
+		return nil
+	case auditentry.FieldHash:
+		m.ClearHash()
 		return nil
 	}
 	return fmt.Errorf("unknown AuditEntry nullable field %s", name)
@@ -3158,6 +3405,15 @@ func (m *AuditEntryMutation) ResetField(name string) error {
 		return nil
 	case auditentry.FieldMetadata:
 		m.ResetMetadata()
+		return nil
+	case auditentry.FieldSequence:
+		m.ResetSequence()
+		return nil
+	case auditentry.FieldPreviousHash:
+		m.ResetPreviousHash()
+		return nil
+	case auditentry.FieldHash:
+		m.ResetHash()
 		return nil
 	}
 	return fmt.Errorf("unknown AuditEntry field %s", name)
@@ -3253,6 +3509,8 @@ type OrganizationMutation struct {
 	key_max_lifetime_days    *int
 	addkey_max_lifetime_days *int
 	key_require_expiry       *bool
+	audit_sequence           *int64
+	addaudit_sequence        *int64
 	clearedFields            map[string]struct{}
 	done                     bool
 	oldValue                 func(context.Context) (*Organization, error)
@@ -3689,6 +3947,62 @@ func (m *OrganizationMutation) ResetKeyRequireExpiry() {
 	m.key_require_expiry = nil
 }
 
+// SetAuditSequence sets the "audit_sequence" field.
+func (m *OrganizationMutation) SetAuditSequence(i int64) {
+	m.audit_sequence = &i
+	m.addaudit_sequence = nil
+}
+
+// AuditSequence returns the value of the "audit_sequence" field in the mutation.
+func (m *OrganizationMutation) AuditSequence() (r int64, exists bool) {
+	v := m.audit_sequence
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAuditSequence returns the old "audit_sequence" field's value of the Organization entity.
+// If the Organization object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OrganizationMutation) OldAuditSequence(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAuditSequence is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAuditSequence requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAuditSequence: %w", err)
+	}
+	return oldValue.AuditSequence, nil
+}
+
+// AddAuditSequence adds i to the "audit_sequence" field.
+func (m *OrganizationMutation) AddAuditSequence(i int64) {
+	if m.addaudit_sequence != nil {
+		*m.addaudit_sequence += i
+	} else {
+		m.addaudit_sequence = &i
+	}
+}
+
+// AddedAuditSequence returns the value that was added to the "audit_sequence" field in this mutation.
+func (m *OrganizationMutation) AddedAuditSequence() (r int64, exists bool) {
+	v := m.addaudit_sequence
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetAuditSequence resets all changes to the "audit_sequence" field.
+func (m *OrganizationMutation) ResetAuditSequence() {
+	m.audit_sequence = nil
+	m.addaudit_sequence = nil
+}
+
 // Where appends a list predicates to the OrganizationMutation builder.
 func (m *OrganizationMutation) Where(ps ...predicate.Organization) {
 	m.predicates = append(m.predicates, ps...)
@@ -3723,7 +4037,7 @@ func (m *OrganizationMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *OrganizationMutation) Fields() []string {
-	fields := make([]string, 0, 7)
+	fields := make([]string, 0, 8)
 	if m.created_at != nil {
 		fields = append(fields, organization.FieldCreatedAt)
 	}
@@ -3744,6 +4058,9 @@ func (m *OrganizationMutation) Fields() []string {
 	}
 	if m.key_require_expiry != nil {
 		fields = append(fields, organization.FieldKeyRequireExpiry)
+	}
+	if m.audit_sequence != nil {
+		fields = append(fields, organization.FieldAuditSequence)
 	}
 	return fields
 }
@@ -3767,6 +4084,8 @@ func (m *OrganizationMutation) Field(name string) (ent.Value, bool) {
 		return m.KeyMaxLifetimeDays()
 	case organization.FieldKeyRequireExpiry:
 		return m.KeyRequireExpiry()
+	case organization.FieldAuditSequence:
+		return m.AuditSequence()
 	}
 	return nil, false
 }
@@ -3790,6 +4109,8 @@ func (m *OrganizationMutation) OldField(ctx context.Context, name string) (ent.V
 		return m.OldKeyMaxLifetimeDays(ctx)
 	case organization.FieldKeyRequireExpiry:
 		return m.OldKeyRequireExpiry(ctx)
+	case organization.FieldAuditSequence:
+		return m.OldAuditSequence(ctx)
 	}
 	return nil, fmt.Errorf("unknown Organization field %s", name)
 }
@@ -3848,6 +4169,13 @@ func (m *OrganizationMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetKeyRequireExpiry(v)
 		return nil
+	case organization.FieldAuditSequence:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAuditSequence(v)
+		return nil
 	}
 	return fmt.Errorf("unknown Organization field %s", name)
 }
@@ -3865,6 +4193,9 @@ func (m *OrganizationMutation) AddedFields() []string {
 	if m.addkey_max_lifetime_days != nil {
 		fields = append(fields, organization.FieldKeyMaxLifetimeDays)
 	}
+	if m.addaudit_sequence != nil {
+		fields = append(fields, organization.FieldAuditSequence)
+	}
 	return fields
 }
 
@@ -3879,6 +4210,8 @@ func (m *OrganizationMutation) AddedField(name string) (ent.Value, bool) {
 		return m.AddedRevokedKeyCount()
 	case organization.FieldKeyMaxLifetimeDays:
 		return m.AddedKeyMaxLifetimeDays()
+	case organization.FieldAuditSequence:
+		return m.AddedAuditSequence()
 	}
 	return nil, false
 }
@@ -3908,6 +4241,13 @@ func (m *OrganizationMutation) AddField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.AddKeyMaxLifetimeDays(v)
+		return nil
+	case organization.FieldAuditSequence:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddAuditSequence(v)
 		return nil
 	}
 	return fmt.Errorf("unknown Organization numeric field %s", name)
@@ -3965,6 +4305,9 @@ func (m *OrganizationMutation) ResetField(name string) error {
 		return nil
 	case organization.FieldKeyRequireExpiry:
 		m.ResetKeyRequireExpiry()
+		return nil
+	case organization.FieldAuditSequence:
+		m.ResetAuditSequence()
 		return nil
 	}
 	return fmt.Errorf("unknown Organization field %s", name)

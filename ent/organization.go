@@ -32,7 +32,9 @@ type Organization struct {
 	KeyMaxLifetimeDays *int `json:"key_max_lifetime_days,omitempty"`
 	// KeyRequireExpiry holds the value of the "key_require_expiry" field.
 	KeyRequireExpiry bool `json:"key_require_expiry,omitempty"`
-	selectValues     sql.SelectValues
+	// AuditSequence holds the value of the "audit_sequence" field.
+	AuditSequence int64 `json:"audit_sequence,omitempty"`
+	selectValues  sql.SelectValues
 }
 
 // scanValues returns the types for scanning values from sql.Rows.
@@ -44,7 +46,7 @@ func (*Organization) scanValues(columns []string) ([]any, error) {
 			values[i] = new(pulid.ID)
 		case organization.FieldKeyCountsInitialized, organization.FieldKeyRequireExpiry:
 			values[i] = new(sql.NullBool)
-		case organization.FieldActiveKeyCount, organization.FieldRevokedKeyCount, organization.FieldKeyMaxLifetimeDays:
+		case organization.FieldActiveKeyCount, organization.FieldRevokedKeyCount, organization.FieldKeyMaxLifetimeDays, organization.FieldAuditSequence:
 			values[i] = new(sql.NullInt64)
 		case organization.FieldName:
 			values[i] = new(sql.NullString)
@@ -114,6 +116,12 @@ func (_m *Organization) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.KeyRequireExpiry = value.Bool
 			}
+		case organization.FieldAuditSequence:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field audit_sequence", values[i])
+			} else if value.Valid {
+				_m.AuditSequence = value.Int64
+			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
 		}
@@ -172,6 +180,9 @@ func (_m *Organization) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("key_require_expiry=")
 	builder.WriteString(fmt.Sprintf("%v", _m.KeyRequireExpiry))
+	builder.WriteString(", ")
+	builder.WriteString("audit_sequence=")
+	builder.WriteString(fmt.Sprintf("%v", _m.AuditSequence))
 	builder.WriteByte(')')
 	return builder.String()
 }

@@ -111,6 +111,20 @@ func (_c *OrganizationCreate) SetNillableKeyRequireExpiry(v *bool) *Organization
 	return _c
 }
 
+// SetAuditSequence sets the "audit_sequence" field.
+func (_c *OrganizationCreate) SetAuditSequence(v int64) *OrganizationCreate {
+	_c.mutation.SetAuditSequence(v)
+	return _c
+}
+
+// SetNillableAuditSequence sets the "audit_sequence" field if the given value is not nil.
+func (_c *OrganizationCreate) SetNillableAuditSequence(v *int64) *OrganizationCreate {
+	if v != nil {
+		_c.SetAuditSequence(*v)
+	}
+	return _c
+}
+
 // SetID sets the "id" field.
 func (_c *OrganizationCreate) SetID(v pulid.ID) *OrganizationCreate {
 	_c.mutation.SetID(v)
@@ -185,6 +199,10 @@ func (_c *OrganizationCreate) defaults() error {
 		v := organization.DefaultKeyRequireExpiry
 		_c.mutation.SetKeyRequireExpiry(v)
 	}
+	if _, ok := _c.mutation.AuditSequence(); !ok {
+		v := organization.DefaultAuditSequence
+		_c.mutation.SetAuditSequence(v)
+	}
 	if _, ok := _c.mutation.ID(); !ok {
 		if organization.DefaultID == nil {
 			return fmt.Errorf("ent: uninitialized organization.DefaultID (forgotten import ent/runtime?)")
@@ -234,6 +252,14 @@ func (_c *OrganizationCreate) check() error {
 	}
 	if _, ok := _c.mutation.KeyRequireExpiry(); !ok {
 		return &ValidationError{Name: "key_require_expiry", err: errors.New(`ent: missing required field "Organization.key_require_expiry"`)}
+	}
+	if _, ok := _c.mutation.AuditSequence(); !ok {
+		return &ValidationError{Name: "audit_sequence", err: errors.New(`ent: missing required field "Organization.audit_sequence"`)}
+	}
+	if v, ok := _c.mutation.AuditSequence(); ok {
+		if err := organization.AuditSequenceValidator(v); err != nil {
+			return &ValidationError{Name: "audit_sequence", err: fmt.Errorf(`ent: validator failed for field "Organization.audit_sequence": %w`, err)}
+		}
 	}
 	return nil
 }
@@ -297,6 +323,10 @@ func (_c *OrganizationCreate) createSpec() (*Organization, *sqlgraph.CreateSpec)
 	if value, ok := _c.mutation.KeyRequireExpiry(); ok {
 		_spec.SetField(organization.FieldKeyRequireExpiry, field.TypeBool, value)
 		_node.KeyRequireExpiry = value
+	}
+	if value, ok := _c.mutation.AuditSequence(); ok {
+		_spec.SetField(organization.FieldAuditSequence, field.TypeInt64, value)
+		_node.AuditSequence = value
 	}
 	return _node, _spec
 }

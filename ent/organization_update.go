@@ -138,6 +138,27 @@ func (_u *OrganizationUpdate) SetNillableKeyRequireExpiry(v *bool) *Organization
 	return _u
 }
 
+// SetAuditSequence sets the "audit_sequence" field.
+func (_u *OrganizationUpdate) SetAuditSequence(v int64) *OrganizationUpdate {
+	_u.mutation.ResetAuditSequence()
+	_u.mutation.SetAuditSequence(v)
+	return _u
+}
+
+// SetNillableAuditSequence sets the "audit_sequence" field if the given value is not nil.
+func (_u *OrganizationUpdate) SetNillableAuditSequence(v *int64) *OrganizationUpdate {
+	if v != nil {
+		_u.SetAuditSequence(*v)
+	}
+	return _u
+}
+
+// AddAuditSequence adds value to the "audit_sequence" field.
+func (_u *OrganizationUpdate) AddAuditSequence(v int64) *OrganizationUpdate {
+	_u.mutation.AddAuditSequence(v)
+	return _u
+}
+
 // Mutation returns the OrganizationMutation object of the builder.
 func (_u *OrganizationUpdate) Mutation() *OrganizationMutation {
 	return _u.mutation
@@ -192,6 +213,11 @@ func (_u *OrganizationUpdate) check() error {
 			return &ValidationError{Name: "key_max_lifetime_days", err: fmt.Errorf(`ent: validator failed for field "Organization.key_max_lifetime_days": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.AuditSequence(); ok {
+		if err := organization.AuditSequenceValidator(v); err != nil {
+			return &ValidationError{Name: "audit_sequence", err: fmt.Errorf(`ent: validator failed for field "Organization.audit_sequence": %w`, err)}
+		}
+	}
 	return nil
 }
 
@@ -236,6 +262,12 @@ func (_u *OrganizationUpdate) sqlSave(ctx context.Context) (_node int, err error
 	}
 	if value, ok := _u.mutation.KeyRequireExpiry(); ok {
 		_spec.SetField(organization.FieldKeyRequireExpiry, field.TypeBool, value)
+	}
+	if value, ok := _u.mutation.AuditSequence(); ok {
+		_spec.SetField(organization.FieldAuditSequence, field.TypeInt64, value)
+	}
+	if value, ok := _u.mutation.AddedAuditSequence(); ok {
+		_spec.AddField(organization.FieldAuditSequence, field.TypeInt64, value)
 	}
 	if _node, err = sqlgraph.UpdateNodes(ctx, _u.driver, _spec); err != nil {
 		if _, ok := err.(*sqlgraph.NotFoundError); ok {
@@ -368,6 +400,27 @@ func (_u *OrganizationUpdateOne) SetNillableKeyRequireExpiry(v *bool) *Organizat
 	return _u
 }
 
+// SetAuditSequence sets the "audit_sequence" field.
+func (_u *OrganizationUpdateOne) SetAuditSequence(v int64) *OrganizationUpdateOne {
+	_u.mutation.ResetAuditSequence()
+	_u.mutation.SetAuditSequence(v)
+	return _u
+}
+
+// SetNillableAuditSequence sets the "audit_sequence" field if the given value is not nil.
+func (_u *OrganizationUpdateOne) SetNillableAuditSequence(v *int64) *OrganizationUpdateOne {
+	if v != nil {
+		_u.SetAuditSequence(*v)
+	}
+	return _u
+}
+
+// AddAuditSequence adds value to the "audit_sequence" field.
+func (_u *OrganizationUpdateOne) AddAuditSequence(v int64) *OrganizationUpdateOne {
+	_u.mutation.AddAuditSequence(v)
+	return _u
+}
+
 // Mutation returns the OrganizationMutation object of the builder.
 func (_u *OrganizationUpdateOne) Mutation() *OrganizationMutation {
 	return _u.mutation
@@ -435,6 +488,11 @@ func (_u *OrganizationUpdateOne) check() error {
 			return &ValidationError{Name: "key_max_lifetime_days", err: fmt.Errorf(`ent: validator failed for field "Organization.key_max_lifetime_days": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.AuditSequence(); ok {
+		if err := organization.AuditSequenceValidator(v); err != nil {
+			return &ValidationError{Name: "audit_sequence", err: fmt.Errorf(`ent: validator failed for field "Organization.audit_sequence": %w`, err)}
+		}
+	}
 	return nil
 }
 
@@ -496,6 +554,12 @@ func (_u *OrganizationUpdateOne) sqlSave(ctx context.Context) (_node *Organizati
 	}
 	if value, ok := _u.mutation.KeyRequireExpiry(); ok {
 		_spec.SetField(organization.FieldKeyRequireExpiry, field.TypeBool, value)
+	}
+	if value, ok := _u.mutation.AuditSequence(); ok {
+		_spec.SetField(organization.FieldAuditSequence, field.TypeInt64, value)
+	}
+	if value, ok := _u.mutation.AddedAuditSequence(); ok {
+		_spec.AddField(organization.FieldAuditSequence, field.TypeInt64, value)
 	}
 	_node = &Organization{config: _u.config}
 	_spec.Assign = _node.assignValues

@@ -8,6 +8,7 @@ package graph
 import (
 	"apikeys/ent"
 	"apikeys/ent/apikey"
+	"apikeys/ent/audit"
 	"apikeys/ent/keys"
 	"apikeys/ent/organization"
 	"apikeys/ent/people"
@@ -179,6 +180,11 @@ func (r *queryResolver) AuditEntries(ctx context.Context, after *entgql.Cursor[p
 		nodes[i] = e.Node
 	}
 	return conn, loadAuditDetails(ctx, r.Client, nodes)
+}
+
+// VerifyAuditTrail is the resolver for the verifyAuditTrail field.
+func (r *queryResolver) VerifyAuditTrail(ctx context.Context) (*AuditVerification, error) {
+	return verification(audit.VerifyTrail(ctx, r.Client))
 }
 
 // Users is the resolver for the users field.

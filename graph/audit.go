@@ -10,6 +10,7 @@ import (
 
 	"apikeys/ent"
 	"apikeys/ent/apikey"
+	"apikeys/ent/audit"
 	"apikeys/ent/auditentry"
 	"apikeys/ent/keys"
 	"apikeys/ent/schema/pulid"
@@ -134,4 +135,20 @@ func actorDeleted(ctx context.Context, c *ent.Client, e *ent.AuditEntry) (bool, 
 		return deleted, nil
 	}
 	return c.User.Query().Where(user.ID(*e.ActorID), user.DeletedAtNotNil()).Exist(ctx)
+}
+
+// verification is what verifyAuditTrail answers of v.
+func verification(v audit.Verification, err error) (*AuditVerification, error) {
+	if err != nil {
+		return nil, err
+	}
+	out := &AuditVerification{Ok: v.OK, EntriesChecked: v.EntriesChecked, HeadSequence: int(v.HeadSequence)}
+	if v.HeadHash != "" {
+		out.HeadHash = &v.HeadHash
+	}
+	if !v.OK {
+		seq, kind := int(v.FirstBroken), AuditProblem(v.Problem)
+		out.FirstBrokenSequence, out.ProblemKind, out.Problem = &seq, &kind, &v.Detail
+	}
+	return out, nil
 }

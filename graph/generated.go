@@ -93,9 +93,12 @@ type ComplexityRoot struct {
 		ActorKind       func(childComplexity int) int
 		ActorName       func(childComplexity int) int
 		CreatedAt       func(childComplexity int) int
+		Hash            func(childComplexity int) int
 		ID              func(childComplexity int) int
 		IP              func(childComplexity int) int
 		Metadata        func(childComplexity int) int
+		PreviousHash    func(childComplexity int) int
+		Sequence        func(childComplexity int) int
 		TargetID        func(childComplexity int) int
 		TargetKind      func(childComplexity int) int
 		TargetMaskedKey func(childComplexity int) int
@@ -112,6 +115,16 @@ type ComplexityRoot struct {
 	AuditEntryEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
+	}
+
+	AuditVerification struct {
+		EntriesChecked      func(childComplexity int) int
+		FirstBrokenSequence func(childComplexity int) int
+		HeadHash            func(childComplexity int) int
+		HeadSequence        func(childComplexity int) int
+		Ok                  func(childComplexity int) int
+		Problem             func(childComplexity int) int
+		ProblemKind         func(childComplexity int) int
 	}
 
 	CreateAPIKeyPayload struct {
@@ -163,13 +176,14 @@ type ComplexityRoot struct {
 	}
 
 	Query struct {
-		APIKeyCounts func(childComplexity int) int
-		APIKeys      func(childComplexity int, status *apikey.Status, search *string, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy *ent.APIKeyOrder, where *ent.APIKeyWhereInput) int
-		AuditEntries func(childComplexity int, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, where *ent.AuditEntryWhereInput) int
-		Node         func(childComplexity int, id pulid.ID) int
-		Nodes        func(childComplexity int, ids []pulid.ID) int
-		Users        func(childComplexity int, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, where *ent.UserWhereInput) int
-		Viewer       func(childComplexity int) int
+		APIKeyCounts     func(childComplexity int) int
+		APIKeys          func(childComplexity int, status *apikey.Status, search *string, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy *ent.APIKeyOrder, where *ent.APIKeyWhereInput) int
+		AuditEntries     func(childComplexity int, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, where *ent.AuditEntryWhereInput) int
+		Node             func(childComplexity int, id pulid.ID) int
+		Nodes            func(childComplexity int, ids []pulid.ID) int
+		Users            func(childComplexity int, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, where *ent.UserWhereInput) int
+		VerifyAuditTrail func(childComplexity int) int
+		Viewer           func(childComplexity int) int
 	}
 
 	RevokeAPIKeyPayload struct {
@@ -244,6 +258,7 @@ type APIKeyResolver interface {
 type AuditEntryResolver interface {
 	IP(ctx context.Context, obj *ent.AuditEntry) (*string, error)
 	UserAgent(ctx context.Context, obj *ent.AuditEntry) (*string, error)
+
 	TargetMaskedKey(ctx context.Context, obj *ent.AuditEntry) (*string, error)
 	ActorDeleted(ctx context.Context, obj *ent.AuditEntry) (bool, error)
 	Metadata(ctx context.Context, obj *ent.AuditEntry) (map[string]any, error)
@@ -267,6 +282,7 @@ type QueryResolver interface {
 	APIKeyCounts(ctx context.Context) (*APIKeyCounts, error)
 	APIKeys(ctx context.Context, status *apikey.Status, search *string, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy *ent.APIKeyOrder, where *ent.APIKeyWhereInput) (*ent.APIKeyConnection, error)
 	AuditEntries(ctx context.Context, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, where *ent.AuditEntryWhereInput) (*ent.AuditEntryConnection, error)
+	VerifyAuditTrail(ctx context.Context) (*AuditVerification, error)
 	Users(ctx context.Context, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, where *ent.UserWhereInput) (*ent.UserConnection, error)
 }
 type ViewerResolver interface {
@@ -481,6 +497,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.AuditEntry.CreatedAt(childComplexity), true
+	case "AuditEntry.hash":
+		if e.ComplexityRoot.AuditEntry.Hash == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEntry.Hash(childComplexity), true
 	case "AuditEntry.id":
 		if e.ComplexityRoot.AuditEntry.ID == nil {
 			break
@@ -499,6 +521,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.AuditEntry.Metadata(childComplexity), true
+	case "AuditEntry.previousHash":
+		if e.ComplexityRoot.AuditEntry.PreviousHash == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEntry.PreviousHash(childComplexity), true
+	case "AuditEntry.sequence":
+		if e.ComplexityRoot.AuditEntry.Sequence == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEntry.Sequence(childComplexity), true
 	case "AuditEntry.targetID":
 		if e.ComplexityRoot.AuditEntry.TargetID == nil {
 			break
@@ -561,6 +595,49 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.AuditEntryEdge.Node(childComplexity), true
+
+	case "AuditVerification.entriesChecked":
+		if e.ComplexityRoot.AuditVerification.EntriesChecked == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditVerification.EntriesChecked(childComplexity), true
+	case "AuditVerification.firstBrokenSequence":
+		if e.ComplexityRoot.AuditVerification.FirstBrokenSequence == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditVerification.FirstBrokenSequence(childComplexity), true
+	case "AuditVerification.headHash":
+		if e.ComplexityRoot.AuditVerification.HeadHash == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditVerification.HeadHash(childComplexity), true
+	case "AuditVerification.headSequence":
+		if e.ComplexityRoot.AuditVerification.HeadSequence == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditVerification.HeadSequence(childComplexity), true
+	case "AuditVerification.ok":
+		if e.ComplexityRoot.AuditVerification.Ok == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditVerification.Ok(childComplexity), true
+	case "AuditVerification.problem":
+		if e.ComplexityRoot.AuditVerification.Problem == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditVerification.Problem(childComplexity), true
+	case "AuditVerification.problemKind":
+		if e.ComplexityRoot.AuditVerification.ProblemKind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditVerification.ProblemKind(childComplexity), true
 
 	case "CreateAPIKeyPayload.apiKey":
 		if e.ComplexityRoot.CreateAPIKeyPayload.APIKey == nil {
@@ -811,6 +888,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Users(childComplexity, args["after"].(*entgql.Cursor[pulid.ID]), args["first"].(*int), args["before"].(*entgql.Cursor[pulid.ID]), args["last"].(*int), args["where"].(*ent.UserWhereInput)), true
+	case "Query.verifyAuditTrail":
+		if e.ComplexityRoot.Query.VerifyAuditTrail == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.VerifyAuditTrail(childComplexity), true
 	case "Query.viewer":
 		if e.ComplexityRoot.Query.Viewer == nil {
 			break
@@ -1208,6 +1291,12 @@ func (ec *executionContext) childFields_AuditEntry(ctx context.Context, field gr
 		return ec.fieldContext_AuditEntry_ip(ctx, field)
 	case "userAgent":
 		return ec.fieldContext_AuditEntry_userAgent(ctx, field)
+	case "sequence":
+		return ec.fieldContext_AuditEntry_sequence(ctx, field)
+	case "hash":
+		return ec.fieldContext_AuditEntry_hash(ctx, field)
+	case "previousHash":
+		return ec.fieldContext_AuditEntry_previousHash(ctx, field)
 	case "targetMaskedKey":
 		return ec.fieldContext_AuditEntry_targetMaskedKey(ctx, field)
 	case "actorDeleted":
@@ -1238,6 +1327,26 @@ func (ec *executionContext) childFields_AuditEntryEdge(ctx context.Context, fiel
 		return ec.fieldContext_AuditEntryEdge_cursor(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type AuditEntryEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_AuditVerification(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "ok":
+		return ec.fieldContext_AuditVerification_ok(ctx, field)
+	case "entriesChecked":
+		return ec.fieldContext_AuditVerification_entriesChecked(ctx, field)
+	case "headSequence":
+		return ec.fieldContext_AuditVerification_headSequence(ctx, field)
+	case "headHash":
+		return ec.fieldContext_AuditVerification_headHash(ctx, field)
+	case "firstBrokenSequence":
+		return ec.fieldContext_AuditVerification_firstBrokenSequence(ctx, field)
+	case "problemKind":
+		return ec.fieldContext_AuditVerification_problemKind(ctx, field)
+	case "problem":
+		return ec.fieldContext_AuditVerification_problem(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AuditVerification", field.Name)
 }
 
 func (ec *executionContext) childFields_CreateAPIKeyPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -2807,6 +2916,75 @@ func (ec *executionContext) fieldContext_AuditEntry_userAgent(_ context.Context,
 	return graphql.NewScalarFieldContext("AuditEntry", field, true, true, "String")
 }
 
+func (ec *executionContext) _AuditEntry_sequence(ctx context.Context, field graphql.CollectedField, obj *ent.AuditEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuditEntry_sequence(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Sequence, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AuditEntry_sequence(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AuditEntry", field, false, false, "Int")
+}
+
+func (ec *executionContext) _AuditEntry_hash(ctx context.Context, field graphql.CollectedField, obj *ent.AuditEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuditEntry_hash(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Hash, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AuditEntry_hash(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AuditEntry", field, false, false, "String")
+}
+
+func (ec *executionContext) _AuditEntry_previousHash(ctx context.Context, field graphql.CollectedField, obj *ent.AuditEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuditEntry_previousHash(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PreviousHash, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AuditEntry_previousHash(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AuditEntry", field, false, false, "String")
+}
+
 func (ec *executionContext) _AuditEntry_targetMaskedKey(ctx context.Context, field graphql.CollectedField, obj *ent.AuditEntry) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -3016,6 +3194,167 @@ func (ec *executionContext) _AuditEntryEdge_cursor(ctx context.Context, field gr
 }
 func (ec *executionContext) fieldContext_AuditEntryEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AuditEntryEdge", field, false, false, "Cursor")
+}
+
+func (ec *executionContext) _AuditVerification_ok(ctx context.Context, field graphql.CollectedField, obj *AuditVerification) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuditVerification_ok(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Ok, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AuditVerification_ok(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AuditVerification", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _AuditVerification_entriesChecked(ctx context.Context, field graphql.CollectedField, obj *AuditVerification) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuditVerification_entriesChecked(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EntriesChecked, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AuditVerification_entriesChecked(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AuditVerification", field, false, false, "Int")
+}
+
+func (ec *executionContext) _AuditVerification_headSequence(ctx context.Context, field graphql.CollectedField, obj *AuditVerification) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuditVerification_headSequence(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.HeadSequence, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AuditVerification_headSequence(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AuditVerification", field, false, false, "Int")
+}
+
+func (ec *executionContext) _AuditVerification_headHash(ctx context.Context, field graphql.CollectedField, obj *AuditVerification) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuditVerification_headHash(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.HeadHash, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AuditVerification_headHash(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AuditVerification", field, false, false, "String")
+}
+
+func (ec *executionContext) _AuditVerification_firstBrokenSequence(ctx context.Context, field graphql.CollectedField, obj *AuditVerification) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuditVerification_firstBrokenSequence(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FirstBrokenSequence, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AuditVerification_firstBrokenSequence(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AuditVerification", field, false, false, "Int")
+}
+
+func (ec *executionContext) _AuditVerification_problemKind(ctx context.Context, field graphql.CollectedField, obj *AuditVerification) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuditVerification_problemKind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ProblemKind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *AuditProblem) graphql.Marshaler {
+			return ec.marshalOAuditProblem2ᚖapikeysᚋgraphᚐAuditProblem(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AuditVerification_problemKind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AuditVerification", field, false, false, "AuditProblem")
+}
+
+func (ec *executionContext) _AuditVerification_problem(ctx context.Context, field graphql.CollectedField, obj *AuditVerification) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuditVerification_problem(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Problem, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AuditVerification_problem(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AuditVerification", field, false, false, "String")
 }
 
 func (ec *executionContext) _CreateAPIKeyPayload_apiKey(ctx context.Context, field graphql.CollectedField, obj *CreateAPIKeyPayload) (ret graphql.Marshaler) {
@@ -3980,6 +4319,38 @@ func (ec *executionContext) fieldContext_Query_auditEntries(ctx context.Context,
 	if fc.Args, err = ec.field_Query_auditEntries_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_verifyAuditTrail(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_verifyAuditTrail(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().VerifyAuditTrail(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *AuditVerification) graphql.Marshaler {
+			return ec.marshalNAuditVerification2ᚖapikeysᚋgraphᚐAuditVerification(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_verifyAuditTrail(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AuditVerification(ctx, field)
+		},
 	}
 	return fc, nil
 }
@@ -8830,6 +9201,21 @@ func (ec *executionContext) _AuditEntry(ctx context.Context, sel ast.SelectionSe
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._AuditEntry_userAgent(ctx, field, obj)
 				})
+		case "sequence":
+			out.Values[i] = ec._AuditEntry_sequence(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "hash":
+			out.Values[i] = ec._AuditEntry_hash(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "previousHash":
+			out.Values[i] = ec._AuditEntry_previousHash(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "targetMaskedKey":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, false,
@@ -8927,6 +9313,69 @@ func (ec *executionContext) _AuditEntryEdge(ctx context.Context, sel ast.Selecti
 		case "cursor":
 			out.Values[i] = ec._AuditEntryEdge_cursor(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var auditVerificationImplementors = []string{"AuditVerification"}
+
+func (ec *executionContext) _AuditVerification(ctx context.Context, sel ast.SelectionSet, obj *AuditVerification) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, auditVerificationImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AuditVerification")
+		case "ok":
+			out.Values[i] = ec._AuditVerification_ok(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "entriesChecked":
+			out.Values[i] = ec._AuditVerification_entriesChecked(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "headSequence":
+			out.Values[i] = ec._AuditVerification_headSequence(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "headHash":
+			out.Values[i] = ec._AuditVerification_headHash(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "firstBrokenSequence":
+			out.Values[i] = ec._AuditVerification_firstBrokenSequence(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "problemKind":
+			out.Values[i] = ec._AuditVerification_problemKind(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "problem":
+			out.Values[i] = ec._AuditVerification_problem(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		default:
@@ -9367,6 +9816,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_auditEntries(ctx, field)
+				})
+		case "verifyAuditTrail":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_verifyAuditTrail(ctx, field)
 				})
 		case "users":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
@@ -10275,6 +10730,14 @@ func (ec *executionContext) unmarshalNAuditEntryWhereInput2ᚖapikeysᚋentᚐAu
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalNAuditVerification2ᚖapikeysᚋgraphᚐAuditVerification(ctx context.Context, sel ast.SelectionSet, v *AuditVerification) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "AuditVerification!")
+		return graphql.Null
+	}
+	return ec._AuditVerification(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNBoolean2bool(ctx context.Context, v any) (bool, error) {
 	res, err := graphql.UnmarshalBoolean(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -10385,6 +10848,20 @@ func (ec *executionContext) unmarshalNInt2int(ctx context.Context, v any) (int, 
 func (ec *executionContext) marshalNInt2int(ctx context.Context, sel ast.SelectionSet, v int) graphql.Marshaler {
 	_ = sel
 	res := graphql.MarshalInt(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "Int!")
+	}
+	return res
+}
+
+func (ec *executionContext) unmarshalNInt2int64(ctx context.Context, v any) (int64, error) {
+	res, err := graphql.UnmarshalInt64(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNInt2int64(ctx context.Context, sel ast.SelectionSet, v int64) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalInt64(v)
 	if res == graphql.Null {
 		graphql.AddInvalidNullFromMarshaler(ctx, "Int!")
 	}
@@ -11208,6 +11685,22 @@ func (ec *executionContext) unmarshalOAuditEntryWhereInput2ᚖapikeysᚋentᚐAu
 	}
 	res, err := ec.unmarshalInputAuditEntryWhereInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOAuditProblem2ᚖapikeysᚋgraphᚐAuditProblem(ctx context.Context, v any) (*AuditProblem, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(AuditProblem)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOAuditProblem2ᚖapikeysᚋgraphᚐAuditProblem(ctx context.Context, sel ast.SelectionSet, v *AuditProblem) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
 }
 
 func (ec *executionContext) unmarshalOBoolean2bool(ctx context.Context, v any) (bool, error) {

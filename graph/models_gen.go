@@ -20,6 +20,25 @@ type APIKeyCounts struct {
 	Revoked int `json:"revoked"`
 }
 
+// What verifyAuditTrail found.
+type AuditVerification struct {
+	// Whether every entry up to the head is there, unaltered and in order.
+	Ok bool `json:"ok"`
+	// How many entries were found sound before the first problem (all of them when ok).
+	EntriesChecked int `json:"entriesChecked"`
+	// The sequence of the last sound entry (0 for an empty trail).
+	HeadSequence int `json:"headSequence"`
+	// The hash of the last sound entry (null for an empty trail). Keep it: a later
+	// verification whose entry of that sequence has another hash shows the chain rewritten.
+	HeadHash *string `json:"headHash,omitempty"`
+	// The sequence of the first entry found wrong; null when ok.
+	FirstBrokenSequence *int `json:"firstBrokenSequence,omitempty"`
+	// What is wrong there; null when ok.
+	ProblemKind *AuditProblem `json:"problemKind,omitempty"`
+	// What was found, in a sentence ("entry 17 was altered: its content does not give its hash"); null when ok.
+	Problem *string `json:"problem,omitempty"`
+}
+
 type CreateAPIKeyInput struct {
 	// The service account's name: name it after the integration (1 to 100 characters,
 	// without control characters or characters that change the text's direction).
@@ -127,6 +146,67 @@ type Viewer struct {
 	// Whether the caller may create and revoke API keys.
 	CanManageKeys bool              `json:"canManageKeys"`
 	Organization  *ent.Organization `json:"organization"`
+}
+
+// A fault in the audit trail's chain.
+type AuditProblem string
+
+const (
+	// An entry's content no longer gives its hash.
+	AuditProblemAltered AuditProblem = "ALTERED"
+	// An entry of the sequence is not there: removed.
+	AuditProblemMissing AuditProblem = "MISSING"
+	// An entry does not follow the one before it, or two claim one place.
+	AuditProblemOutOfOrder AuditProblem = "OUT_OF_ORDER"
+)
+
+var AllAuditProblem = []AuditProblem{
+	AuditProblemAltered,
+	AuditProblemMissing,
+	AuditProblemOutOfOrder,
+}
+
+func (e AuditProblem) IsValid() bool {
+	switch e {
+	case AuditProblemAltered, AuditProblemMissing, AuditProblemOutOfOrder:
+		return true
+	}
+	return false
+}
+
+func (e AuditProblem) String() string {
+	return string(e)
+}
+
+func (e *AuditProblem) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = AuditProblem(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid AuditProblem", str)
+	}
+	return nil
+}
+
+func (e AuditProblem) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *AuditProblem) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e AuditProblem) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
 }
 
 // Who is calling: a person (session cookie) or a service account (API key). SYSTEM is

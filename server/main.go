@@ -92,8 +92,13 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout io.Writer, 
 		return nil
 	case "create-org":
 		return createOrg(ctx, fs, args, dbURL, stdin, stdout)
+	case "audit":
+		if len(args) == 0 || args[0] != "verify" {
+			return usageError{errors.New("use: apikeys audit verify [--org ID] [--file export.ndjson]")}
+		}
+		return verifyAudit(ctx, fs, args[1:], dbURL, stdout)
 	default:
-		return usageError{fmt.Errorf("unknown command %q: use serve, migrate or create-org", cmd)}
+		return usageError{fmt.Errorf("unknown command %q: use serve, migrate, create-org or audit verify", cmd)}
 	}
 }
 
@@ -247,5 +252,98 @@ func createOrg(ctx context.Context, fs *flag.FlagSet, args []string, dbURL *stri
 		return err
 	}
 	fmt.Fprintf(stdout, "created organization %q (%s) with admin %s\n", org.Name, org.ID, *email)
+	return nil
+}
+
+// errBroken ends `audit verify` with exit code 1 once it has said what is broken.
+var errBroken = errors.New("the audit trail does not verify")
+
+// verifyAudit is `apikeys audit verify`: the chain of every organization's trail (or of
+// one, --org) read from the database, or of an NDJSON export (--file), offline. It
+// prints one line per trail and fails (exit 1) naming the first broken entry.
+func verifyAudit(ctx context.Context, fs *flag.FlagSet, args []string, dbURL *string, stdout io.Writer) error {
+	org := fs.String("org", "", "verify this organization only (its id, org_…)")
+	file := fs.String("file", "", "verify an NDJSON export instead of the database (- for standard input)")
+	if err := fs.Parse(args); err != nil {
+		return usageError{err}
+	}
+	if fs.NArg() > 0 {
+		return usageError{fmt.Errorf("unexpected %q: use apikeys audit verify [--org ID] [--file export.ndjson]", fs.Arg(0))}
+	}
+	if *file != "" {
+		return verifyAuditFile(*file, stdout)
+	}
+	db, err := app.OpenDatabase(*dbURL) // read only: no migration
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	orgs := []string{*org}
+	if *org == "" {
+		if orgs, err = organizationIDs(ctx, db); err != nil {
+			return err
+		}
+	}
+	broken := false
+	for _, id := range orgs {
+		v, err := audit.Verify(ctx, db.DB, id)
+		if err != nil {
+			return err
+		}
+		if v.OK {
+			fmt.Fprintf(stdout, "%s: verified %d entries, head %d %s\n", id, v.EntriesChecked, v.HeadSequence, cmp.Or(v.HeadHash, "(empty)"))
+			continue
+		}
+		broken = true
+		fmt.Fprintf(stdout, "%s: BROKEN at entry %d (%s): %s; %d entries before it verified\n", id, v.FirstBroken, v.Problem, v.Detail, v.EntriesChecked)
+	}
+	if broken {
+		return errBroken
+	}
+	return nil
+}
+
+func organizationIDs(ctx context.Context, db *app.Database) ([]string, error) {
+	rows, err := db.DB.QueryContext(ctx, "SELECT id FROM organizations ORDER BY id")
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var ids []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	return ids, rows.Err()
+}
+
+func verifyAuditFile(path string, stdout io.Writer) error {
+	in := os.Stdin
+	if path != "-" {
+		f, err := os.Open(path)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		in = f
+	}
+	v, err := audit.VerifyFile(in)
+	if err != nil {
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	if !v.OK {
+		fmt.Fprintf(stdout, "%s: BROKEN at entry %d (%s): %s; %d entries before it verified\n", path, v.FirstBroken, v.Problem, v.Detail, v.EntriesChecked)
+		return errBroken
+	}
+	fmt.Fprintf(stdout, "%s: verified %d entries of %s, last %d %s\n", path, v.EntriesChecked, cmp.Or(v.Organization, "no organization"), v.HeadSequence, cmp.Or(v.HeadHash, "(empty)"))
+	if v.Gaps > 0 {
+		fmt.Fprintf(stdout, "  the file skips entries in %d places (a filtered export): the links across them are not checked\n", v.Gaps)
+	}
+	if v.Withheld > 0 {
+		fmt.Fprintf(stdout, "  %d entries carry no addresses (exported by a service account): their order and links are checked, their hashes cannot be recomputed\n", v.Withheld)
+	}
 	return nil
 }

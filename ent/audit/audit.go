@@ -4,7 +4,9 @@ package audit
 
 import (
 	"context"
+	"database/sql"
 	"errors"
+	"fmt"
 	"time"
 
 	"apikeys/ent"
@@ -63,11 +65,7 @@ func RecordAtWith(ctx context.Context, c *ent.Client, at time.Time, action audit
 }
 
 func record(ctx context.Context, c *ent.Client, at time.Time, action auditentry.Action, target Target, metadata Metadata) error {
-	create, err := entry(ctx, c, Event{At: at, Target: target, Metadata: metadata}, action)
-	if err != nil {
-		return err
-	}
-	return create.Exec(ctx)
+	return RecordAll(ctx, c, action, []Event{{At: at, Target: target, Metadata: metadata}})
 }
 
 // Event is one of the entries of RecordAll.
@@ -78,53 +76,131 @@ type Event struct {
 }
 
 // RecordAll appends one entry of action per event, by the viewer of ctx, in one
-// statement (the expiry sweeper's batches).
+// statement (the expiry sweeper's batches), chained after the organization's last entry.
 func RecordAll(ctx context.Context, c *ent.Client, action auditentry.Action, events []Event) error {
+	v := viewer.FromContext(ctx)
+	if v == nil {
+		return errors.New("audit: no viewer to record as the actor")
+	}
+	if len(events) == 0 {
+		return nil
+	}
+	prev, first, err := extendChain(ctx, c, v.OrgID, len(events))
+	if err != nil {
+		return err
+	}
 	creates := make([]*ent.AuditEntryCreate, len(events))
 	for i, e := range events {
-		create, err := entry(ctx, c, e, action)
-		if err != nil {
+		ch := entry(ctx, v, e, action)
+		ch.Sequence, ch.PreviousHash = first+int64(i), prev
+		if ch.Metadata, err = metadataJSON(e.Metadata); err != nil {
 			return err
+		}
+		if prev, err = ch.Hash(); err != nil {
+			return err
+		}
+		create := c.AuditEntry.Create().
+			SetID(pulid.ID(ch.ID)).
+			SetOrganizationID(v.OrgID).
+			SetCreatedAt(ch.Time).
+			SetAction(action).
+			SetActorKind(auditentry.ActorKind(ch.ActorKind)).
+			SetActorName(ch.ActorName).
+			SetTargetKind(e.Target.Kind).
+			SetTargetID(e.Target.ID).
+			SetTargetName(e.Target.Name).
+			SetSequence(ch.Sequence).
+			SetPreviousHash(ch.PreviousHash).
+			SetHash(prev)
+		if ch.ActorID != "" {
+			create.SetActorID(pulid.ID(ch.ActorID))
+		}
+		if len(e.Metadata) > 0 {
+			create.SetMetadata(e.Metadata)
+		}
+		if _, ok := ctx.Value(requestKey{}).(Request); ok {
+			create.SetIP(ch.IP).SetUserAgent(ch.UserAgent)
 		}
 		creates[i] = create
 	}
 	return c.AuditEntry.CreateBulk(creates...).Exec(ctx)
 }
 
-func entry(ctx context.Context, c *ent.Client, e Event, action auditentry.Action) (*ent.AuditEntryCreate, error) {
-	at, target, metadata := e.At, e.Target, e.Metadata
-	create := c.AuditEntry.Create().
-		SetAction(action).
-		SetTargetKind(target.Kind).
-		SetTargetID(target.ID).
-		SetTargetName(target.Name)
-	if len(metadata) > 0 {
-		create.SetMetadata(metadata)
+// extendChain takes n places at the end of org's chain: it moves the organization's
+// head (which locks its row until the transaction ends: one organization's entries are
+// chained one after another) and returns the hash of the entry before the first place,
+// and that place's sequence. c must be the client of a transaction.
+func extendChain(ctx context.Context, c *ent.Client, org pulid.ID, n int) (prev string, first int64, err error) {
+	var last int64
+	if err := scanOne(ctx, c, &last, "UPDATE organizations SET audit_sequence = audit_sequence + $1 WHERE id = $2 RETURNING audit_sequence", n, string(org)); err != nil {
+		return "", 0, fmt.Errorf("audit: extending the chain of %s: %w", org, err)
 	}
-	v := viewer.FromContext(ctx)
-	if v == nil {
-		return nil, errors.New("audit: no viewer to record as the actor")
+	first = last - int64(n) + 1
+	if first == 1 {
+		return ZeroHash, first, nil
 	}
-	create.SetOrganizationID(v.OrgID).SetActorName(v.Name)
+	// Read after the lock was taken: a new statement sees what the previous holder
+	// committed (PostgreSQL's read committed takes a snapshot per statement).
+	err = scanOne(ctx, c, &prev, "SELECT hash FROM audit_entries WHERE organization_id = $1 AND sequence = $2", string(org), first-1)
+	if errors.Is(err, sql.ErrNoRows) {
+		// The previous entry was removed behind the program's back: the trail goes on
+		// (a change must not fail for it) and verification names the missing entry.
+		return ZeroHash, first, nil
+	}
+	return prev, first, err
+}
+
+func scanOne(ctx context.Context, c *ent.Client, dst any, query string, args ...any) error {
+	rows, err := c.QueryContext(ctx, query, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	if !rows.Next() {
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		return sql.ErrNoRows
+	}
+	if err := rows.Scan(dst); err != nil {
+		return err
+	}
+	return rows.Close()
+}
+
+// entry is what the chain covers of an event by v (metadata, sequence and previous
+// hash are the caller's).
+func entry(ctx context.Context, v *viewer.Viewer, e Event, action auditentry.Action) Chained {
+	at := e.At
+	if at.IsZero() {
+		at = time.Now()
+	}
+	ch := Chained{
+		OrganizationID: string(v.OrgID),
+		ID:             string(pulid.New("aud")),
+		Time:           ChainTime(at),
+		Action:         string(action),
+		ActorName:      v.Name,
+		TargetKind:     string(e.Target.Kind),
+		TargetID:       string(e.Target.ID),
+		TargetName:     e.Target.Name,
+	}
 	switch v.Kind {
 	case viewer.KindAnonymous:
-		create.SetActorKind(auditentry.ActorKindANONYMOUS).SetActorName("Anonymous")
+		ch.ActorKind, ch.ActorName = string(auditentry.ActorKindANONYMOUS), "Anonymous"
 	case viewer.KindServiceAccount:
-		create.SetActorKind(auditentry.ActorKindSERVICE_ACCOUNT).SetActorID(v.ID)
+		ch.ActorKind, ch.ActorID = string(auditentry.ActorKindSERVICE_ACCOUNT), string(v.ID)
 	case viewer.KindUser:
-		create.SetActorKind(auditentry.ActorKindUSER).SetActorID(v.ID)
+		ch.ActorKind, ch.ActorID = string(auditentry.ActorKindUSER), string(v.ID)
 	default:
-		create.SetActorKind(auditentry.ActorKindSYSTEM)
-	}
-	if !at.IsZero() {
-		create.SetCreatedAt(at)
+		ch.ActorKind = string(auditentry.ActorKindSYSTEM)
 	}
 	if r, ok := ctx.Value(requestKey{}).(Request); ok {
 		// The user agent is whatever the client sent: the app shows it, so it is kept
 		// without control and direction-changing characters.
-		create.SetIP(schema.ClientText(r.IP, 64)).SetUserAgent(schema.ClientText(r.UserAgent, 512))
+		ch.IP, ch.UserAgent = schema.ClientText(r.IP, 64), schema.ClientText(r.UserAgent, 512)
 	}
-	return create, nil
+	return ch
 }
 
 // InTx runs f in a transaction of client and commits when f returns nil: a change and

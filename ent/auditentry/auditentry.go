@@ -43,6 +43,12 @@ const (
 	FieldUserAgent = "user_agent"
 	// FieldMetadata holds the string denoting the metadata field in the database.
 	FieldMetadata = "metadata"
+	// FieldSequence holds the string denoting the sequence field in the database.
+	FieldSequence = "sequence"
+	// FieldPreviousHash holds the string denoting the previous_hash field in the database.
+	FieldPreviousHash = "previous_hash"
+	// FieldHash holds the string denoting the hash field in the database.
+	FieldHash = "hash"
 	// EdgeOrganization holds the string denoting the organization edge name in mutations.
 	EdgeOrganization = "organization"
 	// Table holds the table name of the auditentry in the database.
@@ -71,6 +77,9 @@ var Columns = []string{
 	FieldIP,
 	FieldUserAgent,
 	FieldMetadata,
+	FieldSequence,
+	FieldPreviousHash,
+	FieldHash,
 }
 
 // ValidColumn reports if the column name is valid (part of the table columns).
@@ -115,6 +124,7 @@ const (
 	ActionUSER_SIGNED_IN          Action = "USER_SIGNED_IN"
 	ActionUSER_SIGN_IN_FAILED     Action = "USER_SIGN_IN_FAILED"
 	ActionUSER_SIGNED_OUT         Action = "USER_SIGNED_OUT"
+	ActionAUDIT_EXPORTED          Action = "AUDIT_EXPORTED"
 )
 
 func (a Action) String() string {
@@ -124,7 +134,7 @@ func (a Action) String() string {
 // ActionValidator is a validator for the "action" field enum values. It is called by the builders before save.
 func ActionValidator(a Action) error {
 	switch a {
-	case ActionORGANIZATION_CREATED, ActionAPI_KEY_CREATED, ActionAPI_KEY_REVOKED, ActionAPI_KEY_ROTATED, ActionAPI_KEY_UPDATED, ActionAPI_KEY_EXPIRED, ActionAPI_KEY_REPORTED_LEAKED, ActionKEY_POLICY_UPDATED, ActionUSER_CREATED, ActionUSER_DELETED, ActionUSER_SIGNED_IN, ActionUSER_SIGN_IN_FAILED, ActionUSER_SIGNED_OUT:
+	case ActionORGANIZATION_CREATED, ActionAPI_KEY_CREATED, ActionAPI_KEY_REVOKED, ActionAPI_KEY_ROTATED, ActionAPI_KEY_UPDATED, ActionAPI_KEY_EXPIRED, ActionAPI_KEY_REPORTED_LEAKED, ActionKEY_POLICY_UPDATED, ActionUSER_CREATED, ActionUSER_DELETED, ActionUSER_SIGNED_IN, ActionUSER_SIGN_IN_FAILED, ActionUSER_SIGNED_OUT, ActionAUDIT_EXPORTED:
 		return nil
 	default:
 		return fmt.Errorf("auditentry: invalid enum value for action field: %q", a)
@@ -242,6 +252,21 @@ func ByIP(opts ...sql.OrderTermOption) OrderOption {
 // ByUserAgent orders the results by the user_agent field.
 func ByUserAgent(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldUserAgent, opts...).ToFunc()
+}
+
+// BySequence orders the results by the sequence field.
+func BySequence(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldSequence, opts...).ToFunc()
+}
+
+// ByPreviousHash orders the results by the previous_hash field.
+func ByPreviousHash(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldPreviousHash, opts...).ToFunc()
+}
+
+// ByHash orders the results by the hash field.
+func ByHash(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldHash, opts...).ToFunc()
 }
 
 // ByOrganizationField orders the results by organization field.

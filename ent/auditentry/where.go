@@ -96,6 +96,21 @@ func UserAgent(v string) predicate.AuditEntry {
 	return predicate.AuditEntry(sql.FieldEQ(FieldUserAgent, v))
 }
 
+// Sequence applies equality check predicate on the "sequence" field. It's identical to SequenceEQ.
+func Sequence(v int64) predicate.AuditEntry {
+	return predicate.AuditEntry(sql.FieldEQ(FieldSequence, v))
+}
+
+// PreviousHash applies equality check predicate on the "previous_hash" field. It's identical to PreviousHashEQ.
+func PreviousHash(v string) predicate.AuditEntry {
+	return predicate.AuditEntry(sql.FieldEQ(FieldPreviousHash, v))
+}
+
+// Hash applies equality check predicate on the "hash" field. It's identical to HashEQ.
+func Hash(v string) predicate.AuditEntry {
+	return predicate.AuditEntry(sql.FieldEQ(FieldHash, v))
+}
+
 // OrganizationIDEQ applies the EQ predicate on the "organization_id" field.
 func OrganizationIDEQ(v pulid.ID) predicate.AuditEntry {
 	return predicate.AuditEntry(sql.FieldEQ(FieldOrganizationID, v))
@@ -704,6 +719,206 @@ func MetadataIsNil() predicate.AuditEntry {
 // MetadataNotNil applies the NotNil predicate on the "metadata" field.
 func MetadataNotNil() predicate.AuditEntry {
 	return predicate.AuditEntry(sql.FieldNotNull(FieldMetadata))
+}
+
+// SequenceEQ applies the EQ predicate on the "sequence" field.
+func SequenceEQ(v int64) predicate.AuditEntry {
+	return predicate.AuditEntry(sql.FieldEQ(FieldSequence, v))
+}
+
+// SequenceNEQ applies the NEQ predicate on the "sequence" field.
+func SequenceNEQ(v int64) predicate.AuditEntry {
+	return predicate.AuditEntry(sql.FieldNEQ(FieldSequence, v))
+}
+
+// SequenceIn applies the In predicate on the "sequence" field.
+func SequenceIn(vs ...int64) predicate.AuditEntry {
+	return predicate.AuditEntry(sql.FieldIn(FieldSequence, vs...))
+}
+
+// SequenceNotIn applies the NotIn predicate on the "sequence" field.
+func SequenceNotIn(vs ...int64) predicate.AuditEntry {
+	return predicate.AuditEntry(sql.FieldNotIn(FieldSequence, vs...))
+}
+
+// SequenceGT applies the GT predicate on the "sequence" field.
+func SequenceGT(v int64) predicate.AuditEntry {
+	return predicate.AuditEntry(sql.FieldGT(FieldSequence, v))
+}
+
+// SequenceGTE applies the GTE predicate on the "sequence" field.
+func SequenceGTE(v int64) predicate.AuditEntry {
+	return predicate.AuditEntry(sql.FieldGTE(FieldSequence, v))
+}
+
+// SequenceLT applies the LT predicate on the "sequence" field.
+func SequenceLT(v int64) predicate.AuditEntry {
+	return predicate.AuditEntry(sql.FieldLT(FieldSequence, v))
+}
+
+// SequenceLTE applies the LTE predicate on the "sequence" field.
+func SequenceLTE(v int64) predicate.AuditEntry {
+	return predicate.AuditEntry(sql.FieldLTE(FieldSequence, v))
+}
+
+// SequenceIsNil applies the IsNil predicate on the "sequence" field.
+func SequenceIsNil() predicate.AuditEntry {
+	return predicate.AuditEntry(sql.FieldIsNull(FieldSequence))
+}
+
+// SequenceNotNil applies the NotNil predicate on the "sequence" field.
+func SequenceNotNil() predicate.AuditEntry {
+	return predicate.AuditEntry(sql.FieldNotNull(FieldSequence))
+}
+
+// PreviousHashEQ applies the EQ predicate on the "previous_hash" field.
+func PreviousHashEQ(v string) predicate.AuditEntry {
+	return predicate.AuditEntry(sql.FieldEQ(FieldPreviousHash, v))
+}
+
+// PreviousHashNEQ applies the NEQ predicate on the "previous_hash" field.
+func PreviousHashNEQ(v string) predicate.AuditEntry {
+	return predicate.AuditEntry(sql.FieldNEQ(FieldPreviousHash, v))
+}
+
+// PreviousHashIn applies the In predicate on the "previous_hash" field.
+func PreviousHashIn(vs ...string) predicate.AuditEntry {
+	return predicate.AuditEntry(sql.FieldIn(FieldPreviousHash, vs...))
+}
+
+// PreviousHashNotIn applies the NotIn predicate on the "previous_hash" field.
+func PreviousHashNotIn(vs ...string) predicate.AuditEntry {
+	return predicate.AuditEntry(sql.FieldNotIn(FieldPreviousHash, vs...))
+}
+
+// PreviousHashGT applies the GT predicate on the "previous_hash" field.
+func PreviousHashGT(v string) predicate.AuditEntry {
+	return predicate.AuditEntry(sql.FieldGT(FieldPreviousHash, v))
+}
+
+// PreviousHashGTE applies the GTE predicate on the "previous_hash" field.
+func PreviousHashGTE(v string) predicate.AuditEntry {
+	return predicate.AuditEntry(sql.FieldGTE(FieldPreviousHash, v))
+}
+
+// PreviousHashLT applies the LT predicate on the "previous_hash" field.
+func PreviousHashLT(v string) predicate.AuditEntry {
+	return predicate.AuditEntry(sql.FieldLT(FieldPreviousHash, v))
+}
+
+// PreviousHashLTE applies the LTE predicate on the "previous_hash" field.
+func PreviousHashLTE(v string) predicate.AuditEntry {
+	return predicate.AuditEntry(sql.FieldLTE(FieldPreviousHash, v))
+}
+
+// PreviousHashContains applies the Contains predicate on the "previous_hash" field.
+func PreviousHashContains(v string) predicate.AuditEntry {
+	return predicate.AuditEntry(sql.FieldContains(FieldPreviousHash, v))
+}
+
+// PreviousHashHasPrefix applies the HasPrefix predicate on the "previous_hash" field.
+func PreviousHashHasPrefix(v string) predicate.AuditEntry {
+	return predicate.AuditEntry(sql.FieldHasPrefix(FieldPreviousHash, v))
+}
+
+// PreviousHashHasSuffix applies the HasSuffix predicate on the "previous_hash" field.
+func PreviousHashHasSuffix(v string) predicate.AuditEntry {
+	return predicate.AuditEntry(sql.FieldHasSuffix(FieldPreviousHash, v))
+}
+
+// PreviousHashIsNil applies the IsNil predicate on the "previous_hash" field.
+func PreviousHashIsNil() predicate.AuditEntry {
+	return predicate.AuditEntry(sql.FieldIsNull(FieldPreviousHash))
+}
+
+// PreviousHashNotNil applies the NotNil predicate on the "previous_hash" field.
+func PreviousHashNotNil() predicate.AuditEntry {
+	return predicate.AuditEntry(sql.FieldNotNull(FieldPreviousHash))
+}
+
+// PreviousHashEqualFold applies the EqualFold predicate on the "previous_hash" field.
+func PreviousHashEqualFold(v string) predicate.AuditEntry {
+	return predicate.AuditEntry(sql.FieldEqualFold(FieldPreviousHash, v))
+}
+
+// PreviousHashContainsFold applies the ContainsFold predicate on the "previous_hash" field.
+func PreviousHashContainsFold(v string) predicate.AuditEntry {
+	return predicate.AuditEntry(sql.FieldContainsFold(FieldPreviousHash, v))
+}
+
+// HashEQ applies the EQ predicate on the "hash" field.
+func HashEQ(v string) predicate.AuditEntry {
+	return predicate.AuditEntry(sql.FieldEQ(FieldHash, v))
+}
+
+// HashNEQ applies the NEQ predicate on the "hash" field.
+func HashNEQ(v string) predicate.AuditEntry {
+	return predicate.AuditEntry(sql.FieldNEQ(FieldHash, v))
+}
+
+// HashIn applies the In predicate on the "hash" field.
+func HashIn(vs ...string) predicate.AuditEntry {
+	return predicate.AuditEntry(sql.FieldIn(FieldHash, vs...))
+}
+
+// HashNotIn applies the NotIn predicate on the "hash" field.
+func HashNotIn(vs ...string) predicate.AuditEntry {
+	return predicate.AuditEntry(sql.FieldNotIn(FieldHash, vs...))
+}
+
+// HashGT applies the GT predicate on the "hash" field.
+func HashGT(v string) predicate.AuditEntry {
+	return predicate.AuditEntry(sql.FieldGT(FieldHash, v))
+}
+
+// HashGTE applies the GTE predicate on the "hash" field.
+func HashGTE(v string) predicate.AuditEntry {
+	return predicate.AuditEntry(sql.FieldGTE(FieldHash, v))
+}
+
+// HashLT applies the LT predicate on the "hash" field.
+func HashLT(v string) predicate.AuditEntry {
+	return predicate.AuditEntry(sql.FieldLT(FieldHash, v))
+}
+
+// HashLTE applies the LTE predicate on the "hash" field.
+func HashLTE(v string) predicate.AuditEntry {
+	return predicate.AuditEntry(sql.FieldLTE(FieldHash, v))
+}
+
+// HashContains applies the Contains predicate on the "hash" field.
+func HashContains(v string) predicate.AuditEntry {
+	return predicate.AuditEntry(sql.FieldContains(FieldHash, v))
+}
+
+// HashHasPrefix applies the HasPrefix predicate on the "hash" field.
+func HashHasPrefix(v string) predicate.AuditEntry {
+	return predicate.AuditEntry(sql.FieldHasPrefix(FieldHash, v))
+}
+
+// HashHasSuffix applies the HasSuffix predicate on the "hash" field.
+func HashHasSuffix(v string) predicate.AuditEntry {
+	return predicate.AuditEntry(sql.FieldHasSuffix(FieldHash, v))
+}
+
+// HashIsNil applies the IsNil predicate on the "hash" field.
+func HashIsNil() predicate.AuditEntry {
+	return predicate.AuditEntry(sql.FieldIsNull(FieldHash))
+}
+
+// HashNotNil applies the NotNil predicate on the "hash" field.
+func HashNotNil() predicate.AuditEntry {
+	return predicate.AuditEntry(sql.FieldNotNull(FieldHash))
+}
+
+// HashEqualFold applies the EqualFold predicate on the "hash" field.
+func HashEqualFold(v string) predicate.AuditEntry {
+	return predicate.AuditEntry(sql.FieldEqualFold(FieldHash, v))
+}
+
+// HashContainsFold applies the ContainsFold predicate on the "hash" field.
+func HashContainsFold(v string) predicate.AuditEntry {
+	return predicate.AuditEntry(sql.FieldContainsFold(FieldHash, v))
 }
 
 // HasOrganization applies the HasEdge predicate on the "organization" edge.

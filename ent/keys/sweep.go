@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"maps"
+	"slices"
 	"strings"
 	"time"
 
@@ -141,7 +143,10 @@ func (l *Lifecycle) fileEnded(ctx context.Context, c *ent.Client, ended []*ent.A
 	for _, k := range ended {
 		byOrg[k.OrganizationID] = append(byOrg[k.OrganizationID], k)
 	}
-	for org, ks := range byOrg {
+	// Organizations in one order: two transactions that end keys of the same
+	// organizations lock their rows (counters, audit chain) in the same order.
+	for _, org := range slices.Sorted(maps.Keys(byOrg)) {
+		ks := byOrg[org]
 		system := viewer.NewContext(ctx, &viewer.Viewer{Kind: viewer.KindSystem, Name: actor, OrgID: org})
 		if err := adjustCounts(system, c, org, -len(ks), len(ks)); err != nil {
 			return err

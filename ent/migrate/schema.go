@@ -123,7 +123,7 @@ var (
 	AuditEntriesColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeString},
 		{Name: "created_at", Type: field.TypeTime},
-		{Name: "action", Type: field.TypeEnum, Enums: []string{"ORGANIZATION_CREATED", "API_KEY_CREATED", "API_KEY_REVOKED", "API_KEY_ROTATED", "API_KEY_UPDATED", "API_KEY_EXPIRED", "API_KEY_REPORTED_LEAKED", "KEY_POLICY_UPDATED", "USER_CREATED", "USER_DELETED", "USER_SIGNED_IN", "USER_SIGN_IN_FAILED", "USER_SIGNED_OUT"}},
+		{Name: "action", Type: field.TypeEnum, Enums: []string{"ORGANIZATION_CREATED", "API_KEY_CREATED", "API_KEY_REVOKED", "API_KEY_ROTATED", "API_KEY_UPDATED", "API_KEY_EXPIRED", "API_KEY_REPORTED_LEAKED", "KEY_POLICY_UPDATED", "USER_CREATED", "USER_DELETED", "USER_SIGNED_IN", "USER_SIGN_IN_FAILED", "USER_SIGNED_OUT", "AUDIT_EXPORTED"}},
 		{Name: "actor_kind", Type: field.TypeEnum, Enums: []string{"USER", "SERVICE_ACCOUNT", "SYSTEM", "ANONYMOUS"}},
 		{Name: "actor_id", Type: field.TypeString, Nullable: true},
 		{Name: "actor_name", Type: field.TypeString},
@@ -133,6 +133,9 @@ var (
 		{Name: "ip", Type: field.TypeString, Nullable: true},
 		{Name: "user_agent", Type: field.TypeString, Nullable: true},
 		{Name: "metadata", Type: field.TypeJSON, Nullable: true, SchemaType: map[string]string{"postgres": "json"}},
+		{Name: "sequence", Type: field.TypeInt64, Nullable: true},
+		{Name: "previous_hash", Type: field.TypeString, Nullable: true},
+		{Name: "hash", Type: field.TypeString, Nullable: true},
 		{Name: "organization_id", Type: field.TypeString},
 	}
 	// AuditEntriesTable holds the schema information for the "audit_entries" table.
@@ -143,7 +146,7 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "audit_entries_organizations_organization",
-				Columns:    []*schema.Column{AuditEntriesColumns[12]},
+				Columns:    []*schema.Column{AuditEntriesColumns[15]},
 				RefColumns: []*schema.Column{OrganizationsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
@@ -152,7 +155,7 @@ var (
 			{
 				Name:    "auditentry_organization_id_created_at_id",
 				Unique:  false,
-				Columns: []*schema.Column{AuditEntriesColumns[12], AuditEntriesColumns[1], AuditEntriesColumns[0]},
+				Columns: []*schema.Column{AuditEntriesColumns[15], AuditEntriesColumns[1], AuditEntriesColumns[0]},
 				Annotation: &entsql.IndexAnnotation{
 					DescColumns: map[string]bool{
 						AuditEntriesColumns[1].Name: true,
@@ -160,6 +163,11 @@ var (
 						AuditEntriesColumns[0].Name: true,
 					},
 				},
+			},
+			{
+				Name:    "auditentry_organization_id_sequence",
+				Unique:  true,
+				Columns: []*schema.Column{AuditEntriesColumns[15], AuditEntriesColumns[12]},
 			},
 		},
 	}
@@ -173,6 +181,7 @@ var (
 		{Name: "key_counts_initialized", Type: field.TypeBool, Default: false},
 		{Name: "key_max_lifetime_days", Type: field.TypeInt, Nullable: true},
 		{Name: "key_require_expiry", Type: field.TypeBool, Default: false},
+		{Name: "audit_sequence", Type: field.TypeInt64, Default: 0},
 	}
 	// OrganizationsTable holds the schema information for the "organizations" table.
 	OrganizationsTable = &schema.Table{

@@ -29,6 +29,8 @@ const (
 	FieldKeyMaxLifetimeDays = "key_max_lifetime_days"
 	// FieldKeyRequireExpiry holds the string denoting the key_require_expiry field in the database.
 	FieldKeyRequireExpiry = "key_require_expiry"
+	// FieldAuditSequence holds the string denoting the audit_sequence field in the database.
+	FieldAuditSequence = "audit_sequence"
 	// Table holds the table name of the organization in the database.
 	Table = "organizations"
 )
@@ -43,6 +45,7 @@ var Columns = []string{
 	FieldKeyCountsInitialized,
 	FieldKeyMaxLifetimeDays,
 	FieldKeyRequireExpiry,
+	FieldAuditSequence,
 }
 
 // ValidColumn reports if the column name is valid (part of the table columns).
@@ -81,6 +84,10 @@ var (
 	KeyMaxLifetimeDaysValidator func(int) error
 	// DefaultKeyRequireExpiry holds the default value on creation for the "key_require_expiry" field.
 	DefaultKeyRequireExpiry bool
+	// DefaultAuditSequence holds the default value on creation for the "audit_sequence" field.
+	DefaultAuditSequence int64
+	// AuditSequenceValidator is a validator for the "audit_sequence" field. It is called by the builders before save.
+	AuditSequenceValidator func(int64) error
 	// DefaultID holds the default value on creation for the "id" field.
 	DefaultID func() pulid.ID
 )
@@ -126,4 +133,9 @@ func ByKeyMaxLifetimeDays(opts ...sql.OrderTermOption) OrderOption {
 // ByKeyRequireExpiry orders the results by the key_require_expiry field.
 func ByKeyRequireExpiry(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldKeyRequireExpiry, opts...).ToFunc()
+}
+
+// ByAuditSequence orders the results by the audit_sequence field.
+func ByAuditSequence(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldAuditSequence, opts...).ToFunc()
 }

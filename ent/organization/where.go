@@ -90,6 +90,11 @@ func KeyRequireExpiry(v bool) predicate.Organization {
 	return predicate.Organization(sql.FieldEQ(FieldKeyRequireExpiry, v))
 }
 
+// AuditSequence applies equality check predicate on the "audit_sequence" field. It's identical to AuditSequenceEQ.
+func AuditSequence(v int64) predicate.Organization {
+	return predicate.Organization(sql.FieldEQ(FieldAuditSequence, v))
+}
+
 // CreatedAtEQ applies the EQ predicate on the "created_at" field.
 func CreatedAtEQ(v time.Time) predicate.Organization {
 	return predicate.Organization(sql.FieldEQ(FieldCreatedAt, v))
@@ -343,6 +348,46 @@ func KeyRequireExpiryEQ(v bool) predicate.Organization {
 // KeyRequireExpiryNEQ applies the NEQ predicate on the "key_require_expiry" field.
 func KeyRequireExpiryNEQ(v bool) predicate.Organization {
 	return predicate.Organization(sql.FieldNEQ(FieldKeyRequireExpiry, v))
+}
+
+// AuditSequenceEQ applies the EQ predicate on the "audit_sequence" field.
+func AuditSequenceEQ(v int64) predicate.Organization {
+	return predicate.Organization(sql.FieldEQ(FieldAuditSequence, v))
+}
+
+// AuditSequenceNEQ applies the NEQ predicate on the "audit_sequence" field.
+func AuditSequenceNEQ(v int64) predicate.Organization {
+	return predicate.Organization(sql.FieldNEQ(FieldAuditSequence, v))
+}
+
+// AuditSequenceIn applies the In predicate on the "audit_sequence" field.
+func AuditSequenceIn(vs ...int64) predicate.Organization {
+	return predicate.Organization(sql.FieldIn(FieldAuditSequence, vs...))
+}
+
+// AuditSequenceNotIn applies the NotIn predicate on the "audit_sequence" field.
+func AuditSequenceNotIn(vs ...int64) predicate.Organization {
+	return predicate.Organization(sql.FieldNotIn(FieldAuditSequence, vs...))
+}
+
+// AuditSequenceGT applies the GT predicate on the "audit_sequence" field.
+func AuditSequenceGT(v int64) predicate.Organization {
+	return predicate.Organization(sql.FieldGT(FieldAuditSequence, v))
+}
+
+// AuditSequenceGTE applies the GTE predicate on the "audit_sequence" field.
+func AuditSequenceGTE(v int64) predicate.Organization {
+	return predicate.Organization(sql.FieldGTE(FieldAuditSequence, v))
+}
+
+// AuditSequenceLT applies the LT predicate on the "audit_sequence" field.
+func AuditSequenceLT(v int64) predicate.Organization {
+	return predicate.Organization(sql.FieldLT(FieldAuditSequence, v))
+}
+
+// AuditSequenceLTE applies the LTE predicate on the "audit_sequence" field.
+func AuditSequenceLTE(v int64) predicate.Organization {
+	return predicate.Organization(sql.FieldLTE(FieldAuditSequence, v))
 }
 
 // And groups predicates with the AND operator between them.

@@ -158,6 +158,12 @@ func init() {
 	organizationDescKeyRequireExpiry := organizationFields[5].Descriptor()
 	// organization.DefaultKeyRequireExpiry holds the default value on creation for the key_require_expiry field.
 	organization.DefaultKeyRequireExpiry = organizationDescKeyRequireExpiry.Default.(bool)
+	// organizationDescAuditSequence is the schema descriptor for audit_sequence field.
+	organizationDescAuditSequence := organizationFields[6].Descriptor()
+	// organization.DefaultAuditSequence holds the default value on creation for the audit_sequence field.
+	organization.DefaultAuditSequence = organizationDescAuditSequence.Default.(int64)
+	// organization.AuditSequenceValidator is a validator for the "audit_sequence" field. It is called by the builders before save.
+	organization.AuditSequenceValidator = organizationDescAuditSequence.Validators[0].(func(int64) error)
 	// organizationDescID is the schema descriptor for id field.
 	organizationDescID := organizationMixinFields0[0].Descriptor()
 	// organization.DefaultID holds the default value on creation for the id field.

@@ -41,6 +41,7 @@ func (AuditEntry) Fields() []ent.Field {
 			"USER_SIGNED_IN",
 			"USER_SIGN_IN_FAILED",
 			"USER_SIGNED_OUT",
+			"AUDIT_EXPORTED",
 		).Immutable(),
 		field.Enum("actor_kind").Values("USER", "SERVICE_ACCOUNT", "SYSTEM", "ANONYMOUS").Immutable(),
 		field.String("actor_id").GoType(pulid.ID("")).Optional().Nillable().Immutable().
@@ -66,6 +67,16 @@ func (AuditEntry) Fields() []ent.Field {
 		field.JSON("metadata", map[string]any{}).Optional().Immutable().
 			SchemaType(map[string]string{dialect.Postgres: "json"}).
 			Annotations(entgql.Skip(entgql.SkipAll)),
+		// The hash chain (docs/audit-chain.md, ent/audit/chain.go): the entry's place in
+		// its organization's trail (1, 2, 3, … without gaps), the previous entry's hash
+		// and its own, as lowercase hex SHA-256. Null only in entries written before the
+		// chain, until the migration chains them (server/app/db.go).
+		field.Int64("sequence").Optional().Immutable().
+			Annotations(entgql.Skip(entgql.SkipAll)),
+		field.String("previous_hash").Optional().Immutable().
+			Annotations(entgql.Skip(entgql.SkipAll)),
+		field.String("hash").Optional().Immutable().
+			Annotations(entgql.Skip(entgql.SkipAll)),
 	}
 }
 
@@ -74,6 +85,9 @@ func (AuditEntry) Indexes() []ent.Index {
 	return []ent.Index{
 		index.Fields("organization_id", "created_at", "id").
 			Annotations(entsql.DescColumns("created_at", "id")),
+		// One entry per place in an organization's chain: two writers that raced past
+		// the organization's lock would fail rather than fork the chain.
+		index.Fields("organization_id", "sequence").Unique(),
 	}
 }
 

@@ -39,6 +39,12 @@ func (Organization) Fields() []ent.Field {
 			Annotations(entgql.Skip(entgql.SkipAll)),
 		field.Bool("key_require_expiry").Default(false).
 			Annotations(entgql.Skip(entgql.SkipAll)),
+		// The sequence of the organization's last audit entry: the head of its hash
+		// chain, moved by ent/audit in the transaction that writes the entry (which locks
+		// this row, so that one organization's entries are chained one after another).
+		// An entry missing at the end of the trail shows against it.
+		field.Int64("audit_sequence").Default(0).NonNegative().
+			Annotations(entgql.Skip(entgql.SkipAll)),
 	}
 }
 

@@ -21,6 +21,7 @@ import (
 	"modernc.org/sqlite"  // the "sqlite" driver, pure Go
 
 	"apikeys/ent"
+	"apikeys/ent/audit"
 	"apikeys/ent/migrate"
 	_ "apikeys/ent/runtime" // the schemas' privacy policies, hooks and defaults
 	"apikeys/ent/schema"
@@ -201,6 +202,9 @@ WHERE NOT key_counts_initialized`); err != nil {
 	if _, err := d.DB.ExecContext(ctx, `UPDATE api_keys SET last_used_order = COALESCE(last_used_at, $1) WHERE last_used_order IS NULL`, schema.NeverUsed()); err != nil {
 		return fmt.Errorf("ordering older keys by their last use: %w", err)
 	}
+	if err := d.chainOlderAudit(ctx); err != nil {
+		return fmt.Errorf("chaining older audit entries: %w", err)
+	}
 	for _, stmt := range appendOnlyAudit[d.Dialect] {
 		if _, err := d.DB.ExecContext(ctx, stmt); err != nil {
 			return fmt.Errorf("making the audit trail append-only: %w", err)
@@ -250,6 +254,46 @@ func (d *Database) backfillKeyNames(ctx context.Context) error {
 			return err
 		}
 	}
+}
+
+// chainOlderAudit chains the audit entries written before the hash chain (or by an
+// older version during an upgrade), in creation order: the one update of entries ever
+// made, with the append-only triggers off in its transaction (PostgreSQL) or dropped
+// until Migrate makes them again (SQLite).
+func (d *Database) chainOlderAudit(ctx context.Context) error {
+	var unchained bool
+	if err := d.DB.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM audit_entries WHERE sequence IS NULL)`).Scan(&unchained); err != nil {
+		return err
+	}
+	if !unchained {
+		return nil
+	}
+	if d.Dialect == dialect.SQLite {
+		for _, t := range []string{"audit_entries_no_update", "audit_entries_no_delete"} {
+			if _, err := d.DB.ExecContext(ctx, "DROP TRIGGER IF EXISTS "+t); err != nil {
+				return err
+			}
+		}
+	}
+	tx, err := d.DB.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback() //nolint:errcheck
+	if d.Dialect == dialect.Postgres {
+		if _, err := tx.ExecContext(ctx, "ALTER TABLE audit_entries DISABLE TRIGGER USER"); err != nil {
+			return err
+		}
+	}
+	if _, err := audit.ChainOlder(ctx, tx); err != nil {
+		return err
+	}
+	if d.Dialect == dialect.Postgres {
+		if _, err := tx.ExecContext(ctx, "ALTER TABLE audit_entries ENABLE TRIGGER USER"); err != nil {
+			return err
+		}
+	}
+	return tx.Commit()
 }
 
 // appendOnlyAudit makes the database itself refuse to change or remove audit entries,

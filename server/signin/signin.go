@@ -224,8 +224,11 @@ func (s *Sessions) recordFailures(ctx context.Context, ip string, accounts []*en
 // writeFailures writes queued failure entries until ctx ends, then those still queued.
 func (s *Sessions) writeFailures(ctx context.Context) {
 	write := func(f failedSignIn) {
-		err := audit.RecordAt(allowInternal(f.ctx), s.Client, f.at, auditentry.ActionUSER_SIGN_IN_FAILED,
-			audit.Target{Kind: auditentry.TargetKindUSER, ID: f.user.ID, Name: f.user.Name})
+		ctx := allowInternal(f.ctx)
+		err := audit.InTx(ctx, s.Client, func(c *ent.Client) error {
+			return audit.RecordAt(ctx, c, f.at, auditentry.ActionUSER_SIGN_IN_FAILED,
+				audit.Target{Kind: auditentry.TargetKindUSER, ID: f.user.ID, Name: f.user.Name})
+		})
 		if err != nil {
 			s.Log.Error("signin: recording a failed sign-in", "err", err)
 		}

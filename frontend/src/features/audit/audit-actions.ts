@@ -16,6 +16,7 @@ export const auditActionLabels: Record<AuditEntryAction, string> = {
   USER_SIGN_IN_FAILED: 'Failed sign-in',
   USER_SIGNED_OUT: 'Signed out',
   ORGANIZATION_CREATED: 'Created company',
+  AUDIT_EXPORTED: 'Exported audit trail',
 };
 
 /** The API-key events, the ones the API Keys page's drawer shows. */
