@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"strings"
 	"sync"
 	"testing"
 
@@ -86,17 +87,18 @@ func expectBroken(t *testing.T, v verification, seq int, kind string) {
 }
 
 // Changes made at once in one organization all succeed, chained in one order: 1, 2, 3,
-// … without gaps, each entry's previous hash its predecessor's hash; the trail verifies
-// for admin people and ADMIN keys, not for VIEWER keys; organizations have their own
-// chains.
+// … without gaps, each entry's previous hash its predecessor's hash; the trail of
+// several thousand entries verifies, for admin people and ADMIN keys, not for VIEWER
+// keys, and so does its export (longer than the export's batches), offline;
+// organizations have their own chains.
 func TestConcurrentChangesAreChainedInOneOrder(t *testing.T) {
 	each(t, func(t *testing.T, s *server) {
 		acme, globex := s.newTenant("Acme"), s.newTenant("Globex")
-		keys := make([]createdKey, 8)
+		keys := make([]createdKey, 16)
 		for i := range keys {
 			keys[i] = acme.admin.createKey(fmt.Sprintf("Worker %d", i), "VIEWER")
 		}
-		const renames = 40
+		const renames = 200
 		var wg sync.WaitGroup
 		for _, k := range keys {
 			wg.Go(func() {
@@ -108,7 +110,7 @@ func TestConcurrentChangesAreChainedInOneOrder(t *testing.T) {
 		}
 		wg.Wait()
 		chain := acme.admin.chain()
-		// Organization and admin created, a sign-in, 8 keys created, 320 renames.
+		// Organization and admin created, a sign-in, 16 keys created, 3,200 renames.
 		if want := 3 + len(keys) + len(keys)*renames; len(chain) != want {
 			t.Fatalf("%d entries, want %d", len(chain), want)
 		}
@@ -124,8 +126,21 @@ func TestConcurrentChangesAreChainedInOneOrder(t *testing.T) {
 			t.Fatal("the head hash is not the last entry's")
 		}
 
+		lines := acme.admin.exportLines("")
+		if len(lines) != len(chain)+1 {
+			t.Fatalf("the export has %d lines, want %d", len(lines), len(chain)+1)
+		}
+		for i, l := range lines[:len(chain)] {
+			if l.Sequence != int64(i+1) || l.Hash != chain[i].Hash {
+				t.Fatalf("line %d: sequence %d hash %s, want %+v", i+1, l.Sequence, l.Hash, chain[i])
+			}
+		}
+		if v, err := audit.VerifyFile(strings.NewReader(linesText(lines))); err != nil || !v.OK || v.EntriesChecked != len(lines) {
+			t.Fatalf("the export verifies: %+v %v", v, err)
+		}
+
 		adminKey := s.integration(acme.admin.createKey("Auditor", "ADMIN").Secret)
-		expectSound(t, adminKey.verify(), len(chain)+1)
+		expectSound(t, adminKey.verify(), len(chain)+2) // the export, the key
 		viewerKey := s.integration(acme.admin.createKey("Reader", "VIEWER").Secret)
 		expectCode(t, viewerKey.gql(verifyQuery, nil), http.StatusOK, "FORBIDDEN")
 

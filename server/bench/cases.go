@@ -19,6 +19,8 @@ type benchEnv struct {
 	work string
 	rep  *report
 	pin  bool
+	// cleanups run at the end of the PostgreSQL part (schemas made along the way).
+	cleanups []func()
 }
 
 // serverEnv is the environment of a bench-build server on dbURL.

@@ -48,6 +48,8 @@ type config struct {
 	sweepKeys     int
 	floodKeys     int
 	floodRequests int
+	auditEntries  int
+	chainCreates  int
 	pageIters     int
 	report        string
 	skip          map[string]bool
@@ -97,9 +99,11 @@ func parseFlags() *config {
 	sweepKeys := fs.Int("sweep-keys", 0, "keys expiring at once for the sweep figure (default 100,000; quick 5,000)")
 	floodKeys := fs.Int("flood-keys", 0, "revoked keys (and as many made-up ones) of the flood figure (default 1,000; quick 200)")
 	floodReqs := fs.Int("flood-requests", 0, "requests of the flood figure, from one address (default 100,000; quick 10,000)")
+	auditEntries := fs.Int("audit-entries", 0, "audit entries of the long trail exported and verified (default 1,000,000; quick 50,000)")
+	chainCreates := fs.Int("chain-creates", 0, "createAPIKey requests per build for the cost of chaining (default 1,000; quick 200)")
 	iters := fs.Int("page-iters", 0, "timed requests per page/count query (default 400; quick 100)")
 	fs.StringVar(&c.report, "report", envOr("BENCH_REPORT", "/tmp/bench-report.md"), "where to write the report (markdown)")
-	skip := fs.String("skip", os.Getenv("BENCH_SKIP"), "comma-separated parts to skip: sqlite,postgres,revocation,pages,rss,flood,sweep (BENCH_SKIP)")
+	skip := fs.String("skip", os.Getenv("BENCH_SKIP"), "comma-separated parts to skip: sqlite,postgres,revocation,pages,rss,flood,audit,sweep (BENCH_SKIP)")
 	fs.BoolVar(&c.keepSchema, "keep-schema", false, "keep the PostgreSQL schema at the end")
 	fs.BoolVar(&c.noPin, "no-pin", os.Getenv("BENCH_NO_PIN") != "", "do not pin the load generator and the servers to separate CPUs")
 	_ = fs.Parse(os.Args[1:])
@@ -134,6 +138,8 @@ func parseFlags() *config {
 	c.floodKeys = pick(*floodKeys, 1_000, 200)
 	c.floodRequests = pick(*floodReqs, 100_000, 10_000)
 	c.pageIters = pick(*iters, 400, 100)
+	c.auditEntries = pick(*auditEntries, 1_000_000, 50_000)
+	c.chainCreates = pick(*chainCreates, 1_000, 200)
 	c.sqliteOther = c.loadKeys + 2_000
 	c.skip = map[string]bool{}
 	for _, s := range strings.Split(*skip, ",") {

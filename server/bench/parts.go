@@ -107,6 +107,16 @@ func (e *benchEnv) postgresPart(ctx context.Context) error {
 			return err
 		}
 	}
+	if !e.cfg.skip["audit"] {
+		defer func() {
+			for _, f := range e.cleanups {
+				f()
+			}
+		}()
+		if err := e.auditTrail(ctx, dbURL, db, s); err != nil {
+			return err
+		}
+	}
 	if !e.cfg.skip["sweep"] { // last: it revokes keys of the seeded data
 		if err := e.sweep(ctx, dbURL, db, s); err != nil {
 			return err
