@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 
+	"golang.org/x/sync/singleflight"
+
 	"apikeys/ent"
 	"apikeys/ent/privacy"
 	"apikeys/ent/viewer"
@@ -261,6 +263,11 @@ func headOf(ctx context.Context, tx *sql.Tx, org string, seq *int64, hash *strin
 	return err
 }
 
+// verifying joins the callers who ask to verify one organization's trail while a
+// verification of it runs: a million entries take seconds, and ten admins pressing
+// "Check again" at once cost one read of the trail, each getting its result.
+var verifying singleflight.Group
+
 // VerifyTrail verifies the trail of the viewer's organization, for those who read it:
 // admin people and ADMIN keys (whose view of the entries is narrower, but whose
 // verification covers the whole chain: it tells counts and hashes, no content).
@@ -269,5 +276,17 @@ func VerifyTrail(ctx context.Context, c *ent.Client) (Verification, error) {
 	if !v.ReadsAuditTrail() {
 		return Verification{}, privacy.Denyf("only admins may verify the audit trail")
 	}
-	return Verify(ctx, c, string(v.OrgID))
+	ch := verifying.DoChan(string(v.OrgID), func() (any, error) {
+		// Not the first caller's context: its going away must not fail the others.
+		return Verify(context.WithoutCancel(ctx), c, string(v.OrgID))
+	})
+	select {
+	case <-ctx.Done():
+		return Verification{}, ctx.Err()
+	case r := <-ch:
+		if r.Err != nil {
+			return Verification{}, r.Err
+		}
+		return r.Val.(Verification), nil
+	}
 }

@@ -125,6 +125,16 @@ func TestConcurrentChangesAreChainedInOneOrder(t *testing.T) {
 		if *acme.admin.verify().HeadHash != prev {
 			t.Fatal("the head hash is not the last entry's")
 		}
+		// Ten at once (one read of the trail, joined): each gets the whole answer.
+		var vg sync.WaitGroup
+		for range 10 {
+			vg.Go(func() {
+				if v := acme.admin.verify(); !v.OK || v.EntriesChecked != len(chain) {
+					t.Errorf("a verification among ten: %+v", v)
+				}
+			})
+		}
+		vg.Wait()
 
 		lines := acme.admin.exportLines("")
 		if len(lines) != len(chain)+1 {
