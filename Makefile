@@ -10,8 +10,10 @@ export CHROMIUM_PATH
 run: frontend
 	$(GO) run ./server serve
 
+# ./apikeys with the admin app built into it (package frontend, -tags embedapp): it
+# serves the app from any working directory.
 build: frontend
-	$(GO) build -o apikeys ./server
+	$(GO) build -tags embedapp -o apikeys ./server
 
 test: test-go test-frontend test-e2e
 

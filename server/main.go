@@ -32,6 +32,7 @@ import (
 	"apikeys/ent/audit"
 	"apikeys/ent/keys"
 	"apikeys/ent/people"
+	"apikeys/frontend"
 	"apikeys/server/app"
 )
 
@@ -114,7 +115,7 @@ func serve(ctx context.Context, fs *flag.FlagSet, args []string, dbURL *string, 
 	metricsAddr := fs.String("metrics-addr", env("APIKEYS_METRICS_ADDR", ""), "where to serve /metrics (Prometheus), apart from the API; unset: not served (APIKEYS_METRICS_ADDR)")
 	proxies := fs.String("trusted-proxies", env("APIKEYS_TRUSTED_PROXIES", ""), "comma-separated CIDRs of the proxies whose X-Forwarded-For is believed; unset: the peer's address is the client's (APIKEYS_TRUSTED_PROXIES)")
 	scanning := fs.String("github-scanning-keys", env("APIKEYS_GITHUB_SCANNING_KEYS", ""), "a file of GitHub's secret scanning public keys (the JSON of api.github.com/meta/public_keys/secret_scanning); unset: no GitHub secret scanning endpoint (APIKEYS_GITHUB_SCANNING_KEYS)")
-	static := fs.String("static-dir", env("APIKEYS_STATIC_DIR", "frontend/dist"), "the built admin app (APIKEYS_STATIC_DIR)")
+	static := fs.String("static-dir", env("APIKEYS_STATIC_DIR", ""), "a built admin app to serve instead of the one built into the binary (APIKEYS_STATIC_DIR; e.g. frontend/dist)")
 	if err := fs.Parse(args); err != nil {
 		return usageError{err}
 	}
@@ -138,6 +139,7 @@ func serve(ctx context.Context, fs *flag.FlagSet, args []string, dbURL *string, 
 		SessionTTL:         *ttl,
 		SecureCookies:      *secure,
 		StaticDir:          *static,
+		App:                frontend.Files(),
 		NoIntrospection:    !*introspection,
 		KeyCacheSize:       cmp.Or(*cacheSize, -1), // 0 on the command line: no cache
 		LastUsedFlush:      *flush,

@@ -13,20 +13,24 @@ export default async function globalSetup() {
   if (!existsSync(chromium)) throw new Error(`no browser at ${chromium}: apt-get install -y chromium`);
 
   const dir = mkdtempSync(path.join(tmpdir(), 'apikeys-e2e-'));
-  // APIKEYS_E2E_BIN: a server built beforehand (CI caches, or a tree whose Go code is mid-change).
+  // The binary as `make build` makes it: the app built into it (-tags embedapp), run from
+  // a folder that has no app, so the tests also show that it serves the app from anywhere.
+  // APIKEYS_E2E_BIN: a server built beforehand (a tree whose Go code is mid-change), which
+  // may not carry the app: it is pointed at frontend/dist.
   let bin = process.env.APIKEYS_E2E_BIN;
+  const prebuilt = !!bin;
   if (!bin) {
     bin = path.join(dir, 'apikeys');
-    execFileSync('go', ['build', '-o', bin, './server'], { cwd: root, stdio: 'inherit' });
+    execFileSync('go', ['build', '-tags', 'embedapp', '-o', bin, './server'], { cwd: root, stdio: 'inherit' });
   }
   const databaseURL = `sqlite:${path.join(dir, 'apikeys.db')}`;
   const server = spawn(bin, ['serve'], {
-    cwd: root,
+    cwd: dir,
     env: {
       ...process.env,
       APIKEYS_ADDR: '127.0.0.1:0',
       DATABASE_URL: databaseURL,
-      APIKEYS_STATIC_DIR: path.join(root, 'frontend', 'dist'),
+      APIKEYS_STATIC_DIR: prebuilt ? path.join(root, 'frontend', 'dist') : '',
       // Key uses are written in batches; make the batches quick for the tests.
       APIKEYS_LAST_USED_FLUSH: '100ms',
     },

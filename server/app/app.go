@@ -11,6 +11,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io/fs"
 	"log/slog"
 	"net"
 	"net/http"
@@ -57,8 +58,13 @@ type Config struct {
 	GitHubScanningKeys string
 	SessionTTL         time.Duration // APIKEYS_SESSION_TTL
 	SecureCookies      bool          // APIKEYS_SECURE_COOKIES
-	StaticDir          string        // APIKEYS_STATIC_DIR: the built SPA
-	Bootstrap          people.NewOrganization
+	// StaticDir is a built admin app to serve (APIKEYS_STATIC_DIR, development); ""
+	// serves App, else a checkout's frontend/dist (static.go).
+	StaticDir string
+	// App is the admin app built into the binary (package frontend; nil in a build
+	// without it).
+	App       fs.FS
+	Bootstrap people.NewOrganization
 	// NoIntrospection turns schema introspection off (APIKEYS_INTROSPECTION=false);
 	// the GraphQL Playground needs it.
 	NoIntrospection bool

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"testing/fstest"
 
 	"apikeys/server/app"
 	"apikeys/server/testdb"
@@ -61,5 +62,47 @@ func TestServesTheAdminApp(t *testing.T) {
 		t.Errorf("a path outside the app: HTTP %d", res.StatusCode)
 	} else if _, body := get("/../../etc/passwd"); strings.Contains(body, "root:") {
 		t.Error("served a file outside the app")
+	}
+}
+
+// The app built into the binary (make build) is served without any folder; a
+// StaticDir, when set, is served instead; with neither, a page says how to get the app.
+func TestServesTheAppBuiltIntoTheBinary(t *testing.T) {
+	built := fstest.MapFS{
+		"index.html":           {Data: []byte("<!doctype html><title>built in</title>")},
+		"assets/index-9f8e.js": {Data: []byte("console.log('built in')")},
+	}
+	get := func(s *server, path string) (*http.Response, string) {
+		res, err := http.Get(s.srv.URL + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		b, _ := io.ReadAll(res.Body)
+		return res, string(b)
+	}
+	s := newServer(t, app.Config{DatabaseURL: testdb.SQLite(t), App: built})
+	for _, path := range []string{"/", "/admin/company-settings/api-keys?tab=revoked"} {
+		if res, body := get(s, path); res.StatusCode != http.StatusOK || !strings.Contains(body, "built in") || res.Header.Get("Cache-Control") != "no-cache" {
+			t.Errorf("GET %s: HTTP %d %q", path, res.StatusCode, body)
+		}
+	}
+	if res, body := get(s, "/assets/index-9f8e.js"); body != "console.log('built in')" || !strings.Contains(res.Header.Get("Cache-Control"), "immutable") {
+		t.Errorf("asset: %q %v", body, res.Header)
+	}
+
+	dist := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dist, "index.html"), []byte("<title>from the folder</title>"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	s = newServer(t, app.Config{DatabaseURL: testdb.SQLite(t), App: built, StaticDir: dist})
+	if _, body := get(s, "/"); !strings.Contains(body, "from the folder") {
+		t.Errorf("APIKEYS_STATIC_DIR did not win: %q", body)
+	}
+
+	// This package's folder has no frontend/dist: no app at all.
+	s = newServer(t, app.Config{DatabaseURL: testdb.SQLite(t)})
+	if res, body := get(s, "/"); res.StatusCode != http.StatusOK || !strings.Contains(body, "make build") {
+		t.Errorf("without an app: HTTP %d %q", res.StatusCode, body)
 	}
 }
