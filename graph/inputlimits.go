@@ -194,6 +194,15 @@ func (l *InputLimits) cursor(oc *graphql.OperationContext, f *ast.Field, a *ast.
 	if !ok {
 		return invalid("not a string")
 	}
+	if s == "" {
+		// genqlient and other generated clients send "" for "no cursor": from a
+		// variable it is taken as absent (the first page).
+		if a.Value.Kind == ast.Variable {
+			oc.Variables[a.Value.Raw] = nil
+			return nil
+		}
+		return invalid("it is empty: leave " + a.Name + " out for the first page")
+	}
 	var c ent.Cursor
 	if err := c.UnmarshalGQL(s); err != nil {
 		return invalid("it cannot be decoded")

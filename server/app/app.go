@@ -303,7 +303,7 @@ func outcome(res *graphql.Response) string {
 // request ids and logging.
 func (a *App) Handler() http.Handler {
 	mux := http.NewServeMux()
-	mux.Handle("/graphql", noStore(a.Auth.Middleware(a.GraphQL())))
+	mux.Handle("/graphql", noStore(graphQLOverHTTP(a.Auth.Middleware(a.GraphQL()))))
 	mux.Handle("GET /audit/export", noStore(a.Auth.Middleware(http.HandlerFunc(a.exportAudit))))
 	mux.HandleFunc("POST /auth/login", a.Auth.Sessions.Login)
 	mux.HandleFunc("POST /auth/logout", a.Auth.Sessions.Logout)

@@ -47,7 +47,7 @@ func (a *Authenticator) Middleware(next http.Handler) http.Handler {
 				reply.Error(w, http.StatusForbidden, reply.CodeForbidden, keyauth.ErrAddress.Error())
 			case errors.Is(err, keyauth.ErrInvalid):
 				a.Metrics.Auth("key_refused")
-				reply.Error(w, http.StatusUnauthorized, reply.CodeUnauthenticated, "invalid API key")
+				reply.InvalidToken(w, "invalid API key")
 			case err != nil:
 				a.unavailable(w, r, err)
 			default:

@@ -31,6 +31,14 @@ func Error(w http.ResponseWriter, status int, code, message string) {
 	errors(w, status, map[string]any{"message": message, "extensions": map[string]any{"code": code}})
 }
 
+// InvalidToken answers 401 UNAUTHENTICATED for a bearer token that is not valid
+// (unknown, revoked, expired, malformed), saying so in WWW-Authenticate as RFC 6750 §3.1
+// asks: error="invalid_token".
+func InvalidToken(w http.ResponseWriter, message string) {
+	w.Header().Set("WWW-Authenticate", `Bearer realm="apikeys", error="invalid_token", error_description="`+message+`"`)
+	errors(w, http.StatusUnauthorized, map[string]any{"message": message, "extensions": map[string]any{"code": CodeUnauthenticated}})
+}
+
 // FieldError answers 400 BAD_USER_INPUT naming the field that is wrong.
 func FieldError(w http.ResponseWriter, e *problem.InputError) {
 	errors(w, http.StatusBadRequest, map[string]any{"message": e.Message, "extensions": map[string]any{"code": CodeBadUserInput, "field": e.Field}})

@@ -1,0 +1,171 @@
+package app
+
+import (
+	"bytes"
+	"encoding/json"
+	"mime"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"apikeys/server/reply"
+)
+
+// The media types of GraphQL-over-HTTP responses.
+const (
+	mediaJSON            = "application/json"
+	mediaGraphQLResponse = "application/graphql-response+json"
+)
+
+// graphQLOverHTTP holds /graphql to the GraphQL-over-HTTP specification, SHOULDs
+// included, around gqlgen's transports and the authentication in front of them:
+//
+//   - the response's media type is negotiated from Accept, preferring
+//     application/graphql-response+json when the client takes both at the same quality
+//     (no Accept, or only */*: application/json, which every client reads);
+//   - request errors (a document that does not parse or validate, variables that do not
+//     coerce, a refusal of the credentials) have no "data" entry; with
+//     application/graphql-response+json they keep their 4xx status, with
+//     application/json a well-formed request's errors are 200 (gqlgen answers 422);
+//   - a mutation over GET is 405 with Allow: POST, another method 405 with Allow: GET,
+//     POST; a POST whose Content-Type is not application/json is 415, with a JSON error.
+//
+// Every answer, the authentication's 401, 403, 429 and 503 included, carries the
+// negotiated media type.
+func graphQLOverHTTP(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		media := negotiate(r.Header.Values("Accept"))
+		switch r.Method {
+		case http.MethodGet, http.MethodOptions:
+		case http.MethodPost:
+			if ct, _, err := mime.ParseMediaType(r.Header.Get("Content-Type")); err != nil || ct != mediaJSON {
+				w.Header().Set("Accept-Post", mediaJSON)
+				rw := &graphQLResponse{ResponseWriter: w, media: media}
+				reply.Error(rw, http.StatusUnsupportedMediaType, reply.CodeBadUserInput,
+					"send the request as Content-Type: application/json ({\"query\": …, \"variables\": …})")
+				rw.finish()
+				return
+			}
+		default:
+			w.Header().Set("Allow", "GET, POST")
+			rw := &graphQLResponse{ResponseWriter: w, media: media}
+			reply.Error(rw, http.StatusMethodNotAllowed, reply.CodeBadUserInput, "use POST (or GET for queries)")
+			rw.finish()
+			return
+		}
+		// gqlgen answers in the one media type left in Accept.
+		r.Header.Set("Accept", media)
+		rw := &graphQLResponse{ResponseWriter: w, media: media, get: r.Method == http.MethodGet}
+		next.ServeHTTP(rw, r)
+		rw.finish()
+	})
+}
+
+// negotiate picks the response's media type from the Accept header values.
+func negotiate(accept []string) string {
+	if len(accept) == 0 {
+		return mediaJSON
+	}
+	best, bestQ := "", -1.0
+	for _, v := range accept {
+		for part := range strings.SplitSeq(v, ",") {
+			mt, params, err := mime.ParseMediaType(strings.TrimSpace(part))
+			if err != nil {
+				continue
+			}
+			q := 1.0
+			if s, ok := params["q"]; ok {
+				if f, err := strconv.ParseFloat(s, 64); err == nil {
+					q = f
+				}
+			}
+			var m string
+			switch mt {
+			case mediaGraphQLResponse:
+				m = mediaGraphQLResponse
+			case mediaJSON, "application/*", "*/*":
+				m = mediaJSON
+			default:
+				continue
+			}
+			if q > 0 && (q > bestQ || (q == bestQ && m == mediaGraphQLResponse)) {
+				best, bestQ = m, q
+			}
+		}
+	}
+	if best == "" {
+		return mediaJSON // nothing acceptable: the spec lets the server answer in JSON
+	}
+	return best
+}
+
+// graphQLResponse rewrites what the handlers behind graphQLOverHTTP answer: the media
+// type, and the status and body of request errors (buffered: they are small). Anything
+// else streams through.
+type graphQLResponse struct {
+	http.ResponseWriter
+	media  string
+	get    bool
+	status int
+	held   *bytes.Buffer // the body of a request error
+}
+
+func (g *graphQLResponse) WriteHeader(code int) {
+	if g.status != 0 {
+		return
+	}
+	g.status = code
+	h := g.Header()
+	if ct, _, _ := mime.ParseMediaType(h.Get("Content-Type")); ct == mediaJSON || ct == mediaGraphQLResponse || ct == "" || code >= 400 {
+		h.Set("Content-Type", g.media)
+	}
+	if code >= 400 {
+		g.held = &bytes.Buffer{}
+		return
+	}
+	g.ResponseWriter.WriteHeader(code)
+}
+
+func (g *graphQLResponse) Write(b []byte) (int, error) {
+	if g.status == 0 {
+		g.WriteHeader(http.StatusOK)
+	}
+	if g.held != nil {
+		return g.held.Write(b)
+	}
+	return g.ResponseWriter.Write(b)
+}
+
+func (g *graphQLResponse) Unwrap() http.ResponseWriter { return g.ResponseWriter }
+
+// finish sends a held request error: without its "data" entry, and with the status the
+// negotiated media type calls for.
+func (g *graphQLResponse) finish() {
+	if g.held == nil {
+		return
+	}
+	status, body := g.status, g.held.Bytes()
+	var res map[string]json.RawMessage
+	if json.Unmarshal(body, &res) == nil && res["errors"] != nil {
+		if d, ok := res["data"]; ok && string(d) == "null" {
+			delete(res, "data")
+			if b, err := json.Marshal(res); err == nil {
+				body = append(b, '\n')
+			}
+		}
+	}
+	switch {
+	case g.get && status == http.StatusNotAcceptable:
+		// gqlgen refuses a mutation over GET with 406: it is the method that is wrong.
+		status = http.StatusMethodNotAllowed
+		g.Header().Set("Allow", "POST")
+	case status == http.StatusUnprocessableEntity && g.media == mediaJSON:
+		// application/json: a well-formed request's errors travel in a 200.
+		status = http.StatusOK
+	case status == http.StatusUnprocessableEntity:
+		status = http.StatusBadRequest
+	}
+	g.Header().Set("Content-Length", strconv.Itoa(len(body)))
+	g.ResponseWriter.WriteHeader(status)
+	_, _ = g.ResponseWriter.Write(body)
+}
