@@ -5,6 +5,9 @@
 //	apikeys create-org --name NAME --admin-email EMAIL --admin-name NAME
 //	                     create an organization and its first admin; the admin's
 //	                     password is read from standard input
+//	apikeys keys …, apikeys audit list …
+//	                     the command line built on the API (server/cli): a running
+//	                     server at APIKEYS_URL, a key in APIKEYS_TOKEN
 //
 // Every flag has an environment variable of the same meaning (see README.md).
 package main
@@ -34,6 +37,7 @@ import (
 	"apikeys/ent/people"
 	"apikeys/frontend"
 	"apikeys/server/app"
+	"apikeys/server/cli"
 )
 
 func main() {
@@ -42,6 +46,10 @@ func main() {
 	defer stop()
 	if err := run(ctx, os.Args[1:], os.Stdin, os.Stdout, log); err != nil {
 		var usage usageError
+		var exit exitCode
+		if errors.As(err, &exit) {
+			os.Exit(int(exit))
+		}
 		if errors.As(err, &usage) {
 			fmt.Fprintln(os.Stderr, err)
 			os.Exit(2)
@@ -52,6 +60,20 @@ func main() {
 }
 
 type usageError struct{ error }
+
+// exitCode ends the process with a code once the command has said why on standard
+// error (the commands of server/cli).
+type exitCode int
+
+func (c exitCode) Error() string { return fmt.Sprintf("exit code %d", int(c)) }
+
+// apiCommand runs a command of the command line built on the API (server/cli).
+func apiCommand(ctx context.Context, args []string, stdout io.Writer) error {
+	if code := cli.Run(ctx, args, os.Getenv, stdout, os.Stderr); code != 0 {
+		return exitCode(code)
+	}
+	return nil
+}
 
 // defaultGOGC is the collector's setting of `serve` unless GOGC is in the environment.
 const defaultGOGC = 400
@@ -93,13 +115,18 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout io.Writer, 
 		return nil
 	case "create-org":
 		return createOrg(ctx, fs, args, dbURL, stdin, stdout)
+	case "keys":
+		return apiCommand(ctx, append([]string{cmd}, args...), stdout)
 	case "audit":
+		if len(args) > 0 && args[0] == "list" {
+			return apiCommand(ctx, append([]string{cmd}, args...), stdout)
+		}
 		if len(args) == 0 || args[0] != "verify" {
-			return usageError{errors.New("use: apikeys audit verify [--org ID] [--file export.ndjson]")}
+			return usageError{errors.New("use: apikeys audit verify [--org ID] [--file export.ndjson], or apikeys audit list [--action A,B] [--limit N] [--json]")}
 		}
 		return verifyAudit(ctx, fs, args[1:], dbURL, stdout)
 	default:
-		return usageError{fmt.Errorf("unknown command %q: use serve, migrate, create-org or audit verify", cmd)}
+		return usageError{fmt.Errorf("unknown command %q: use serve, migrate, create-org, audit verify, audit list or keys", cmd)}
 	}
 }
 
