@@ -15,7 +15,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/lib/pq"
 	"github.com/oklog/ulid/v2"
 
 	"apikeys/ent/audit"
@@ -107,7 +106,7 @@ func seedAudit(ctx context.Context, db *sql.DB, org string, n int) error {
 		return err
 	}
 	defer tx.Rollback() //nolint:errcheck
-	stmt, err := tx.PrepareContext(ctx, pq.CopyIn("audit_entries", cols...))
+	stmt, err := tx.PrepareContext(ctx, "COPY audit_entries ("+strings.Join(cols, ", ")+") FROM STDIN")
 	if err != nil {
 		return err
 	}
