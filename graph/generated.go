@@ -1083,19 +1083,15 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		return graphql.NewInputUnmarshalerIndex(
 			graphql.NewInputUnmarshaler("APIKeyOrder", ec.unmarshalInputAPIKeyOrder),
 			graphql.NewInputUnmarshaler("APIKeyWhereInput", ec.unmarshalInputAPIKeyWhereInput),
-			graphql.NewInputUnmarshaler("AuditEntryOrder", ec.unmarshalInputAuditEntryOrder),
 			graphql.NewInputUnmarshaler("AuditEntryWhereInput", ec.unmarshalInputAuditEntryWhereInput),
 			graphql.NewInputUnmarshaler("CreateAPIKeyInput", ec.unmarshalInputCreateAPIKeyInput),
 			graphql.NewInputUnmarshaler("CreateUserInput", ec.unmarshalInputCreateUserInput),
 			graphql.NewInputUnmarshaler("DeleteUserInput", ec.unmarshalInputDeleteUserInput),
-			graphql.NewInputUnmarshaler("OrganizationOrder", ec.unmarshalInputOrganizationOrder),
 			graphql.NewInputUnmarshaler("RevokeAPIKeyInput", ec.unmarshalInputRevokeAPIKeyInput),
 			graphql.NewInputUnmarshaler("RotateAPIKeyInput", ec.unmarshalInputRotateAPIKeyInput),
-			graphql.NewInputUnmarshaler("ServiceAccountOrder", ec.unmarshalInputServiceAccountOrder),
 			graphql.NewInputUnmarshaler("ServiceAccountWhereInput", ec.unmarshalInputServiceAccountWhereInput),
 			graphql.NewInputUnmarshaler("UpdateAPIKeyInput", ec.unmarshalInputUpdateAPIKeyInput),
 			graphql.NewInputUnmarshaler("UpdateKeyPolicyInput", ec.unmarshalInputUpdateKeyPolicyInput),
-			graphql.NewInputUnmarshaler("UserOrder", ec.unmarshalInputUserOrder),
 			graphql.NewInputUnmarshaler("UserWhereInput", ec.unmarshalInputUserWhereInput),
 		)
 	}
@@ -2488,10 +2484,10 @@ func (ec *executionContext) _APIKeyConnection_edges(ctx context.Context, field g
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*ent.APIKeyEdge) graphql.Marshaler {
-			return ec.marshalOAPIKeyEdge2ᚕᚖapikeysᚋentᚐAPIKeyEdge(ctx, selections, v)
+			return ec.marshalNAPIKeyEdge2ᚕᚖapikeysᚋentᚐAPIKeyEdgeᚄ(ctx, selections, v)
 		},
 		true,
-		false,
+		true,
 	)
 }
 func (ec *executionContext) fieldContext_APIKeyConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -2621,10 +2617,10 @@ func (ec *executionContext) _APIKeyEdge_node(ctx context.Context, field graphql.
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *ent.APIKey) graphql.Marshaler {
-			return ec.marshalOAPIKey2ᚖapikeysᚋentᚐAPIKey(ctx, selections, v)
+			return ec.marshalNAPIKey2ᚖapikeysᚋentᚐAPIKey(ctx, selections, v)
 		},
 		true,
-		false,
+		true,
 	)
 }
 func (ec *executionContext) fieldContext_APIKeyEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -3067,10 +3063,10 @@ func (ec *executionContext) _AuditEntryConnection_edges(ctx context.Context, fie
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*ent.AuditEntryEdge) graphql.Marshaler {
-			return ec.marshalOAuditEntryEdge2ᚕᚖapikeysᚋentᚐAuditEntryEdge(ctx, selections, v)
+			return ec.marshalNAuditEntryEdge2ᚕᚖapikeysᚋentᚐAuditEntryEdgeᚄ(ctx, selections, v)
 		},
 		true,
-		false,
+		true,
 	)
 }
 func (ec *executionContext) fieldContext_AuditEntryConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -3154,10 +3150,10 @@ func (ec *executionContext) _AuditEntryEdge_node(ctx context.Context, field grap
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *ent.AuditEntry) graphql.Marshaler {
-			return ec.marshalOAuditEntry2ᚖapikeysᚋentᚐAuditEntry(ctx, selections, v)
+			return ec.marshalNAuditEntry2ᚖapikeysᚋentᚐAuditEntry(ctx, selections, v)
 		},
 		true,
-		false,
+		true,
 	)
 }
 func (ec *executionContext) fieldContext_AuditEntryEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -4901,10 +4897,10 @@ func (ec *executionContext) _UserConnection_edges(ctx context.Context, field gra
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*ent.UserEdge) graphql.Marshaler {
-			return ec.marshalOUserEdge2ᚕᚖapikeysᚋentᚐUserEdge(ctx, selections, v)
+			return ec.marshalNUserEdge2ᚕᚖapikeysᚋentᚐUserEdgeᚄ(ctx, selections, v)
 		},
 		true,
-		false,
+		true,
 	)
 }
 func (ec *executionContext) fieldContext_UserConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -4988,10 +4984,10 @@ func (ec *executionContext) _UserEdge_node(ctx context.Context, field graphql.Co
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *ent.User) graphql.Marshaler {
-			return ec.marshalOUser2ᚖapikeysᚋentᚐUser(ctx, selections, v)
+			return ec.marshalNUser2ᚖapikeysᚋentᚐUser(ctx, selections, v)
 		},
 		true,
-		false,
+		true,
 	)
 }
 func (ec *executionContext) fieldContext_UserEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -6884,59 +6880,6 @@ func UnmarshalAPIKeyWhereInput(ctx context.Context, raw any) (ent.APIKeyWhereInp
 	return out, err
 }
 
-func (ec *executionContext) unmarshalInputAuditEntryOrder(ctx context.Context, obj any) (ent.AuditEntryOrder, error) {
-	var it ent.AuditEntryOrder
-	if obj == nil {
-		return it, nil
-	}
-
-	asMap := map[string]any{}
-	for k, v := range obj.(map[string]any) {
-		asMap[k] = v
-	}
-
-	if _, present := asMap["direction"]; !present {
-		asMap["direction"] = "ASC"
-	}
-
-	fieldsInOrder := [...]string{"direction", "field"}
-	for _, k := range fieldsInOrder {
-		v, ok := asMap[k]
-		if !ok {
-			continue
-		}
-		switch k {
-		case "direction":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
-			data, err := ec.unmarshalNOrderDirection2entgoᚗioᚋcontribᚋentgqlᚐOrderDirection(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.Direction = data
-		case "field":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
-			data, err := ec.unmarshalNAuditEntryOrderField2ᚖapikeysᚋentᚐAuditEntryOrderField(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.Field = data
-		}
-	}
-	return it, nil
-}
-
-// UnmarshalAuditEntryOrder unmarshals raw into the AuditEntryOrder input type, using the
-// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
-// object that was not passed as a field argument.
-//
-// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
-// and the returned error says so.
-func UnmarshalAuditEntryOrder(ctx context.Context, raw any) (ent.AuditEntryOrder, error) {
-	var out ent.AuditEntryOrder
-	err := graphql.UnmarshalNamedInputFromContext(ctx, "AuditEntryOrder", raw, &out)
-	return out, err
-}
-
 func (ec *executionContext) unmarshalInputAuditEntryWhereInput(ctx context.Context, obj any) (ent.AuditEntryWhereInput, error) {
 	var it ent.AuditEntryWhereInput
 	if obj == nil {
@@ -7743,59 +7686,6 @@ func UnmarshalDeleteUserInput(ctx context.Context, raw any) (DeleteUserInput, er
 	return out, err
 }
 
-func (ec *executionContext) unmarshalInputOrganizationOrder(ctx context.Context, obj any) (ent.OrganizationOrder, error) {
-	var it ent.OrganizationOrder
-	if obj == nil {
-		return it, nil
-	}
-
-	asMap := map[string]any{}
-	for k, v := range obj.(map[string]any) {
-		asMap[k] = v
-	}
-
-	if _, present := asMap["direction"]; !present {
-		asMap["direction"] = "ASC"
-	}
-
-	fieldsInOrder := [...]string{"direction", "field"}
-	for _, k := range fieldsInOrder {
-		v, ok := asMap[k]
-		if !ok {
-			continue
-		}
-		switch k {
-		case "direction":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
-			data, err := ec.unmarshalNOrderDirection2entgoᚗioᚋcontribᚋentgqlᚐOrderDirection(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.Direction = data
-		case "field":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
-			data, err := ec.unmarshalNOrganizationOrderField2ᚖapikeysᚋentᚐOrganizationOrderField(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.Field = data
-		}
-	}
-	return it, nil
-}
-
-// UnmarshalOrganizationOrder unmarshals raw into the OrganizationOrder input type, using the
-// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
-// object that was not passed as a field argument.
-//
-// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
-// and the returned error says so.
-func UnmarshalOrganizationOrder(ctx context.Context, raw any) (ent.OrganizationOrder, error) {
-	var out ent.OrganizationOrder
-	err := graphql.UnmarshalNamedInputFromContext(ctx, "OrganizationOrder", raw, &out)
-	return out, err
-}
-
 func (ec *executionContext) unmarshalInputRevokeAPIKeyInput(ctx context.Context, obj any) (RevokeAPIKeyInput, error) {
 	var it RevokeAPIKeyInput
 	if obj == nil {
@@ -7891,59 +7781,6 @@ func (ec *executionContext) unmarshalInputRotateAPIKeyInput(ctx context.Context,
 func UnmarshalRotateAPIKeyInput(ctx context.Context, raw any) (RotateAPIKeyInput, error) {
 	var out RotateAPIKeyInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "RotateAPIKeyInput", raw, &out)
-	return out, err
-}
-
-func (ec *executionContext) unmarshalInputServiceAccountOrder(ctx context.Context, obj any) (ent.ServiceAccountOrder, error) {
-	var it ent.ServiceAccountOrder
-	if obj == nil {
-		return it, nil
-	}
-
-	asMap := map[string]any{}
-	for k, v := range obj.(map[string]any) {
-		asMap[k] = v
-	}
-
-	if _, present := asMap["direction"]; !present {
-		asMap["direction"] = "ASC"
-	}
-
-	fieldsInOrder := [...]string{"direction", "field"}
-	for _, k := range fieldsInOrder {
-		v, ok := asMap[k]
-		if !ok {
-			continue
-		}
-		switch k {
-		case "direction":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
-			data, err := ec.unmarshalNOrderDirection2entgoᚗioᚋcontribᚋentgqlᚐOrderDirection(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.Direction = data
-		case "field":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
-			data, err := ec.unmarshalNServiceAccountOrderField2ᚖapikeysᚋentᚐServiceAccountOrderField(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.Field = data
-		}
-	}
-	return it, nil
-}
-
-// UnmarshalServiceAccountOrder unmarshals raw into the ServiceAccountOrder input type, using the
-// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
-// object that was not passed as a field argument.
-//
-// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
-// and the returned error says so.
-func UnmarshalServiceAccountOrder(ctx context.Context, raw any) (ent.ServiceAccountOrder, error) {
-	var out ent.ServiceAccountOrder
-	err := graphql.UnmarshalNamedInputFromContext(ctx, "ServiceAccountOrder", raw, &out)
 	return out, err
 }
 
@@ -8336,59 +8173,6 @@ func (ec *executionContext) unmarshalInputUpdateKeyPolicyInput(ctx context.Conte
 func UnmarshalUpdateKeyPolicyInput(ctx context.Context, raw any) (UpdateKeyPolicyInput, error) {
 	var out UpdateKeyPolicyInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "UpdateKeyPolicyInput", raw, &out)
-	return out, err
-}
-
-func (ec *executionContext) unmarshalInputUserOrder(ctx context.Context, obj any) (ent.UserOrder, error) {
-	var it ent.UserOrder
-	if obj == nil {
-		return it, nil
-	}
-
-	asMap := map[string]any{}
-	for k, v := range obj.(map[string]any) {
-		asMap[k] = v
-	}
-
-	if _, present := asMap["direction"]; !present {
-		asMap["direction"] = "ASC"
-	}
-
-	fieldsInOrder := [...]string{"direction", "field"}
-	for _, k := range fieldsInOrder {
-		v, ok := asMap[k]
-		if !ok {
-			continue
-		}
-		switch k {
-		case "direction":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
-			data, err := ec.unmarshalNOrderDirection2entgoᚗioᚋcontribᚋentgqlᚐOrderDirection(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.Direction = data
-		case "field":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
-			data, err := ec.unmarshalNUserOrderField2ᚖapikeysᚋentᚐUserOrderField(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.Field = data
-		}
-	}
-	return it, nil
-}
-
-// UnmarshalUserOrder unmarshals raw into the UserOrder input type, using the
-// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
-// object that was not passed as a field argument.
-//
-// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
-// and the returned error says so.
-func UnmarshalUserOrder(ctx context.Context, raw any) (ent.UserOrder, error) {
-	var out ent.UserOrder
-	err := graphql.UnmarshalNamedInputFromContext(ctx, "UserOrder", raw, &out)
 	return out, err
 }
 
@@ -9027,7 +8811,7 @@ func (ec *executionContext) _APIKeyConnection(ctx context.Context, sel ast.Selec
 			out.Values[i] = graphql.MarshalString("APIKeyConnection")
 		case "edges":
 			out.Values[i] = ec._APIKeyConnection_edges(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		case "pageInfo":
@@ -9108,7 +8892,7 @@ func (ec *executionContext) _APIKeyEdge(ctx context.Context, sel ast.SelectionSe
 			out.Values[i] = graphql.MarshalString("APIKeyEdge")
 		case "node":
 			out.Values[i] = ec._APIKeyEdge_node(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		case "cursor":
@@ -9264,7 +9048,7 @@ func (ec *executionContext) _AuditEntryConnection(ctx context.Context, sel ast.S
 			out.Values[i] = graphql.MarshalString("AuditEntryConnection")
 		case "edges":
 			out.Values[i] = ec._AuditEntryConnection_edges(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		case "pageInfo":
@@ -9307,7 +9091,7 @@ func (ec *executionContext) _AuditEntryEdge(ctx context.Context, sel ast.Selecti
 			out.Values[i] = graphql.MarshalString("AuditEntryEdge")
 		case "node":
 			out.Values[i] = ec._AuditEntryEdge_node(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		case "cursor":
@@ -10121,7 +9905,7 @@ func (ec *executionContext) _UserConnection(ctx context.Context, sel ast.Selecti
 			out.Values[i] = graphql.MarshalString("UserConnection")
 		case "edges":
 			out.Values[i] = ec._UserConnection_edges(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		case "pageInfo":
@@ -10164,7 +9948,7 @@ func (ec *executionContext) _UserEdge(ctx context.Context, sel ast.SelectionSet,
 			out.Values[i] = graphql.MarshalString("UserEdge")
 		case "node":
 			out.Values[i] = ec._UserEdge_node(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		case "cursor":
@@ -10634,6 +10418,30 @@ func (ec *executionContext) marshalNAPIKeyCounts2ᚖapikeysᚋgraphᚐAPIKeyCoun
 	return ec._APIKeyCounts(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNAPIKeyEdge2ᚕᚖapikeysᚋentᚐAPIKeyEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.APIKeyEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNAPIKeyEdge2ᚖapikeysᚋentᚐAPIKeyEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNAPIKeyEdge2ᚖapikeysᚋentᚐAPIKeyEdge(ctx context.Context, sel ast.SelectionSet, v *ent.APIKeyEdge) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "APIKeyEdge!")
+		return graphql.Null
+	}
+	return ec._APIKeyEdge(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNAPIKeyOrderField2ᚖapikeysᚋentᚐAPIKeyOrderField(ctx context.Context, v any) (*ent.APIKeyOrderField, error) {
 	var res = new(ent.APIKeyOrderField)
 	err := res.UnmarshalGQL(v)
@@ -10673,6 +10481,14 @@ func (ec *executionContext) unmarshalNAPIKeyWhereInput2ᚖapikeysᚋentᚐAPIKey
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalNAuditEntry2ᚖapikeysᚋentᚐAuditEntry(ctx context.Context, sel ast.SelectionSet, v *ent.AuditEntry) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "AuditEntry!")
+		return graphql.Null
+	}
+	return ec._AuditEntry(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNAuditEntryAction2apikeysᚋentᚋauditentryᚐAction(ctx context.Context, v any) (auditentry.Action, error) {
 	var res auditentry.Action
 	err := res.UnmarshalGQL(v)
@@ -10701,18 +10517,28 @@ func (ec *executionContext) marshalNAuditEntryConnection2ᚖapikeysᚋentᚐAudi
 	return ec._AuditEntryConnection(ctx, sel, v)
 }
 
-func (ec *executionContext) unmarshalNAuditEntryOrderField2ᚖapikeysᚋentᚐAuditEntryOrderField(ctx context.Context, v any) (*ent.AuditEntryOrderField, error) {
-	var res = new(ent.AuditEntryOrderField)
-	err := res.UnmarshalGQL(v)
-	return res, graphql.ErrorOnPath(ctx, err)
+func (ec *executionContext) marshalNAuditEntryEdge2ᚕᚖapikeysᚋentᚐAuditEntryEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.AuditEntryEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNAuditEntryEdge2ᚖapikeysᚋentᚐAuditEntryEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
-func (ec *executionContext) marshalNAuditEntryOrderField2ᚖapikeysᚋentᚐAuditEntryOrderField(ctx context.Context, sel ast.SelectionSet, v *ent.AuditEntryOrderField) graphql.Marshaler {
+func (ec *executionContext) marshalNAuditEntryEdge2ᚖapikeysᚋentᚐAuditEntryEdge(ctx context.Context, sel ast.SelectionSet, v *ent.AuditEntryEdge) graphql.Marshaler {
 	if v == nil {
-		graphql.AddInvalidNullError(ctx, "AuditEntryOrderField!")
+		graphql.AddInvalidNullError(ctx, "AuditEntryEdge!")
 		return graphql.Null
 	}
-	return v
+	return ec._AuditEntryEdge(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNAuditEntryTargetKind2apikeysᚋentᚋauditentryᚐTargetKind(ctx context.Context, v any) (auditentry.TargetKind, error) {
@@ -10946,20 +10772,6 @@ func (ec *executionContext) marshalNOrganization2ᚖapikeysᚋentᚐOrganization
 	return ec._Organization(ctx, sel, v)
 }
 
-func (ec *executionContext) unmarshalNOrganizationOrderField2ᚖapikeysᚋentᚐOrganizationOrderField(ctx context.Context, v any) (*ent.OrganizationOrderField, error) {
-	var res = new(ent.OrganizationOrderField)
-	err := res.UnmarshalGQL(v)
-	return res, graphql.ErrorOnPath(ctx, err)
-}
-
-func (ec *executionContext) marshalNOrganizationOrderField2ᚖapikeysᚋentᚐOrganizationOrderField(ctx context.Context, sel ast.SelectionSet, v *ent.OrganizationOrderField) graphql.Marshaler {
-	if v == nil {
-		graphql.AddInvalidNullError(ctx, "OrganizationOrderField!")
-		return graphql.Null
-	}
-	return v
-}
-
 func (ec *executionContext) marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx context.Context, sel ast.SelectionSet, v entgql.PageInfo[pulid.ID]) graphql.Marshaler {
 	return ec._PageInfo(ctx, sel, &v)
 }
@@ -10996,20 +10808,6 @@ func (ec *executionContext) marshalNServiceAccount2ᚖapikeysᚋentᚐServiceAcc
 		return graphql.Null
 	}
 	return ec._ServiceAccount(ctx, sel, v)
-}
-
-func (ec *executionContext) unmarshalNServiceAccountOrderField2ᚖapikeysᚋentᚐServiceAccountOrderField(ctx context.Context, v any) (*ent.ServiceAccountOrderField, error) {
-	var res = new(ent.ServiceAccountOrderField)
-	err := res.UnmarshalGQL(v)
-	return res, graphql.ErrorOnPath(ctx, err)
-}
-
-func (ec *executionContext) marshalNServiceAccountOrderField2ᚖapikeysᚋentᚐServiceAccountOrderField(ctx context.Context, sel ast.SelectionSet, v *ent.ServiceAccountOrderField) graphql.Marshaler {
-	if v == nil {
-		graphql.AddInvalidNullError(ctx, "ServiceAccountOrderField!")
-		return graphql.Null
-	}
-	return v
 }
 
 func (ec *executionContext) unmarshalNServiceAccountRole2apikeysᚋentᚋserviceaccountᚐRole(ctx context.Context, v any) (serviceaccount.Role, error) {
@@ -11126,18 +10924,28 @@ func (ec *executionContext) marshalNUserConnection2ᚖapikeysᚋentᚐUserConnec
 	return ec._UserConnection(ctx, sel, v)
 }
 
-func (ec *executionContext) unmarshalNUserOrderField2ᚖapikeysᚋentᚐUserOrderField(ctx context.Context, v any) (*ent.UserOrderField, error) {
-	var res = new(ent.UserOrderField)
-	err := res.UnmarshalGQL(v)
-	return res, graphql.ErrorOnPath(ctx, err)
+func (ec *executionContext) marshalNUserEdge2ᚕᚖapikeysᚋentᚐUserEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.UserEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNUserEdge2ᚖapikeysᚋentᚐUserEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
-func (ec *executionContext) marshalNUserOrderField2ᚖapikeysᚋentᚐUserOrderField(ctx context.Context, sel ast.SelectionSet, v *ent.UserOrderField) graphql.Marshaler {
+func (ec *executionContext) marshalNUserEdge2ᚖapikeysᚋentᚐUserEdge(ctx context.Context, sel ast.SelectionSet, v *ent.UserEdge) graphql.Marshaler {
 	if v == nil {
-		graphql.AddInvalidNullError(ctx, "UserOrderField!")
+		graphql.AddInvalidNullError(ctx, "UserEdge!")
 		return graphql.Null
 	}
-	return v
+	return ec._UserEdge(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNUserRole2apikeysᚋentᚋuserᚐRole(ctx context.Context, v any) (user.Role, error) {
@@ -11322,26 +11130,6 @@ func (ec *executionContext) marshalOAPIKey2ᚖapikeysᚋentᚐAPIKey(ctx context
 	return ec._APIKey(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalOAPIKeyEdge2ᚕᚖapikeysᚋentᚐAPIKeyEdge(ctx context.Context, sel ast.SelectionSet, v []*ent.APIKeyEdge) graphql.Marshaler {
-	if v == nil {
-		return graphql.Null
-	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
-		fc := graphql.GetFieldContext(ctx)
-		fc.Result = &v[i]
-		return ec.marshalOAPIKeyEdge2ᚖapikeysᚋentᚐAPIKeyEdge(ctx, sel, v[i])
-	})
-
-	return ret
-}
-
-func (ec *executionContext) marshalOAPIKeyEdge2ᚖapikeysᚋentᚐAPIKeyEdge(ctx context.Context, sel ast.SelectionSet, v *ent.APIKeyEdge) graphql.Marshaler {
-	if v == nil {
-		return graphql.Null
-	}
-	return ec._APIKeyEdge(ctx, sel, v)
-}
-
 func (ec *executionContext) unmarshalOAPIKeyOrder2ᚖapikeysᚋentᚐAPIKeyOrder(ctx context.Context, v any) (*ent.APIKeyOrder, error) {
 	if v == nil {
 		return nil, nil
@@ -11479,13 +11267,6 @@ func (ec *executionContext) unmarshalOAPIKeyWhereInput2ᚖapikeysᚋentᚐAPIKey
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalOAuditEntry2ᚖapikeysᚋentᚐAuditEntry(ctx context.Context, sel ast.SelectionSet, v *ent.AuditEntry) graphql.Marshaler {
-	if v == nil {
-		return graphql.Null
-	}
-	return ec._AuditEntry(ctx, sel, v)
-}
-
 func (ec *executionContext) unmarshalOAuditEntryAction2ᚕapikeysᚋentᚋauditentryᚐActionᚄ(ctx context.Context, v any) ([]auditentry.Action, error) {
 	if v == nil {
 		return nil, nil
@@ -11588,26 +11369,6 @@ func (ec *executionContext) marshalOAuditEntryActorKind2ᚖapikeysᚋentᚋaudit
 		return graphql.Null
 	}
 	return v
-}
-
-func (ec *executionContext) marshalOAuditEntryEdge2ᚕᚖapikeysᚋentᚐAuditEntryEdge(ctx context.Context, sel ast.SelectionSet, v []*ent.AuditEntryEdge) graphql.Marshaler {
-	if v == nil {
-		return graphql.Null
-	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
-		fc := graphql.GetFieldContext(ctx)
-		fc.Result = &v[i]
-		return ec.marshalOAuditEntryEdge2ᚖapikeysᚋentᚐAuditEntryEdge(ctx, sel, v[i])
-	})
-
-	return ret
-}
-
-func (ec *executionContext) marshalOAuditEntryEdge2ᚖapikeysᚋentᚐAuditEntryEdge(ctx context.Context, sel ast.SelectionSet, v *ent.AuditEntryEdge) graphql.Marshaler {
-	if v == nil {
-		return graphql.Null
-	}
-	return ec._AuditEntryEdge(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalOAuditEntryTargetKind2ᚕapikeysᚋentᚋauditentryᚐTargetKindᚄ(ctx context.Context, v any) ([]auditentry.TargetKind, error) {
@@ -12006,33 +11767,6 @@ func (ec *executionContext) marshalOTime2ᚖtimeᚐTime(ctx context.Context, sel
 	_ = ctx
 	res := graphql.MarshalTime(*v)
 	return res
-}
-
-func (ec *executionContext) marshalOUser2ᚖapikeysᚋentᚐUser(ctx context.Context, sel ast.SelectionSet, v *ent.User) graphql.Marshaler {
-	if v == nil {
-		return graphql.Null
-	}
-	return ec._User(ctx, sel, v)
-}
-
-func (ec *executionContext) marshalOUserEdge2ᚕᚖapikeysᚋentᚐUserEdge(ctx context.Context, sel ast.SelectionSet, v []*ent.UserEdge) graphql.Marshaler {
-	if v == nil {
-		return graphql.Null
-	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
-		fc := graphql.GetFieldContext(ctx)
-		fc.Result = &v[i]
-		return ec.marshalOUserEdge2ᚖapikeysᚋentᚐUserEdge(ctx, sel, v[i])
-	})
-
-	return ret
-}
-
-func (ec *executionContext) marshalOUserEdge2ᚖapikeysᚋentᚐUserEdge(ctx context.Context, sel ast.SelectionSet, v *ent.UserEdge) graphql.Marshaler {
-	if v == nil {
-		return graphql.Null
-	}
-	return ec._UserEdge(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalOUserRole2ᚕapikeysᚋentᚋuserᚐRoleᚄ(ctx context.Context, v any) ([]user.Role, error) {
