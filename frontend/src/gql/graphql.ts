@@ -462,7 +462,7 @@ export type ApiKeysQueryVariables = Exact<{
 export type ApiKeysQuery = { apiKeys: { totalCount: number, pageInfo: { hasNextPage: boolean, startCursor: string | null, endCursor: string | null }, edges: Array<{ node: (
         { id: string }
         & { ' $fragmentRefs'?: { 'ApiKeysTable_ApiKeyFragment': ApiKeysTable_ApiKeyFragment } }
-      ) | null } | null> | null } };
+      ) }> } };
 
 export type ApiKeysTable_ApiKeyFragment = { id: string, name: string, maskedKey: string, status: ApiKeyStatus, createdAt: string, createdByName: string, createdByKind: ViewerKind, lastUsedAt: string | null, expiresAt: string | null, revokedAt: string | null, revocationReason: ApiKeyRevocationReason | null, revokedByName: string | null, revokedByKind: ViewerKind | null, allowedNetworks: Array<string>, serviceAccount: { id: string, role: ServiceAccountRole } } & { ' $fragmentName'?: 'ApiKeysTable_ApiKeyFragment' };
 
@@ -503,7 +503,7 @@ export type AuditTrailQueryVariables = Exact<{
 export type AuditTrailQuery = { auditEntries: { edges: Array<{ node: (
         { id: string }
         & { ' $fragmentRefs'?: { 'AuditEntryList_EntryFragment': AuditEntryList_EntryFragment } }
-      ) | null } | null> | null, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
+      ) }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
 
 export type UsersPageQueryVariables = Exact<{
   after?: string | null | undefined;
@@ -513,7 +513,7 @@ export type UsersPageQueryVariables = Exact<{
 export type UsersPageQuery = { users: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: (
         { id: string }
         & { ' $fragmentRefs'?: { 'UsersTable_UserFragment': UsersTable_UserFragment } }
-      ) | null } | null> | null } };
+      ) }> } };
 
 export type UsersPage_CreateUserMutationVariables = Exact<{
   input: CreateUserInput;
