@@ -108,7 +108,9 @@ func TestTheSchemaFollowsClientConventions(t *testing.T) {
 
 		// An empty page: edges is [], not null and not an error.
 		var empty struct {
-			APIKeys struct{ Edges []struct{ Node struct{ ID string } } }
+			APIKeys struct {
+				Edges []struct{ Node struct{ ID string } }
+			}
 		}
 		admin.must(&empty, `{ apiKeys(status: REVOKED) { edges { node { id } } } }`, nil)
 		if empty.APIKeys.Edges == nil || len(empty.APIKeys.Edges) != 0 {
@@ -126,9 +128,13 @@ func TestTheSchemaFollowsClientConventions(t *testing.T) {
 					}
 				}
 			}
-			AuditEntries struct{ Edges []struct{ Node struct{ ID string } } }
-			Users        struct{ Edges []struct{ Node struct{ ID string } } }
-			Viewer       struct{ Organization struct{ ID string } }
+			AuditEntries struct {
+				Edges []struct{ Node struct{ ID string } }
+			}
+			Users struct {
+				Edges []struct{ Node struct{ ID string } }
+			}
+			Viewer struct{ Organization struct{ ID string } }
 		}
 		admin.must(&ids, `{ apiKeys(first: 1) { edges { node { id serviceAccount { id } } } }
   auditEntries(first: 1) { edges { node { id } } } users(first: 1) { edges { node { id } } }
