@@ -13,6 +13,7 @@ export default defineConfig({
     proxy: {
       '/graphql': api,
       '/auth': api,
+      '/audit': api,
       '/healthz': api,
     },
   },

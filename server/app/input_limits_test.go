@@ -390,8 +390,14 @@ func TestFrontendOperationsPassTheLimits(t *testing.T) {
 			}},
 			{op: "RevokeApiKey", vars: func() map[string]any { return map[string]any{"input": map[string]any{"id": state.keyID}} }},
 			{op: "AuditTrail", vars: func() map[string]any {
-				return map[string]any{"first": 100, "where": map[string]any{"actionIn": []string{"API_KEY_CREATED", "API_KEY_REVOKED"}}}
+				return map[string]any{"first": 100, "where": map[string]any{
+					"actionIn": []string{"API_KEY_CREATED", "API_KEY_REVOKED"}, "actorID": "usr_01JD3Q8Z7X5N2M4K6P8R0T2V4X", "targetID": state.keyID,
+					"createdAtGTE": "2026-12-01T00:00:00Z", "createdAtLT": "2026-12-03T00:00:00Z",
+				}}
 			}},
+			{op: "VerifyAuditTrail"},
+			{op: "AuditFilterPeople"},
+			{op: "AuditFilterKeys"},
 			{op: "UsersPage_CreateUser", vars: func() map[string]any {
 				return map[string]any{"input": map[string]any{"name": "New Person", "email": "new@example.com", "password": "correct horse battery staple"}}
 			}, save: func(d json.RawMessage) {

@@ -51,6 +51,29 @@ describe('auditDetail', () => {
     );
   });
 
+  it('says what an export of the trail held: its format and filter, or the whole trail', () => {
+    expect(auditDetail('AUDIT_EXPORTED', { format: 'ndjson' })).toBe('NDJSON export of the whole trail');
+    expect(auditDetail('AUDIT_EXPORTED', { format: 'csv', filter: { action: ['API_KEY_CREATED', 'API_KEY_REVOKED'], from: '2026-12-01T00:00:00Z' } })).toBe(
+      'CSV export, filtered by action: Created API key, Revoked API key; from 2026-12-01',
+    );
+    // A day's end is the start of the next day: shown as the last day included, as it was chosen.
+    expect(
+      auditDetail('AUDIT_EXPORTED', {
+        format: 'csv',
+        filter: { actor: 'usr_01JD3Q8Z7X5N2M4K6P8R0T2V4X', target: 'key_01JD3Q8ZAAAAAAAAAAAAAAAAAA', from: '2026-12-01T00:00:00Z', to: '2026-12-03T00:00:00Z' },
+      }),
+    ).toBe('CSV export, filtered by actor usr_01JD3Q8Z7X5N2M4K6P8R0T2V4X; target key_01JD3Q8ZAAAAAAAAAAAAAAAAAA; from 2026-12-01; to 2026-12-02');
+    // Moments (an API client's RFC 3339 filter) read as moments.
+    expect(auditDetail('AUDIT_EXPORTED', { format: 'ndjson', filter: { from: '2026-12-01T09:30:00Z', to: '2026-12-01T17:00:00Z' } })).toBe(
+      `NDJSON export, filtered by from ${formatDateTime('2026-12-01T09:30:00Z')}; before ${formatDateTime('2026-12-01T17:00:00Z')}`,
+    );
+    // An action this app does not know yet is named as the server wrote it; nonsense is left out.
+    expect(auditDetail('AUDIT_EXPORTED', { format: 'csv', filter: { action: ['SOMETHING_NEW', 7], from: 'yesterday' } })).toBe(
+      'CSV export, filtered by action: SOMETHING_NEW',
+    );
+    expect(auditDetail('AUDIT_EXPORTED', { filter: {} })).toBeNull();
+  });
+
   it('has nothing to say about other actions, or metadata it does not understand', () => {
     expect(auditDetail('USER_SIGNED_IN', {})).toBeNull();
     expect(auditDetail('API_KEY_UPDATED', null)).toBeNull();

@@ -1,10 +1,13 @@
+import { Fragment, useId, useState, type ReactNode } from 'react';
 import { LoadError } from '../../components/load-error';
-import { Button, Center, Group, Paper, Skeleton, Stack, Table, Text } from '@mantine/core';
+import { ActionIcon, Button, Center, DataList, Group, Paper, Skeleton, Stack, Table, Text } from '@mantine/core';
+import { IconChevronDown, IconChevronRight } from '@tabler/icons-react';
 import { graphql, useFragment, type FragmentType } from '../../gql';
 import type { AuditEntryList_EntryFragment as AuditEntryList_EntryFragmentType } from '../../gql/graphql';
 import { auditActionLabels } from './audit-actions';
 import { auditDetail } from './audit-detail';
 import { Timestamp } from './timestamp';
+import { ChainHash } from './chain-hash';
 import { displayText } from '../../lib/display-text';
 import { TruncatedText } from '../../components/truncated-text';
 import { useScreenBelow } from '../../layout/screen';
@@ -21,6 +24,10 @@ export const AuditEntryList_EntryFragment = graphql(`
     targetMaskedKey
     metadata
     createdAt
+    sequence
+    hash
+    ip
+    userAgent
   }
 `);
 
@@ -41,10 +48,16 @@ export type AuditEntryListProps = {
   emptyMessage: string;
 };
 
-/** Audit entries, newest first, with "Load more"; shared by the drawer and the Audit trail page. */
+/**
+ * Audit entries, newest first, with "Load more"; shared by the drawer and the Audit trail
+ * page. Each entry opens (its disclosure button) to show where it came from (address and
+ * user agent, for admins) and its place in the hash chain.
+ */
 export function AuditEntryList({ label, entries, fetching, error, hasNextPage, onLoadMore, onRetry, emptyMessage }: AuditEntryListProps) {
   const rows = useFragment(AuditEntryList_EntryFragment, entries);
   const phone = useScreenBelow('sm');
+  const [open, setOpen] = useState<ReadonlySet<string>>(() => new Set());
+  const baseId = useId();
   const failed = error ? <LoadError title="Could not load the audit trail" message={error} onRetry={onRetry} /> : null;
 
   if (rows.length === 0 && failed) return failed;
@@ -56,25 +69,53 @@ export function AuditEntryList({ label, entries, fetching, error, hasNextPage, o
     );
   }
 
+  const toggle = (id: string) =>
+    setOpen((was) => {
+      const next = new Set(was);
+      if (!next.delete(id)) next.add(id);
+      return next;
+    });
+  const detailsId = (e: Entry) => `${baseId}-details-${e.id}`;
+
   const list = phone ? (
     // On a phone the four columns do not fit: one small card per entry, the time on its first line.
     <Stack component="ul" aria-label={label} aria-busy={fetching} gap="xs" m={0} p={0} style={{ listStyle: 'none' }}>
-      {rows.map((e) => (
-        <Paper component="li" key={e.id} withBorder p="xs">
-          <Group justify="space-between" gap="xs" wrap="nowrap" align="flex-start">
-            <Text size="sm" fw={500}>
-              {auditActionLabels[e.action] ?? e.action}
+      {rows.map((e) => {
+        const expanded = open.has(e.id);
+        return (
+          <Paper component="li" key={e.id} withBorder p="xs">
+            <Group justify="space-between" gap="xs" wrap="nowrap" align="flex-start">
+              <Text size="sm" fw={500}>
+                {auditActionLabels[e.action] ?? e.action}
+              </Text>
+              <Text size="sm" style={{ whiteSpace: 'nowrap' }}>
+                <Timestamp value={e.createdAt} relative />
+              </Text>
+            </Group>
+            <Text size="sm" style={{ overflowWrap: 'anywhere' }}>
+              <Actor entry={e} /> → <Target entry={e} />
             </Text>
-            <Text size="sm" style={{ whiteSpace: 'nowrap' }}>
-              <Timestamp value={e.createdAt} relative />
-            </Text>
-          </Group>
-          <Text size="sm" style={{ overflowWrap: 'anywhere' }}>
-            <Actor entry={e} /> → <Target entry={e} />
-          </Text>
-          <Detail entry={e} />
-        </Paper>
-      ))}
+            <Detail entry={e} />
+            <Button
+              variant="subtle"
+              size="compact-xs"
+              mt={4}
+              leftSection={expanded ? <IconChevronDown size={14} aria-hidden /> : <IconChevronRight size={14} aria-hidden />}
+              aria-label={`Details of entry ${e.sequence}`}
+              aria-expanded={expanded}
+              aria-controls={expanded ? detailsId(e) : undefined}
+              onClick={() => toggle(e.id)}
+            >
+              Details
+            </Button>
+            {expanded && (
+              <div id={detailsId(e)}>
+                <EntryDetails entry={e} />
+              </div>
+            )}
+          </Paper>
+        );
+      })}
       {fetching &&
         [0, 1, 2].map((i) => (
           <Paper component="li" key={`loading-${i}`} withBorder p="xs" aria-hidden>
@@ -94,23 +135,48 @@ export function AuditEntryList({ label, entries, fetching, error, hasNextPage, o
         </Table.Tr>
       </Table.Thead>
       <Table.Tbody>
-        {rows.map((e) => (
-          <Table.Tr key={e.id}>
-            <Table.Td fw={500} style={nowrap}>
-              {auditActionLabels[e.action] ?? e.action}
-            </Table.Td>
-            <Table.Td style={flexible}>
-              <Actor entry={e} cut />
-            </Table.Td>
-            <Table.Td style={flexible}>
-              <Target entry={e} cut />
-              <Detail entry={e} />
-            </Table.Td>
-            <Table.Td style={nowrap}>
-              <Timestamp value={e.createdAt} relative />
-            </Table.Td>
-          </Table.Tr>
-        ))}
+        {rows.map((e) => {
+          const expanded = open.has(e.id);
+          return (
+            <Fragment key={e.id}>
+              <Table.Tr>
+                <Table.Td fw={500} style={nowrap}>
+                  <Group gap={4} wrap="nowrap">
+                    <ActionIcon
+                      variant="subtle"
+                      color="gray.7"
+                      size="sm"
+                      aria-label={`Details of entry ${e.sequence}`}
+                      aria-expanded={expanded}
+                      aria-controls={expanded ? detailsId(e) : undefined}
+                      onClick={() => toggle(e.id)}
+                    >
+                      {expanded ? <IconChevronDown size={16} aria-hidden /> : <IconChevronRight size={16} aria-hidden />}
+                    </ActionIcon>
+                    {auditActionLabels[e.action] ?? e.action}
+                  </Group>
+                </Table.Td>
+                <Table.Td style={flexible}>
+                  <Actor entry={e} cut />
+                </Table.Td>
+                <Table.Td style={flexible}>
+                  <Target entry={e} cut />
+                  <Detail entry={e} />
+                </Table.Td>
+                <Table.Td style={nowrap}>
+                  <Timestamp value={e.createdAt} relative />
+                </Table.Td>
+              </Table.Tr>
+              {expanded && (
+                <Table.Tr id={detailsId(e)} bg="gray.0">
+                  <Table.Td colSpan={4} pl={40}>
+                    <EntryDetails entry={e} />
+                  </Table.Td>
+                </Table.Tr>
+              )}
+            </Fragment>
+          );
+        })}
         {fetching &&
           [0, 1, 2].map((i) => (
             <Table.Tr key={`loading-${i}`} aria-hidden>
@@ -200,5 +266,54 @@ function Named({ name, note, maskedKey = null, cut }: { name: string; note: stri
       {kind}
       {key}
     </Group>
+  );
+}
+
+/**
+ * Where an entry came from and its place in the chain. Address and user agent are the
+ * client's as the server saw them; the API gives them to admin people only (null
+ * otherwise), and entries the server wrote itself have none.
+ */
+function EntryDetails({ entry }: { entry: Entry }) {
+  const notRecorded = (
+    <Text span size="sm" c="gray.7">
+      Not recorded
+    </Text>
+  );
+  const agent = entry.userAgent ? displayText(entry.userAgent) : '';
+  return (
+    <DataList size="sm" labelWidth={100} styles={{ itemValue: { minWidth: 0, overflowWrap: 'anywhere' } }}>
+      <Fact label="Address">
+        {entry.ip ? (
+          <Text span size="sm" ff="monospace">
+            {entry.ip}
+          </Text>
+        ) : (
+          notRecorded
+        )}
+      </Fact>
+      <Fact label="User agent">
+        {agent ? (
+          <Text span size="sm" dir="auto" style={{ whiteSpace: 'normal' }}>
+            {agent}
+          </Text>
+        ) : (
+          notRecorded
+        )}
+      </Fact>
+      <Fact label="Sequence">{entry.sequence}</Fact>
+      <Fact label="Hash">
+        <ChainHash hash={entry.hash} label={`hash of entry ${entry.sequence}`} />
+      </Fact>
+    </DataList>
+  );
+}
+
+function Fact({ label, children }: { label: string; children: ReactNode }) {
+  return (
+    <DataList.Item>
+      <DataList.ItemLabel>{label}</DataList.ItemLabel>
+      <DataList.ItemValue>{children}</DataList.ItemValue>
+    </DataList.Item>
   );
 }
