@@ -75,8 +75,10 @@ type Event struct {
 	Metadata Metadata
 }
 
-// RecordAll appends one entry of action per event, by the viewer of ctx, in one
-// statement (the expiry sweeper's batches), chained after the organization's last entry.
+// RecordAll appends one entry of action per event, by the viewer of ctx, chained after
+// the organization's last entry: the head moved, the previous hash read, and the entries
+// written in one INSERT (the expiry sweeper's batches). c must be the client of the
+// transaction that makes the change.
 func RecordAll(ctx context.Context, c *ent.Client, action auditentry.Action, events []Event) error {
 	v := viewer.FromContext(ctx)
 	if v == nil {
