@@ -70,7 +70,9 @@ func (l *InputLimits) Validate(es graphql.ExecutableSchema) error {
 		if !ok {
 			continue
 		}
-		kinds := map[string]valueKind{}
+		// A list without an orderBy (its order input is left out of the API: ent/entc.go)
+		// is still ordered by when its rows were created, and its cursors carry that time.
+		kinds := map[string]valueKind{"CREATED_AT": kindTime}
 		if enum := es.Schema().Types[node+"OrderField"]; enum != nil {
 			for _, v := range enum.EnumValues {
 				kinds[v.Name] = kindString
