@@ -152,7 +152,8 @@ func extendChain(ctx context.Context, c *ent.Client, org pulid.ID, n int) (prev 
 	return prev, first, err
 }
 
-func scanOne(ctx context.Context, c *ent.Client, dst any, query string, args ...any) error {
+// scanOne reads the one value of a query's first row; sql.ErrNoRows when it has none.
+func scanOne(ctx context.Context, c Querier, dst any, query string, args ...any) error {
 	rows, err := c.QueryContext(ctx, query, args...)
 	if err != nil {
 		return err

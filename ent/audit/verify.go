@@ -147,23 +147,15 @@ type Querier interface {
 // the end with the organization's head.
 func Verify(ctx context.Context, db Querier, org string) (Verification, error) {
 	var head int64
-	rows, err := db.QueryContext(ctx, "SELECT audit_sequence FROM organizations WHERE id = $1", org)
-	if err != nil {
-		return Verification{}, err
-	}
-	found := rows.Next()
-	if found {
-		err = rows.Scan(&head)
-	}
-	if err := errors.Join(err, rows.Err(), rows.Close()); err != nil {
-		return Verification{}, err
-	}
-	if !found {
+	err := scanOne(ctx, db, &head, "SELECT audit_sequence FROM organizations WHERE id = $1", org)
+	if errors.Is(err, sql.ErrNoRows) {
 		return Verification{}, fmt.Errorf("audit: no organization %s", org)
+	} else if err != nil {
+		return Verification{}, err
 	}
 	// Entries not chained yet (written by an older version during an upgrade, chained
 	// at the next start) are left out; one whose sequence was erased shows as missing.
-	rows, err = db.QueryContext(ctx, "SELECT "+Columns+" FROM audit_entries WHERE organization_id = $1 AND sequence IS NOT NULL ORDER BY sequence", org)
+	rows, err := db.QueryContext(ctx, "SELECT "+Columns+" FROM audit_entries WHERE organization_id = $1 AND sequence IS NOT NULL ORDER BY sequence", org)
 	if err != nil {
 		return Verification{}, err
 	}

@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -97,7 +98,7 @@ func seedAudit(ctx context.Context, db *sql.DB, org string, n int) error {
 		}
 	}
 	for _, c := range migrate.AuditEntriesTable.Columns {
-		if !c.Nullable && c.Default == nil && !contains(cols, c.Name) {
+		if !c.Nullable && c.Default == nil && !slices.Contains(cols, c.Name) {
 			return fmt.Errorf("audit_entries has a required column %q the seeder does not fill", c.Name)
 		}
 	}
@@ -147,15 +148,6 @@ func seedAudit(ctx context.Context, db *sql.DB, org string, n int) error {
 		return err
 	}
 	return tx.Commit()
-}
-
-func contains(ss []string, s string) bool {
-	for _, x := range ss {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 type verifyResult struct {
