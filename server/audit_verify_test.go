@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"io"
 	"net/http"
@@ -36,7 +37,7 @@ func TestAuditVerifyCommand(t *testing.T) {
 		browser := &http.Client{Jar: jar}
 		post(t, browser, base+"/auth/login", "", `{"email":"audit@example.com","password":"an auditor's password"}`)
 		for _, name := range []string{"Payroll, \"EU\"", "=HYPERLINK(\"https://evil.example\")", "Склад"} {
-			r := post(t, browser, base+"/graphql", "", `{"query":"mutation($n: String!) { createAPIKey(input: {name: $n}) { secret } }","variables":{"n":`+quote(name)+`}}`)
+			r := post(t, browser, base+"/graphql", "", `{"query":"mutation($n: String!) { createAPIKey(input: {name: $n}) { secret } }","variables":{"n":`+jsonString(name)+`}}`)
 			if dig(r, "data", "createAPIKey", "secret") == nil {
 				t.Fatalf("createAPIKey: %v", r)
 			}
@@ -97,19 +98,6 @@ func TestAuditVerifyCommand(t *testing.T) {
 	})
 }
 
-func quote(s string) string {
-	var b strings.Builder
-	b.WriteByte('"')
-	for _, r := range s {
-		if r == '"' || r == '\\' {
-			b.WriteByte('\\')
-		}
-		b.WriteRune(r)
-	}
-	b.WriteByte('"')
-	return b.String()
-}
-
 func expectExit(t *testing.T, code int, want string, cmd *exec.Cmd) {
 	t.Helper()
 	out, err := cmd.CombinedOutput()
@@ -123,4 +111,9 @@ func expectExit(t *testing.T, code int, want string, cmd *exec.Cmd) {
 	if got != code || !strings.Contains(string(out), want) {
 		t.Fatalf("%v: exit %d, want %d with %q:\n%s", cmd.Args[1:], got, code, want, out)
 	}
+}
+
+func jsonString(s string) string {
+	b, _ := json.Marshal(s)
+	return string(b)
 }
