@@ -146,7 +146,7 @@ func (r *queryResolver) Viewer(ctx context.Context) (*Viewer, error) {
 	}
 	return &Viewer{
 		Kind:          ViewerKind(v.Kind),
-		ID:            v.ID,
+		ID:            viewerID(v),
 		Name:          v.Name,
 		Role:          v.Role,
 		CanManageKeys: v.CanManageKeys(),
@@ -201,6 +201,21 @@ func (r *queryResolver) Users(ctx context.Context, after *entgql.Cursor[pulid.ID
 		Paginate(ctx, after, first, before, last, ent.WithUserOrder(order), ent.WithUserFilter(where.Filter))
 }
 
+// APIKeyEvents is the resolver for the apiKeyEvents field.
+func (r *subscriptionResolver) APIKeyEvents(ctx context.Context) (<-chan *APIKeyEvent, error) {
+	return subscribeKeyEvents(ctx, r.Events)
+}
+
+// User is the resolver for the user field.
+func (r *viewerResolver) User(ctx context.Context, obj *Viewer) (*ent.User, error) {
+	return viewerUser(ctx, r.Client)
+}
+
+// ServiceAccount is the resolver for the serviceAccount field.
+func (r *viewerResolver) ServiceAccount(ctx context.Context, obj *Viewer) (*ent.ServiceAccount, error) {
+	return viewerServiceAccount(ctx, r.Client)
+}
+
 // Organization is the resolver for the organization field.
 func (r *viewerResolver) Organization(ctx context.Context, obj *Viewer) (*ent.Organization, error) {
 	v := viewer.FromContext(ctx)
@@ -213,10 +228,14 @@ func (r *viewerResolver) Organization(ctx context.Context, obj *Viewer) (*ent.Or
 // Mutation returns MutationResolver implementation.
 func (r *Resolver) Mutation() MutationResolver { return &mutationResolver{r} }
 
+// Subscription returns SubscriptionResolver implementation.
+func (r *Resolver) Subscription() SubscriptionResolver { return &subscriptionResolver{r} }
+
 // Viewer returns ViewerResolver implementation.
 func (r *Resolver) Viewer() ViewerResolver { return &viewerResolver{r} }
 
 type (
-	mutationResolver struct{ *Resolver }
-	viewerResolver   struct{ *Resolver }
+	mutationResolver     struct{ *Resolver }
+	subscriptionResolver struct{ *Resolver }
+	viewerResolver       struct{ *Resolver }
 )

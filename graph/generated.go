@@ -42,6 +42,7 @@ type ResolverRoot interface {
 	Mutation() MutationResolver
 	Organization() OrganizationResolver
 	Query() QueryResolver
+	Subscription() SubscriptionResolver
 	Viewer() ViewerResolver
 }
 
@@ -84,6 +85,12 @@ type ComplexityRoot struct {
 	APIKeyEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
+	}
+
+	APIKeyEvent struct {
+		APIKey func(childComplexity int) int
+		Counts func(childComplexity int) int
+		Kind   func(childComplexity int) int
 	}
 
 	AuditEntry struct {
@@ -203,6 +210,10 @@ type ComplexityRoot struct {
 		Role      func(childComplexity int) int
 	}
 
+	Subscription struct {
+		APIKeyEvents func(childComplexity int) int
+	}
+
 	UpdateAPIKeyPayload struct {
 		APIKey func(childComplexity int) int
 	}
@@ -232,12 +243,14 @@ type ComplexityRoot struct {
 	}
 
 	Viewer struct {
-		CanManageKeys func(childComplexity int) int
-		ID            func(childComplexity int) int
-		Kind          func(childComplexity int) int
-		Name          func(childComplexity int) int
-		Organization  func(childComplexity int) int
-		Role          func(childComplexity int) int
+		CanManageKeys  func(childComplexity int) int
+		ID             func(childComplexity int) int
+		Kind           func(childComplexity int) int
+		Name           func(childComplexity int) int
+		Organization   func(childComplexity int) int
+		Role           func(childComplexity int) int
+		ServiceAccount func(childComplexity int) int
+		User           func(childComplexity int) int
 	}
 }
 
@@ -285,7 +298,13 @@ type QueryResolver interface {
 	VerifyAuditTrail(ctx context.Context) (*AuditVerification, error)
 	Users(ctx context.Context, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, where *ent.UserWhereInput) (*ent.UserConnection, error)
 }
+type SubscriptionResolver interface {
+	APIKeyEvents(ctx context.Context) (<-chan *APIKeyEvent, error)
+}
 type ViewerResolver interface {
+	User(ctx context.Context, obj *Viewer) (*ent.User, error)
+	ServiceAccount(ctx context.Context, obj *Viewer) (*ent.ServiceAccount, error)
+
 	Organization(ctx context.Context, obj *Viewer) (*ent.Organization, error)
 }
 
@@ -460,6 +479,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.APIKeyEdge.Node(childComplexity), true
+
+	case "APIKeyEvent.apiKey":
+		if e.ComplexityRoot.APIKeyEvent.APIKey == nil {
+			break
+		}
+
+		return e.ComplexityRoot.APIKeyEvent.APIKey(childComplexity), true
+	case "APIKeyEvent.counts":
+		if e.ComplexityRoot.APIKeyEvent.Counts == nil {
+			break
+		}
+
+		return e.ComplexityRoot.APIKeyEvent.Counts(childComplexity), true
+	case "APIKeyEvent.kind":
+		if e.ComplexityRoot.APIKeyEvent.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.APIKeyEvent.Kind(childComplexity), true
 
 	case "AuditEntry.action":
 		if e.ComplexityRoot.AuditEntry.Action == nil {
@@ -952,6 +990,13 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ServiceAccount.Role(childComplexity), true
 
+	case "Subscription.apiKeyEvents":
+		if e.ComplexityRoot.Subscription.APIKeyEvents == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Subscription.APIKeyEvents(childComplexity), true
+
 	case "UpdateAPIKeyPayload.apiKey":
 		if e.ComplexityRoot.UpdateAPIKeyPayload.APIKey == nil {
 			break
@@ -1071,6 +1116,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Viewer.Role(childComplexity), true
+	case "Viewer.serviceAccount":
+		if e.ComplexityRoot.Viewer.ServiceAccount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Viewer.ServiceAccount(childComplexity), true
+	case "Viewer.user":
+		if e.ComplexityRoot.Viewer.User == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Viewer.User(childComplexity), true
 
 	}
 	return 0, false
@@ -1137,6 +1194,23 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			ctx = graphql.WithLazyInputUnmarshalerIndex(ctx, inputUnmarshalers)
 			data := ec._Mutation(ctx, opCtx.Operation.SelectionSet)
 			var buf bytes.Buffer
+			data.MarshalGQL(&buf)
+
+			return &graphql.Response{
+				Data: buf.Bytes(),
+			}
+		}
+	case ast.Subscription:
+		next := ec._Subscription(ctx, opCtx.Operation.SelectionSet)
+
+		var buf bytes.Buffer
+		return func(ctx context.Context) *graphql.Response {
+			buf.Reset()
+			data := next(ctx)
+
+			if data == nil {
+				return nil
+			}
 			data.MarshalGQL(&buf)
 
 			return &graphql.Response{
@@ -1261,6 +1335,18 @@ func (ec *executionContext) childFields_APIKeyEdge(ctx context.Context, field gr
 		return ec.fieldContext_APIKeyEdge_cursor(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type APIKeyEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_APIKeyEvent(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "kind":
+		return ec.fieldContext_APIKeyEvent_kind(ctx, field)
+	case "apiKey":
+		return ec.fieldContext_APIKeyEvent_apiKey(ctx, field)
+	case "counts":
+		return ec.fieldContext_APIKeyEvent_counts(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type APIKeyEvent", field.Name)
 }
 
 func (ec *executionContext) childFields_AuditEntry(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -1517,6 +1603,10 @@ func (ec *executionContext) childFields_Viewer(ctx context.Context, field graphq
 		return ec.fieldContext_Viewer_kind(ctx, field)
 	case "id":
 		return ec.fieldContext_Viewer_id(ctx, field)
+	case "user":
+		return ec.fieldContext_Viewer_user(ctx, field)
+	case "serviceAccount":
+		return ec.fieldContext_Viewer_serviceAccount(ctx, field)
 	case "name":
 		return ec.fieldContext_Viewer_name(ctx, field)
 	case "role":
@@ -2657,6 +2747,93 @@ func (ec *executionContext) _APIKeyEdge_cursor(ctx context.Context, field graphq
 }
 func (ec *executionContext) fieldContext_APIKeyEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("APIKeyEdge", field, false, false, "Cursor")
+}
+
+func (ec *executionContext) _APIKeyEvent_kind(ctx context.Context, field graphql.CollectedField, obj *APIKeyEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_APIKeyEvent_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v APIKeyEventKind) graphql.Marshaler {
+			return ec.marshalNAPIKeyEventKind2apikeysᚋgraphᚐAPIKeyEventKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_APIKeyEvent_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("APIKeyEvent", field, false, false, "APIKeyEventKind")
+}
+
+func (ec *executionContext) _APIKeyEvent_apiKey(ctx context.Context, field graphql.CollectedField, obj *APIKeyEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_APIKeyEvent_apiKey(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.APIKey, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.APIKey) graphql.Marshaler {
+			return ec.marshalNAPIKey2ᚖapikeysᚋentᚐAPIKey(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_APIKeyEvent_apiKey(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "APIKeyEvent",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_APIKey(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _APIKeyEvent_counts(ctx context.Context, field graphql.CollectedField, obj *APIKeyEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_APIKeyEvent_counts(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Counts, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *APIKeyCounts) graphql.Marshaler {
+			return ec.marshalNAPIKeyCounts2ᚖapikeysᚋgraphᚐAPIKeyCounts(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_APIKeyEvent_counts(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "APIKeyEvent",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_APIKeyCounts(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _AuditEntry_id(ctx context.Context, field graphql.CollectedField, obj *ent.AuditEntry) (ret graphql.Marshaler) {
@@ -4682,6 +4859,38 @@ func (ec *executionContext) fieldContext_ServiceAccount_role(_ context.Context, 
 	return graphql.NewScalarFieldContext("ServiceAccount", field, false, false, "ServiceAccountRole")
 }
 
+func (ec *executionContext) _Subscription_apiKeyEvents(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) graphql.Marshaler) {
+	return graphql.ResolveFieldStream(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Subscription_apiKeyEvents(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Subscription().APIKeyEvents(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *APIKeyEvent) graphql.Marshaler {
+			return ec.marshalNAPIKeyEvent2ᚖapikeysᚋgraphᚐAPIKeyEvent(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Subscription_apiKeyEvents(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Subscription",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_APIKeyEvent(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _UpdateAPIKeyPayload_apiKey(ctx context.Context, field graphql.CollectedField, obj *UpdateAPIKeyPayload) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -5070,6 +5279,70 @@ func (ec *executionContext) _Viewer_id(ctx context.Context, field graphql.Collec
 }
 func (ec *executionContext) fieldContext_Viewer_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Viewer", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Viewer_user(ctx context.Context, field graphql.CollectedField, obj *Viewer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Viewer_user(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Viewer().User(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.User) graphql.Marshaler {
+			return ec.marshalOUser2ᚖapikeysᚋentᚐUser(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Viewer_user(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Viewer",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_User(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Viewer_serviceAccount(ctx context.Context, field graphql.CollectedField, obj *Viewer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Viewer_serviceAccount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Viewer().ServiceAccount(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.ServiceAccount) graphql.Marshaler {
+			return ec.marshalOServiceAccount2ᚖapikeysᚋentᚐServiceAccount(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Viewer_serviceAccount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Viewer",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ServiceAccount(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Viewer_name(ctx context.Context, field graphql.CollectedField, obj *Viewer) (ret graphql.Marshaler) {
@@ -8917,6 +9190,49 @@ func (ec *executionContext) _APIKeyEdge(ctx context.Context, sel ast.SelectionSe
 	return out
 }
 
+var aPIKeyEventImplementors = []string{"APIKeyEvent"}
+
+func (ec *executionContext) _APIKeyEvent(ctx context.Context, sel ast.SelectionSet, obj *APIKeyEvent) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, aPIKeyEventImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("APIKeyEvent")
+		case "kind":
+			out.Values[i] = ec._APIKeyEvent_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "apiKey":
+			out.Values[i] = ec._APIKeyEvent_apiKey(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "counts":
+			out.Values[i] = ec._APIKeyEvent_counts(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var auditEntryImplementors = []string{"AuditEntry", "Node"}
 
 func (ec *executionContext) _AuditEntry(ctx context.Context, sel ast.SelectionSet, obj *ent.AuditEntry) graphql.Marshaler {
@@ -9768,6 +10084,26 @@ func (ec *executionContext) _ServiceAccount(ctx context.Context, sel ast.Selecti
 	return out
 }
 
+var subscriptionImplementors = []string{"Subscription"}
+
+func (ec *executionContext) _Subscription(ctx context.Context, sel ast.SelectionSet) func(ctx context.Context) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, subscriptionImplementors)
+	ctx = graphql.WithFieldContext(ctx, &graphql.FieldContext{
+		Object: "Subscription",
+	})
+	if len(fields) != 1 {
+		graphql.AddErrorf(ctx, "must subscribe to exactly one stream")
+		return nil
+	}
+
+	switch fields[0].Name {
+	case "apiKeyEvents":
+		return ec._Subscription_apiKeyEvents(ctx, fields[0])
+	default:
+		panic("unknown field " + strconv.Quote(fields[0].Name))
+	}
+}
+
 var updateAPIKeyPayloadImplementors = []string{"UpdateAPIKeyPayload"}
 
 func (ec *executionContext) _UpdateAPIKeyPayload(ctx context.Context, sel ast.SelectionSet, obj *UpdateAPIKeyPayload) graphql.Marshaler {
@@ -9994,6 +10330,18 @@ func (ec *executionContext) _Viewer(ctx context.Context, sel ast.SelectionSet, o
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "user":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Viewer_user(ctx, field, obj)
+				})
+		case "serviceAccount":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Viewer_serviceAccount(ctx, field, obj)
+				})
 		case "name":
 			out.Values[i] = ec._Viewer_name(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -10440,6 +10788,24 @@ func (ec *executionContext) marshalNAPIKeyEdge2ᚖapikeysᚋentᚐAPIKeyEdge(ctx
 		return graphql.Null
 	}
 	return ec._APIKeyEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNAPIKeyEvent2ᚖapikeysᚋgraphᚐAPIKeyEvent(ctx context.Context, sel ast.SelectionSet, v *APIKeyEvent) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "APIKeyEvent!")
+		return graphql.Null
+	}
+	return ec._APIKeyEvent(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNAPIKeyEventKind2apikeysᚋgraphᚐAPIKeyEventKind(ctx context.Context, v any) (APIKeyEventKind, error) {
+	var res APIKeyEventKind
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNAPIKeyEventKind2apikeysᚋgraphᚐAPIKeyEventKind(ctx context.Context, sel ast.SelectionSet, v APIKeyEventKind) graphql.Marshaler {
+	return v
 }
 
 func (ec *executionContext) unmarshalNAPIKeyOrderField2ᚖapikeysᚋentᚐAPIKeyOrderField(ctx context.Context, v any) (*ent.APIKeyOrderField, error) {
@@ -11586,6 +11952,13 @@ func (ec *executionContext) marshalONode2apikeysᚋentᚐNoder(ctx context.Conte
 	return ec._Node(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalOServiceAccount2ᚖapikeysᚋentᚐServiceAccount(ctx context.Context, sel ast.SelectionSet, v *ent.ServiceAccount) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._ServiceAccount(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalOServiceAccountRole2ᚕapikeysᚋentᚋserviceaccountᚐRoleᚄ(ctx context.Context, v any) ([]serviceaccount.Role, error) {
 	if v == nil {
 		return nil, nil
@@ -11767,6 +12140,13 @@ func (ec *executionContext) marshalOTime2ᚖtimeᚐTime(ctx context.Context, sel
 	_ = ctx
 	res := graphql.MarshalTime(*v)
 	return res
+}
+
+func (ec *executionContext) marshalOUser2ᚖapikeysᚋentᚐUser(ctx context.Context, sel ast.SelectionSet, v *ent.User) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._User(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalOUserRole2ᚕapikeysᚋentᚋuserᚐRoleᚄ(ctx context.Context, v any) ([]user.Role, error) {

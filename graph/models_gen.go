@@ -20,6 +20,15 @@ type APIKeyCounts struct {
 	Revoked int `json:"revoked"`
 }
 
+// A change to one of the organization's API keys, as it committed.
+type APIKeyEvent struct {
+	Kind APIKeyEventKind `json:"kind"`
+	// The key as it is after the change.
+	APIKey *ent.APIKey `json:"apiKey"`
+	// The tab counters after the change.
+	Counts *APIKeyCounts `json:"counts"`
+}
+
 // What verifyAuditTrail found.
 type AuditVerification struct {
 	// Whether every entry up to the head is there, unaltered and in order.
@@ -113,6 +122,9 @@ type RotateAPIKeyPayload struct {
 	PreviousKey *ent.APIKey `json:"previousKey"`
 }
 
+type Subscription struct {
+}
+
 type UpdateAPIKeyInput struct {
 	ID pulid.ID `json:"id"`
 	// The new name of the key's service account (the same rules as createAPIKey's name); null: unchanged.
@@ -138,14 +150,87 @@ type UpdateKeyPolicyPayload struct {
 // The authenticated caller.
 type Viewer struct {
 	Kind ViewerKind `json:"kind"`
-	// The user's or the service account's id.
-	ID   pulid.ID `json:"id"`
-	Name string   `json:"name"`
+	// The viewer's own id ("vwr_" and the id of its user or service account): unique
+	// across types, so that a normalized cache (Apollo, Relay) keeps the Viewer apart from
+	// the User or ServiceAccount it is. For that object, ask for user or serviceAccount.
+	ID pulid.ID `json:"id"`
+	// The person signed in; null for an API key.
+	User *ent.User `json:"user,omitempty"`
+	// The service account of the API key in use; null for a person.
+	ServiceAccount *ent.ServiceAccount `json:"serviceAccount,omitempty"`
+	Name           string              `json:"name"`
 	// ADMIN or MEMBER for people; ADMIN or VIEWER for service accounts.
 	Role string `json:"role"`
 	// Whether the caller may create and revoke API keys.
 	CanManageKeys bool              `json:"canManageKeys"`
 	Organization  *ent.Organization `json:"organization"`
+}
+
+// What happened to an API key.
+type APIKeyEventKind string
+
+const (
+	// A key was created (Add API Key).
+	APIKeyEventKindCreated APIKeyEventKind = "CREATED"
+	// A key was revoked: by a person, by an ADMIN key, or by a leak report (revocationReason LEAKED).
+	APIKeyEventKindRevoked APIKeyEventKind = "REVOKED"
+	// A key was rotated: apiKey is the key replaced (its replacedBy is the new one).
+	APIKeyEventKindRotated APIKeyEventKind = "ROTATED"
+	// The server ended a key at its expiry or at the end of its rotation overlap.
+	APIKeyEventKindExpired APIKeyEventKind = "EXPIRED"
+	// A key was renamed or its allowed networks changed.
+	APIKeyEventKindUpdated APIKeyEventKind = "UPDATED"
+)
+
+var AllAPIKeyEventKind = []APIKeyEventKind{
+	APIKeyEventKindCreated,
+	APIKeyEventKindRevoked,
+	APIKeyEventKindRotated,
+	APIKeyEventKindExpired,
+	APIKeyEventKindUpdated,
+}
+
+func (e APIKeyEventKind) IsValid() bool {
+	switch e {
+	case APIKeyEventKindCreated, APIKeyEventKindRevoked, APIKeyEventKindRotated, APIKeyEventKindExpired, APIKeyEventKindUpdated:
+		return true
+	}
+	return false
+}
+
+func (e APIKeyEventKind) String() string {
+	return string(e)
+}
+
+func (e *APIKeyEventKind) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = APIKeyEventKind(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid APIKeyEventKind", str)
+	}
+	return nil
+}
+
+func (e APIKeyEventKind) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *APIKeyEventKind) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e APIKeyEventKind) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
 }
 
 // A fault in the audit trail's chain.

@@ -11,4 +11,6 @@ import (
 type Resolver struct {
 	Client *ent.Client
 	Keys   *keys.Lifecycle
+	// Events are the key events of this instance's subscribers (server/live).
+	Events KeyEvents
 }

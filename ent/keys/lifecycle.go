@@ -56,6 +56,8 @@ type Lifecycle struct {
 	Client *ent.Client
 	// Caches hears of every key that stops working; nil when nothing caches keys.
 	Caches Caches
+	// Events hears of every change, for live subscribers; nil when nobody listens.
+	Events Events
 }
 
 // NewKey is what an admin asks for.
@@ -119,7 +121,7 @@ func (l *Lifecycle) Create(ctx context.Context, c *ent.Client, in NewKey) (*Crea
 	if len(networks) > 0 {
 		meta["allowedNetworks"] = networks
 	}
-	if err := audit.RecordWith(ctx, c, auditentry.ActionAPI_KEY_CREATED, target(created.Key), meta); err != nil {
+	if err := l.record(ctx, c, auditentry.ActionAPI_KEY_CREATED, created.Key, meta); err != nil {
 		return nil, err
 	}
 	return created, nil
@@ -173,7 +175,7 @@ func (l *Lifecycle) Revoke(ctx context.Context, c *ent.Client, id pulid.ID) (*en
 	if err := l.revoke(ctx, c, v, k, apikey.RevocationReasonMANUAL, time.Now()); err != nil {
 		return nil, err
 	}
-	if err := audit.Record(ctx, c, auditentry.ActionAPI_KEY_REVOKED, target(k)); err != nil {
+	if err := l.record(ctx, c, auditentry.ActionAPI_KEY_REVOKED, k, nil); err != nil {
 		return nil, err
 	}
 	return c.APIKey.Get(ctx, k.ID)
@@ -297,7 +299,7 @@ func (l *Lifecycle) Rotate(ctx context.Context, c *ent.Client, id pulid.ID, prev
 	if previousExpiresAt != nil {
 		meta["previousKeyExpiresAt"] = *previousExpiresAt
 	}
-	if err := audit.RecordWith(ctx, c, auditentry.ActionAPI_KEY_ROTATED, target(old), meta); err != nil {
+	if err := l.record(ctx, c, auditentry.ActionAPI_KEY_ROTATED, old, meta); err != nil {
 		return nil, err
 	}
 	previous, err := c.APIKey.Get(ctx, old.ID)
@@ -374,7 +376,7 @@ func (l *Lifecycle) Update(ctx context.Context, c *ent.Client, id pulid.ID, ch C
 	if err != nil {
 		return nil, err
 	}
-	if err := audit.RecordWith(ctx, c, auditentry.ActionAPI_KEY_UPDATED, target(k), meta); err != nil {
+	if err := l.record(ctx, c, auditentry.ActionAPI_KEY_UPDATED, k, meta); err != nil {
 		return nil, err
 	}
 	return k, nil

@@ -165,6 +165,9 @@ func (l *Lifecycle) fileEnded(ctx context.Context, c *ent.Client, ended []*ent.A
 				return err
 			}
 		}
+		if err := l.announce(system, c, action, ks...); err != nil {
+			return err
+		}
 	}
 	return nil
 }

@@ -16,6 +16,7 @@ import (
 	"net"
 	"net/http"
 	"net/netip"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -38,6 +39,7 @@ import (
 	"apikeys/server/auth"
 	"apikeys/server/clientaddr"
 	"apikeys/server/keyauth"
+	"apikeys/server/live"
 	"apikeys/server/metrics"
 	"apikeys/server/ratelimit"
 	"apikeys/server/reply"
@@ -118,10 +120,13 @@ type App struct {
 	Auth    *auth.Authenticator
 	Metrics *metrics.Metrics
 	// Keys is the key lifecycle; its sweeper runs until Close.
-	Keys      *keys.Lifecycle
-	scanning  gitHubScanningKeys
-	stopSweep func()
-	swept     chan struct{}
+	Keys *keys.Lifecycle
+	// Events carries key changes to the subscriptions of every instance.
+	Events      *live.Hub[*graph.APIKeyEvent]
+	subscribers subscribers
+	scanning    gitHubScanningKeys
+	stopSweep   func()
+	swept       sync.WaitGroup
 }
 
 // New opens and migrates the database, creates the bootstrap organization when asked
@@ -171,12 +176,20 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 	}
 	a.Auth.Keys.Start(b)
 	a.Auth.Sessions.Start()
-	a.Keys = &keys.Lifecycle{Client: db.Client, Caches: a.Auth.Keys}
+	a.Events = live.New(log, graph.LoadKeyEvent(db.Client))
+	a.Events.Delivered = m.EventDelivered
+	a.Events.Start(b.ListenDSN)
+	a.Keys = &keys.Lifecycle{Client: db.Client, Caches: a.Auth.Keys, Events: a.Events}
 	sweepCtx, stop := context.WithCancel(context.Background())
-	a.stopSweep, a.swept = stop, make(chan struct{})
+	a.stopSweep = stop
+	a.swept.Add(2)
 	go func() {
-		defer close(a.swept)
+		defer a.swept.Done()
 		a.Keys.SweepEvery(sweepCtx, cmp.Or(cfg.SweepEvery, DefaultSweepEvery), log)
+	}()
+	go func() {
+		defer a.swept.Done()
+		a.recheckSubscribers(sweepCtx, recheckSubscribersEvery)
 	}()
 	if err := benchSetup(ctx, a); err != nil {
 		a.Close()
@@ -192,7 +205,13 @@ var benchSetup = func(context.Context, *App) error { return nil }
 func (a *App) Close() error {
 	if a.stopSweep != nil {
 		a.stopSweep()
-		<-a.swept
+		a.swept.Wait()
+	}
+	for _, s := range a.subscribers.snapshot() {
+		s.close(closeGoingAway, "the server is shutting down")
+	}
+	if a.Events != nil {
+		a.Events.Stop()
 	}
 	a.Auth.Sessions.Stop()
 	err := a.Auth.Keys.Stop()
@@ -240,9 +259,10 @@ func (a *App) SetupURL(base string) string {
 func (a *App) GraphQL() http.Handler {
 	client := a.DB.Client
 	srv := handler.New(graph.NewExecutableSchema(graph.Config{
-		Resolvers:  &graph.Resolver{Client: client, Keys: a.Keys},
+		Resolvers:  &graph.Resolver{Client: client, Keys: a.Keys, Events: a.Events},
 		Complexity: graph.Complexity(),
 	}))
+	srv.AddTransport(a.websocketTransport())
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(transport.GET{}) // queries only: gqlgen refuses mutations over GET
 	srv.AddTransport(transport.POST{})
@@ -303,10 +323,12 @@ func outcome(res *graphql.Response) string {
 // request ids and logging.
 func (a *App) Handler() http.Handler {
 	mux := http.NewServeMux()
-	mux.Handle("/graphql", noStore(graphQLOverHTTP(a.Auth.Middleware(a.GraphQL()))))
+	gql := a.GraphQL()
+	mux.Handle("/graphql", a.upgrades(noStore(graphQLOverHTTP(a.Auth.Middleware(gql))), gql))
 	mux.Handle("GET /audit/export", noStore(a.Auth.Middleware(http.HandlerFunc(a.exportAudit))))
 	mux.HandleFunc("POST /auth/login", a.Auth.Sessions.Login)
 	mux.HandleFunc("POST /auth/logout", a.Auth.Sessions.Logout)
+	mux.HandleFunc("GET /auth/session", a.Auth.Sessions.Session)
 	mux.HandleFunc("POST /auth/setup", a.Auth.Sessions.Setup)
 	mux.Handle("POST /credentials/revoke", noStore(a.reportLeaks(ratelimit.New(leakReportsPerAddress))))
 	if a.scanning != nil {

@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -20,6 +21,7 @@ import (
 	"apikeys/ent/apikey"
 	"apikeys/ent/keys"
 	"apikeys/ent/privacy"
+	"apikeys/ent/schema/pulid"
 	"apikeys/ent/viewer"
 	"apikeys/server/clientaddr"
 	"apikeys/server/metrics"
@@ -188,6 +190,25 @@ func (v *Verifier) Verify(ctx context.Context, header []string, ip, userAgent st
 	v.Metrics.Auth("key_verified")
 	v.markUsed(hash, ck, now, ip, userAgent)
 	return &ck.viewer, nil
+}
+
+// Active returns which of the keys ids still verify (active, not past their expiry),
+// in one query (the connections of subscriptions are checked so).
+func (v *Verifier) Active(ctx context.Context, ids []pulid.ID) (map[pulid.ID]bool, error) {
+	active := make(map[pulid.ID]bool, len(ids))
+	for chunk := range slices.Chunk(ids, 500) {
+		found, err := v.Client.APIKey.Query().
+			Where(apikey.IDIn(chunk...), apikey.StatusEQ(apikey.StatusACTIVE),
+				apikey.Or(apikey.ExpiresAtIsNil(), apikey.ExpiresAtGT(time.Now()))).
+			IDs(allowInternal(ctx))
+		if err != nil {
+			return nil, err
+		}
+		for _, id := range found {
+			active[id] = true
+		}
+	}
+	return active, nil
 }
 
 // cached is what the cache keeps of a verified key k (its service account loaded).

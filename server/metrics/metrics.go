@@ -27,6 +27,7 @@ type Metrics struct {
 	auth       *prometheus.CounterVec
 	cache      *prometheus.CounterVec
 	revocation prometheus.Histogram
+	events     prometheus.Histogram
 
 	authFor     map[string]prometheus.Counter
 	cacheFor    map[string]prometheus.Counter
@@ -71,10 +72,15 @@ func New(db *sql.DB, statements func() uint64) *Metrics {
 			Help:    "From the NOTIFY of a revoking transaction on one instance to its arrival on this one.",
 			Buckets: []float64{.0005, .001, .002, .005, .01, .025, .05, .1, .25, .5, 1},
 		}),
+		events: prometheus.NewHistogram(prometheus.HistogramOpts{
+			Name:    "apikeys_key_event_delivery_seconds",
+			Help:    "From the announcement of a key change (on any instance) to its hand-over to this instance's subscribers.",
+			Buckets: []float64{.0005, .001, .002, .005, .01, .025, .05, .1, .25, .5, 1},
+		}),
 	}
 	m.authFor = children(m.auth, authResults)
 	m.cacheFor = children(m.cache, cacheEvents)
-	reg.MustRegister(m.requests, m.operations, m.auth, m.cache, m.revocation,
+	reg.MustRegister(m.requests, m.operations, m.auth, m.cache, m.revocation, m.events,
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 		collectors.NewDBStatsCollector(db, "apikeys"))
@@ -150,6 +156,13 @@ func (m *Metrics) Cache(event string) {
 		c.Inc()
 	} else {
 		m.cache.WithLabelValues(event).Inc()
+	}
+}
+
+// EventDelivered records how long a key event took to reach this instance's subscribers.
+func (m *Metrics) EventDelivered(d time.Duration) {
+	if m != nil {
+		m.events.Observe(d.Seconds())
 	}
 }
 

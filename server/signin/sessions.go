@@ -13,6 +13,7 @@ import (
 	"log/slog"
 	"mime"
 	"net/http"
+	"slices"
 	"sync"
 	"time"
 
@@ -101,6 +102,32 @@ func (s *Sessions) Verify(ctx context.Context, token string) (*viewer.Viewer, er
 		return nil, err
 	}
 	return people.Viewer(u), nil
+}
+
+// Live returns which of the session cookies tokens are still of a live session of a
+// person not deleted, in one query (the connections of subscriptions are checked so).
+func (s *Sessions) Live(ctx context.Context, tokens []string) (map[string]bool, error) {
+	live := make(map[string]bool, len(tokens))
+	for chunk := range slices.Chunk(tokens, 500) {
+		hashes := make([][]byte, len(chunk))
+		byHash := make(map[string]string, len(chunk))
+		for i, t := range chunk {
+			hashes[i] = hashToken(t)
+			byHash[string(hashes[i])] = t
+		}
+		found, err := s.Client.Session.Query().
+			Where(session.TokenHashIn(hashes...), session.ExpiresAtGT(time.Now().UTC()),
+				session.HasUserWith(user.DeletedAtIsNil())).
+			Select(session.FieldTokenHash).
+			All(allowInternal(ctx))
+		if err != nil {
+			return nil, err
+		}
+		for _, f := range found {
+			live[byHash[string(f.TokenHash)]] = true
+		}
+	}
+	return live, nil
 }
 
 func hashToken(token string) []byte {
@@ -214,6 +241,26 @@ func (s *Sessions) Logout(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.WriteHeader(http.StatusNoContent)
+}
+
+// Session handles GET /auth/session: whether the request's cookie is of a live
+// session, {"signedIn": true|false}, always 200 (503 when the database fails), so that
+// the app can ask before it asks for the viewer, and a first visit logs no 401.
+func (s *Sessions) Session(w http.ResponseWriter, r *http.Request) {
+	signedIn := false
+	if cookie, err := r.Cookie(Cookie); err == nil {
+		_, err := s.Verify(r.Context(), cookie.Value)
+		switch {
+		case err == nil:
+			signedIn = true
+		case !errors.Is(err, ErrNoSession):
+			s.Log.ErrorContext(r.Context(), "signin: verifying a session", "err", err)
+			reply.Error(w, http.StatusServiceUnavailable, reply.CodeInternal, "could not verify the session, try again")
+			return
+		}
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	reply.JSON(w, http.StatusOK, map[string]bool{"signedIn": signedIn})
 }
 
 func (s *Sessions) internal(w http.ResponseWriter, r *http.Request, err error) {
