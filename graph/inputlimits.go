@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
@@ -115,7 +116,64 @@ func (l *InputLimits) MutateOperationContext(_ context.Context, oc *graphql.Oper
 	if oc.Operation == nil {
 		return nil
 	}
-	return l.selections(oc, oc.Operation.SelectionSet, map[string]bool{})
+	if err := l.selections(oc, oc.Operation.SelectionSet, map[string]bool{}); err != nil {
+		return err
+	}
+	return l.dropEmptyCursors(oc)
+}
+
+// dropEmptyCursors leaves out the cursor arguments written as "" in the document
+// (after: ""), as if absent. The parsed document is shared by every request of the same
+// text (the query cache): such an operation gets a copy of its own, parsed again.
+func (l *InputLimits) dropEmptyCursors(oc *graphql.OperationContext) *gqlerror.Error {
+	if !strings.Contains(oc.RawQuery, `""`) || !emptyCursors(oc.Doc, false) {
+		return nil
+	}
+	doc, errs := gqlparser.LoadQuery(l.schema, oc.RawQuery)
+	if len(errs) > 0 {
+		return errs[0]
+	}
+	emptyCursors(doc, true)
+	oc.Doc = doc
+	oc.Operation = doc.Operations.ForName(oc.OperationName)
+	return nil
+}
+
+// emptyCursors reports whether doc has a cursor argument written as "", and with drop
+// removes them.
+func emptyCursors(doc *ast.QueryDocument, drop bool) bool {
+	found := false
+	var walk func(ast.SelectionSet)
+	walk = func(set ast.SelectionSet) {
+		for _, sel := range set {
+			switch s := sel.(type) {
+			case *ast.Field:
+				kept := s.Arguments[:0:0]
+				for _, a := range s.Arguments {
+					empty := a.Value != nil && a.Value.Kind == ast.StringValue && a.Value.Raw == "" &&
+						s.Definition != nil && s.Definition.Arguments.ForName(a.Name) != nil &&
+						s.Definition.Arguments.ForName(a.Name).Type.Name() == "Cursor"
+					found = found || empty
+					if !empty {
+						kept = append(kept, a)
+					}
+				}
+				if drop {
+					s.Arguments = kept
+				}
+				walk(s.SelectionSet)
+			case *ast.InlineFragment:
+				walk(s.SelectionSet)
+			}
+		}
+	}
+	for _, op := range doc.Operations {
+		walk(op.SelectionSet)
+	}
+	for _, f := range doc.Fragments {
+		walk(f.SelectionSet)
+	}
+	return found
 }
 
 func (l *InputLimits) selections(oc *graphql.OperationContext, set ast.SelectionSet, checked map[string]bool) *gqlerror.Error {
@@ -197,13 +255,13 @@ func (l *InputLimits) cursor(oc *graphql.OperationContext, f *ast.Field, a *ast.
 		return invalid("not a string")
 	}
 	if s == "" {
-		// genqlient and other generated clients send "" for "no cursor": from a
-		// variable it is taken as absent (the first page).
+		// genqlient and other generated clients send "" for "no cursor": it is taken
+		// as absent (the first page), from a variable here, written in the document by
+		// dropEmptyCursors.
 		if a.Value.Kind == ast.Variable {
 			oc.Variables[a.Value.Raw] = nil
-			return nil
 		}
-		return invalid("it is empty: leave " + a.Name + " out for the first page")
+		return nil
 	}
 	var c ent.Cursor
 	if err := c.UnmarshalGQL(s); err != nil {

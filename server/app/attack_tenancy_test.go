@@ -743,9 +743,18 @@ func (w *atkWorld) attack(att *atkAttacker) {
 	t.Helper()
 	att.fails = map[string]int{}
 	lap := time.Now()
-	var me struct{ Viewer struct{ ID string } }
-	att.c.must(&me, `{ viewer { id } }`, nil)
-	att.id = me.Viewer.ID
+	// Its own object: the person, or the key's service account.
+	var me struct {
+		Viewer struct {
+			User, ServiceAccount *struct{ ID string }
+		}
+	}
+	att.c.must(&me, `{ viewer { user { id } serviceAccount { id } } }`, nil)
+	if u := me.Viewer.User; u != nil {
+		att.id = u.ID
+	} else {
+		att.id = me.Viewer.ServiceAccount.ID
+	}
 
 	sc := atkIntrospect(t, att.c)
 	conns := w.connections(att, sc)

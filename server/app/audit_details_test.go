@@ -22,9 +22,11 @@ func TestAuditTrailTellsKeysAndDeletedPeopleApart(t *testing.T) {
 			k := bob.createKey("ERP Sync Service", "VIEWER")
 			masked["gak_…"+k.Secret[len(k.Secret)-4:]] = true
 		}
-		var me struct{ Viewer struct{ ID string } }
-		bob.must(&me, `{ viewer { id } }`, nil)
-		acme.admin.must(nil, `mutation($id: ID!) { deleteUser(input: {id: $id}) { deletedUserId } }`, map[string]any{"id": me.Viewer.ID})
+		var me struct {
+			Viewer struct{ User struct{ ID string } }
+		}
+		bob.must(&me, `{ viewer { user { id } } }`, nil)
+		acme.admin.must(nil, `mutation($id: ID!) { deleteUser(input: {id: $id}) { deletedUserId } }`, map[string]any{"id": me.Viewer.User.ID})
 
 		const trail = `{ auditEntries(first: 50, where: {actionIn: [API_KEY_CREATED, USER_DELETED]}) { edges { node { action actorName actorDeleted targetName targetMaskedKey } } } }`
 		var out struct {

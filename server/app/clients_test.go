@@ -1,6 +1,7 @@
 package app_test
 
 import (
+	"encoding/json"
 	"strings"
 	"testing"
 )
@@ -161,6 +162,39 @@ func TestTheSchemaFollowsClientConventions(t *testing.T) {
 				t.Errorf("ids of %s and %s share the prefix %s_", typ, other, prefix)
 			}
 			prefixes[prefix] = typ
+		}
+
+		// The Viewer has an id of its own, no object's: a normalized cache keeps it apart
+		// from the person or service account it is, which user / serviceAccount give.
+		type viewerIDs struct {
+			Viewer struct {
+				ID                   string
+				User, ServiceAccount *struct{ ID string }
+			}
+		}
+		const viewerQuery = `{ viewer { id user { id } serviceAccount { id } } }`
+		var person, integration viewerIDs
+		admin.must(&person, viewerQuery, nil)
+		s.integration(k.Secret).must(&integration, viewerQuery, nil)
+		if u := person.Viewer.User; u == nil || person.Viewer.ServiceAccount != nil || u.ID != ids.Users.Edges[0].Node.ID {
+			t.Errorf("a person's viewer: %+v", person.Viewer)
+		}
+		if sa := integration.Viewer.ServiceAccount; sa == nil || integration.Viewer.User != nil || sa.ID != byType["ServiceAccount"] {
+			t.Errorf("a key's viewer: %+v", integration.Viewer)
+		}
+		for _, v := range []viewerIDs{person, integration} {
+			id := v.Viewer.ID
+			if prefix, _, _ := strings.Cut(id, "_"); prefixes[prefix] != "" || id == "" {
+				t.Errorf("the viewer's id %q looks like an id of a %s", id, prefixes[prefix])
+			}
+			var out struct{ Node *struct{ ID string } }
+			r := admin.gql(`query($id: ID!) { node(id: $id) { id } }`, map[string]any{"id": id})
+			if err := json.Unmarshal(r.Data, &out); err != nil || out.Node != nil {
+				t.Errorf("node(%s) found %+v", id, out.Node)
+			}
+		}
+		if person.Viewer.ID == integration.Viewer.ID {
+			t.Errorf("two viewers share the id %s", person.Viewer.ID)
 		}
 	})
 }

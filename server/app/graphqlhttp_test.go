@@ -137,8 +137,8 @@ func TestGraphQLOverHTTP(t *testing.T) {
 	})
 }
 
-// An empty cursor in a variable (what genqlient sends for "none") is the first page; an
-// empty literal is named, and a cursor that is not one is BAD_USER_INPUT on its field.
+// An empty cursor (what genqlient sends for "none"), in a variable or written as "", is
+// the first page; a cursor that is not one is BAD_USER_INPUT on its field.
 func TestAnEmptyCursorIsTheFirstPage(t *testing.T) {
 	each(t, func(t *testing.T, s *server) {
 		admin := s.newTenant("Acme").admin
@@ -154,11 +154,33 @@ func TestAnEmptyCursorIsTheFirstPage(t *testing.T) {
 				t.Fatalf("%v: %+v", v, out)
 			}
 		}
-		r := admin.gql(`{ apiKeys(first: 10, after: "") { edges { node { name } } } }`, nil)
-		if r.code() != "BAD_USER_INPUT" || r.Errors[0].Extensions["field"] != "after" || !strings.Contains(r.Errors[0].Message, "leave after out") {
-			t.Fatalf("a literal empty cursor: %s", r.Body)
+		// Written in the document, in a field or a fragment, twice (the second time from
+		// the cache of parsed documents, which must not have lost the argument's place).
+		for _, q := range []string{
+			`{ apiKeys(first: 10, after: "") { edges { node { name } } } }`,
+			`{ ...page } fragment page on Query { apiKeys(first: 10, before: "", search: "Fir") { edges { node { name } } } }`,
+			`{ apiKeys(first: 10, after: "") { edges { node { name } } } }`,
+		} {
+			var out struct {
+				APIKeys struct {
+					Edges []struct{ Node struct{ Name string } }
+				}
+			}
+			admin.must(&out, q, nil)
+			if len(out.APIKeys.Edges) != 1 {
+				t.Fatalf("%s: %+v", q, out)
+			}
 		}
-		r = admin.gql(`query($c: Cursor) { apiKeys(first: 10, after: $c) { edges { node { name } } } }`, map[string]any{"c": "bm90IGEgY3Vyc29y"})
+		var entries struct {
+			AuditEntries struct {
+				Edges []struct{ Node struct{ Action string } }
+			}
+		}
+		admin.must(&entries, `{ auditEntries(after: "", first: 1) { edges { node { action } } } }`, nil)
+		if len(entries.AuditEntries.Edges) != 1 {
+			t.Fatalf("auditEntries(after: \"\"): %+v", entries)
+		}
+		r := admin.gql(`query($c: Cursor) { apiKeys(first: 10, after: $c) { edges { node { name } } } }`, map[string]any{"c": "bm90IGEgY3Vyc29y"})
 		if r.code() != "BAD_USER_INPUT" || r.Errors[0].Extensions["field"] != "after" || strings.Contains(r.Errors[0].Message, "EOF") {
 			t.Fatalf("a bad cursor: %s", r.Body)
 		}

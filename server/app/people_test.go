@@ -129,9 +129,11 @@ func TestDeletedUser(t *testing.T) {
 
 		// Deleting again, or deleting yourself, is refused; the email is free again.
 		expectCode(t, acme.admin.gql(`mutation($id: ID!) { deleteUser(input: {id: $id}) { deletedUserId } }`, map[string]any{"id": made.CreateUser.User.ID}), http.StatusOK, "NOT_FOUND")
-		var me struct{ Viewer struct{ ID string } }
-		acme.admin.must(&me, `{ viewer { id } }`, nil)
-		expectCode(t, acme.admin.gql(`mutation($id: ID!) { deleteUser(input: {id: $id}) { deletedUserId } }`, map[string]any{"id": me.Viewer.ID}), http.StatusOK, "BAD_USER_INPUT")
+		var me struct {
+			Viewer struct{ User struct{ ID string } }
+		}
+		acme.admin.must(&me, `{ viewer { user { id } } }`, nil)
+		expectCode(t, acme.admin.gql(`mutation($id: ID!) { deleteUser(input: {id: $id}) { deletedUserId } }`, map[string]any{"id": me.Viewer.User.ID}), http.StatusOK, "BAD_USER_INPUT")
 		acme.admin.must(nil, `mutation { createUser(input: {name: "Dana Returns", email: "dana@example.com", password: "dana's new password"}) { user { id } } }`, nil)
 	})
 }
@@ -343,9 +345,11 @@ func TestAdminsDeletingEachOtherLeaveOneAdmin(t *testing.T) {
 				pair[i] = admin{made.CreateUser.User.ID, c}
 			}
 			// The admin who added them leaves: the rivals are the company's only admins.
-			var me struct{ Viewer struct{ ID string } }
-			boss.must(&me, `{ viewer { id } }`, nil)
-			pair[0].c.must(nil, deleteUser, map[string]any{"id": me.Viewer.ID})
+			var me struct {
+				Viewer struct{ User struct{ ID string } }
+			}
+			boss.must(&me, `{ viewer { user { id } } }`, nil)
+			pair[0].c.must(nil, deleteUser, map[string]any{"id": me.Viewer.User.ID})
 			var wg sync.WaitGroup
 			results := make([]*response, 2)
 			for i := range pair {

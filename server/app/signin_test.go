@@ -3,6 +3,7 @@ package app_test
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"strings"
@@ -226,6 +227,43 @@ func TestSignOutClearsTheCookie(t *testing.T) {
 		}
 		if n := len(acme.admin.http.Jar.Cookies(mustURL(s.srv.URL))); n != 0 {
 			t.Fatalf("the browser still has %d cookies", n)
+		}
+	})
+}
+
+// GET /auth/session answers 200 whether signed in or not: the app asks it first, so
+// that a first visit logs no 401.
+func TestTheSessionProbeAnswers200(t *testing.T) {
+	each(t, func(t *testing.T, s *server) {
+		acme := s.newTenant("Acme Probe")
+		probe := func(c *client) bool {
+			t.Helper()
+			r := c.get("/auth/session")
+			var out struct{ SignedIn *bool }
+			if err := json.Unmarshal([]byte(r.Body), &out); r.Status != http.StatusOK || err != nil || out.SignedIn == nil {
+				t.Fatalf("GET /auth/session: HTTP %d %s", r.Status, r.Body)
+			}
+			if cc := r.Header.Get("Cache-Control"); cc != "no-store" {
+				t.Errorf("Cache-Control %q", cc)
+			}
+			return *out.SignedIn
+		}
+		if !probe(acme.admin) {
+			t.Error("a signed-in browser is told it is signed out")
+		}
+		if probe(s.browser()) {
+			t.Error("a browser without a cookie is told it is signed in")
+		}
+		forged := s.browser()
+		forged.http.Jar.SetCookies(mustURL(s.srv.URL), []*http.Cookie{{Name: signin.Cookie, Value: strings.Repeat("A", 43)}})
+		if probe(forged) {
+			t.Error("a made-up cookie is signed in")
+		}
+		if r := acme.admin.post("/auth/logout", nil); r.Status != http.StatusNoContent {
+			t.Fatal(r.Body)
+		}
+		if probe(acme.admin) {
+			t.Error("signed in after signing out")
 		}
 	})
 }
