@@ -154,10 +154,6 @@ func (a *App) upgrades(api, gql http.Handler) http.Handler {
 			reply.Error(w, http.StatusForbidden, reply.CodeForbidden, "cross-origin WebSocket refused: this origin may not use the API")
 			return
 		}
-		// The server's read and write timeouts are for requests: a subscription lasts.
-		rc := http.NewResponseController(w)
-		_ = rc.SetReadDeadline(time.Time{})
-		_ = rc.SetWriteDeadline(time.Time{})
 		s := &subscriber{addr: clientaddr.Of(r), userAgent: r.UserAgent()}
 		if c, err := r.Cookie(signin.Cookie); err == nil {
 			s.cookie = c.Value
@@ -193,7 +189,9 @@ func (a *App) sameOrTrustedOrigin(r *http.Request) bool {
 func (a *App) initSubscriber(ctx context.Context, p transport.InitPayload) (context.Context, *transport.InitPayload, error) {
 	s := subscriberOf(ctx)
 	refuse := func(err error) (context.Context, *transport.InitPayload, error) {
-		return transport.WithWebsocketCloseCode(ctx, closeForbidden), nil, err
+		// The reason is what a client shows (a close frame's reason: at most 123 bytes).
+		ctx := transport.AppendCloseReason(transport.WithWebsocketCloseCode(ctx, closeForbidden), "Forbidden: "+err.Error())
+		return ctx, nil, err
 	}
 	if s == nil {
 		return refuse(errors.New("not a WebSocket of /graphql"))
@@ -223,7 +221,7 @@ func (a *App) initSubscriber(ctx context.Context, p transport.InitPayload) (cont
 		}
 		s.session = s.cookie
 	default:
-		return refuse(errors.New(`sign in, or send {"Authorization": "Bearer <API key>"} in connection_init`))
+		return refuse(errors.New(`sign in, or send {"Authorization": "Bearer <key>"} in connection_init`))
 	}
 	a.subscribers.add(s)
 	return viewer.NewContext(ctx, v), nil, nil

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -17,11 +18,18 @@ import (
 	"apikeys/server/testdb"
 )
 
-// wsConn is a graphql-transport-ws client, as the graphql-ws npm package speaks it.
+// wsConn is a graphql-transport-ws client, as the graphql-ws npm package speaks it. A
+// goroutine reads (and answers pings): a read that times out must not close it.
 type wsConn struct {
-	t    testing.TB
-	conn *websocket.Conn
-	ids  int
+	t        testing.TB
+	conn     *websocket.Conn
+	ids      int
+	messages chan wsRead
+}
+
+type wsRead struct {
+	m   wsMessage
+	err error
 }
 
 type wsMessage struct {
@@ -53,7 +61,9 @@ func (d dialer) dial() (*wsConn, *http.Response, error) {
 	if err != nil {
 		return nil, res, err
 	}
-	return &wsConn{t: d.c.t, conn: conn}, res, nil
+	w := &wsConn{t: d.c.t, conn: conn, messages: make(chan wsRead, 64)}
+	go w.pump()
+	return w, res, nil
 }
 
 // connect opens the WebSocket and sends connection_init with payload; it returns the
@@ -90,29 +100,47 @@ func (w *wsConn) send(m wsMessage) {
 	}
 }
 
-// read returns the next message other than pings, or the close status (-1: none).
-func (w *wsConn) read(within time.Duration) (wsMessage, websocket.StatusCode) {
-	w.t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), within)
-	defer cancel()
+// pump reads every message, answers pings, and hands the rest over.
+func (w *wsConn) pump() {
 	for {
 		var m wsMessage
-		err := wsjson.Read(ctx, w.conn, &m)
-		if err != nil {
-			if s := websocket.CloseStatus(err); s != -1 {
-				return wsMessage{}, s
-			}
-			if errors.Is(err, context.DeadlineExceeded) {
-				return wsMessage{}, -2
-			}
-			w.t.Fatalf("read: %v", err)
+		err := wsjson.Read(context.Background(), w.conn, &m)
+		if err == nil && m.Type == "ping" {
+			_ = wsjson.Write(context.Background(), w.conn, wsMessage{Type: "pong"})
+			continue
 		}
-		switch m.Type {
-		case "ping":
-			w.send(wsMessage{Type: "pong"})
-		case "pong", "ka":
-		default:
-			return m, -1
+		w.messages <- wsRead{m, err}
+		if err != nil {
+			close(w.messages)
+			return
+		}
+	}
+}
+
+// read returns the next message other than pings; status is the close status (-1: a
+// message, -2: nothing within the time).
+func (w *wsConn) read(within time.Duration) (m wsMessage, status websocket.StatusCode) {
+	w.t.Helper()
+	timer := time.NewTimer(within)
+	defer timer.Stop()
+	for {
+		select {
+		case <-timer.C:
+			return wsMessage{}, -2
+		case r, ok := <-w.messages:
+			if !ok {
+				w.t.Fatal("read after the connection ended")
+			}
+			if r.err != nil {
+				if s := websocket.CloseStatus(r.err); s != -1 {
+					return wsMessage{}, s
+				}
+				w.t.Fatalf("read: %v", r.err)
+			}
+			if r.m.Type == "pong" || r.m.Type == "ka" {
+				continue
+			}
+			return r.m, -1
 		}
 	}
 }
@@ -325,8 +353,15 @@ func TestSubscriptionsRefuseWhoIsNotSignedIn(t *testing.T) {
 			"a bare key":      {"Authorization": "gak_000000000000000000000000000000000000"},
 			"a wrong payload": {"token": "x"},
 		} {
-			if _, status := s.integration("").connect(payload); status != 4403 {
-				t.Errorf("%s: closed with %d, want 4403", name, status)
+			w, res, err := dialer{c: s.integration("")}.dial()
+			if err != nil {
+				t.Fatalf("%s: %v (%v)", name, err, res)
+			}
+			w.send(wsMessage{Type: "connection_init", Payload: jsonOf(payload)})
+			r := <-w.messages
+			var ce websocket.CloseError
+			if !errors.As(r.err, &ce) || ce.Code != 4403 || !strings.HasPrefix(ce.Reason, "Forbidden: ") {
+				t.Errorf("%s: closed with %v, want 4403 and a reason", name, r.err)
 			}
 		}
 		// A revoked key is refused at connection_init.
@@ -392,4 +427,23 @@ func TestSubscriptionsHearEveryInstance(t *testing.T) {
 	for _, w := range []*wsConn{onA, onB} {
 		expectEvent(t, w.event(2*time.Second), "REVOKED", "Made on A", counts{0, 2})
 	}
+}
+
+// The server's read and write timeouts bound requests, not subscriptions: a connection
+// outlives them and still hears events (net/http clears them when the connection is
+// taken over).
+func TestSubscriptionsOutliveTheRequestTimeouts(t *testing.T) {
+	each(t, func(t *testing.T, s *server) {
+		acme := s.newTenant("Acme Long Lived")
+		timed := httptest.NewUnstartedServer(s.app.Handler())
+		timed.Config.ReadTimeout, timed.Config.WriteTimeout = 500*time.Millisecond, 500*time.Millisecond
+		timed.Start()
+		defer timed.Close()
+		onTimed := &server{t: t, app: s.app, srv: timed, log: s.log}
+		w, _ := onTimed.newTenantClient(acme.admin).connect(nil)
+		w.subscribe(keyEventsSubscription)
+		w.stillOpen(1500 * time.Millisecond)
+		acme.admin.createKey("After the timeouts", "VIEWER")
+		expectEvent(t, w.event(2*time.Second), "CREATED", "After the timeouts", counts{1, 0})
+	})
 }

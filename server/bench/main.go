@@ -51,6 +51,9 @@ type config struct {
 	auditEntries  int
 	chainCreates  int
 	pageIters     int
+	liveIdle      int // idle subscribers on B
+	liveChanges   int // key changes on A
+	liveWatchers  int // subscribers of the changed organization on B
 	report        string
 	skip          map[string]bool
 	keepSchema    bool
@@ -101,9 +104,11 @@ func parseFlags() *config {
 	floodReqs := fs.Int("flood-requests", 0, "requests of the flood figure, from one address (default 100,000; quick 10,000)")
 	auditEntries := fs.Int("audit-entries", 0, "audit entries of the long trail exported and verified (default 1,000,000; quick 50,000)")
 	chainCreates := fs.Int("chain-creates", 0, "createAPIKey requests per build for the cost of chaining (default 1,000; quick 200)")
+	liveIdle := fs.Int("live-idle", 0, "idle subscribers on instance B of the live figure (default 1,000; quick 200)")
+	liveChanges := fs.Int("live-changes", 0, "key changes on A of the live figure (default 200; quick 40)")
 	iters := fs.Int("page-iters", 0, "timed requests per page/count query (default 400; quick 100)")
 	fs.StringVar(&c.report, "report", envOr("BENCH_REPORT", "/tmp/bench-report.md"), "where to write the report (markdown)")
-	skip := fs.String("skip", os.Getenv("BENCH_SKIP"), "comma-separated parts to skip: sqlite,postgres,revocation,pages,rss,flood,audit,sweep (BENCH_SKIP)")
+	skip := fs.String("skip", os.Getenv("BENCH_SKIP"), "comma-separated parts to skip: sqlite,postgres,revocation,pages,rss,flood,audit,live,sweep (BENCH_SKIP)")
 	fs.BoolVar(&c.keepSchema, "keep-schema", false, "keep the PostgreSQL schema at the end")
 	fs.BoolVar(&c.noPin, "no-pin", os.Getenv("BENCH_NO_PIN") != "", "do not pin the load generator and the servers to separate CPUs")
 	_ = fs.Parse(os.Args[1:])
@@ -138,6 +143,9 @@ func parseFlags() *config {
 	c.floodKeys = pick(*floodKeys, 1_000, 200)
 	c.floodRequests = pick(*floodReqs, 100_000, 10_000)
 	c.pageIters = pick(*iters, 400, 100)
+	c.liveIdle = pick(*liveIdle, 1_000, 200)
+	c.liveChanges = pick(*liveChanges, 200, 40)
+	c.liveWatchers = 10
 	c.auditEntries = pick(*auditEntries, 1_000_000, 50_000)
 	c.chainCreates = pick(*chainCreates, 1_000, 200)
 	c.sqliteOther = c.loadKeys + 2_000

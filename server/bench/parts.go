@@ -117,6 +117,11 @@ func (e *benchEnv) postgresPart(ctx context.Context) error {
 			return err
 		}
 	}
+	if !e.cfg.skip["live"] {
+		if err := e.live(ctx, dbURL, s); err != nil {
+			return err
+		}
+	}
 	if !e.cfg.skip["sweep"] { // last: it revokes keys of the seeded data
 		if err := e.sweep(ctx, dbURL, db, s); err != nil {
 			return err
