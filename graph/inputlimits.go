@@ -129,7 +129,7 @@ func (l *InputLimits) dropEmptyCursors(oc *graphql.OperationContext) *gqlerror.E
 	if !strings.Contains(oc.RawQuery, `""`) || !emptyCursors(oc.Doc, false) {
 		return nil
 	}
-	doc, errs := gqlparser.LoadQuery(l.schema, oc.RawQuery)
+	doc, errs := gqlparser.LoadQueryWithRules(l.schema, oc.RawQuery, nil) // the default rules
 	if len(errs) > 0 {
 		return errs[0]
 	}
