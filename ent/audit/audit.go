@@ -219,3 +219,22 @@ func InTx(ctx context.Context, client *ent.Client, f func(*ent.Client) error) er
 	}
 	return tx.Commit()
 }
+
+// AfterCommit runs f once the transaction of ctx (ent.NewTxContext) has committed, and
+// never if it does not; at once when ctx carries none.
+func AfterCommit(ctx context.Context, f func()) {
+	tx := ent.TxFromContext(ctx)
+	if tx == nil {
+		f()
+		return
+	}
+	tx.OnCommit(func(next ent.Committer) ent.Committer {
+		return ent.CommitFunc(func(ctx context.Context, tx *ent.Tx) error {
+			err := next.Commit(ctx, tx)
+			if err == nil {
+				f()
+			}
+			return err
+		})
+	})
+}

@@ -22,6 +22,7 @@ import (
 // goroutine reads (and answers pings): a read that times out must not close it.
 type wsConn struct {
 	t        testing.TB
+	s        *server
 	conn     *websocket.Conn
 	ids      int
 	messages chan wsRead
@@ -61,7 +62,7 @@ func (d dialer) dial() (*wsConn, *http.Response, error) {
 	if err != nil {
 		return nil, res, err
 	}
-	w := &wsConn{t: d.c.t, conn: conn, messages: make(chan wsRead, 64)}
+	w := &wsConn{t: d.c.t, s: d.c.s, conn: conn, messages: make(chan wsRead, 64)}
 	go w.pump()
 	return w, res, nil
 }
@@ -145,12 +146,19 @@ func (w *wsConn) read(within time.Duration) (m wsMessage, status websocket.Statu
 	}
 }
 
-// subscribe starts query; it returns the operation's id.
+// subscribe starts query and waits until the server has begun it (the protocol says
+// nothing of it: a change made before would not be told); it returns the operation's id.
 func (w *wsConn) subscribe(query string) string {
 	w.t.Helper()
 	w.ids++
 	id := fmt.Sprint(w.ids)
+	before := w.s.app.Events.Started()
 	w.send(wsMessage{ID: id, Type: "subscribe", Payload: jsonOf(map[string]any{"query": query})})
+	for deadline := time.Now().Add(5 * time.Second); w.s.app.Events.Started() == before; time.Sleep(time.Millisecond) {
+		if time.Now().After(deadline) {
+			w.t.Fatal("the subscription did not begin")
+		}
+	}
 	return id
 }
 

@@ -11,6 +11,7 @@ import (
 	"github.com/lib/pq"
 
 	"apikeys/ent"
+	"apikeys/ent/audit"
 	"apikeys/ent/keys"
 )
 
@@ -57,24 +58,10 @@ func (v *Verifier) Revoked(ctx context.Context, c *ent.Client, secretHashes ...[
 			return err
 		}
 	}
-	drop := func() {
+	audit.AfterCommit(ctx, func() {
 		for _, h := range hs {
 			v.cache.revoked(h)
 		}
-	}
-	tx := ent.TxFromContext(ctx)
-	if tx == nil {
-		drop()
-		return nil
-	}
-	tx.OnCommit(func(next ent.Committer) ent.Committer {
-		return ent.CommitFunc(func(ctx context.Context, tx *ent.Tx) error {
-			err := next.Commit(ctx, tx)
-			if err == nil {
-				drop()
-			}
-			return err
-		})
 	})
 	return nil
 }

@@ -17,6 +17,7 @@ import (
 	"github.com/lib/pq"
 
 	"apikeys/ent"
+	"apikeys/ent/audit"
 	"apikeys/ent/auditentry"
 	"apikeys/ent/keys"
 	"apikeys/ent/schema/pulid"
@@ -45,6 +46,7 @@ type Hub[T any] struct {
 
 	notify    bool // PostgreSQL: events travel by NOTIFY
 	listening atomic.Bool
+	started   atomic.Int64
 	pending   chan announced
 	mu        sync.Mutex
 	subs      map[pulid.ID]map[*subscriber[T]]struct{}
@@ -113,25 +115,11 @@ func (h *Hub[T]) Announce(ctx context.Context, c *ent.Client, events ...keys.Eve
 		_, err := c.ExecContext(ctx, "SELECT pg_notify($1, p) FROM unnest($2::text[]) AS p", channel, pq.Array(payloads))
 		return err
 	}
-	hand := func() {
+	audit.AfterCommit(ctx, func() {
 		now := time.Now()
 		for _, ev := range events {
 			h.enqueue(announced{ev, now})
 		}
-	}
-	tx := ent.TxFromContext(ctx)
-	if tx == nil {
-		hand()
-		return nil
-	}
-	tx.OnCommit(func(next ent.Committer) ent.Committer {
-		return ent.CommitFunc(func(ctx context.Context, tx *ent.Tx) error {
-			err := next.Commit(ctx, tx)
-			if err == nil {
-				hand()
-			}
-			return err
-		})
 	})
 	return nil
 }
@@ -154,6 +142,7 @@ func (h *Hub[T]) Subscribe(ctx context.Context, org pulid.ID) <-chan T {
 	}
 	m[s] = struct{}{}
 	h.mu.Unlock()
+	h.started.Add(1)
 	context.AfterFunc(ctx, func() {
 		h.mu.Lock()
 		defer h.mu.Unlock()
@@ -161,6 +150,9 @@ func (h *Hub[T]) Subscribe(ctx context.Context, org pulid.ID) <-chan T {
 	})
 	return s.ch
 }
+
+// Started returns how many subscriptions this instance has begun since it started.
+func (h *Hub[T]) Started() int64 { return h.started.Load() }
 
 // Subscribers returns how many subscriptions this instance serves.
 func (h *Hub[T]) Subscribers() int {
