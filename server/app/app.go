@@ -272,6 +272,7 @@ func (a *App) GraphQL() http.Handler {
 	}
 	// Before the complexity limit, which expands every fragment spread and decodes every
 	// argument: both must be bounded first.
+	srv.Use(subscriptionsOverWebSocket{})
 	srv.Use(graph.ExpansionLimit{Max: expansionLimit})
 	srv.Use(graph.DefaultInputLimits())
 	srv.Use(extension.FixedComplexityLimit(complexityLimit))

@@ -353,6 +353,7 @@ func TestFrontendOperationsPassTheLimits(t *testing.T) {
 		}{
 			{op: "Viewer"},
 			{op: "ApiKeyCounts"},
+			{op: "ApiKeyEvents"}, // a subscription: over WebSocket, told of the next key created
 			{op: "CreateApiKey", vars: func() map[string]any {
 				return map[string]any{"input": map[string]any{"name": "Frontend", "role": "VIEWER"}}
 			}, save: func(d json.RawMessage) {
@@ -421,6 +422,16 @@ func TestFrontendOperationsPassTheLimits(t *testing.T) {
 				vars = f.vars()
 			}
 			doc := withFragments(f.op)
+			if strings.HasPrefix(strings.TrimSpace(doc), "subscription") {
+				w, _ := admin.connect(nil)
+				w.subscribe(doc)
+				admin.createKey("Told to the frontend", "VIEWER")
+				if m, status := w.read(5 * time.Second); m.Type != "next" || strings.Contains(string(m.Payload), `"errors"`) {
+					t.Errorf("%s: %s %.300s (close %d)", f.op, m.Type, m.Payload, status)
+				}
+				t.Logf("%s costs %d", f.op, cost(t, doc, vars))
+				continue
+			}
 			r := admin.gql(doc, vars)
 			if len(r.Errors) > 0 || r.Status != http.StatusOK {
 				t.Errorf("%s: HTTP %d %.300s", f.op, r.Status, r.Body)

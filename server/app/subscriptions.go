@@ -13,8 +13,12 @@ import (
 	"sync"
 	"time"
 
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/99designs/gqlgen/graphql/errcode"
 	"github.com/99designs/gqlgen/graphql/handler/transport"
 	"github.com/coder/websocket"
+	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"apikeys/ent/schema/pulid"
 	"apikeys/ent/viewer"
@@ -120,6 +124,34 @@ func (u acceptor) Accept(w http.ResponseWriter, r *http.Request, o transport.Web
 	}
 	return ws, err
 }
+
+// subscriptionsOverWebSocket refuses a subscription sent over HTTP (POST or GET), which
+// would otherwise wait for the first event and answer it alone.
+type subscriptionsOverWebSocket struct{}
+
+var _ interface {
+	graphql.HandlerExtension
+	graphql.OperationContextMutator
+} = subscriptionsOverWebSocket{}
+
+func (subscriptionsOverWebSocket) ExtensionName() string { return "SubscriptionsOverWebSocket" }
+
+func (subscriptionsOverWebSocket) Validate(graphql.ExecutableSchema) error { return nil }
+
+func (subscriptionsOverWebSocket) MutateOperationContext(ctx context.Context, oc *graphql.OperationContext) *gqlerror.Error {
+	if oc.Operation == nil || oc.Operation.Operation != ast.Subscription || subscriberOf(ctx) != nil {
+		return nil
+	}
+	err := gqlerror.Errorf("subscriptions run over WebSocket at /graphql (graphql-transport-ws), not over HTTP")
+	errcode.Set(err, codeBadRequest)
+	return err
+}
+
+// codeBadRequest is the code of a request this endpoint cannot run as sent: a request
+// error (GraphQL-over-HTTP), which gqlgen answers like one that does not validate.
+const codeBadRequest = "BAD_REQUEST"
+
+func init() { errcode.RegisterErrorType(codeBadRequest, errcode.KindProtocol) }
 
 // websocketTransport is gqlgen's graphql-transport-ws (and legacy graphql-ws) transport.
 func (a *App) websocketTransport() transport.Websocket {

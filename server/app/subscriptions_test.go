@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -453,5 +454,31 @@ func TestSubscriptionsOutliveTheRequestTimeouts(t *testing.T) {
 		w.stillOpen(1500 * time.Millisecond)
 		acme.admin.createKey("After the timeouts", "VIEWER")
 		expectEvent(t, w.event(2*time.Second), "CREATED", "After the timeouts", counts{1, 0})
+	})
+}
+
+// A subscription sent over HTTP is refused at once (it would wait for an event): a
+// request error, 400 with application/graphql-response+json, 200 with application/json.
+func TestSubscriptionsOverHTTPAreRefused(t *testing.T) {
+	each(t, func(t *testing.T, s *server) {
+		admin := s.newTenant("Acme Over HTTP").admin
+		body := `{"query":"subscription { apiKeyEvents { kind } }"}`
+		for _, c := range []struct {
+			method, accept string
+			status         int
+		}{
+			{http.MethodPost, graphQLResponse, http.StatusBadRequest},
+			{http.MethodPost, plainJSON, http.StatusOK},
+		} {
+			start := time.Now()
+			a := admin.send(c.method, c.accept, plainJSON, body, nil)
+			if a.status != c.status || a.code() != "BAD_REQUEST" || a.body["data"] != nil || time.Since(start) > 2*time.Second {
+				t.Errorf("%s %s: HTTP %d in %v: %s", c.method, c.accept, a.status, time.Since(start), a.raw)
+			}
+		}
+		a := admin.send(http.MethodGet, graphQLResponse, "", "", url.Values{"query": {"subscription { apiKeyEvents { kind } }"}})
+		if a.status < 400 || a.body["data"] != nil {
+			t.Errorf("GET: HTTP %d %s", a.status, a.raw)
+		}
 	})
 }
