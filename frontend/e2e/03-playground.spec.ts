@@ -38,7 +38,7 @@ test('a key typed into the Playground headers is kept nowhere, and signing out f
     expect(entry).not.toContain('Authorization');
   }
 
-  await page.getByRole('button', { name: `Account of ${admin.name}` }).click();
+  await page.getByRole('button', { name: admin.name, exact: true }).click();
   await page.getByRole('menuitem', { name: 'Sign out' }).click();
   await expect(page).toHaveURL(/\/sign-in$/);
   await expect(page.getByRole('heading', { name: 'Sign in' })).toBeVisible();

@@ -312,7 +312,7 @@ test('on a desktop, long names are cut and shown whole on hover and focus, and e
   // The active navigation item, hovered, and the account menu, open.
   await page.getByRole('navigation', { name: 'Main navigation' }).getByRole('link', { name: 'API Keys' }).hover();
   await expectAccessible(page, 'the API Keys page, its navigation item hovered');
-  await page.getByRole('button', { name: `Account of ${founder.name}` }).click();
+  await page.getByRole('button', { name: founder.name, exact: true }).click();
   await expect(page.getByRole('menuitem', { name: 'Sign out' })).toBeVisible();
   await expectAccessible(page, 'the account menu');
   await page.keyboard.press('Escape');
@@ -526,7 +526,7 @@ for (const [width, size] of [
     await expect(cards.filter({ hasText: 'Provisioned · Scanner Fleet A' })).toContainText('Provisioning Bot (service account)');
     await expect(cards.filter({ hasText: 'Bjørn’s Nightly Export' })).toContainText('Deleted user');
     await expectAccessible(page, `the Active tab as cards (${width})`);
-    await page.getByRole('button', { name: `Account of ${founder.name}` }).click();
+    await page.getByRole('button', { name: founder.name, exact: true }).click();
     await expect(page.getByRole('menuitem', { name: 'Sign out' })).toBeVisible();
     await expectAccessible(page, `the account menu (${width})`);
     await page.keyboard.press('Escape');

@@ -297,6 +297,8 @@ for (const [width, size] of [
     await expectNoHorizontalScroll(page, `the Add API Key dialog with a custom date (${width})`);
     await expectAccessible(page, `the Add API Key dialog with a custom date (${width})`);
     await add.getByRole('button', { name: 'Cancel' }).click();
+    // Until the dialog is gone its overlay covers the page: the next check's click point would land on it.
+    await expect(add).toBeHidden();
 
     const section = page.getByRole('region', { name: 'Key policy' });
     await expectAllInView(page, section.getByRole('button', { name: 'Save key policy' }), `Save key policy (${width})`);

@@ -4,6 +4,7 @@ import { Notifications } from '@mantine/notifications';
 import { Provider as UrqlProvider } from 'urql';
 import { BrowserRouter, Route, Routes, useLocation, useNavigate } from 'react-router';
 import { createClient } from './graphql/client';
+import { createLiveClient, LiveClientContext } from './graphql/live-client';
 import { RequireAdmin, RequireSession, signInPath } from './session/session';
 import { AppLayout } from './layout/app-layout';
 import { ApiKeysPage } from './features/api-keys/api-keys-page';
@@ -54,40 +55,42 @@ function Titled({ title, children }: { title: string; children: ReactNode }) {
 function Routed() {
   const navigate = useNavigate();
   const location = useLocation();
-  // One client per app; a 401 anywhere sends the person to sign in and back here.
-  const [client] = useState(() =>
-    createClient(() => {
-      void navigate(signInPath(window.location), { replace: true });
-    }),
-  );
+  // One client per app, and one WebSocket client for its subscriptions; a 401 anywhere (or
+  // the WebSocket closed with 4403) sends the person to sign in and back here.
+  const [[client, liveClient]] = useState(() => {
+    const toSignIn = () => void navigate(signInPath(window.location), { replace: true });
+    return [createClient(toSignIn), createLiveClient(toSignIn)] as const;
+  });
   void location;
   return (
     <UrqlProvider value={client}>
-      <Routes>
-        <Route path="/setup" element={<Titled title="Set up your company"><SetupPage /></Titled>} />
-        <Route path="/sign-in" element={<Titled title="Sign in"><SignInPage /></Titled>} />
-        <Route
-          element={
-            <RequireSession>
-              <AppLayout />
-            </RequireSession>
-          }
-        >
-          <Route index element={<HomePage />} />
-          <Route path="/admin/company-settings/api-keys" element={<RequireAdmin><ApiKeysPage /></RequireAdmin>} />
-          <Route path="/admin/company-settings/users" element={<RequireAdmin><UsersPage /></RequireAdmin>} />
-          <Route path="/admin/audit-trail" element={<RequireAdmin><AuditTrailPage /></RequireAdmin>} />
+      <LiveClientContext.Provider value={liveClient}>
+        <Routes>
+          <Route path="/setup" element={<Titled title="Set up your company"><SetupPage /></Titled>} />
+          <Route path="/sign-in" element={<Titled title="Sign in"><SignInPage /></Titled>} />
           <Route
-            path="/playground"
             element={
-              <Suspense fallback={<Center p="xl"><Loader aria-label="Loading the playground" /></Center>}>
-                <PlaygroundPage />
-              </Suspense>
+              <RequireSession>
+                <AppLayout />
+              </RequireSession>
             }
-          />
-          <Route path="*" element={<NotFoundPage />} />
-        </Route>
-      </Routes>
+          >
+            <Route index element={<HomePage />} />
+            <Route path="/admin/company-settings/api-keys" element={<RequireAdmin><ApiKeysPage /></RequireAdmin>} />
+            <Route path="/admin/company-settings/users" element={<RequireAdmin><UsersPage /></RequireAdmin>} />
+            <Route path="/admin/audit-trail" element={<RequireAdmin><AuditTrailPage /></RequireAdmin>} />
+            <Route
+              path="/playground"
+              element={
+                <Suspense fallback={<Center p="xl"><Loader aria-label="Loading the playground" /></Center>}>
+                  <PlaygroundPage />
+                </Suspense>
+              }
+            />
+            <Route path="*" element={<NotFoundPage />} />
+          </Route>
+        </Routes>
+      </LiveClientContext.Provider>
     </UrqlProvider>
   );
 }

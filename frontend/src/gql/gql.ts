@@ -36,7 +36,8 @@ type Documents = {
     "\n  mutation UsersPage_CreateUser($input: CreateUserInput!) {\n    createUser(input: $input) {\n      user {\n        id\n        name\n      }\n    }\n  }\n": typeof types.UsersPage_CreateUserDocument,
     "\n  mutation UsersPage_DeleteUser($input: DeleteUserInput!) {\n    deleteUser(input: $input) {\n      deletedUserId\n    }\n  }\n": typeof types.UsersPage_DeleteUserDocument,
     "\n  fragment UsersTable_User on User {\n    id\n    name\n    email\n    role\n    createdAt\n  }\n": typeof types.UsersTable_UserFragmentDoc,
-    "\n  query Viewer {\n    viewer {\n      id\n      kind\n      name\n      role\n      canManageKeys\n      organization {\n        id\n        name\n      }\n    }\n  }\n": typeof types.ViewerDocument,
+    "\n  subscription ApiKeyEvents {\n    apiKeyEvents {\n      kind\n      apiKey {\n        id\n        name\n        maskedKey\n        status\n      }\n      counts {\n        active\n        revoked\n      }\n    }\n  }\n": typeof types.ApiKeyEventsDocument,
+    "\n  query Viewer {\n    viewer {\n      id\n      user {\n        id\n      }\n      kind\n      name\n      role\n      canManageKeys\n      organization {\n        id\n        name\n      }\n    }\n  }\n": typeof types.ViewerDocument,
 };
 const documents: Documents = {
     "\n  query ApiKeyCounts {\n    apiKeyCounts {\n      active\n      revoked\n    }\n  }\n": types.ApiKeyCountsDocument,
@@ -61,7 +62,8 @@ const documents: Documents = {
     "\n  mutation UsersPage_CreateUser($input: CreateUserInput!) {\n    createUser(input: $input) {\n      user {\n        id\n        name\n      }\n    }\n  }\n": types.UsersPage_CreateUserDocument,
     "\n  mutation UsersPage_DeleteUser($input: DeleteUserInput!) {\n    deleteUser(input: $input) {\n      deletedUserId\n    }\n  }\n": types.UsersPage_DeleteUserDocument,
     "\n  fragment UsersTable_User on User {\n    id\n    name\n    email\n    role\n    createdAt\n  }\n": types.UsersTable_UserFragmentDoc,
-    "\n  query Viewer {\n    viewer {\n      id\n      kind\n      name\n      role\n      canManageKeys\n      organization {\n        id\n        name\n      }\n    }\n  }\n": types.ViewerDocument,
+    "\n  subscription ApiKeyEvents {\n    apiKeyEvents {\n      kind\n      apiKey {\n        id\n        name\n        maskedKey\n        status\n      }\n      counts {\n        active\n        revoked\n      }\n    }\n  }\n": types.ApiKeyEventsDocument,
+    "\n  query Viewer {\n    viewer {\n      id\n      user {\n        id\n      }\n      kind\n      name\n      role\n      canManageKeys\n      organization {\n        id\n        name\n      }\n    }\n  }\n": types.ViewerDocument,
 };
 
 /**
@@ -169,7 +171,11 @@ export function graphql(source: "\n  fragment UsersTable_User on User {\n    id\
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query Viewer {\n    viewer {\n      id\n      kind\n      name\n      role\n      canManageKeys\n      organization {\n        id\n        name\n      }\n    }\n  }\n"): (typeof documents)["\n  query Viewer {\n    viewer {\n      id\n      kind\n      name\n      role\n      canManageKeys\n      organization {\n        id\n        name\n      }\n    }\n  }\n"];
+export function graphql(source: "\n  subscription ApiKeyEvents {\n    apiKeyEvents {\n      kind\n      apiKey {\n        id\n        name\n        maskedKey\n        status\n      }\n      counts {\n        active\n        revoked\n      }\n    }\n  }\n"): (typeof documents)["\n  subscription ApiKeyEvents {\n    apiKeyEvents {\n      kind\n      apiKey {\n        id\n        name\n        maskedKey\n        status\n      }\n      counts {\n        active\n        revoked\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Viewer {\n    viewer {\n      id\n      user {\n        id\n      }\n      kind\n      name\n      role\n      canManageKeys\n      organization {\n        id\n        name\n      }\n    }\n  }\n"): (typeof documents)["\n  query Viewer {\n    viewer {\n      id\n      user {\n        id\n      }\n      kind\n      name\n      role\n      canManageKeys\n      organization {\n        id\n        name\n      }\n    }\n  }\n"];
 
 export function graphql(source: string) {
   return (documents as any)[source] ?? {};

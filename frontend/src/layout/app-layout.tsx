@@ -53,8 +53,9 @@ export function AppLayout() {
           {/* No focus placeholder: a focusable div inside role="menu" is not a menu item (aria-required-children). */}
           <Menu position="bottom-end" withinPortal withInitialFocusPlaceholder={false}>
             <Menu.Target>
-              {/* The name spoken contains the name shown (WCAG 2.5.3): no initials, which would be shown but not spoken. */}
-              <UnstyledButton aria-label={`Account of ${name}`} title={name} miw={0} maw="45%" style={{ flexShrink: 0 }}>
+              {/* Named by what it shows (WCAG 2.5.3, label in name): the person's name, no aria-label; the
+                  initials are decoration, and Menu.Target says it opens a menu (aria-haspopup). */}
+              <UnstyledButton title={name} miw={0} maw="45%" style={{ flexShrink: 0 }}>
                 <Group gap={8} wrap="nowrap">
                   <Avatar color="initials" name={name} size="sm" aria-hidden>
                     <IconUser size={16} />

@@ -5,7 +5,7 @@ import { AuditTrail } from '../audit/audit-trail';
 
 const where = { actionIn: apiKeyActions };
 
-/** The API Keys page's audit trail: key events only, fetched afresh each time it opens. */
+/** The API Keys page's audit trail: key events only, fetched afresh each time it opens, and on each change to a key. */
 export function ApiKeyAuditDrawer({ opened, onClose }: { opened: boolean; onClose: () => void }) {
   return (
     <Drawer opened={opened} onClose={onClose} position="right" size="xl" title="API key audit trail">
@@ -18,7 +18,7 @@ export function ApiKeyAuditDrawer({ opened, onClose }: { opened: boolean; onClos
           .
         </Text>
         {/* The drawer's content unmounts when it closes, so each opening asks the server again. */}
-        <AuditTrail where={where} label="API key events" emptyMessage="No API key events yet" />
+        <AuditTrail where={where} label="API key events" emptyMessage="No API key events yet" live />
       </Stack>
     </Drawer>
   );

@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
-import { cleanup, render, screen, waitFor, within } from '@testing-library/react';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { act, cleanup, render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { MantineProvider } from '@mantine/core';
 import { Notifications } from '@mantine/notifications';
@@ -7,6 +7,9 @@ import { MemoryRouter, Route, Routes, useLocation } from 'react-router';
 import { Client, Provider, cacheExchange, makeResult, type Exchange, type Operation } from 'urql';
 import { Kind } from 'graphql';
 import { filter, map, pipe } from 'wonka';
+import type { Sink } from 'graphql-ws';
+import { LiveClientContext, type LiveClient } from '../../graphql/live-client';
+import type { KeyEvent } from '../../graphql/key-events';
 import { RequireSession } from '../../session/session';
 import { ApiKeysPage } from './api-keys-page';
 
@@ -64,7 +67,8 @@ function fakeServer({ keys = [], viewerKind = 'USER' }: { keys?: FakeKey[]; view
         return {
           viewer: {
             __typename: 'Viewer',
-            id: 'usr_1',
+            id: viewerKind === 'USER' ? 'vwr_usr_1' : 'vwr_sa_1',
+            user: viewerKind === 'USER' ? { __typename: 'User', id: 'usr_1' } : null,
             kind: viewerKind,
             name: viewerKind === 'USER' ? 'Ada Admin' : 'Provisioning Bot',
             role: 'ADMIN',
@@ -82,7 +86,7 @@ function fakeServer({ keys = [], viewerKind = 'USER' }: { keys?: FakeKey[]; view
         return { apiKeys: connection(listed.map(node)) };
       }
       case 'KeyPolicy':
-        return { viewer: { __typename: 'Viewer', id: 'usr_1', organization: { __typename: 'Organization', id: 'org_1', keyPolicy: policy } } };
+        return { viewer: { __typename: 'Viewer', id: 'vwr_usr_1', organization: { __typename: 'Organization', id: 'org_1', keyPolicy: policy } } };
       case 'UpdateKeyPolicy':
         policy = { ...policy, ...(variables.input as typeof policy) };
         return { updateKeyPolicy: { __typename: 'UpdateKeyPolicyPayload', keyPolicy: policy } };
@@ -133,28 +137,47 @@ function Url() {
   return <output aria-label="url">{search}</output>;
 }
 
-function renderPage(query = '', server = fakeServer()) {
+/** The app's WebSocket client, reduced to what the page uses: the server sends events down its one subscription. */
+function fakeLiveClient() {
+  const sinks: Sink[] = [];
+  const client = {
+    subscribe: (_payload: unknown, sink: Sink) => {
+      sinks.push(sink);
+      return () => {};
+    },
+    on: () => () => {},
+  } as unknown as LiveClient;
+  return { client, subscriptions: () => sinks.length, send: (event: KeyEvent) => act(() => sinks[sinks.length - 1].next({ data: { apiKeyEvents: event } })) };
+}
+
+function renderPage(query = '', server = fakeServer(), live = fakeLiveClient()) {
   render(
     <MantineProvider env="test">
       <MemoryRouter initialEntries={[`/admin/company-settings/api-keys${query}`]}>
         <Notifications />
         <Url />
         <Provider value={server.client}>
-          <Routes>
-            <Route
-              path="/admin/company-settings/api-keys"
-              element={
-                <RequireSession>
-                  <ApiKeysPage />
-                </RequireSession>
-              }
-            />
-          </Routes>
+          <LiveClientContext.Provider value={live.client}>
+            <Routes>
+              <Route
+                path="/admin/company-settings/api-keys"
+                element={
+                  <RequireSession>
+                    <ApiKeysPage />
+                  </RequireSession>
+                }
+              />
+            </Routes>
+          </LiveClientContext.Provider>
         </Provider>
       </MemoryRouter>
     </MantineProvider>,
   );
 }
+
+// RequireSession asks GET /auth/session before the viewer.
+beforeEach(() => vi.stubGlobal('fetch', vi.fn(() => Promise.resolve(new Response('{"signedIn": true}', { status: 200 })))));
+afterEach(() => vi.unstubAllGlobals());
 
 describe('ApiKeysPage', () => {
   it('revokes a key: it moves to Revoked Keys, the counters follow, and a notification leads there', async () => {
@@ -258,6 +281,39 @@ describe('ApiKeysPage', () => {
     expect(await screen.findByText('1 key expires within 7 days')).toBeInTheDocument();
   });
 
+  it('follows changes made by others: the counters from the event, the page asked for again, and a key shown once stays shown', async () => {
+    const server = fakeServer();
+    const live = fakeLiveClient();
+    renderPage('', server, live);
+    const table = await screen.findByRole('table', { name: 'Active keys' });
+    await waitFor(() => expect(screen.getByRole('tab', { name: /Active Keys/ })).toHaveTextContent('Active Keys1'));
+    // The page, its tab and its counters share one subscription.
+    expect(live.subscriptions()).toBe(1);
+
+    // Someone else adds a key: the counters say so at once, and the page is fetched again.
+    server.keys.push({ id: 'key_2', name: 'Синхронизация склада — 倉庫同期 (nightly)', maskedKey: 'gak_…Wh7p', expiresAt: null });
+    const pages = () => server.asked.filter((o) => o.name === 'ApiKeys').length;
+    const before = pages();
+    live.send({ kind: 'CREATED', apiKey: { id: 'key_2', name: server.keys[1].name, maskedKey: 'gak_…Wh7p', status: 'ACTIVE' }, counts: { active: 2, revoked: 0 } });
+    expect(screen.getByRole('tab', { name: /Active Keys/ })).toHaveTextContent('Active Keys2');
+    await waitFor(() => expect(pages()).toBe(before + 1));
+    expect(await within(table).findByRole('row', { name: /Синхронизация склада/ })).toBeInTheDocument();
+
+    // With a new key's secret on screen, another change neither closes the dialog nor loses the key.
+    await userEvent.click(within(table).getByRole('button', { name: 'More actions for ERP Sync Service' }));
+    await userEvent.click(await screen.findByRole('menuitem', { name: 'Rotate' }));
+    await userEvent.click(within(screen.getByRole('dialog', { name: 'Rotate API key' })).getByRole('button', { name: 'Rotate key' }));
+    const rotated = await screen.findByRole('dialog', { name: 'API key rotated' });
+    const secret = within(rotated).getByRole('textbox', { name: 'API key' });
+    server.keys[1].revoked = 'MANUAL';
+    live.send({ kind: 'REVOKED', apiKey: { id: 'key_2', name: server.keys[1].name, maskedKey: 'gak_…Wh7p', status: 'REVOKED' }, counts: { active: 2, revoked: 2 } });
+    expect(screen.getByRole('tab', { name: /Revoked Keys/ })).toHaveTextContent('Revoked Keys2');
+    await waitFor(() => expect(within(table).queryByRole('row', { name: /Синхронизация склада/ })).not.toBeInTheDocument());
+    expect(screen.getByRole('dialog', { name: 'API key rotated' })).toBe(rotated);
+    expect(secret).toHaveValue(rotatedSecret);
+    expect(rotated).toContainElement(document.activeElement as HTMLElement);
+  });
+
   it('renames a key from its menu and says so', async () => {
     const server = fakeServer();
     renderPage('', server);
@@ -313,7 +369,7 @@ describe('ApiKeysPage', () => {
 
     cleanup();
     renderPage('?key=key_1');
-    expect(await within(screen.getByRole('dialog', { name: 'API key details' })).findByRole('heading', { name: 'ERP Sync Service' })).toBeInTheDocument();
+    expect(await within(await screen.findByRole('dialog', { name: 'API key details' })).findByRole('heading', { name: 'ERP Sync Service' })).toBeInTheDocument();
     // The app's theme names the drawer's × "Close"; this test's default theme does not.
     await userEvent.click(screen.getByRole('dialog', { name: 'API key details' }).querySelector('.mantine-Drawer-close')!);
     expect(url()).toBe('');

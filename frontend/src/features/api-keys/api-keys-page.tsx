@@ -7,6 +7,7 @@ import { Link, useLocation } from 'react-router';
 import { useClient, useQuery } from 'urql';
 import { graphql } from '../../gql';
 import { errorMessage, fieldError } from '../../graphql/client';
+import { useKeyEvents, type KeyEvent } from '../../graphql/key-events';
 import { companySettings, PageHeader } from '../../layout/page-header';
 import { useDocumentTitle } from '../../layout/document-title';
 import { desktopBreakpoint, useScreenBelow } from '../../layout/screen';
@@ -157,16 +158,31 @@ export function ApiKeysPage() {
   const addButton = useRef<HTMLButtonElement>(null);
   const activeTab = useRef<HTMLButtonElement>(null);
 
-  const [{ data: counts }] = useQuery({ query: ApiKeyCountsQuery, context: useMemo(() => countsContext, []) });
+  const [{ data: countsData }, reloadCounts] = useQuery({ query: ApiKeyCountsQuery, context: useMemo(() => countsContext, []) });
   // "Soon" is counted from when the page opened, and again after each change to the keys.
   const [soon, setSoon] = useState(() => soonThreshold(new Date()));
   const refreshSoon = useCallback(() => setSoon(soonThreshold(new Date())), []);
-  const [{ data: expiringData }] = useQuery({
+  const [{ data: expiringData }, reloadExpiring] = useQuery({
     query: ExpiringApiKeyCountQuery,
     variables: { by: soon },
     context: useMemo(() => countsContext, []),
   });
   const expiringCount = expiringData?.apiKeys.totalCount ?? 0;
+
+  // A change by anyone (another admin, a key, the expiry sweeper, a leak report) brings the
+  // counters with it; they hold until the counters are next fetched.
+  const [liveCounts, setLiveCounts] = useState<KeyEvent['counts'] | null>(null);
+  const [fetchedCounts, setFetchedCounts] = useState(countsData);
+  if (countsData !== fetchedCounts) {
+    setFetchedCounts(countsData);
+    setLiveCounts(null);
+  }
+  const counts = liveCounts ?? countsData?.apiKeyCounts;
+  useKeyEvents((event) => {
+    if (event) setLiveCounts(event.counts);
+    else reloadCounts({ requestPolicy: 'network-only' });
+    reloadExpiring({ requestPolicy: 'network-only' });
+  });
   const [{ data: policyData, error: policyError }, reloadPolicy] = useQuery({ query: KeyPolicyQuery });
   const policy = policyData?.viewer.organization.keyPolicy;
 
@@ -298,10 +314,10 @@ export function ApiKeysPage() {
       <Tabs value={tab} onChange={(v) => v && change({ tab: v as KeysTab })} keepMounted={false}>
         <Group justify="space-between" align="flex-end" gap="md" mb="md" wrap="wrap">
           <Tabs.List>
-            <Tabs.Tab value="active" ref={activeTab} rightSection={<CountBadge value={counts?.apiKeyCounts.active} active={tab === 'active'} />}>
+            <Tabs.Tab value="active" ref={activeTab} rightSection={<CountBadge value={counts?.active} active={tab === 'active'} />}>
               Active Keys
             </Tabs.Tab>
-            <Tabs.Tab value="revoked" rightSection={<CountBadge value={counts?.apiKeyCounts.revoked} active={tab === 'revoked'} />}>
+            <Tabs.Tab value="revoked" rightSection={<CountBadge value={counts?.revoked} active={tab === 'revoked'} />}>
               Revoked Keys
             </Tabs.Tab>
           </Tabs.List>

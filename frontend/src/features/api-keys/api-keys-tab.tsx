@@ -3,6 +3,7 @@ import { useQuery } from 'urql';
 import { graphql } from '../../gql';
 import type { ApiKeysQuery } from '../../gql/graphql';
 import { errorMessage } from '../../graphql/client';
+import { useKeyEvents } from '../../graphql/key-events';
 import { ApiKeysTable, type ApiKeysTableProps, type KeyActions } from './api-keys-table';
 import { firstPage, orderBy, type Paging, type Sort } from './api-keys-view';
 
@@ -69,6 +70,9 @@ export function ApiKeysTab({ status, search, expiringBy, sort, onSort, paging, o
     [status, search, expiringBy, sort, paging.after, paging.before],
   );
   const [{ data, fetching, error }, reexecute] = useQuery({ query: ApiKeysQueryDocument, variables, context: useMemo(() => context, []) });
+  // A key changed (anyone's doing): ask for this page again rather than place the key in a
+  // sorted, searched, paged list ourselves. The rows stay shown meanwhile.
+  useKeyEvents(() => reexecute({ requestPolicy: 'network-only' }));
 
   // Keep showing the last page while the next one loads, instead of flashing skeletons.
   const [shown, setShown] = useState<ApiKeysQuery['apiKeys'] | undefined>(undefined);

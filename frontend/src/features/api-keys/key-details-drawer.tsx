@@ -10,6 +10,7 @@ import { TruncatedText } from '../../components/truncated-text';
 import { graphql, useFragment, type FragmentType } from '../../gql';
 import type { KeyDetails_ApiKeyFragment as ApiKey } from '../../gql/graphql';
 import { errorCode, errorMessage, fieldError, type FieldError } from '../../graphql/client';
+import { useKeyEvents } from '../../graphql/key-events';
 import { displayText } from '../../lib/display-text';
 import { AuditTrail } from '../audit/audit-trail';
 import { TimeAgo, Timestamp } from '../audit/timestamp';
@@ -96,6 +97,10 @@ function KeyDetails({ id, canManage }: { id: string; canManage: boolean }) {
   const [{ data, fetching, error }, reexecute] = useQuery({ query: KeyDetailsQuery, variables: { id } });
   const [, update] = useMutation(UpdateAllowedNetworksMutation);
   const node = data?.node?.__typename === 'APIKey' ? data.node : null;
+  // Someone else revoked, renamed or rotated it: show the key as it is now.
+  useKeyEvents((event) => {
+    if (!event || event.apiKey.id === id) reexecute({ requestPolicy: 'network-only' });
+  });
 
   if (!data && fetching) return <DetailsSkeleton />;
   if (errorCode(error) === 'NOT_FOUND' || (data && !node)) {
@@ -167,7 +172,7 @@ function KeyDetailsView({ apiKey, canManage, onSaveNetworks }: KeyDetailsViewPro
       <RecentClients clients={k.recentClients} used={!!k.lastUsedAt} />
 
       <Section title="Events">
-        <AuditTrail where={where} label="Events of this key" emptyMessage="No events yet" />
+        <AuditTrail where={where} label="Events of this key" emptyMessage="No events yet" live />
       </Section>
     </Stack>
   );

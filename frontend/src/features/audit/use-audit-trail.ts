@@ -57,5 +57,9 @@ export function useAuditTrail(where: AuditEntryWhereInput) {
     retry: () => {
       reexecute({ requestPolicy: 'network-only' });
     },
+    /** Asks the server again when only the first page is shown: new entries come first. */
+    refresh: () => {
+      if (after === null) reexecute({ requestPolicy: 'network-only' });
+    },
   };
 }

@@ -2,11 +2,12 @@
 import 'graphiql/setup-workers/vite';
 import { GraphiQL } from 'graphiql';
 import 'graphiql/style.css';
-import { useState } from 'react';
+import { useMemo, useState } from 'react';
 import { Box, Code } from '@mantine/core';
 import { PageHeader } from '../../layout/page-header';
 import { useDocumentTitle } from '../../layout/document-title';
-import { fetchGraphQL } from './graphql-fetcher';
+import { useLiveClient } from '../../graphql/live-client';
+import { graphQLFetcher } from './graphql-fetcher';
 import { headerFreeStorage } from './playground-storage';
 
 const defaultQuery = `{
@@ -30,6 +31,8 @@ export default function PlaygroundPage() {
   useDocumentTitle('GraphQL Playground');
   // One storage per page: GraphiQL makes its stores again when the prop changes.
   const [storage] = useState(() => headerFreeStorage());
+  const live = useLiveClient();
+  const fetcher = useMemo(() => graphQLFetcher(live), [live]);
   return (
     <>
       <PageHeader
@@ -37,14 +40,14 @@ export default function PlaygroundPage() {
         title="GraphQL Playground"
         description={
           <>
-            Queries run against <Code>/graphql</Code> as you, with your session. To act as an integration instead, add an{' '}
-            <Code>Authorization: Bearer gak_…</Code> header in the Headers tab.
+            Queries run against <Code>/graphql</Code> as you, with your session, and subscriptions over a WebSocket to it. To act as an
+            integration instead, add an <Code>Authorization: Bearer gak_…</Code> header in the Headers tab.
           </>
         }
       />
       <Box h="calc(100vh - 220px)" mih={420} style={{ border: '1px solid var(--mantine-color-gray-3)', borderRadius: 8, overflow: 'hidden' }}>
         {/* Headers hold API keys: kept in memory only, with no setting to persist them. */}
-        <GraphiQL fetcher={fetchGraphQL} defaultQuery={defaultQuery} forcedTheme="light" storage={storage} shouldPersistHeaders={false} />
+        <GraphiQL fetcher={fetcher} defaultQuery={defaultQuery} forcedTheme="light" storage={storage} shouldPersistHeaders={false} />
       </Box>
     </>
   );

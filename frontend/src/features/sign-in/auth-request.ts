@@ -58,19 +58,27 @@ export function fieldErrors<F extends string>(error: AuthError, fields: readonly
   return field ? ({ [field]: sentence(error.message) } as Partial<Record<F, string>>) : null;
 }
 
-/** Whether the browser already has a valid session (a cheap viewer query). */
-export async function hasSession(): Promise<boolean> {
+/** Whether the browser has a live session, or why that could not be told. */
+export type SessionStatus = { signedIn: boolean } | { error: string };
+
+/**
+ * Asks GET /auth/session whether the browser has a live session: 200 either way, so that
+ * a first visit (signed out) logs no error in the browser's console.
+ */
+export async function sessionStatus(): Promise<SessionStatus> {
+  let res: Response;
   try {
-    const res = await fetch('/graphql', {
-      method: 'POST',
-      credentials: 'same-origin',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ query: '{ viewer { id } }' }),
-    });
-    if (!res.ok) return false;
-    const json = (await res.json()) as { data?: { viewer?: { id?: string } } };
-    return Boolean(json.data?.viewer?.id);
+    res = await fetch('/auth/session', { credentials: 'same-origin', headers: { Accept: 'application/json' } });
   } catch {
-    return false;
+    return { error: unreachable };
   }
+  const json = (await res.json().catch(() => null)) as { signedIn?: unknown } | null;
+  if (res.ok && typeof json?.signedIn === 'boolean') return { signedIn: json.signedIn };
+  return { error: `Could not check your session (HTTP ${res.status}). Try again.` };
+}
+
+/** Whether the browser already has a live session (false when that cannot be told). */
+export async function hasSession(): Promise<boolean> {
+  const status = await sessionStatus();
+  return 'signedIn' in status && status.signedIn;
 }

@@ -36,7 +36,8 @@ function renderAt(url: string) {
 type LoginBody = { email: string; password: string; organizationId?: string };
 let login: (body: LoginBody) => Response | Promise<Response>;
 const fetchMock = vi.fn(async (url: RequestInfo | URL, init?: RequestInit) => {
-  if (url === '/graphql') return json(401, { errors: [{ message: 'sign in', extensions: { code: 'UNAUTHENTICATED' } }] });
+  // A first visit: not signed in (200: the console shows no error).
+  if (url === '/auth/session') return json(200, { signedIn: false });
   // The app posts JSON as a string body.
   if (url === '/auth/login') return login(JSON.parse(init?.body as string) as LoginBody);
   throw new Error(`unexpected fetch ${url instanceof Request ? url.url : url.toString()}`);
@@ -88,7 +89,7 @@ describe('SignInPage', () => {
   });
 
   it('sends someone already signed in straight on', async () => {
-    fetchMock.mockImplementationOnce(() => Promise.resolve(json(200, { data: { viewer: { id: 'usr_1' } } })));
+    fetchMock.mockImplementationOnce(() => Promise.resolve(json(200, { signedIn: true })));
     renderAt('/sign-in?next=%2Fplayground');
     expect(await screen.findByText('at /playground')).toBeInTheDocument();
   });

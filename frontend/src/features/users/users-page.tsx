@@ -113,7 +113,7 @@ export function UsersPage() {
       </Paper>
     );
   } else {
-    body = <UsersTable users={users} viewerId={viewer.id} loading={fetching && !data} onDelete={setDeleting} />;
+    body = <UsersTable users={users} viewerId={viewer.user?.id} loading={fetching && !data} onDelete={setDeleting} />;
   }
 
   return (

@@ -49,7 +49,8 @@ export function UsersTable({
   onDelete,
 }: {
   users: FragmentType<typeof UsersTable_UserFragment>[];
-  viewerId: string;
+  /** The signed-in person's user id (not viewer.id): their own row has no Delete. */
+  viewerId: string | undefined;
   loading?: boolean;
   onDelete: (user: UserRow) => void;
 }) {
