@@ -58,7 +58,10 @@ function Routed() {
   // One client per app, and one WebSocket client for its subscriptions; a 401 anywhere (or
   // the WebSocket closed with 4403) sends the person to sign in and back here.
   const [[client, liveClient]] = useState(() => {
-    const toSignIn = () => void navigate(signInPath(window.location), { replace: true });
+    // Both may tell (the 4403 first, then a 401): only the first, which still knows the page to come back to.
+    const toSignIn = () => {
+      if (!window.location.pathname.startsWith('/sign-in')) void navigate(signInPath(window.location), { replace: true });
+    };
     return [createClient(toSignIn), createLiveClient(toSignIn)] as const;
   });
   void location;
