@@ -104,7 +104,11 @@ func OpenDatabase(url string) (*Database, error) {
 		return nil, err
 	}
 	d := &Database{DB: db, Dialect: dia, sqlitePath: sqlitePath}
-	d.Client = ent.NewClient(ent.Driver(newCountingDriver(entsql.OpenDB(dia, db), &d.statements)))
+	var drv dialect.Driver = newCountingDriver(entsql.OpenDB(dia, db), &d.statements)
+	if dia == dialect.SQLite {
+		drv = oneWriter{countingDriver: drv.(countingDriver), turn: make(chan struct{}, 1)}
+	}
+	d.Client = ent.NewClient(ent.Driver(drv))
 	return d, nil
 }
 
@@ -326,3 +330,49 @@ func redact(url string) string {
 	}
 	return url
 }
+
+// oneWriter hands SQLite's write lock to the process's transactions in turn. SQLite has
+// one writer, and its busy timeout is a loop of sleeps and retries without a queue:
+// under sustained contention on a loaded machine, one transaction can lose every retry
+// until its timeout and fail (16 concurrent renames in one organization did, in CI). A
+// channel of one slot queues them instead, in arrival order. (Every transaction takes
+// the write lock at BEGIN anyway: _txlock=immediate.)
+type oneWriter struct {
+	countingDriver
+	turn chan struct{}
+}
+
+func (d oneWriter) Tx(ctx context.Context) (dialect.Tx, error) { return d.BeginTx(ctx, nil) }
+
+func (d oneWriter) BeginTx(ctx context.Context, opts *sql.TxOptions) (dialect.Tx, error) {
+	select {
+	case d.turn <- struct{}{}:
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+	tx, err := d.countingDriver.BeginTx(ctx, opts)
+	if err != nil {
+		<-d.turn
+		return nil, err
+	}
+	return &turnTx{countingTx: tx.(countingTx), turn: d.turn}, nil
+}
+
+// turnTx gives the turn back when it ends.
+type turnTx struct {
+	countingTx
+	turn chan struct{}
+	once sync.Once
+}
+
+func (t *turnTx) Commit() error {
+	defer t.end()
+	return t.countingTx.Commit()
+}
+
+func (t *turnTx) Rollback() error {
+	defer t.end()
+	return t.countingTx.Rollback()
+}
+
+func (t *turnTx) end() { t.once.Do(func() { <-t.turn }) }
