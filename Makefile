@@ -27,7 +27,6 @@ vet:
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { echo "gofmt would change:"; gofmt -l $$(git ls-files '*.go'); exit 1; }
 	$(GO) vet $(PKGS)
 	$(GO) vet -tags faults ./server
-	$(GO) vet -tags bench ./server/...
 	@# staticcheck on the hand-written packages (apikeys/ent is Ent's generated code)
 	$(GO) run honnef.co/go/tools/cmd/staticcheck@v0.8.2 $$($(GO) list ./... | grep -v /node_modules/ | grep -vx apikeys/ent)
 
@@ -66,9 +65,9 @@ fuzz:
 test-faults:
 	$(GO) test -count=1 -tags faults -run Fault ./server
 
-# The benchmark of issue 5 (see BENCHMARKS.md): builds the server with -tags bench, seeds
+# The benchmark (bench/, see BENCHMARKS.md): builds the server as shipped, seeds
 # SQLite and a fresh PostgreSQL schema (1,000,000 keys), prints every figure next to its
 # target and writes the report to /tmp/bench-report.md; about 10 minutes on 2 cores.
-# BENCH_QUICK=1 for small seeds and short rounds; BENCH_ARGS for more flags (go run ./server/bench -h).
+# BENCH_QUICK=1 for small seeds and short rounds; BENCH_ARGS for more flags (go run ./bench -h).
 bench:
-	$(GO) run ./server/bench $(BENCH_ARGS)
+	$(GO) run ./bench $(BENCH_ARGS)

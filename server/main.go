@@ -21,21 +21,14 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"net"
-	"net/http"
 	"os"
 	"os/signal"
-	"runtime/debug"
-	"strconv"
 	"strings"
 	"syscall"
-	"time"
 
 	"apikeys/ent"
 	"apikeys/ent/audit"
-	"apikeys/ent/keys"
 	"apikeys/ent/people"
-	"apikeys/frontend"
 	"apikeys/server/app"
 	"apikeys/server/cli"
 )
@@ -45,7 +38,7 @@ func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
 	if err := run(ctx, os.Args[1:], os.Stdin, os.Stdout, log); err != nil {
-		var usage usageError
+		var usage app.UsageError
 		var exit exitCode
 		if errors.As(err, &exit) {
 			os.Exit(int(exit))
@@ -58,8 +51,6 @@ func main() {
 		os.Exit(1)
 	}
 }
-
-type usageError struct{ error }
 
 // exitCode ends the process with a code once the command has said why on standard
 // error (the commands of server/cli).
@@ -74,16 +65,6 @@ func apiCommand(ctx context.Context, args []string, stdout io.Writer) error {
 	}
 	return nil
 }
-
-// defaultGOGC is the collector's setting of `serve` unless GOGC is in the environment.
-const defaultGOGC = 400
-
-// The soft memory limit of `serve` unless GOMEMLIMIT is in the environment: 160 MiB and
-// 256 bytes for each key the cache may hold (a cached key takes about 120).
-const (
-	memoryLimitBase         = 160 << 20
-	memoryLimitPerCachedKey = 256
-)
 
 func env(name, def string) string {
 	if v, ok := os.LookupEnv(name); ok {
@@ -101,10 +82,10 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout io.Writer, 
 	dbURL := fs.String("database-url", env("DATABASE_URL", app.DefaultDatabaseURL), "sqlite:PATH or postgres://… (DATABASE_URL)")
 	switch cmd {
 	case "serve":
-		return serve(ctx, fs, args, dbURL, stdout, log)
+		return app.Serve(ctx, fs, args, dbURL, (*app.App).Handler, stdout, log)
 	case "migrate":
 		if err := fs.Parse(args); err != nil {
-			return usageError{err}
+			return app.UsageError{Err: err}
 		}
 		db, err := app.OpenMigrated(ctx, *dbURL)
 		if err != nil {
@@ -122,132 +103,12 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout io.Writer, 
 			return apiCommand(ctx, append([]string{cmd}, args...), stdout)
 		}
 		if len(args) == 0 || args[0] != "verify" {
-			return usageError{errors.New("use: apikeys audit verify [--org ID] [--file export.ndjson], or apikeys audit list [--action A,B] [--limit N] [--json]")}
+			return app.UsageError{Err: errors.New("use: apikeys audit verify [--org ID] [--file export.ndjson], or apikeys audit list [--action A,B] [--limit N] [--json]")}
 		}
 		return verifyAudit(ctx, fs, args[1:], dbURL, stdout)
 	default:
-		return usageError{fmt.Errorf("unknown command %q: use serve, migrate, create-org, audit verify, audit list or keys", cmd)}
+		return app.UsageError{Err: fmt.Errorf("unknown command %q: use serve, migrate, create-org, audit verify, audit list or keys", cmd)}
 	}
-}
-
-func serve(ctx context.Context, fs *flag.FlagSet, args []string, dbURL *string, stdout io.Writer, log *slog.Logger) error {
-	addr := fs.String("addr", env("APIKEYS_ADDR", app.DefaultAddr), "listen address (APIKEYS_ADDR)")
-	origins := fs.String("cors-origins", env("APIKEYS_CORS_ORIGINS", ""), "comma-separated origins allowed by CORS, with credentials (APIKEYS_CORS_ORIGINS)")
-	ttl := fs.Duration("session-ttl", durationEnv("APIKEYS_SESSION_TTL", app.DefaultSessionTTL), "how long a sign-in lasts (APIKEYS_SESSION_TTL)")
-	secure := fs.Bool("secure-cookies", env("APIKEYS_SECURE_COOKIES", "") == "true", "mark cookies Secure on plain HTTP, behind a TLS proxy (APIKEYS_SECURE_COOKIES)")
-	cacheSize := fs.Int("key-cache-size", intEnv("APIKEYS_KEY_CACHE_SIZE", app.DefaultKeyCacheSize), "verified keys kept in memory; 0 turns the cache off (APIKEYS_KEY_CACHE_SIZE)")
-	flush := fs.Duration("last-used-flush", durationEnv("APIKEYS_LAST_USED_FLUSH", app.DefaultLastUsedFlush), "how often key uses are written (APIKEYS_LAST_USED_FLUSH)")
-	sweep := fs.Duration("sweep-every", durationEnv("APIKEYS_SWEEP_EVERY", app.DefaultSweepEvery), "how often expired keys move to the Revoked tab; they are refused from their expiry regardless (APIKEYS_SWEEP_EVERY)")
-	introspection := fs.Bool("introspection", env("APIKEYS_INTROSPECTION", "true") != "false", "answer schema introspection; the GraphQL Playground needs it (APIKEYS_INTROSPECTION)")
-	metricsAddr := fs.String("metrics-addr", env("APIKEYS_METRICS_ADDR", ""), "where to serve /metrics (Prometheus), apart from the API; unset: not served (APIKEYS_METRICS_ADDR)")
-	proxies := fs.String("trusted-proxies", env("APIKEYS_TRUSTED_PROXIES", ""), "comma-separated CIDRs of the proxies whose X-Forwarded-For is believed; unset: the peer's address is the client's (APIKEYS_TRUSTED_PROXIES)")
-	scanning := fs.String("github-scanning-keys", env("APIKEYS_GITHUB_SCANNING_KEYS", ""), "a file of GitHub's secret scanning public keys (the JSON of api.github.com/meta/public_keys/secret_scanning); unset: no GitHub secret scanning endpoint (APIKEYS_GITHUB_SCANNING_KEYS)")
-	static := fs.String("static-dir", env("APIKEYS_STATIC_DIR", ""), "a built admin app to serve instead of the one built into the binary (APIKEYS_STATIC_DIR; e.g. frontend/dist)")
-	if err := fs.Parse(args); err != nil {
-		return usageError{err}
-	}
-	if _, set := os.LookupEnv("GOGC"); !set {
-		// The server's live heap is small (tens of MB, the key cache included) and every
-		// request allocates: with Go's default of 100 the collector would run every few
-		// hundred requests. 400 lets the heap reach five times what is live between
-		// collections, about a fifth less CPU per request for tens of MB more.
-		debug.SetGCPercent(defaultGOGC)
-	}
-	if _, set := os.LookupEnv("GOMEMLIMIT"); !set {
-		// With GOGC=400 the heap may grow to five times what is live between collections,
-		// and a sign-in's password check has 19 MiB live while it runs: a burst of sign-ins
-		// would take hundreds of MB. A soft limit makes the collector run sooner near it;
-		// it is far above what the server keeps live (the key cache's room included).
-		debug.SetMemoryLimit(memoryLimitBase + int64(max(*cacheSize, 0))*memoryLimitPerCachedKey)
-	}
-	cfg := app.Config{
-		Addr:               *addr,
-		DatabaseURL:        *dbURL,
-		SessionTTL:         *ttl,
-		SecureCookies:      *secure,
-		StaticDir:          *static,
-		App:                frontend.Files(),
-		NoIntrospection:    !*introspection,
-		KeyCacheSize:       cmp.Or(*cacheSize, -1), // 0 on the command line: no cache
-		LastUsedFlush:      *flush,
-		SweepEvery:         *sweep,
-		GitHubScanningKeys: *scanning,
-		Bootstrap: people.NewOrganization{
-			Name:          os.Getenv("APIKEYS_BOOTSTRAP_ORG"),
-			AdminName:     os.Getenv("APIKEYS_BOOTSTRAP_ADMIN_NAME"),
-			AdminEmail:    os.Getenv("APIKEYS_BOOTSTRAP_ADMIN_EMAIL"),
-			AdminPassword: os.Getenv("APIKEYS_BOOTSTRAP_ADMIN_PASSWORD"),
-		},
-	}
-	for _, p := range strings.Split(*proxies, ",") {
-		if p = strings.TrimSpace(p); p != "" {
-			n, err := keys.ParseNetwork(p)
-			if err != nil {
-				return usageError{fmt.Errorf("APIKEYS_TRUSTED_PROXIES: %q is not an address or a CIDR network", p)}
-			}
-			cfg.TrustedProxies = append(cfg.TrustedProxies, n)
-		}
-	}
-	for _, o := range strings.Split(*origins, ",") {
-		if o = strings.TrimSpace(o); o != "" {
-			cfg.CORSOrigins = append(cfg.CORSOrigins, o)
-		}
-	}
-	a, err := app.New(ctx, cfg, log)
-	if err != nil {
-		return err
-	}
-	defer a.Close()
-	ln, err := net.Listen("tcp", cfg.Addr)
-	if err != nil {
-		return err
-	}
-	if *metricsAddr != "" {
-		// Counts across every company: on its own address, for the operator's scraper,
-		// never on the API's.
-		mln, err := net.Listen("tcp", *metricsAddr)
-		if err != nil {
-			return fmt.Errorf("metrics address: %w", err)
-		}
-		msrv := &http.Server{Handler: a.MetricsHandler(), ReadHeaderTimeout: 10 * time.Second}
-		go msrv.Serve(mln) //nolint:errcheck // ends with Close below
-		defer msrv.Close()
-		fmt.Fprintf(stdout, "Metrics (Prometheus) at http://%s/metrics\n", mln.Addr())
-	}
-	base := "http://" + ln.Addr().String()
-	fmt.Fprintf(stdout, "apikeys is listening on %s (GraphQL API: %s/graphql)\n", base, base)
-	if setup := a.SetupURL(base); setup != "" {
-		fmt.Fprintf(stdout, "No company is set up yet. Open this one-time link to create it and its first admin:\n  %s\n", setup)
-	} else {
-		fmt.Fprintf(stdout, "Sign in at %s with an admin's email and password.\n", base)
-	}
-	srv := &http.Server{
-		Handler:           a.Handler(),
-		ReadHeaderTimeout: 10 * time.Second,
-		ReadTimeout:       30 * time.Second,
-		WriteTimeout:      60 * time.Second,
-		IdleTimeout:       120 * time.Second,
-		MaxHeaderBytes:    64 << 10,
-	}
-	return a.ServeListener(ctx, srv, ln)
-}
-
-func intEnv(name string, def int) int {
-	if v := os.Getenv(name); v != "" {
-		if n, err := strconv.Atoi(v); err == nil {
-			return n
-		}
-	}
-	return def
-}
-
-func durationEnv(name string, def time.Duration) time.Duration {
-	if v := os.Getenv(name); v != "" {
-		if d, err := time.ParseDuration(v); err == nil {
-			return d
-		}
-	}
-	return def
 }
 
 func createOrg(ctx context.Context, fs *flag.FlagSet, args []string, dbURL *string, stdin io.Reader, stdout io.Writer) error {
@@ -255,10 +116,10 @@ func createOrg(ctx context.Context, fs *flag.FlagSet, args []string, dbURL *stri
 	email := fs.String("admin-email", "", "the first admin's email")
 	adminName := fs.String("admin-name", "", "the first admin's name")
 	if err := fs.Parse(args); err != nil {
-		return usageError{err}
+		return app.UsageError{Err: err}
 	}
 	if *name == "" || *email == "" || *adminName == "" {
-		return usageError{errors.New("create-org needs --name, --admin-email and --admin-name; the password comes on standard input")}
+		return app.UsageError{Err: errors.New("create-org needs --name, --admin-email and --admin-name; the password comes on standard input")}
 	}
 	line, err := bufio.NewReader(stdin).ReadString('\n')
 	if err != nil && !errors.Is(err, io.EOF) {
@@ -294,10 +155,10 @@ func verifyAudit(ctx context.Context, fs *flag.FlagSet, args []string, dbURL *st
 	org := fs.String("org", "", "verify this organization only (its id, org_…)")
 	file := fs.String("file", "", "verify an NDJSON export instead of the database (- for standard input)")
 	if err := fs.Parse(args); err != nil {
-		return usageError{err}
+		return app.UsageError{Err: err}
 	}
 	if fs.NArg() > 0 {
-		return usageError{fmt.Errorf("unexpected %q: use apikeys audit verify [--org ID] [--file export.ndjson]", fs.Arg(0))}
+		return app.UsageError{Err: fmt.Errorf("unexpected %q: use apikeys audit verify [--org ID] [--file export.ndjson]", fs.Arg(0))}
 	}
 	if *file != "" {
 		return verifyAuditFile(*file, stdout)

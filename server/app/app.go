@@ -191,15 +191,8 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 		defer a.swept.Done()
 		a.recheckSubscribers(sweepCtx, recheckSubscribersEvery)
 	}()
-	if err := benchSetup(ctx, a); err != nil {
-		a.Close()
-		return nil, err
-	}
 	return a, nil
 }
-
-// benchSetup is set by the benchmark build (bench.go, -tags bench).
-var benchSetup = func(context.Context, *App) error { return nil }
 
 // Close stops the background work (writing the last key uses) and closes the database.
 func (a *App) Close() error {
@@ -320,12 +313,58 @@ func outcome(res *graphql.Response) string {
 	return "error"
 }
 
-// Handler returns the server's HTTP handler: every route, with CORS, security headers,
-// request ids and logging.
+// Handler returns the server's HTTP handler: every route, behind every layer of
+// Layers.
 func (a *App) Handler() http.Handler {
+	return a.HandlerWith(a.Layers())
+}
+
+// A Layer is one middleware of the server, by the name the cost table of BENCHMARKS.md
+// gives it.
+type Layer struct {
+	Name string
+	Wrap func(http.Handler) http.Handler
+}
+
+// Layers are the server's middleware in the order a request meets them: Outer around
+// every route, then GraphQL around /graphql's HTTP requests (a WebSocket upgrade
+// authenticates in its connection_init instead).
+type Layers struct {
+	Outer, GraphQL []Layer
+}
+
+// Layers returns the middleware Handler composes.
+func (a *App) Layers() Layers {
+	return Layers{
+		Outer: []Layer{
+			{"client address", clientaddr.Middleware(a.Config.TrustedProxies)},
+			{"request id, log and metrics", a.logRequests},
+			{"body limit", limitBody},
+			{"security headers", securityHeaders},
+			{"CORS", a.cors},
+			{"cross-origin protection", a.crossOriginProtection},
+		},
+		GraphQL: []Layer{
+			{"no-store", noStore},
+			{"GraphQL over HTTP", graphQLOverHTTP},
+			{"authentication", a.Auth.Middleware},
+		},
+	}
+}
+
+// Wrap puts h behind layers, the first outermost.
+func Wrap(h http.Handler, layers []Layer) http.Handler {
+	for i := len(layers) - 1; i >= 0; i-- {
+		h = layers[i].Wrap(h)
+	}
+	return h
+}
+
+// HandlerWith returns every route behind the given layers (Handler's are a.Layers()).
+func (a *App) HandlerWith(l Layers) http.Handler {
 	mux := http.NewServeMux()
 	gql := a.GraphQL()
-	mux.Handle("/graphql", a.upgrades(noStore(graphQLOverHTTP(a.Auth.Middleware(gql))), gql))
+	mux.Handle("/graphql", a.upgrades(Wrap(gql, l.GraphQL), gql))
 	mux.Handle("GET /audit/export", noStore(a.Auth.Middleware(http.HandlerFunc(a.exportAudit))))
 	mux.HandleFunc("POST /auth/login", a.Auth.Sessions.Login)
 	mux.HandleFunc("POST /auth/logout", a.Auth.Sessions.Logout)
@@ -341,24 +380,22 @@ func (a *App) Handler() http.Handler {
 	})
 	mux.HandleFunc("GET /readyz", a.ready)
 	mux.Handle("/", appOrNotFound(a.static()))
+	return Wrap(mux, l.Outer)
+}
 
-	var h http.Handler = mux
-	h = a.crossOriginProtection(h)
-	// No origins: no CORS at all (rs/cors would take an empty list as "every origin").
-	if len(a.Config.CORSOrigins) > 0 {
-		h = cors.New(cors.Options{
-			AllowedOrigins:   a.Config.CORSOrigins,
-			AllowedMethods:   []string{http.MethodGet, http.MethodPost},
-			AllowedHeaders:   []string{"Authorization", "Content-Type"},
-			AllowCredentials: true,
-			MaxAge:           600,
-		}).Handler(h)
+// cors answers cross-origin requests from APIKEYS_CORS_ORIGINS. No origins: no CORS
+// at all (rs/cors would take an empty list as "every origin").
+func (a *App) cors(next http.Handler) http.Handler {
+	if len(a.Config.CORSOrigins) == 0 {
+		return next
 	}
-	h = securityHeaders(h)
-	h = limitBody(h)
-	h = a.logRequests(h)
-	h = clientaddr.Middleware(a.Config.TrustedProxies)(h)
-	return h
+	return cors.New(cors.Options{
+		AllowedOrigins:   a.Config.CORSOrigins,
+		AllowedMethods:   []string{http.MethodGet, http.MethodPost},
+		AllowedHeaders:   []string{"Authorization", "Content-Type"},
+		AllowCredentials: true,
+		MaxAge:           600,
+	}).Handler(next)
 }
 
 // appOrNotFound serves the admin app for GET and HEAD on any path the server has no

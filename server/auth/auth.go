@@ -23,9 +23,6 @@ type Authenticator struct {
 	Log      *slog.Logger
 	// Metrics records authentication results (nil: none).
 	Metrics *metrics.Metrics
-	// anonymous is the viewer of requests without credentials: only the benchmark
-	// build (bench.go) sets it; otherwise such requests are refused.
-	anonymous *viewer.Viewer
 }
 
 // Middleware authenticates the request. A request with an Authorization header must
@@ -57,10 +54,6 @@ func (a *Authenticator) Middleware(next http.Handler) http.Handler {
 		}
 		cookie, err := r.Cookie(signin.Cookie)
 		if err != nil {
-			if a.anonymous != nil {
-				next.ServeHTTP(w, r.WithContext(viewer.NewContext(ctx, a.anonymous)))
-				return
-			}
 			a.Metrics.Auth("no_credentials")
 			reply.Error(w, http.StatusUnauthorized, reply.CodeUnauthenticated, "sign in or send an API key")
 			return

@@ -19,7 +19,7 @@ func (e *benchEnv) memory(ctx context.Context, dbURL string, s *seeded) error {
 	sec := &section{title: fmt.Sprintf("Memory of %d cached keys (PostgreSQL)", n)}
 	type growth struct {
 		before, after     int64 // RSS as the server runs
-		beforeGC, afterGC int64 // RSS after a full collection (SIGUSR1 in the bench build)
+		beforeGC, afterGC int64 // RSS after a full collection (SIGUSR1 to `bench serve`)
 		liveB, liveA      float64
 		heapB, heapA      float64
 		metrics           []string
@@ -37,7 +37,7 @@ func (e *benchEnv) memory(ctx context.Context, dbURL string, s *seeded) error {
 	}
 	measure := func(name string, extra ...string) (growth, error) {
 		var g growth
-		srv, err := startProc(ctx, "rss-"+name, e.work, e.pin, e.serverEnv(dbURL, s, extra...), e.bin)
+		srv, err := e.startProbed(ctx, "rss-"+name, e.pin, e.serverEnv(dbURL, s, extra...))
 		if err != nil {
 			return g, err
 		}
@@ -93,7 +93,7 @@ func (e *benchEnv) memory(ctx context.Context, dbURL string, s *seeded) error {
 	rawNet := per(on.before, on.after) - per(off.before, off.after)
 	net := per(on.beforeGC, on.afterGC) - per(off.beforeGC, off.afterGC)
 	sec.lines = append(sec.lines,
-		fmt.Sprintf("A fresh server answers 2,000 requests with 200 keys (steady state), then one request with each of %d distinct keys (the first 200 of them already cached; per-key figures divide by the others). VmRSS is read from /proc twice after each step: as the server runs (one second later), and after a full garbage collection that returns freed memory to the system (SIGUSR1 in the bench build; `debug.FreeOSMemory`). The first includes the collector's headroom, which grows with the live heap (the server's GOGC=400 lets the heap reach five times what is live before collecting) and with whatever garbage the requests left; the second is what the keys hold. Key uses are written every 250 ms, so that neither server still holds them. A second server with APIKEYS_KEY_CACHE_SIZE=0 gets the same requests: its growth is what is not the cache (buffers, connections, the runtime).", n), "",
+		fmt.Sprintf("A fresh server answers 2,000 requests with 200 keys (steady state), then one request with each of %d distinct keys (the first 200 of them already cached; per-key figures divide by the others). VmRSS is read from /proc twice after each step: as the server runs (one second later), and after a full garbage collection that returns freed memory to the system (SIGUSR1 to `bench serve`, which runs the server as `apikeys serve` does and then `debug.FreeOSMemory`). The first includes the collector's headroom, which grows with the live heap (the server's GOGC=400 lets the heap reach five times what is live before collecting) and with whatever garbage the requests left; the second is what the keys hold. Key uses are written every 250 ms, so that neither server still holds them. A second server with APIKEYS_KEY_CACHE_SIZE=0 gets the same requests: its growth is what is not the cache (buffers, connections, the runtime).", n), "",
 		"| server | RSS before | RSS after | growth | per key | after a full collection: before | after | per key | live heap per key |", "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
 		fmt.Sprintf("| cache on (default size) | %s | %s | %s | %.0f B | %s | %s | %.0f B | %.0f B |", mib(on.before), mib(on.after), mib(on.after-on.before), per(on.before, on.after),
 			mib(on.beforeGC), mib(on.afterGC), per(on.beforeGC, on.afterGC), (on.liveA-on.liveB)/fresh),

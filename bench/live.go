@@ -21,12 +21,12 @@ import (
 // at a time. It reports how long after the mutation's answer (its commit came just
 // before) each watcher on B had the event, and B's memory per idle subscriber.
 func (e *benchEnv) live(ctx context.Context, dbURL string, s *seeded) error {
-	a, err := startProc(ctx, "live-A", e.work, false, e.serverEnv(dbURL, s), e.bin)
+	a, err := e.startServer(ctx, "live-A", false, e.serverEnv(dbURL, s))
 	if err != nil {
 		return err
 	}
 	defer a.stop()
-	b, err := startProc(ctx, "live-B", e.work, false, e.serverEnv(dbURL, s), e.bin)
+	b, err := e.startProbed(ctx, "live-B", false, e.serverEnv(dbURL, s))
 	if err != nil {
 		return err
 	}

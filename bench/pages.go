@@ -122,7 +122,7 @@ func timeSQL(ctx context.Context, db *sql.DB, n int, query string, args ...any) 
 // organization with the most keys, through GraphQL (as its admin) and in SQL.
 func (e *benchEnv) pages(ctx context.Context, dbName, dbURL string, db *sql.DB, s *seeded) error {
 	n := e.cfg.pageIters
-	srv, err := startProc(ctx, dbName+"-pages", e.work, e.pin, e.serverEnv(dbURL, s), e.bin)
+	srv, err := e.startServer(ctx, dbName+"-pages", e.pin, e.serverEnv(dbURL, s))
 	if err != nil {
 		return err
 	}

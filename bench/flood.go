@@ -62,7 +62,7 @@ FROM unnest($4::bytea[]) WITH ORDINALITY AS t(h, i)`, org, account, creator, pq.
 	// No sweeper and no write of key uses (the valid key's) during the run: the idle
 	// server's own statements are then the re-check of revoked keys alone, twice a
 	// second, which the figure subtracts.
-	p, err := startProc(ctx, "flood", e.work, false, e.serverEnv(dbURL, s, "APIKEYS_SWEEP_EVERY=1h", "APIKEYS_LAST_USED_FLUSH=1h"), e.bin)
+	p, err := e.startServer(ctx, "flood", false, e.serverEnv(dbURL, s, "APIKEYS_SWEEP_EVERY=1h", "APIKEYS_LAST_USED_FLUSH=1h"))
 	if err != nil {
 		return err
 	}

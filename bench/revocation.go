@@ -29,7 +29,7 @@ type revStats struct {
 func (e *benchEnv) revocation(ctx context.Context, dbURL string, s *seeded) error {
 	var inst [3]*proc
 	for i, name := range []string{"A", "B", "C"} {
-		p, err := startProc(ctx, "instance-"+name, e.work, false, e.serverEnv(dbURL, s), e.bin)
+		p, err := e.startServer(ctx, "instance-"+name, false, e.serverEnv(dbURL, s))
 		if err != nil {
 			return err
 		}

@@ -37,7 +37,7 @@ FROM generate_series(1, $4) AS i`, org, account, creator, n); err != nil {
 	}
 	logf("sweep: %d keys seeded in %s", n, time.Since(t).Round(time.Millisecond))
 
-	p, err := startProc(ctx, "sweeper", e.work, false, e.serverEnv(dbURL, s), e.bin)
+	p, err := e.startServer(ctx, "sweeper", false, e.serverEnv(dbURL, s))
 	if err != nil {
 		return err
 	}

@@ -27,6 +27,11 @@ func (e *benchEnv) sqlitePart(ctx context.Context) error {
 	if _, err := e.cases(ctx, "SQLite", dbURL, s); err != nil {
 		return err
 	}
+	if !e.cfg.skip["layers"] {
+		if err := e.layers(ctx, dbURL, s); err != nil {
+			return err
+		}
+	}
 	if !e.cfg.skip["pages"] {
 		db, err := sql.Open("sqlite", sqliteDSN(path))
 		if err != nil {

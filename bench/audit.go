@@ -42,7 +42,7 @@ func (e *benchEnv) auditTrail(ctx context.Context, dbURL string, db *sql.DB, s *
 	logf("audit: %d + %d chained entries seeded in %s", long, short, time.Since(t).Round(time.Millisecond))
 	e.rep.seeds = append(e.rep.seeds, fmt.Sprintf("PostgreSQL audit trail: %d chained entries in one organization, %d in another (COPY)", long, short))
 
-	p, err := startProc(ctx, "audit", e.work, e.pin, e.serverEnv(dbURL, s), e.bin)
+	p, err := e.startServer(ctx, "audit", e.pin, e.serverEnv(dbURL, s))
 	if err != nil {
 		return err
 	}
@@ -317,7 +317,7 @@ func (e *benchEnv) chainCost(ctx context.Context, dbURL string) error {
 	return nil
 }
 
-// buildAt builds the server (-tags bench) of commit rev of the source's repository.
+// buildAt builds the server of commit rev of the source's repository.
 func (e *benchEnv) buildAt(ctx context.Context, rev string) (string, error) {
 	dir := filepath.Join(e.work, "baseline-src")
 	if out, err := exec.CommandContext(ctx, "git", "-C", e.cfg.src, "worktree", "add", "--detach", dir, rev).CombinedOutput(); err != nil {
@@ -325,7 +325,7 @@ func (e *benchEnv) buildAt(ctx context.Context, rev string) (string, error) {
 	}
 	defer exec.Command("git", "-C", e.cfg.src, "worktree", "remove", "--force", dir).Run() //nolint:errcheck
 	bin := filepath.Join(e.work, "apikeys-baseline")
-	build := exec.CommandContext(ctx, "go", "build", "-tags", "bench", "-o", bin, "./server")
+	build := exec.CommandContext(ctx, "go", "build", "-o", bin, "./server")
 	build.Dir = dir
 	if out, err := build.CombinedOutput(); err != nil {
 		return "", fmt.Errorf("building %s: %v %s", rev, err, truncate(out, 300))

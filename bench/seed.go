@@ -14,9 +14,12 @@ import (
 	"github.com/oklog/ulid/v2"
 	_ "modernc.org/sqlite" // the same pure-Go driver as the server
 
+	"entgo.io/ent/dialect/sql/schema"
+
 	"apikeys/ent/keys"
+	"apikeys/ent/migrate"
 	"apikeys/ent/password"
-	"apikeys/ent/schema"
+	entschema "apikeys/ent/schema"
 )
 
 // adminPassword signs in every seeded organization's admin.
@@ -36,7 +39,7 @@ type seeded struct {
 	orgIDs       []string
 	adminEmails  []string
 	secrets      []string // active keys' secrets, spread over the organizations
-	viewer       string   // a VIEWER key for APIKEYS_BENCH_VIEWER_KEY, not among the load keys
+	viewer       string   // a VIEWER key for BENCH_FIXED_VIEWER_KEY, not among the load keys
 	keys         int
 	bigOrgKeys   int
 	bigOrgActive int
@@ -222,7 +225,11 @@ WHERE i.indrelid IN ('api_keys'::regclass, 'service_accounts'::regclass)
 	}
 	t1 := time.Now()
 	for _, t := range seedTables(orgs, rows, pw) {
-		if err := copyRows(t.name, t.cols, t.n, t.row); err != nil {
+		cols, row, err := t.columns()
+		if err != nil {
+			return nil, err
+		}
+		if err := copyRows(t.table.Name, cols, t.n, row); err != nil {
 			return nil, err
 		}
 	}
@@ -327,7 +334,11 @@ func seedSQLite(ctx context.Context, path string, spec seedSpec) (*seeded, error
 		return nil
 	}
 	for _, t := range seedTables(orgs, rows, pw) {
-		if err := insert(t.name, t.cols, t.n, t.row); err != nil {
+		cols, row, err := t.columns()
+		if err != nil {
+			return nil, err
+		}
+		if err := insert(t.table.Name, cols, t.n, row); err != nil {
 			return nil, err
 		}
 	}
@@ -344,38 +355,105 @@ func seedSQLite(ctx context.Context, path string, spec seedSpec) (*seeded, error
 	return out, nil
 }
 
-// seedTable is the rows of one table, as both databases are seeded.
+// seedTable is the rows of one table, as both databases are seeded: the table as the
+// schema's own migration makes it (ent/migrate) and the value of each column the bench
+// fills, by name.
 type seedTable struct {
-	name string
-	cols []string
-	n    int
-	row  func(i int) []any
+	table  *schema.Table
+	n      int
+	values map[string]func(i int) any
+}
+
+// columns returns the columns to write, in the table's order, with the row of i's
+// values. It fails on a column the table does not have, and on one the bench leaves out
+// that the database cannot fill (NOT NULL without a default): a schema change stops the
+// seed with the column's name instead of seeding rows the server does not expect.
+func (t seedTable) columns() (names []string, row func(i int) []any, err error) {
+	known := map[string]bool{}
+	var fill []func(int) any
+	for _, c := range t.table.Columns {
+		known[c.Name] = true
+		v, ok := t.values[c.Name]
+		if !ok {
+			if !c.Nullable && c.Default == nil {
+				return nil, nil, fmt.Errorf("the bench seeds no value for %s.%s, which the schema requires: add it to bench/seed.go", t.table.Name, c.Name)
+			}
+			continue
+		}
+		names = append(names, c.Name)
+		fill = append(fill, v)
+	}
+	for name := range t.values {
+		if !known[name] {
+			return nil, nil, fmt.Errorf("the schema has no column %s.%s: update bench/seed.go", t.table.Name, name)
+		}
+	}
+	return names, func(i int) []any {
+		out := make([]any, len(fill))
+		for j, f := range fill {
+			out[j] = f(i)
+		}
+		return out
+	}, nil
 }
 
 // seedTables describes the rows to write, table by table in foreign-key order.
 func seedTables(orgs []orgRow, rows []keyRow, pw string) []seedTable {
+	org := func(i int) *orgRow { return &orgs[i] }
+	key := func(i int) *keyRow { return &rows[i] }
+	revoked := func(i int, v any) any {
+		if key(i).revoked {
+			return v
+		}
+		return nil
+	}
 	return []seedTable{
-		{"organizations", []string{"id", "created_at", "name"}, len(orgs), func(i int) []any {
-			return []any{orgs[i].id, orgs[i].created, orgs[i].name}
+		{migrate.OrganizationsTable, len(orgs), map[string]func(int) any{
+			"id":         func(i int) any { return org(i).id },
+			"created_at": func(i int) any { return org(i).created },
+			"name":       func(i int) any { return org(i).name },
 		}},
-		{"users", []string{"id", "created_at", "name", "email", "password_hash", "role", "organization_id"}, len(orgs), func(i int) []any {
-			o := orgs[i]
-			return []any{o.adminID, o.created, o.adminName, o.email, pw, "ADMIN", o.id}
+		{migrate.UsersTable, len(orgs), map[string]func(int) any{
+			"id":              func(i int) any { return org(i).adminID },
+			"created_at":      func(i int) any { return org(i).created },
+			"name":            func(i int) any { return org(i).adminName },
+			"email":           func(i int) any { return org(i).email },
+			"password_hash":   func(int) any { return pw },
+			"role":            func(int) any { return "ADMIN" },
+			"organization_id": func(i int) any { return org(i).id },
 		}},
-		{"service_accounts", []string{"id", "created_at", "name", "role", "organization_id", "created_by_id"}, len(rows), func(i int) []any {
-			r := &rows[i]
-			return []any{r.saID, r.created, r.name, "VIEWER", r.org, r.admin}
+		{migrate.ServiceAccountsTable, len(rows), map[string]func(int) any{
+			"id":              func(i int) any { return key(i).saID },
+			"created_at":      func(i int) any { return key(i).created },
+			"name":            func(i int) any { return key(i).name },
+			"role":            func(int) any { return "VIEWER" },
+			"organization_id": func(i int) any { return key(i).org },
+			"created_by_id":   func(i int) any { return key(i).admin },
 		}},
 		// With the columns the server's start would otherwise fill (its backfills of older
 		// keys): expires_order (never), revocation_reason, last_used_order (never used).
-		{"api_keys", []string{"id", "created_at", "name", "name_folded", "secret_hash", "prefix", "last_four", "status", "revoked_at", "revocation_reason", "expires_order", "last_used_order", "organization_id", "service_account_id", "created_by_id", "revoked_by_id"}, len(rows), func(i int) []any {
-			r := &rows[i]
-			status, revokedAt, reason, revokedBy := "ACTIVE", any(nil), any(nil), any(nil)
-			if r.revoked {
-				status, revokedAt, reason, revokedBy = "REVOKED", r.created.Add(time.Second), "MANUAL", r.admin
-			}
-			return []any{r.id, r.created, r.name, schema.FoldName(r.name), r.hash[:], keys.Prefix, lastFourOf(r), status, revokedAt, reason,
-				schema.NeverExpires(), schema.NeverUsed(), r.org, r.saID, r.admin, revokedBy}
+		{migrate.APIKeysTable, len(rows), map[string]func(int) any{
+			"id":          func(i int) any { return key(i).id },
+			"created_at":  func(i int) any { return key(i).created },
+			"name":        func(i int) any { return key(i).name },
+			"name_folded": func(i int) any { return entschema.FoldName(key(i).name) },
+			"secret_hash": func(i int) any { return key(i).hash[:] },
+			"prefix":      func(int) any { return keys.Prefix },
+			"last_four":   func(i int) any { return lastFourOf(key(i)) },
+			"status": func(i int) any {
+				if key(i).revoked {
+					return "REVOKED"
+				}
+				return "ACTIVE"
+			},
+			"revoked_at":         func(i int) any { return revoked(i, key(i).created.Add(time.Second)) },
+			"revocation_reason":  func(i int) any { return revoked(i, "MANUAL") },
+			"revoked_by_id":      func(i int) any { return revoked(i, key(i).admin) },
+			"expires_order":      func(int) any { return entschema.NeverExpires() },
+			"last_used_order":    func(int) any { return entschema.NeverUsed() },
+			"organization_id":    func(i int) any { return key(i).org },
+			"service_account_id": func(i int) any { return key(i).saID },
+			"created_by_id":      func(i int) any { return key(i).admin },
 		}},
 	}
 }
