@@ -1,6 +1,7 @@
 package graph
 
 import (
+	"cmp"
 	"context"
 	"maps"
 	"slices"
@@ -20,9 +21,6 @@ import (
 	"apikeys/ent/serviceaccount"
 	"apikeys/ent/user"
 )
-
-// DeletedUser is shown for a person who has been deleted.
-const DeletedUser = "Deleted user"
 
 const (
 	defaultPageSize = 50
@@ -76,28 +74,50 @@ func actorKind(serviceAccountID pulid.ID) ViewerKind {
 	return ViewerKindUser
 }
 
-// peopleNeeded says which of loadPeople's queries a selection needs.
-type peopleNeeded struct{ accounts, users bool }
+// peopleNeeded says which of loadPeople's queries a selection needs, and whether it
+// shows the keys' service accounts (serviceAccount) or only names people and accounts.
+type peopleNeeded struct{ accounts, users, shownAccounts bool }
 
-var everyone = peopleNeeded{accounts: true, users: true}
+var everyone = peopleNeeded{accounts: true, users: true, shownAccounts: true}
 
-// neededByConnection returns what the selection of the API key connection being
-// resolved shows of its keys' people: a page of ids needs neither query.
-func neededByConnection(ctx context.Context) peopleNeeded {
-	fields, ok := nodeFields(ctx, "APIKey")
-	if !ok {
+// neededByField returns what the selection of the field being resolved, a key (node,
+// nodes, replaces, replacedBy), shows of its people.
+func neededByField(ctx context.Context) peopleNeeded {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil || !graphql.HasOperationContext(ctx) {
 		return everyone
 	}
+	fields := map[string]bool{}
+	for _, f := range graphql.CollectFields(graphql.GetOperationContext(ctx), fc.Field.Selections, []string{"APIKey", "Node"}) {
+		fields[f.Name] = true
+	}
+	return neededBy(fields)
+}
+
+// neededBy returns what a selection of APIKey fields shows of the keys' people.
+func neededBy(fields map[string]bool) peopleNeeded {
 	var need peopleNeeded
 	for name := range fields {
 		switch name {
 		case "serviceAccount":
-			need.accounts = true
+			need.accounts, need.shownAccounts = true, true
 		case "createdByName", "revokedByName": // a person or a service account
 			need.accounts, need.users = true, true
 		}
 	}
 	return need
+}
+
+// columns returns the key columns that loadPeople reads for need.
+func (need peopleNeeded) columns() []string {
+	var cols []string
+	if need.accounts {
+		cols = append(cols, apikey.FieldServiceAccountID, apikey.FieldCreatedByServiceAccountID, apikey.FieldRevokedByServiceAccountID)
+	}
+	if need.users {
+		cols = append(cols, apikey.FieldCreatedByID, apikey.FieldRevokedByID)
+	}
+	return cols
 }
 
 // nodeFields returns the names of the fields that the selection of the connection of
@@ -126,11 +146,13 @@ func nodeFields(ctx context.Context, nodeType string) (fields map[string]bool, o
 	return fields, true
 }
 
-// loadPeople loads what the APIKey fields show of the keys, as far as need asks: their
-// service accounts and who created and revoked them, in at most two queries (service
-// accounts, then people), whatever the number of keys. Ent's eager loading would take
-// five, one per edge, each sent even when no key has that edge (the optional ids are
-// empty strings).
+// loadPeople loads what the APIKey fields show of the keys, as far as need asks and
+// they do not have it yet: their service accounts and who created and revoked them, in
+// at most two queries (service accounts, then people), whatever the number of keys;
+// of whom is only named, the columns of the name.
+// Ent's eager loading would take five, one per edge, each sent even when no key has
+// that edge (the optional ids are empty strings). The queries read as the viewer: the
+// privacy rules keep other organizations' people out.
 func loadPeople(ctx context.Context, c *ent.Client, need peopleNeeded, ks ...*ent.APIKey) error {
 	if len(ks) == 0 || need == (peopleNeeded{}) {
 		return nil
@@ -138,82 +160,89 @@ func loadPeople(ctx context.Context, c *ent.Client, need peopleNeeded, ks ...*en
 	saIDs := make(map[pulid.ID]struct{}, len(ks))
 	userIDs := map[pulid.ID]struct{}{}
 	for _, k := range ks {
-		for _, id := range []pulid.ID{k.ServiceAccountID, k.CreatedByServiceAccountID, k.RevokedByServiceAccountID} {
-			if id != "" {
-				saIDs[id] = struct{}{}
-			}
+		e := k.Edges
+		if need.shownAccounts {
+			addMissing(saIDs, k.ServiceAccountID, e.ServiceAccount)
 		}
-		for _, id := range []pulid.ID{k.CreatedByID, k.RevokedByID} {
-			if id != "" {
-				userIDs[id] = struct{}{}
-			}
-		}
+		addMissing(saIDs, k.CreatedByServiceAccountID, e.CreatedByServiceAccount)
+		addMissing(saIDs, k.RevokedByServiceAccountID, e.RevokedByServiceAccount)
+		addMissing(userIDs, k.CreatedByID, e.CreatedBy)
+		addMissing(userIDs, k.RevokedByID, e.RevokedBy)
 	}
-	saByID := make(map[pulid.ID]*ent.ServiceAccount, len(saIDs))
-	if need.accounts {
-		sas, err := c.ServiceAccount.Query().Where(serviceaccount.IDIn(slices.Collect(maps.Keys(saIDs))...)).All(ctx)
+	if need.accounts && len(saIDs) > 0 {
+		q := c.ServiceAccount.Query().Where(serviceaccount.IDIn(slices.Collect(maps.Keys(saIDs))...))
+		if !need.shownAccounts {
+			q.ForNames()
+		}
+		sas, err := q.All(ctx)
 		if err != nil {
 			return err
 		}
+		byID := make(map[pulid.ID]*ent.ServiceAccount, len(sas))
 		for _, sa := range sas {
-			saByID[sa.ID] = sa
+			byID[sa.ID] = sa
+		}
+		for _, k := range ks {
+			k.Edges.ServiceAccount = cmp.Or(k.Edges.ServiceAccount, byID[k.ServiceAccountID])
+			k.Edges.CreatedByServiceAccount = cmp.Or(k.Edges.CreatedByServiceAccount, byID[k.CreatedByServiceAccountID])
+			k.Edges.RevokedByServiceAccount = cmp.Or(k.Edges.RevokedByServiceAccount, byID[k.RevokedByServiceAccountID])
 		}
 	}
-	userByID := map[pulid.ID]*ent.User{}
 	if need.users && len(userIDs) > 0 {
-		users, err := c.User.Query().Where(user.IDIn(slices.Collect(maps.Keys(userIDs))...)).All(ctx)
+		users, err := c.User.Query().Where(user.IDIn(slices.Collect(maps.Keys(userIDs))...)).ForNames().All(ctx)
 		if err != nil {
 			return err
 		}
+		byID := make(map[pulid.ID]*ent.User, len(users))
 		for _, u := range users {
-			userByID[u.ID] = u
+			byID[u.ID] = u
+		}
+		for _, k := range ks {
+			k.Edges.CreatedBy = cmp.Or(k.Edges.CreatedBy, byID[k.CreatedByID])
+			k.Edges.RevokedBy = cmp.Or(k.Edges.RevokedBy, byID[k.RevokedByID])
 		}
 	}
-	// What is missing stays unloaded: the resolvers then query it (and report it).
-	for _, k := range ks {
-		k.Edges.ServiceAccount = saByID[k.ServiceAccountID]
-		k.Edges.CreatedBy = userByID[k.CreatedByID]
-		k.Edges.CreatedByServiceAccount = saByID[k.CreatedByServiceAccountID]
-		k.Edges.RevokedBy = userByID[k.RevokedByID]
-		k.Edges.RevokedByServiceAccount = saByID[k.RevokedByServiceAccountID]
-	}
+	// What is missing stays unloaded: the key's fields report it.
 	return nil
 }
 
-// onlyQuery is an Ent query of one T.
-type onlyQuery[T any] interface {
-	Only(context.Context) (*T, error)
+// addMissing adds id to ids when it is set and its edge not loaded.
+func addMissing[T any](ids map[pulid.ID]struct{}, id pulid.ID, edge *T) {
+	if id != "" && edge == nil {
+		ids[id] = struct{}{}
+	}
 }
 
-// loaded returns an edge loaded by loadPeople, or queries it (the query built only then).
-func loaded[T any, Q onlyQuery[T]](ctx context.Context, edge func() (*T, error), query func() Q) (*T, error) {
-	if e, err := edge(); err == nil {
-		return e, nil
+// keyWithPeople is then for a key reached through another (replaces, replacedBy): the
+// people its selection shows are loaded, in the mutation's transaction if there is one.
+func keyWithPeople(ctx context.Context, c *ent.Client, k *ent.APIKey, err error) (*ent.APIKey, error) {
+	if err != nil || k == nil {
+		return k, err
 	}
-	return query().Only(ctx)
+	return k, loadPeople(ctx, cmp.Or(ent.FromContext(ctx), c), neededByField(ctx), k)
 }
 
-// actorName names who did something: a person ("Deleted user" once deleted) or a
-// service account. It returns "" when neither is set.
-func actorName(ctx context.Context, k *ent.APIKey, userID, saID pulid.ID, user func() (*ent.User, error), sa func() (*ent.ServiceAccount, error), userQ func() *ent.UserQuery, saQ func() *ent.ServiceAccountQuery) (string, error) {
-	switch {
-	case userID != "":
-		u, err := loaded(ctx, user, userQ)
-		if err != nil {
-			return "", err
-		}
-		if u.DeletedAt != nil {
-			return DeletedUser, nil
-		}
-		return u.Name, nil
-	case saID != "":
-		s, err := loaded(ctx, sa, saQ)
-		if err != nil {
-			return "", err
-		}
-		return s.Name, nil
+// nodeWithPeople is then for node: the people the selection shows of a key are loaded.
+func nodeWithPeople(ctx context.Context, c *ent.Client, n ent.Noder, err error) (ent.Noder, error) {
+	if k, ok := n.(*ent.APIKey); ok && err == nil {
+		return n, loadPeople(ctx, c, neededByField(ctx), k)
 	}
-	return "", nil
+	return n, err
+}
+
+// nodesWithPeople is then for nodes: the people the selection shows of the keys
+// among ns (those found) are loaded.
+func nodesWithPeople(ctx context.Context, c *ent.Client, ns []ent.Noder, err error) ([]ent.Noder, error) {
+	var ks []*ent.APIKey
+	for _, n := range ns {
+		if k, ok := n.(*ent.APIKey); ok && k != nil {
+			ks = append(ks, k)
+		}
+	}
+	if lerr := loadPeople(ctx, c, neededByField(ctx), ks...); lerr != nil {
+		return nil, lerr
+	}
+	return ns, err
 }
 
 // then returns payload(v), or err.
@@ -250,25 +279,6 @@ func withPeople[T any, P any](ctx context.Context, v T, payload func(T) P, err e
 
 func keyPolicy(p keys.Policy) *KeyPolicy {
 	return &KeyPolicy{MaxLifetimeDays: p.MaxLifetimeDays, RequireExpiry: p.RequireExpiry}
-}
-
-// revokedByName is who ended a key: a person ("Deleted user" once deleted), a service
-// account, the system (an expiry or the end of a rotation's overlap) or a leak report;
-// nil while active.
-func revokedByName(ctx context.Context, k *ent.APIKey) (*string, error) {
-	if k.Status != apikey.StatusREVOKED {
-		return nil, nil
-	}
-	if k.RevokedByID == "" && k.RevokedByServiceAccountID == "" {
-		if k.RevocationReason != nil && *k.RevocationReason == apikey.RevocationReasonLEAKED {
-			return new(keys.LeakReporterName), nil
-		}
-		return new(keys.SystemName), nil
-	}
-	name, err := actorName(ctx, k, k.RevokedByID, k.RevokedByServiceAccountID,
-		k.Edges.RevokedByOrErr, k.Edges.RevokedByServiceAccountOrErr,
-		k.QueryRevokedBy, k.QueryRevokedByServiceAccount)
-	return &name, err
 }
 
 // revokedByKind says what kind of actor ended a key; nil while active.
@@ -308,6 +318,13 @@ func pageOfKeys(ctx context.Context, c *ent.Client, p keyPage) (*ent.APIKeyConne
 		orderBy = defaultOrder(p.status)
 	}
 	q := c.APIKey.Query()
+	// A page reads only the columns its selection shows, and needs only the people it
+	// shows (a page of ids neither query).
+	need := everyone
+	if fields, ok := nodeFields(ctx, "APIKey"); ok {
+		need = neededBy(fields)
+		q.SelectShown(fields, need.columns()...)
+	}
 	search := p.search != nil && *p.search != ""
 	if search {
 		q.Where(searchKeys(*p.search))
@@ -339,7 +356,7 @@ func pageOfKeys(ctx context.Context, c *ent.Client, p keyPage) (*ent.APIKeyConne
 	for i, e := range conn.Edges {
 		nodes[i] = e.Node
 	}
-	return conn, loadPeople(ctx, c, neededByConnection(ctx), nodes...)
+	return conn, loadPeople(ctx, c, need, nodes...)
 }
 
 // withoutCount returns ctx with the field being resolved (a connection) reduced to its

@@ -21,36 +21,14 @@ import (
 	"entgo.io/contrib/entgql"
 )
 
-// MaskedKey is the resolver for the maskedKey field.
-func (r *aPIKeyResolver) MaskedKey(ctx context.Context, obj *ent.APIKey) (string, error) {
-	return keys.Mask(obj.Prefix, obj.LastFour), nil
-}
-
-// CreatedByName is the resolver for the createdByName field.
-func (r *aPIKeyResolver) CreatedByName(ctx context.Context, obj *ent.APIKey) (string, error) {
-	return actorName(ctx, obj, obj.CreatedByID, obj.CreatedByServiceAccountID,
-		obj.Edges.CreatedByOrErr, obj.Edges.CreatedByServiceAccountOrErr,
-		obj.QueryCreatedBy, obj.QueryCreatedByServiceAccount)
-}
-
 // CreatedByKind is the resolver for the createdByKind field.
 func (r *aPIKeyResolver) CreatedByKind(ctx context.Context, obj *ent.APIKey) (ViewerKind, error) {
 	return actorKind(obj.CreatedByServiceAccountID), nil
 }
 
-// RevokedByName is the resolver for the revokedByName field.
-func (r *aPIKeyResolver) RevokedByName(ctx context.Context, obj *ent.APIKey) (*string, error) {
-	return revokedByName(ctx, obj)
-}
-
 // RevokedByKind is the resolver for the revokedByKind field.
 func (r *aPIKeyResolver) RevokedByKind(ctx context.Context, obj *ent.APIKey) (*ViewerKind, error) {
 	return revokedByKind(obj), nil
-}
-
-// ServiceAccount is the resolver for the serviceAccount field.
-func (r *aPIKeyResolver) ServiceAccount(ctx context.Context, obj *ent.APIKey) (*ent.ServiceAccount, error) {
-	return loaded(ctx, obj.Edges.ServiceAccountOrErr, obj.QueryServiceAccount)
 }
 
 // AllowedNetworks is the resolver for the allowedNetworks field.

@@ -12,7 +12,6 @@ import (
 	"apikeys/ent/apikey"
 	"apikeys/ent/audit"
 	"apikeys/ent/auditentry"
-	"apikeys/ent/keys"
 	"apikeys/ent/schema/pulid"
 	"apikeys/ent/user"
 	"apikeys/ent/viewer"
@@ -80,7 +79,7 @@ func loadAuditDetails(ctx context.Context, c *ent.Client, entries []*ent.AuditEn
 		}
 		d.mu.Lock()
 		for _, k := range ks {
-			d.maskedKeys[k.ID] = keys.Mask(k.Prefix, k.LastFour)
+			d.maskedKeys[k.ID] = k.MaskedKey()
 		}
 		d.mu.Unlock()
 	}
@@ -117,7 +116,7 @@ func targetMaskedKey(ctx context.Context, c *ent.Client, e *ent.AuditEntry) (*st
 		} else if err != nil {
 			return nil, err
 		}
-		masked = keys.Mask(k.Prefix, k.LastFour)
+		masked = k.MaskedKey()
 	}
 	return &masked, nil
 }

@@ -11,6 +11,18 @@ import (
 	"context"
 )
 
+// Replaces is the resolver for the replaces field.
+func (r *aPIKeyResolver) Replaces(ctx context.Context, obj *ent.APIKey) (*ent.APIKey, error) {
+	k, err := obj.Replaces(ctx)
+	return keyWithPeople(ctx, r.Client, k, err)
+}
+
+// ReplacedBy is the resolver for the replacedBy field.
+func (r *aPIKeyResolver) ReplacedBy(ctx context.Context, obj *ent.APIKey) (*ent.APIKey, error) {
+	k, err := obj.ReplacedBy(ctx)
+	return keyWithPeople(ctx, r.Client, k, err)
+}
+
 // IP is the resolver for the ip field.
 func (r *auditEntryResolver) IP(ctx context.Context, obj *ent.AuditEntry) (*string, error) {
 	return requestDetail(ctx, obj.IP), nil
@@ -23,7 +35,8 @@ func (r *auditEntryResolver) UserAgent(ctx context.Context, obj *ent.AuditEntry)
 
 // Node is the resolver for the node field.
 func (r *queryResolver) Node(ctx context.Context, id pulid.ID) (ent.Noder, error) {
-	return r.Client.Noder(ctx, id, ent.WithNodeType(nodeType))
+	n, err := r.Client.Noder(ctx, id, ent.WithNodeType(nodeType))
+	return nodeWithPeople(ctx, r.Client, n, err)
 }
 
 // Nodes is the resolver for the nodes field.
@@ -31,7 +44,8 @@ func (r *queryResolver) Nodes(ctx context.Context, ids []pulid.ID) ([]ent.Noder,
 	if len(ids) > maxPageSize {
 		return nil, badInput("ids", "at most 100 ids")
 	}
-	return r.Client.Noders(ctx, ids, ent.WithNodeType(nodeType))
+	ns, err := r.Client.Noders(ctx, ids, ent.WithNodeType(nodeType))
+	return nodesWithPeople(ctx, r.Client, ns, err)
 }
 
 // APIKey returns APIKeyResolver implementation.

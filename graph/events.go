@@ -44,7 +44,7 @@ func subscribeKeyEvents(ctx context.Context, events KeyEvents) (<-chan *APIKeyEv
 // the rest of its selection as itself.
 func LoadKeyEvent(c *ent.Client) func(context.Context, keys.Event) (*APIKeyEvent, error) {
 	return func(ctx context.Context, ev keys.Event) (*APIKeyEvent, error) {
-		ctx = viewer.NewContext(ctx, &viewer.Viewer{Kind: viewer.KindSystem, Name: keys.SystemName, OrgID: ev.Org})
+		ctx = viewer.NewContext(ctx, &viewer.Viewer{Kind: viewer.KindSystem, Name: ent.SystemName, OrgID: ev.Org})
 		k, err := c.APIKey.Query().Where(apikey.ID(ev.Key)).WithServiceAccount().Only(ctx)
 		if err != nil {
 			return nil, err

@@ -259,12 +259,13 @@ type ComplexityRoot struct {
 // region    ************************** generated!.gotpl **************************
 
 type APIKeyResolver interface {
-	MaskedKey(ctx context.Context, obj *ent.APIKey) (string, error)
-	CreatedByName(ctx context.Context, obj *ent.APIKey) (string, error)
+	Replaces(ctx context.Context, obj *ent.APIKey) (*ent.APIKey, error)
+	ReplacedBy(ctx context.Context, obj *ent.APIKey) (*ent.APIKey, error)
+
 	CreatedByKind(ctx context.Context, obj *ent.APIKey) (ViewerKind, error)
-	RevokedByName(ctx context.Context, obj *ent.APIKey) (*string, error)
+
 	RevokedByKind(ctx context.Context, obj *ent.APIKey) (*ViewerKind, error)
-	ServiceAccount(ctx context.Context, obj *ent.APIKey) (*ent.ServiceAccount, error)
+
 	AllowedNetworks(ctx context.Context, obj *ent.APIKey) ([]string, error)
 	RecentClients(ctx context.Context, obj *ent.APIKey) ([]*keyuse.Client, error)
 }
@@ -2304,7 +2305,7 @@ func (ec *executionContext) _APIKey_replaces(ctx context.Context, field graphql.
 			return ec.fieldContext_APIKey_replaces(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Replaces(ctx)
+			return ec.Resolvers.APIKey().Replaces(ctx, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *ent.APIKey) graphql.Marshaler {
@@ -2319,7 +2320,7 @@ func (ec *executionContext) fieldContext_APIKey_replaces(_ context.Context, fiel
 		Object:     "APIKey",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: false,
+		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_APIKey(ctx, field)
 		},
@@ -2336,7 +2337,7 @@ func (ec *executionContext) _APIKey_replacedBy(ctx context.Context, field graphq
 			return ec.fieldContext_APIKey_replacedBy(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.ReplacedBy(ctx)
+			return ec.Resolvers.APIKey().ReplacedBy(ctx, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *ent.APIKey) graphql.Marshaler {
@@ -2351,7 +2352,7 @@ func (ec *executionContext) fieldContext_APIKey_replacedBy(_ context.Context, fi
 		Object:     "APIKey",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: false,
+		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_APIKey(ctx, field)
 		},
@@ -2368,7 +2369,7 @@ func (ec *executionContext) _APIKey_maskedKey(ctx context.Context, field graphql
 			return ec.fieldContext_APIKey_maskedKey(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.APIKey().MaskedKey(ctx, obj)
+			return obj.MaskedKey(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -2379,7 +2380,7 @@ func (ec *executionContext) _APIKey_maskedKey(ctx context.Context, field graphql
 	)
 }
 func (ec *executionContext) fieldContext_APIKey_maskedKey(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("APIKey", field, true, true, "String")
+	return graphql.NewScalarFieldContext("APIKey", field, true, false, "String")
 }
 
 func (ec *executionContext) _APIKey_createdByName(ctx context.Context, field graphql.CollectedField, obj *ent.APIKey) (ret graphql.Marshaler) {
@@ -2391,7 +2392,7 @@ func (ec *executionContext) _APIKey_createdByName(ctx context.Context, field gra
 			return ec.fieldContext_APIKey_createdByName(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.APIKey().CreatedByName(ctx, obj)
+			return obj.CreatedByName()
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -2402,7 +2403,7 @@ func (ec *executionContext) _APIKey_createdByName(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext_APIKey_createdByName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("APIKey", field, true, true, "String")
+	return graphql.NewScalarFieldContext("APIKey", field, true, false, "String")
 }
 
 func (ec *executionContext) _APIKey_createdByKind(ctx context.Context, field graphql.CollectedField, obj *ent.APIKey) (ret graphql.Marshaler) {
@@ -2437,7 +2438,7 @@ func (ec *executionContext) _APIKey_revokedByName(ctx context.Context, field gra
 			return ec.fieldContext_APIKey_revokedByName(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.APIKey().RevokedByName(ctx, obj)
+			return obj.RevokedByName()
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -2448,7 +2449,7 @@ func (ec *executionContext) _APIKey_revokedByName(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext_APIKey_revokedByName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("APIKey", field, true, true, "String")
+	return graphql.NewScalarFieldContext("APIKey", field, true, false, "String")
 }
 
 func (ec *executionContext) _APIKey_revokedByKind(ctx context.Context, field graphql.CollectedField, obj *ent.APIKey) (ret graphql.Marshaler) {
@@ -2483,7 +2484,7 @@ func (ec *executionContext) _APIKey_serviceAccount(ctx context.Context, field gr
 			return ec.fieldContext_APIKey_serviceAccount(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.APIKey().ServiceAccount(ctx, obj)
+			return obj.ServiceAccount()
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *ent.ServiceAccount) graphql.Marshaler {
@@ -2498,7 +2499,7 @@ func (ec *executionContext) fieldContext_APIKey_serviceAccount(_ context.Context
 		Object:     "APIKey",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_ServiceAccount(ctx, field)
 		},
@@ -9007,17 +9008,15 @@ func (ec *executionContext) _APIKey(ctx context.Context, sel ast.SelectionSet, o
 					return ec._APIKey_replacedBy(ctx, field, obj)
 				})
 		case "maskedKey":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._APIKey_maskedKey(ctx, field, obj)
-				})
+			out.Values[i] = ec._APIKey_maskedKey(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "createdByName":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._APIKey_createdByName(ctx, field, obj)
-				})
+			out.Values[i] = ec._APIKey_createdByName(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "createdByKind":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
@@ -9025,11 +9024,10 @@ func (ec *executionContext) _APIKey(ctx context.Context, sel ast.SelectionSet, o
 					return ec._APIKey_createdByKind(ctx, field, obj)
 				})
 		case "revokedByName":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._APIKey_revokedByName(ctx, field, obj)
-				})
+			out.Values[i] = ec._APIKey_revokedByName(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "revokedByKind":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, false,
@@ -9037,11 +9035,10 @@ func (ec *executionContext) _APIKey(ctx context.Context, sel ast.SelectionSet, o
 					return ec._APIKey_revokedByKind(ctx, field, obj)
 				})
 		case "serviceAccount":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._APIKey_serviceAccount(ctx, field, obj)
-				})
+			out.Values[i] = ec._APIKey_serviceAccount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "allowedNetworks":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,

@@ -88,9 +88,6 @@ func Parse(s string) (Hash, error) {
 // LastFour returns the last four characters of a key, shown in its masked preview.
 func LastFour(s string) string { return s[len(s)-4:] }
 
-// Mask returns the preview of a key from its prefix and last four characters.
-func Mask(prefix, lastFour string) string { return prefix + "…" + lastFour }
-
 func isBase62(c byte) bool {
 	return '0' <= c && c <= '9' || 'A' <= c && c <= 'Z' || 'a' <= c && c <= 'z'
 }

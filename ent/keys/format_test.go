@@ -7,6 +7,8 @@ import (
 	"math"
 	"strings"
 	"testing"
+
+	"apikeys/ent"
 )
 
 func TestGeneratedKeysHaveTheFormatAndParse(t *testing.T) {
@@ -101,9 +103,9 @@ func TestParseRejectsMalformedKeys(t *testing.T) {
 	}
 }
 
-func TestMask(t *testing.T) {
-	if got := Mask("gak_", "k3Zq"); got != "gak_…k3Zq" {
-		t.Fatalf("Mask = %q", got)
+func TestMaskedKey(t *testing.T) {
+	if got := (&ent.APIKey{Prefix: Prefix, LastFour: "k3Zq"}).MaskedKey(); got != "gak_…k3Zq" {
+		t.Fatalf("MaskedKey = %q", got)
 	}
 }
 

@@ -15,10 +15,6 @@ import (
 // MaxLeakReport is the most keys one leak report may name.
 const MaxLeakReport = 1000
 
-// LeakReporterName is the actor of the audit entries of a leak report, and the
-// revokedByName of the keys it ends.
-const LeakReporterName = "Leak report"
-
 // Leak is where a report says a key was found: kept in the audit entry's metadata.
 type Leak struct {
 	Address string // the reporter's address
@@ -89,7 +85,7 @@ func (l *Lifecycle) ReportLeaked(ctx context.Context, secrets []string, leak Lea
 	if leak.Source != "" {
 		meta["source"] = leak.Source
 	}
-	err = l.fileEnded(ctx, c, ended, LeakReporterName, auditentry.ActionAPI_KEY_REPORTED_LEAKED, func(k *ent.APIKey) audit.Event {
+	err = l.fileEnded(ctx, c, ended, ent.LeakReporterName, auditentry.ActionAPI_KEY_REPORTED_LEAKED, func(k *ent.APIKey) audit.Event {
 		return audit.Event{Target: target(k), Metadata: meta}
 	})
 	if err != nil {

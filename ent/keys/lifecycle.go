@@ -34,8 +34,6 @@ const (
 	// ClockSkew is how far ahead of the server's clock a client's may be when it asks
 	// for the longest lifetime allowed.
 	ClockSkew = 5 * time.Minute
-	// SystemName is the actor of what the server does by itself (an expiry).
-	SystemName = "System"
 )
 
 // Caches are the verification caches of every instance. A key that stops working, or
@@ -295,7 +293,7 @@ func (l *Lifecycle) Rotate(ctx context.Context, c *ent.Client, id pulid.ID, prev
 	} else if err != nil {
 		return nil, err
 	}
-	meta := audit.Metadata{"newKeyId": created.Key.ID, "newMaskedKey": Mask(created.Key.Prefix, created.Key.LastFour)}
+	meta := audit.Metadata{"newKeyId": created.Key.ID, "newMaskedKey": created.Key.MaskedKey()}
 	if previousExpiresAt != nil {
 		meta["previousKeyExpiresAt"] = *previousExpiresAt
 	}
@@ -391,7 +389,8 @@ func CountsOf(ctx context.Context, c *ent.Client) (Counts, error) {
 	if v == nil {
 		return Counts{}, privacy.Deny
 	}
-	org, err := c.Organization.Query().Where(organization.ID(v.OrgID)).Only(ctx)
+	org, err := c.Organization.Query().Where(organization.ID(v.OrgID)).
+		Select(organization.FieldActiveKeyCount, organization.FieldRevokedKeyCount).Only(ctx)
 	if err != nil {
 		return Counts{}, err
 	}

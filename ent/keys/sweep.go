@@ -87,7 +87,7 @@ func (l *Lifecycle) sweepBatch(ctx context.Context, now time.Time) (ended, found
 		done = append(done, ended...)
 	}
 	// The entries' time is the expiry, like the keys' revokedAt.
-	err = l.fileEnded(ctx, c, done, SystemName, auditentry.ActionAPI_KEY_EXPIRED, func(k *ent.APIKey) audit.Event {
+	err = l.fileEnded(ctx, c, done, ent.SystemName, auditentry.ActionAPI_KEY_EXPIRED, func(k *ent.APIKey) audit.Event {
 		return audit.Event{At: *k.ExpiresAt, Target: target(k), Metadata: audit.Metadata{"reason": *k.RevocationReason, "expiresAt": k.ExpiresAt.UTC()}}
 	})
 	if err != nil {
