@@ -45,8 +45,10 @@ func (e *benchEnv) layers(ctx context.Context, dbURL string, s *seeded) error {
 		return err
 	}
 	defer lf.Close()
-	// As the server logs: text lines on its standard error, here a file.
-	log := slog.New(slog.NewTextHandler(lf, nil))
+	// As the server logs: text lines through its LogWriter to standard error, here a file.
+	logw := app.NewLogWriter(lf)
+	defer logw.Close()
+	log := slog.New(slog.NewTextHandler(logw, nil))
 	a, err := app.New(ctx, app.Config{DatabaseURL: dbURL, StaticDir: filepath.Join(e.work, "no-static")}, log)
 	if err != nil {
 		return err

@@ -42,7 +42,9 @@ const cpuProfileEnv = "BENCH_CPU_PROFILE"
 // request without credentials that key's viewer (case 2: what a request costs without
 // authentication); a request with an Authorization header is authenticated as ever.
 func runServe(args []string) int {
-	log := slog.New(slog.NewTextHandler(os.Stderr, nil))
+	logw := app.NewLogWriter(os.Stderr) // as the program logs
+	defer logw.Close()
+	log := slog.New(slog.NewTextHandler(logw, nil))
 	usr1 := make(chan os.Signal, 1)
 	signal.Notify(usr1, syscall.SIGUSR1)
 	go func() {

@@ -34,20 +34,30 @@ import (
 )
 
 func main() {
-	log := slog.New(slog.NewTextHandler(os.Stderr, nil))
+	// Log lines reach standard error within 100 ms, many requests' lines in one write;
+	// every exit below writes what is left first.
+	logw := app.NewLogWriter(os.Stderr)
+	log := slog.New(slog.NewTextHandler(logw, nil))
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
-	defer stop()
-	if err := run(ctx, os.Args[1:], os.Stdin, os.Stdout, log); err != nil {
-		var usage app.UsageError
-		var exit exitCode
-		if errors.As(err, &exit) {
-			os.Exit(int(exit))
-		}
-		if errors.As(err, &usage) {
-			fmt.Fprintln(os.Stderr, err)
-			os.Exit(2)
-		}
+	err := run(ctx, os.Args[1:], os.Stdin, os.Stdout, log)
+	stop()
+	if err == nil {
+		logw.Close()
+		return
+	}
+	var usage app.UsageError
+	var exit exitCode
+	switch {
+	case errors.As(err, &exit):
+		logw.Close()
+		os.Exit(int(exit))
+	case errors.As(err, &usage):
+		logw.Close()
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(2)
+	default:
 		log.Error("apikeys: " + err.Error())
+		logw.Close()
 		os.Exit(1)
 	}
 }

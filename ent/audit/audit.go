@@ -29,6 +29,12 @@ func WithRequest(ctx context.Context, r Request) context.Context {
 	return context.WithValue(ctx, requestKey{}, r)
 }
 
+// RequestFrom returns the request ctx carries, if any.
+func RequestFrom(ctx context.Context) (Request, bool) {
+	r, ok := ctx.Value(requestKey{}).(Request)
+	return r, ok
+}
+
 // Target is what an entry is about.
 type Target struct {
 	Kind auditentry.TargetKind

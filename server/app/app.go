@@ -498,21 +498,27 @@ type requestIDKey struct{}
 
 // RequestID returns the id of the request of ctx.
 func RequestID(ctx context.Context) string {
-	id, _ := ctx.Value(requestIDKey{}).(string)
-	return id
+	if l, ok := ctx.Value(requestIDKey{}).(*loggedRequest); ok {
+		return l.id[0]
+	}
+	return ""
 }
 
-type statusRecorder struct {
+// loggedRequest is what logRequests keeps of a request, in one allocation: the status
+// answered (it wraps the ResponseWriter) and the request id, the value of the
+// X-Request-Id header and of the context (RequestID).
+type loggedRequest struct {
 	http.ResponseWriter
 	status int
+	id     [1]string
 }
 
-func (s *statusRecorder) WriteHeader(code int) {
-	s.status = code
-	s.ResponseWriter.WriteHeader(code)
+func (l *loggedRequest) WriteHeader(code int) {
+	l.status = code
+	l.ResponseWriter.WriteHeader(code)
 }
 
-func (s *statusRecorder) Unwrap() http.ResponseWriter { return s.ResponseWriter }
+func (l *loggedRequest) Unwrap() http.ResponseWriter { return l.ResponseWriter }
 
 // Request ids: a random prefix per process and a counter, unique across instances
 // without a call to crypto/rand per request (ids are not secrets).
@@ -536,27 +542,26 @@ func newRequestID() string {
 // bodies are never logged: they hold keys, cookies and passwords.
 func (a *App) logRequests(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		id := newRequestID()
-		w.Header()["X-Request-Id"] = []string{id}
-		rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
+		l := &loggedRequest{ResponseWriter: w, status: http.StatusOK, id: [1]string{newRequestID()}}
+		w.Header()["X-Request-Id"] = l.id[:]
 		start := time.Now()
-		inner := r.WithContext(context.WithValue(r.Context(), requestIDKey{}, id))
-		next.ServeHTTP(rec, inner)
+		inner := r.WithContext(context.WithValue(r.Context(), requestIDKey{}, l))
+		next.ServeHTTP(l, inner)
 		route := inner.Pattern // set by the mux: bounded, unlike paths
 		if route == "" {
 			route = "other"
 		}
 		took := time.Since(start)
-		a.Metrics.Request(route, rec.status, took)
+		a.Metrics.Request(route, l.status, took)
 		// The record is built here rather than by Logger.LogAttrs, which would also
 		// walk the stack for a source position no handler of ours prints.
 		if h := a.Log.Handler(); h.Enabled(r.Context(), slog.LevelInfo) {
 			lr := slog.NewRecord(start.Add(took), slog.LevelInfo, "request", 0)
 			lr.AddAttrs(
-				slog.String("request_id", id),
+				slog.String("request_id", l.id[0]),
 				slog.String("method", r.Method),
 				slog.String("path", r.URL.Path),
-				slog.Int("status", rec.status),
+				slog.Int("status", l.status),
 				slog.Duration("duration", took))
 			_ = h.Handle(r.Context(), lr)
 		}

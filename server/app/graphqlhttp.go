@@ -38,7 +38,7 @@ func graphQLOverHTTP(next http.Handler) http.Handler {
 		switch r.Method {
 		case http.MethodGet, http.MethodOptions:
 		case http.MethodPost:
-			if ct, _, err := mime.ParseMediaType(r.Header.Get("Content-Type")); err != nil || ct != mediaJSON {
+			if !isJSON(r.Header.Get("Content-Type")) {
 				w.Header().Set("Accept-Post", mediaJSON)
 				rw := &graphQLResponse{ResponseWriter: w, media: media}
 				reply.Error(rw, http.StatusUnsupportedMediaType, reply.CodeBadUserInput,
@@ -54,17 +54,38 @@ func graphQLOverHTTP(next http.Handler) http.Handler {
 			return
 		}
 		// gqlgen answers in the one media type left in Accept.
-		r.Header.Set("Accept", media)
+		r.Header["Accept"] = mediaValue[media]
 		rw := &graphQLResponse{ResponseWriter: w, media: media, get: r.Method == http.MethodGet}
 		next.ServeHTTP(rw, r)
 		rw.finish()
 	})
 }
 
+// mediaValue holds header values of the two media types, built once (a header map takes
+// the slice as it is).
+var mediaValue = map[string][]string{mediaJSON: {mediaJSON}, mediaGraphQLResponse: {mediaGraphQLResponse}}
+
+// isJSON reports whether a Content-Type is application/json, with any parameters.
+func isJSON(contentType string) bool {
+	if contentType == mediaJSON { // as nearly every client sends it: no parsing
+		return true
+	}
+	ct, _, err := mime.ParseMediaType(contentType)
+	return err == nil && ct == mediaJSON
+}
+
 // negotiate picks the response's media type from the Accept header values.
 func negotiate(accept []string) string {
 	if len(accept) == 0 {
 		return mediaJSON
+	}
+	if len(accept) == 1 { // values clients send as they are: no parsing
+		switch accept[0] {
+		case mediaJSON, "*/*":
+			return mediaJSON
+		case mediaGraphQLResponse, mediaGraphQLResponse + ", " + mediaJSON, mediaGraphQLResponse + ", " + mediaJSON + ";q=0.9":
+			return mediaGraphQLResponse
+		}
 	}
 	best, bestQ := "", -1.0
 	for _, v := range accept {
@@ -116,14 +137,25 @@ func (g *graphQLResponse) WriteHeader(code int) {
 	}
 	g.status = code
 	h := g.Header()
-	if ct, _, _ := mime.ParseMediaType(h.Get("Content-Type")); ct == mediaJSON || ct == mediaGraphQLResponse || ct == "" || code >= 400 {
-		h.Set("Content-Type", g.media)
+	if code >= 400 || isGraphQLMedia(h.Get("Content-Type")) {
+		h["Content-Type"] = mediaValue[g.media]
 	}
 	if code >= 400 {
 		g.held = &bytes.Buffer{}
 		return
 	}
 	g.ResponseWriter.WriteHeader(code)
+}
+
+// isGraphQLMedia reports whether a response's Content-Type is unset or one of the two
+// GraphQL media types (with any parameters): the answers whose media type is negotiated.
+func isGraphQLMedia(contentType string) bool {
+	switch contentType {
+	case "", mediaJSON, mediaGraphQLResponse:
+		return true
+	}
+	ct, _, _ := mime.ParseMediaType(contentType)
+	return ct == mediaJSON || ct == mediaGraphQLResponse || ct == ""
 }
 
 func (g *graphQLResponse) Write(b []byte) (int, error) {

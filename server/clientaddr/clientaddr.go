@@ -3,7 +3,6 @@
 package clientaddr
 
 import (
-	"context"
 	"net"
 	"net/http"
 	"net/netip"
@@ -12,10 +11,8 @@ import (
 	"apikeys/ent/audit"
 )
 
-type contextKey struct{}
-
-// Middleware puts the client's address in each request's context, alone (Of) and with
-// the user agent for the audit entries recorded in it (audit.WithRequest): the peer's address,
+// Middleware puts the client's address in each request's context with the user agent,
+// for Of and for the audit entries recorded in it (audit.WithRequest): the peer's address,
 // unless the peer is one of the trusted proxies (APIKEYS_TRUSTED_PROXIES); then
 // X-Forwarded-For is read right to left, skipping trusted proxies, and the first address
 // that is not one is the client. From any other peer the header is ignored: anyone can
@@ -24,16 +21,15 @@ func Middleware(trusted []netip.Prefix) func(http.Handler) http.Handler {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			addr := find(r, trusted)
-			ctx := audit.WithRequest(context.WithValue(r.Context(), contextKey{}, addr), audit.Request{IP: addr, UserAgent: r.UserAgent()})
-			next.ServeHTTP(w, r.WithContext(ctx))
+			next.ServeHTTP(w, r.WithContext(audit.WithRequest(r.Context(), audit.Request{IP: addr, UserAgent: r.UserAgent()})))
 		})
 	}
 }
 
 // Of is the client's address found by Middleware, or the peer's.
 func Of(r *http.Request) string {
-	if a, ok := r.Context().Value(contextKey{}).(string); ok {
-		return a
+	if req, ok := audit.RequestFrom(r.Context()); ok {
+		return req.IP
 	}
 	return peer(r).String()
 }
