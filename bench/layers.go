@@ -94,9 +94,11 @@ func (e *benchEnv) layers(ctx context.Context, dbURL string, s *seeded) error {
 			}
 		}
 	}
-	rounds, per := 5, 20_000
+	// Many short rounds, every row in each: a layer costs less than the machine's drift
+	// over a few seconds, so each row is compared with the row above in the same round.
+	rounds, per := 60, 2_000
 	if e.cfg.quick {
-		rounds, per = 2, 3_000
+		rounds, per = 6, 1_000
 	}
 	samples := make([][2][]float64, len(stacks)) // [stack][query] ns per request, by round
 	allocs := make([][2][]float64, len(stacks))
@@ -113,15 +115,23 @@ func (e *benchEnv) layers(ctx context.Context, dbURL string, s *seeded) error {
 		}
 	}
 	costs := make([]layerCost, len(stacks))
+	deltas := make([][2]time.Duration, len(stacks)) // the median of the rounds' differences with the row above
 	for si := range stacks {
 		for qi := range queries {
 			costs[si].cpu[qi] = time.Duration(median(samples[si][qi]))
 			costs[si].allocs[qi] = median(allocs[si][qi])
+			if si > 0 {
+				d := make([]float64, rounds)
+				for r := range rounds {
+					d[r] = samples[si][qi][r] - samples[si-1][qi][r]
+				}
+				deltas[si][qi] = time.Duration(median(d))
+			}
 		}
 	}
 	sec := &section{title: "What each layer costs (in process)"}
 	sec.lines = append(sec.lines,
-		fmt.Sprintf("One process (this one, GOMAXPROCS %d) builds the app with its own constructor (`app.New` on the seeded SQLite file, logging to a file as the server logs to its standard error) and serves each request straight to a handler, without a network: each row adds one layer of `app.Layers` to the row above, from gqlgen's own server for the same schema (no middleware) to the whole handler. The requests carry a cached API key; below the authentication layer a fixed viewer stands in for it. CPU time of the process per request (every goroutine's, the collector's too) and allocations per request, medians of %d interleaved rounds of %d requests per row and query.", runtime.GOMAXPROCS(0), rounds, per), "",
+		fmt.Sprintf("One process (this one, GOMAXPROCS %d) builds the app with its own constructor (`app.New` on the seeded SQLite file, logging to a file as the server logs to its standard error) and serves each request straight to a handler, without a network: each row adds one layer of `app.Layers` to the row above, from gqlgen's own server for the same schema (no middleware) to the whole handler. The requests carry a cached API key; below the authentication layer a fixed viewer stands in for it. CPU time of the process per request (every goroutine's, the collector's too) and allocations per request: medians of %d rounds of %d requests per row and query, every row in each round; Δ is the median of the rounds' differences with the row above (a layer costs less than the machine's drift over a few seconds), so the Δs need not add up to the difference of the medians.", runtime.GOMAXPROCS(0), rounds, per), "",
 		"| layers | `{ __typename }` CPU/req | Δ | allocs/req | `{ viewer { name } }` CPU/req | Δ | allocs/req |",
 		"|---|---:|---:|---:|---:|---:|---:|")
 	for si, st := range stacks {
@@ -129,7 +139,7 @@ func (e *benchEnv) layers(ctx context.Context, dbURL string, s *seeded) error {
 		for qi := range queries {
 			d := "—"
 			if si > 0 {
-				d = fmt.Sprintf("%+.2f µs", us(costs[si].cpu[qi]-costs[si-1].cpu[qi]))
+				d = fmt.Sprintf("%+.2f µs", us(deltas[si][qi]))
 			}
 			cells = append(cells, fmt.Sprintf("%.2f µs", us(costs[si].cpu[qi])), d, fmt.Sprintf("%.0f", costs[si].allocs[qi]))
 		}

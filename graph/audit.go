@@ -41,16 +41,13 @@ type auditDetailsKey struct{}
 // WithAuditDetails gives an operation its store of audit details (gqlgen's
 // AroundOperations): the connection's resolver fills it, the entries' fields read it.
 func WithAuditDetails(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
-	return next(context.WithValue(ctx, auditDetailsKey{}, &auditDetails{
-		maskedKeys:    map[pulid.ID]string{},
-		deletedActors: map[pulid.ID]bool{},
-	}))
+	return next(context.WithValue(ctx, auditDetailsKey{}, &auditDetails{})) // maps made when filled
 }
 
 func detailsOf(ctx context.Context) *auditDetails {
 	d, _ := ctx.Value(auditDetailsKey{}).(*auditDetails)
 	if d == nil { // outside the handler (tests of the resolvers alone)
-		d = &auditDetails{maskedKeys: map[pulid.ID]string{}, deletedActors: map[pulid.ID]bool{}}
+		d = &auditDetails{}
 	}
 	return d
 }
@@ -78,6 +75,9 @@ func loadAuditDetails(ctx context.Context, c *ent.Client, entries []*ent.AuditEn
 			return err
 		}
 		d.mu.Lock()
+		if d.maskedKeys == nil {
+			d.maskedKeys = make(map[pulid.ID]string, len(ks))
+		}
 		for _, k := range ks {
 			d.maskedKeys[k.ID] = k.MaskedKey()
 		}
@@ -89,6 +89,9 @@ func loadAuditDetails(ctx context.Context, c *ent.Client, entries []*ent.AuditEn
 			return err
 		}
 		d.mu.Lock()
+		if d.deletedActors == nil {
+			d.deletedActors = make(map[pulid.ID]bool, len(personIDs))
+		}
 		for id := range personIDs {
 			d.deletedActors[id] = false
 		}
