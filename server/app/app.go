@@ -272,7 +272,7 @@ func (a *App) GraphQL() http.Handler {
 	srv.Use(graph.DepthLimit{Max: depthLimit})
 	srv.Use(graph.Transactioner{Transactioner: entgql.Transactioner{TxOpener: client}})
 	srv.AroundOperations(graph.WithAuditDetails)
-	srv.AroundFields(graph.MarkResolverErrors)
+	srv.Use(graph.ResolverErrors{})
 	srv.SetErrorPresenter(graph.ErrorPresenter(a.Log, RequestID))
 	srv.SetRecoverFunc(graph.Recover(a.Log))
 	srv.AroundResponses(func(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
