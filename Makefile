@@ -67,7 +67,7 @@ test-faults:
 
 # The benchmark (bench/, see BENCHMARKS.md): builds the server as shipped, seeds
 # SQLite and a fresh PostgreSQL schema (1,000,000 keys), prints every figure next to its
-# target and writes the report to /tmp/bench-report.md; about 10 minutes on 2 cores.
+# target and writes the report to /tmp/bench-report.md; about 20 minutes on 2 cores.
 # BENCH_QUICK=1 for small seeds and short rounds; BENCH_ARGS for more flags (go run ./bench -h).
 bench:
 	$(GO) run ./bench $(BENCH_ARGS)

@@ -9,7 +9,7 @@
 // the same report to -report. It needs no hook in the server: what it measures beyond
 // the shipped binary it builds here, from the app's own constructor (`bench serve`).
 //
-//	go run ./bench            # the full run (about half an hour on 2 cores)
+//	go run ./bench            # the full run (about 20 minutes on 2 cores)
 //	go run ./bench -quick     # smaller seeds, shorter rounds (BENCH_QUICK=1)
 //	go run ./bench serve      # the server as `apikeys serve`, plus the bench's probes
 //
