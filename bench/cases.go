@@ -49,7 +49,7 @@ func (e *benchEnv) startProbed(ctx context.Context, name string, pin bool, env [
 	return startProc(ctx, name, e.work, pin, env, e.exe, "serve")
 }
 
-// caseDef is one of the four side-by-side cases.
+// caseDef is one of the side-by-side cases (1-4, and the floor's 5-7).
 type caseDef struct {
 	n       int
 	name    string
@@ -63,7 +63,7 @@ type caseRound struct {
 	closed, open loadResult
 }
 
-// caseRun is what the four cases measured on one database.
+// caseRun is what the cases measured on one database.
 type caseRun struct {
 	db     string
 	rate   float64
@@ -76,7 +76,7 @@ type caseRun struct {
 	mixed [][2]loadResult
 }
 
-// cases runs cases 1-4 on dbURL in interleaved rounds.
+// cases runs cases 1-7 on dbURL in interleaved rounds.
 func (e *benchEnv) cases(ctx context.Context, db, dbURL string, s *seeded) (*caseRun, error) {
 	cfg := e.cfg
 	bare, err := startProc(ctx, db+"-bare", e.work, e.pin, nil, e.exe, "bare")
