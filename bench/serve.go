@@ -34,8 +34,9 @@ const fixedViewerEnv = "BENCH_FIXED_VIEWER_KEY"
 const cpuProfileEnv = "BENCH_CPU_PROFILE"
 
 // runServe is `bench serve`: the server as `apikeys serve` runs it (app.Serve: the same
-// flags, environment, garbage collector settings, constructor and handler), with two
-// things of the benchmark's own. SIGUSR1 runs a full collection and returns the freed
+// flags, environment, garbage collector settings, constructor and handler), with the
+// benchmark's own probes. BENCH_CPU_PROFILE names a file for a CPU profile of the whole
+// run (-profile). SIGUSR1 runs a full collection and returns the freed
 // memory to the system, so that the memory figures read what is live rather than the
 // collector's headroom. And with BENCH_FIXED_VIEWER_KEY set, the handler is the app's
 // own routes and layers with the authentication layer replaced by one that makes a
@@ -71,6 +72,7 @@ func runServe(args []string) int {
 			v, err := a.Auth.Keys.Verify(ctx, []string{"Bearer " + secret}, "", "")
 			if err != nil {
 				log.Error(fixedViewerEnv + ": " + err.Error())
+				logw.Close()
 				os.Exit(1)
 			}
 			log.Warn("BENCHMARK: /graphql requests without credentials act as the service account of " + fixedViewerEnv)
