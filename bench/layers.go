@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"slices"
+	"strings"
 	"syscall"
 	"time"
 
@@ -143,7 +144,7 @@ func (e *benchEnv) layers(ctx context.Context, dbURL string, s *seeded) error {
 			}
 			cells = append(cells, fmt.Sprintf("%.2f µs", us(costs[si].cpu[qi])), d, fmt.Sprintf("%.0f", costs[si].allocs[qi]))
 		}
-		sec.lines = append(sec.lines, "| "+joinCells(cells)+" |")
+		sec.lines = append(sec.lines, "| "+strings.Join(cells, " | ")+" |")
 	}
 	e.rep.sections = append(e.rep.sections, sec)
 	first, last := costs[0], costs[len(costs)-1]
@@ -156,14 +157,7 @@ func (e *benchEnv) layers(ctx context.Context, dbURL string, s *seeded) error {
 	return nil
 }
 
-func joinCells(cells []string) string {
-	out := cells[0]
-	for _, c := range cells[1:] {
-		out += " | " + c
-	}
-	return out
-}
-
+// median is the middle of xs (the mean of the two middle ones), 0 for none.
 func median(xs []float64) float64 {
 	s := slices.Clone(xs)
 	slices.Sort(s)

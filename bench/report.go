@@ -7,7 +7,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"slices"
 	"strings"
 	"time"
 )
@@ -121,17 +120,6 @@ func (r *report) addCases(run *caseRun) {
 		thr, cpu, p50, p99, openCPU float64
 		errs                        int
 	}
-	med := func(xs []float64) float64 {
-		if len(xs) == 0 {
-			return 0
-		}
-		s := slices.Clone(xs)
-		slices.Sort(s)
-		if len(s)%2 == 1 {
-			return s[len(s)/2]
-		}
-		return (s[len(s)/2-1] + s[len(s)/2]) / 2
-	}
 	get := func(ci int, f func(caseRound) float64) []float64 {
 		var out []float64
 		for _, round := range run.rounds {
@@ -153,16 +141,16 @@ func (r *report) addCases(run *caseRun) {
 				xs = append(xs, f(ra)/f(rb))
 			}
 		}
-		return med(xs)
+		return median(xs)
 	}
 	aggs := make([]agg, len(run.cases))
 	for i := range run.cases {
 		a := &aggs[i]
-		a.thr = med(get(i, thr))
-		a.cpu = med(get(i, func(c caseRound) float64 { return us(c.closed.cpuPerRequest()) }))
-		a.openCPU = med(get(i, func(c caseRound) float64 { return us(c.open.cpuPerRequest()) }))
-		a.p50 = med(get(i, p50))
-		a.p99 = med(get(i, p99))
+		a.thr = median(get(i, thr))
+		a.cpu = median(get(i, func(c caseRound) float64 { return us(c.closed.cpuPerRequest()) }))
+		a.openCPU = median(get(i, func(c caseRound) float64 { return us(c.open.cpuPerRequest()) }))
+		a.p50 = median(get(i, p50))
+		a.p99 = median(get(i, p99))
 		for _, round := range run.rounds {
 			a.errs += round[i].closed.errors + round[i].open.errors
 		}
@@ -240,7 +228,7 @@ func (r *report) addCases(run *caseRun) {
 				xs = append(xs, pa/pb)
 			}
 		}
-		return med(xs), med(as), med(bs)
+		return median(xs), median(as), median(bs)
 	}
 	if has2 {
 		x, a, b := mixedRatio(0.5)
