@@ -11,7 +11,6 @@ import (
 	"net/http"
 	"os/exec"
 	"path/filepath"
-	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -89,19 +88,8 @@ func (e *benchEnv) auditTrail(ctx context.Context, dbURL string, db *sql.DB, s *
 func seedAudit(ctx context.Context, db *sql.DB, org string, n int) error {
 	cols := []string{"id", "created_at", "organization_id", "action", "actor_kind", "actor_id", "actor_name",
 		"target_kind", "target_id", "target_name", "ip", "user_agent", "metadata", "sequence", "previous_hash", "hash"}
-	known := map[string]bool{}
-	for _, c := range migrate.AuditEntriesTable.Columns {
-		known[c.Name] = true
-	}
-	for _, c := range cols {
-		if !known[c] {
-			return fmt.Errorf("audit_entries has no column %q any more: update the seeder", c)
-		}
-	}
-	for _, c := range migrate.AuditEntriesTable.Columns {
-		if !c.Nullable && c.Default == nil && !slices.Contains(cols, c.Name) {
-			return fmt.Errorf("audit_entries has a required column %q the seeder does not fill", c.Name)
-		}
+	if err := checkColumns(migrate.AuditEntriesTable, cols); err != nil {
+		return err
 	}
 	tx, err := db.BeginTx(ctx, nil)
 	if err != nil {

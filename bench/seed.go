@@ -5,8 +5,10 @@ import (
 	"crypto/sha256"
 	"database/sql"
 	"fmt"
+	"maps"
 	"math/rand/v2"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -369,24 +371,15 @@ type seedTable struct {
 // that the database cannot fill (NOT NULL without a default): a schema change stops the
 // seed with the column's name instead of seeding rows the server does not expect.
 func (t seedTable) columns() (names []string, row func(i int) []any, err error) {
-	known := map[string]bool{}
 	var fill []func(int) any
 	for _, c := range t.table.Columns {
-		known[c.Name] = true
-		v, ok := t.values[c.Name]
-		if !ok {
-			if !c.Nullable && c.Default == nil {
-				return nil, nil, fmt.Errorf("the bench seeds no value for %s.%s, which the schema requires: add it to bench/seed.go", t.table.Name, c.Name)
-			}
-			continue
+		if v, ok := t.values[c.Name]; ok {
+			names = append(names, c.Name)
+			fill = append(fill, v)
 		}
-		names = append(names, c.Name)
-		fill = append(fill, v)
 	}
-	for name := range t.values {
-		if !known[name] {
-			return nil, nil, fmt.Errorf("the schema has no column %s.%s: update bench/seed.go", t.table.Name, name)
-		}
+	if err := checkColumns(t.table, slices.Collect(maps.Keys(t.values))); err != nil {
+		return nil, nil, err
 	}
 	return names, func(i int) []any {
 		out := make([]any, len(fill))
@@ -395,6 +388,22 @@ func (t seedTable) columns() (names []string, row func(i int) []any, err error) 
 		}
 		return out
 	}, nil
+}
+
+// checkColumns fails on a column of filled the table does not have, and on one filled
+// leaves out that the database cannot fill (NOT NULL without a default).
+func checkColumns(table *schema.Table, filled []string) error {
+	for _, name := range filled {
+		if !slices.ContainsFunc(table.Columns, func(c *schema.Column) bool { return c.Name == name }) {
+			return fmt.Errorf("the schema has no column %s.%s: update the bench's seed", table.Name, name)
+		}
+	}
+	for _, c := range table.Columns {
+		if !c.Nullable && c.Default == nil && !slices.Contains(filled, c.Name) {
+			return fmt.Errorf("the bench seeds no value for %s.%s, which the schema requires: add it to the bench's seed", table.Name, c.Name)
+		}
+	}
+	return nil
 }
 
 // seedTables describes the rows to write, table by table in foreign-key order.
