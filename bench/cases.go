@@ -51,11 +51,10 @@ func (e *benchEnv) startProbed(ctx context.Context, name string, pin bool, env [
 
 // caseDef is one of the side-by-side cases (1-4, and the floor's 5-7).
 type caseDef struct {
-	n       int
-	name    string
-	t       target
-	missing string // why the case cannot be measured, or ""
-	info    bool   // measured for the explanation only: closed loop, no target
+	n    int
+	name string
+	t    target
+	info bool // measured for the explanation only: closed loop, no target
 }
 
 // caseRound is one case's figures in one round.
@@ -156,7 +155,7 @@ func (e *benchEnv) cases(ctx context.Context, db, dbURL string, s *seeded) (*cas
 	}
 	minSat := 0.0
 	for _, c := range run.cases {
-		if c.missing != "" || c.info {
+		if c.info {
 			continue
 		}
 		res, err := closedLoop(ctx, c.t, cfg.conns, calib)
@@ -178,9 +177,6 @@ func (e *benchEnv) cases(ctx context.Context, db, dbURL string, s *seeded) (*cas
 	for r := 0; r < cfg.rounds; r++ {
 		round := make([]caseRound, len(run.cases))
 		for i, c := range run.cases {
-			if c.missing != "" {
-				continue
-			}
 			time.Sleep(200 * time.Millisecond)
 			closed, err := closedLoop(ctx, c.t, cfg.conns, cfg.closedDur)
 			if err != nil {
@@ -201,16 +197,14 @@ func (e *benchEnv) cases(ctx context.Context, db, dbURL string, s *seeded) (*cas
 		run.rounds = append(run.rounds, round)
 
 		// Cases 2 and 3 again in one stream: both halves at the same moments.
-		if run.cases[1].missing == "" {
-			time.Sleep(200 * time.Millisecond)
-			res, err := openLoopMixed(ctx, []target{run.cases[1].t, run.cases[2].t}, run.rate, cfg.openConns/2, cfg.openDur)
-			if err != nil {
-				return nil, err
-			}
-			run.mixed = append(run.mixed, [2]loadResult{res[0], res[1]})
-			logf("%s round %d mixed 2+3 at %.0f req/s each: case 2 p50 %s p99 %s, case 3 p50 %s p99 %s%s", db, r+1, run.rate,
-				fmtDur(res[0].percentile(0.5)), fmtDur(res[0].percentile(0.99)), fmtDur(res[1].percentile(0.5)), fmtDur(res[1].percentile(0.99)), errNote(res...))
+		time.Sleep(200 * time.Millisecond)
+		res, err := openLoopMixed(ctx, []target{run.cases[1].t, run.cases[2].t}, run.rate, cfg.openConns/2, cfg.openDur)
+		if err != nil {
+			return nil, err
 		}
+		run.mixed = append(run.mixed, [2]loadResult{res[0], res[1]})
+		logf("%s round %d mixed 2+3 at %.0f req/s each: case 2 p50 %s p99 %s, case 3 p50 %s p99 %s%s", db, r+1, run.rate,
+			fmtDur(res[0].percentile(0.5)), fmtDur(res[0].percentile(0.99)), fmtDur(res[1].percentile(0.5)), fmtDur(res[1].percentile(0.99)), errNote(res...))
 	}
 	e.rep.addCases(run)
 	return run, nil

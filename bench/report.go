@@ -166,10 +166,6 @@ func (r *report) addCases(run *caseRun) {
 		"| case | throughput (req/s) | server CPU per request (closed loop / fixed rate) | p50 at fixed rate | p99 at fixed rate | errors |",
 		"|---|---:|---:|---:|---:|---:|")
 	for i, c := range run.cases {
-		if c.missing != "" {
-			sec.lines = append(sec.lines, fmt.Sprintf("| %d. %s | not measured | | | | |", c.n, c.name))
-			continue
-		}
 		a := aggs[i]
 		if c.info {
 			sec.lines = append(sec.lines, fmt.Sprintf("| %s | %.0f | %.1f µs / — | — | — | %d |", c.name, a.thr, a.cpu, a.errs))
@@ -200,18 +196,12 @@ func (r *report) addCases(run *caseRun) {
 	}
 	r.sections = append(r.sections, sec)
 
-	has2 := run.cases[1].missing == ""
 	r.info(db, "fixed rate for the latencies", fmt.Sprintf("%.0f req/s", run.rate))
-	r.info(db, "throughput 1 / 2 / 3 / 4 (req/s)", fmt.Sprintf("%.0f / %s / %.0f / %.0f", aggs[0].thr, orDash(has2, "%.0f", aggs[1].thr), aggs[2].thr, aggs[3].thr))
-	r.info(db, "server CPU per request 1 / 2 / 3 / 4", fmt.Sprintf("%.1f / %s / %.1f / %.1f µs", aggs[0].cpu, orDash(has2, "%.1f", aggs[1].cpu), aggs[2].cpu, aggs[3].cpu))
-	why := run.cases[1].missing
-	if has2 {
-		x := ratio(3, 2, thr)
-		r.figure(db, "throughput 3/2 (cache hit vs unauthenticated)", fmt.Sprintf("%.2f×", x), "≥ 0.90×", x >= 0.90)
-	} else {
-		r.missing(db, "throughput 3/2 (cache hit vs unauthenticated)", "≥ 0.90×", why)
-	}
-	x := ratio(3, 1, thr)
+	r.info(db, "throughput 1 / 2 / 3 / 4 (req/s)", fmt.Sprintf("%.0f / %.0f / %.0f / %.0f", aggs[0].thr, aggs[1].thr, aggs[2].thr, aggs[3].thr))
+	r.info(db, "server CPU per request 1 / 2 / 3 / 4", fmt.Sprintf("%.1f / %.1f / %.1f / %.1f µs", aggs[0].cpu, aggs[1].cpu, aggs[2].cpu, aggs[3].cpu))
+	x := ratio(3, 2, thr)
+	r.figure(db, "throughput 3/2 (cache hit vs unauthenticated)", fmt.Sprintf("%.2f×", x), "≥ 0.90×", x >= 0.90)
+	x = ratio(3, 1, thr)
 	r.figure(db, "throughput 3/1 (cache hit vs bare handler)", fmt.Sprintf("%.2f×", x), "≥ 0.45×", x >= 0.45)
 	r.info(db, "throughput 4/3 (cache off vs on)", fmt.Sprintf("%.2f×", ratio(4, 3, thr)))
 	// Latency comparisons: the targets are judged on the mixed streams (both halves
@@ -230,25 +220,18 @@ func (r *report) addCases(run *caseRun) {
 		}
 		return median(xs), median(as), median(bs)
 	}
-	if has2 {
-		x, a, b := mixedRatio(0.5)
-		r.figure(db, "p50 at the fixed rate, 3 vs 2 (one mixed stream)", fmt.Sprintf("%s vs %s: %+.0f%%", fmtDur(time.Duration(a)), fmtDur(time.Duration(b)), (x-1)*100), "auth adds ≤ 10%", x <= 1.10)
-		x, a, b = mixedRatio(0.99)
-		r.figure(db, "p99 at the fixed rate, 3 vs 2 (one mixed stream)", fmt.Sprintf("%s vs %s: %+.0f%%", fmtDur(time.Duration(a)), fmtDur(time.Duration(b)), (x-1)*100), "auth adds ≤ 20%", x <= 1.20)
-		x = ratio(3, 2, p50)
-		y := ratio(3, 2, p99)
-		r.info(db, "p50 / p99 at the fixed rate, 3 vs 2, in separate runs", fmt.Sprintf("%+.0f%% / %+.0f%% (%s vs %s / %s vs %s)", (x-1)*100, (y-1)*100,
-			fmtDur(time.Duration(aggs[2].p50)), fmtDur(time.Duration(aggs[1].p50)), fmtDur(time.Duration(aggs[2].p99)), fmtDur(time.Duration(aggs[1].p99))))
-	} else {
-		r.missing(db, "p50 at the fixed rate, 3 vs 2", "auth adds ≤ 10%", why)
-		r.missing(db, "p99 at the fixed rate, 3 vs 2", "auth adds ≤ 20%", why)
-	}
-	if len(run.cases) >= 7 {
-		x := ratio(5, 6, thr)
-		r.figure(db, "throughput 5/6 (the server's `{ __typename }` with a cached key vs gqlgen's own server)", fmt.Sprintf("%.2f× (%.1f vs %.1f µs CPU/req)", x, aggs[4].cpu, aggs[5].cpu), "≥ 0.95×", x >= 0.95)
-		r.info(db, "throughput 7/1 (gqlgen's own server `{ viewer { name } }` vs bare)", fmt.Sprintf("%.2f×", ratio(7, 1, thr)))
-		r.info(db, "throughput 3/7 (the server's `{ viewer { name } }` with a cached key vs gqlgen's own)", fmt.Sprintf("%.2f×", ratio(3, 7, thr)))
-	}
+	x, a, b := mixedRatio(0.5)
+	r.figure(db, "p50 at the fixed rate, 3 vs 2 (one mixed stream)", fmt.Sprintf("%s vs %s: %+.0f%%", fmtDur(time.Duration(a)), fmtDur(time.Duration(b)), (x-1)*100), "auth adds ≤ 10%", x <= 1.10)
+	x, a, b = mixedRatio(0.99)
+	r.figure(db, "p99 at the fixed rate, 3 vs 2 (one mixed stream)", fmt.Sprintf("%s vs %s: %+.0f%%", fmtDur(time.Duration(a)), fmtDur(time.Duration(b)), (x-1)*100), "auth adds ≤ 20%", x <= 1.20)
+	x = ratio(3, 2, p50)
+	y := ratio(3, 2, p99)
+	r.info(db, "p50 / p99 at the fixed rate, 3 vs 2, in separate runs", fmt.Sprintf("%+.0f%% / %+.0f%% (%s vs %s / %s vs %s)", (x-1)*100, (y-1)*100,
+		fmtDur(time.Duration(aggs[2].p50)), fmtDur(time.Duration(aggs[1].p50)), fmtDur(time.Duration(aggs[2].p99)), fmtDur(time.Duration(aggs[1].p99))))
+	x = ratio(5, 6, thr)
+	r.figure(db, "throughput 5/6 (the server's `{ __typename }` with a cached key vs gqlgen's own server)", fmt.Sprintf("%.2f× (%.1f vs %.1f µs CPU/req)", x, aggs[4].cpu, aggs[5].cpu), "≥ 0.95×", x >= 0.95)
+	r.info(db, "throughput 7/1 (gqlgen's own server `{ viewer { name } }` vs bare)", fmt.Sprintf("%.2f×", ratio(7, 1, thr)))
+	r.info(db, "throughput 3/7 (the server's `{ viewer { name } }` with a cached key vs gqlgen's own)", fmt.Sprintf("%.2f×", ratio(3, 7, thr)))
 	x = ratio(4, 3, p99)
 	r.figure(db, "p99 at the fixed rate, 4 (miss) vs 3 (hit)", fmt.Sprintf("%s vs %s: %.2f×", fmtDur(time.Duration(aggs[3].p99)), fmtDur(time.Duration(aggs[2].p99)), x), "≤ 3×", x <= 3)
 	mixedLines := []string{"", fmt.Sprintf("Cases 2 and 3 in one stream, per round: one open-loop stream alternating requests without and with a key to the same server, each half at %.0f req/s over its own %d connections; p50 / p99 of each half, measured at the same moments.", run.rate, r.cfg.openConns/2), "",
@@ -263,22 +246,8 @@ func (r *report) addCases(run *caseRun) {
 		mixedLines = append(mixedLines, fmt.Sprintf("| %d | %s | %s |", ri+1, cell(m[0]), cell(m[1])))
 	}
 	sec.lines = append(sec.lines, mixedLines...)
-	r.info(db, "p50 at the fixed rate 1 / 2 / 3 / 4", fmt.Sprintf("%s / %s / %s / %s", fmtDur(time.Duration(aggs[0].p50)), orDashD(has2, aggs[1].p50), fmtDur(time.Duration(aggs[2].p50)), fmtDur(time.Duration(aggs[3].p50))))
-	r.info(db, "p99 at the fixed rate 1 / 2 / 3 / 4", fmt.Sprintf("%s / %s / %s / %s", fmtDur(time.Duration(aggs[0].p99)), orDashD(has2, aggs[1].p99), fmtDur(time.Duration(aggs[2].p99)), fmtDur(time.Duration(aggs[3].p99))))
-}
-
-func orDash(ok bool, format string, v float64) string {
-	if !ok {
-		return "—"
-	}
-	return fmt.Sprintf(format, v)
-}
-
-func orDashD(ok bool, v float64) string {
-	if !ok {
-		return "—"
-	}
-	return fmtDur(time.Duration(v))
+	r.info(db, "p50 at the fixed rate 1 / 2 / 3 / 4", fmt.Sprintf("%s / %s / %s / %s", fmtDur(time.Duration(aggs[0].p50)), fmtDur(time.Duration(aggs[1].p50)), fmtDur(time.Duration(aggs[2].p50)), fmtDur(time.Duration(aggs[3].p50))))
+	r.info(db, "p99 at the fixed rate 1 / 2 / 3 / 4", fmt.Sprintf("%s / %s / %s / %s", fmtDur(time.Duration(aggs[0].p99)), fmtDur(time.Duration(aggs[1].p99)), fmtDur(time.Duration(aggs[2].p99)), fmtDur(time.Duration(aggs[3].p99))))
 }
 
 // render writes the report.
