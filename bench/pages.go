@@ -32,8 +32,10 @@ func signIn(addr, email string) (string, error) {
 	return "", fmt.Errorf("signing in as %s: no session cookie", email)
 }
 
-// The page as the admin app asks for it (frontend/src/features/api-keys), 50 a page.
-const pageFields = `pageInfo { hasNextPage endCursor } edges { node { id name maskedKey status createdAt createdByName lastUsedAt revokedAt revokedByName } }`
+// The page as the admin app asks for it (the ApiKeys query and the ApiKeysTable_ApiKey
+// fragment of frontend/src/features/api-keys), 50 a page.
+const pageFields = `pageInfo { hasNextPage startCursor endCursor } edges { node { id name maskedKey status createdAt createdByName createdByKind
+lastUsedAt expiresAt revokedAt revocationReason revokedByName revokedByKind allowedNetworks serviceAccount { id role } } }`
 
 func gqlBody(query string, vars map[string]any) string {
 	b, _ := json.Marshal(map[string]any{"query": query, "variables": vars})

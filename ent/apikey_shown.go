@@ -10,6 +10,7 @@ import (
 	"apikeys/ent/schema/pulid"
 	"apikeys/ent/serviceaccount"
 	"apikeys/ent/user"
+	"apikeys/ent/viewer"
 )
 
 // Names of who did something, as keys and audit entries show them.
@@ -57,6 +58,30 @@ func (_m *APIKey) RevokedByName() (*string, error) {
 	return &name, nil
 }
 
+// CreatedByKind says whether a person or a service account created the key.
+func (_m *APIKey) CreatedByKind() viewer.Kind { return actorKind(_m.CreatedByServiceAccountID) }
+
+// RevokedByKind says what ended the key: a person, a service account, or the system
+// (an expiry, the end of a rotation's overlap, a leak report); nil while active.
+func (_m *APIKey) RevokedByKind() *viewer.Kind {
+	switch {
+	case _m.Status != apikey.StatusREVOKED:
+		return nil
+	case _m.RevokedByID == "" && _m.RevokedByServiceAccountID == "":
+		return new(viewer.KindSystem)
+	}
+	return new(actorKind(_m.RevokedByServiceAccountID))
+}
+
+// Networks are the networks the key may be used from, [] (any address) rather than
+// nil: its allowedNetworks as the API lists them.
+func (_m *APIKey) Networks() []string {
+	if _m.AllowedNetworks == nil {
+		return []string{}
+	}
+	return _m.AllowedNetworks
+}
+
 // ForNames narrows the query to the columns that a person's name reads (CreatedByName,
 // RevokedByName): the people keys name are never shown whole.
 func (_q *UserQuery) ForNames() *UserQuery {
@@ -73,6 +98,14 @@ func (_q *ServiceAccountQuery) ForNames() *ServiceAccountQuery {
 		_q.ctx.AppendFieldOnce(c)
 	}
 	return _q
+}
+
+// actorKind says whether an actor was a person or a service account (its id is set).
+func actorKind(serviceAccountID pulid.ID) viewer.Kind {
+	if serviceAccountID != "" {
+		return viewer.KindServiceAccount
+	}
+	return viewer.KindUser
 }
 
 // actorName names a person (by userID) or a service account (by accountID) from
@@ -119,6 +152,9 @@ var apiKeyColumns = map[string]struct {
 	"createdByName":    {columns: []string{apikey.FieldCreatedByID, apikey.FieldCreatedByServiceAccountID}, derived: true},
 	"revokedByName": {columns: []string{apikey.FieldStatus, apikey.FieldRevocationReason,
 		apikey.FieldRevokedByID, apikey.FieldRevokedByServiceAccountID}, derived: true},
+	"createdByKind":   {columns: []string{apikey.FieldCreatedByServiceAccountID}, derived: true},
+	"revokedByKind":   {columns: []string{apikey.FieldStatus, apikey.FieldRevokedByID, apikey.FieldRevokedByServiceAccountID}, derived: true},
+	"allowedNetworks": {columns: []string{apikey.FieldAllowedNetworks}},
 }
 
 // SelectShown narrows the query to the columns that fields (the APIKey fields of a

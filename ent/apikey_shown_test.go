@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"apikeys/ent/apikey"
+	"apikeys/ent/viewer"
 )
 
 // A key names who created and ended it from the people loaded with it; one not loaded
@@ -31,6 +32,12 @@ func TestKeyNamesItsPeople(t *testing.T) {
 	if got := k.MaskedKey(); got != "gak_…k3Zq" {
 		t.Fatalf("maskedKey = %q", got)
 	}
+	if kind, ended := k.CreatedByKind(), k.RevokedByKind(); kind != viewer.KindUser || ended != nil {
+		t.Fatalf("createdByKind = %v, revokedByKind = %v, want USER and nil", kind, ended)
+	}
+	if got := k.Networks(); got == nil || len(got) != 0 {
+		t.Fatalf("allowedNetworks of a key without an allowlist = %#v, want []", got)
+	}
 
 	// Ada is deleted; a robot revokes the key.
 	ada.DeletedAt = &now
@@ -41,11 +48,17 @@ func TestKeyNamesItsPeople(t *testing.T) {
 	if name, err := k.RevokedByName(); err != nil || *name != "deploy robot" {
 		t.Fatalf("revokedByName = %v, %v", name, err)
 	}
+	if kind := k.RevokedByKind(); kind == nil || *kind != viewer.KindServiceAccount {
+		t.Fatalf("revokedByKind = %v, want SERVICE_ACCOUNT", kind)
+	}
 
 	// Keys ended by nobody in particular: the sweeper, a leak report.
 	ended := &APIKey{Status: apikey.StatusREVOKED, RevocationReason: new(apikey.RevocationReasonEXPIRED)}
 	if name, _ := ended.RevokedByName(); *name != SystemName {
 		t.Fatalf("revokedByName of an expired key = %q", *name)
+	}
+	if kind := ended.RevokedByKind(); kind == nil || *kind != viewer.KindSystem {
+		t.Fatalf("revokedByKind of an expired key = %v, want SYSTEM", kind)
 	}
 	ended.RevocationReason = new(apikey.RevocationReasonLEAKED)
 	if name, _ := ended.RevokedByName(); *name != LeakReporterName {
@@ -61,7 +74,7 @@ func TestShownFieldsReadTheirColumnsOnly(t *testing.T) {
 	robot := &ServiceAccount{ID: "sa_robot", Name: "deploy robot"}
 	keys := []*APIKey{
 		{Status: apikey.StatusACTIVE, CreatedByID: ada.ID},
-		{Status: apikey.StatusREVOKED, CreatedByServiceAccountID: robot.ID, RevokedByID: ada.ID},
+		{Status: apikey.StatusREVOKED, CreatedByServiceAccountID: robot.ID, RevokedByID: ada.ID, AllowedNetworks: []string{"10.0.0.0/8"}},
 		{Status: apikey.StatusREVOKED, RevokedByServiceAccountID: robot.ID, RevocationReason: new(apikey.RevocationReasonMANUAL)},
 		{Status: apikey.StatusREVOKED, RevocationReason: new(apikey.RevocationReasonLEAKED)},
 		{Status: apikey.StatusREVOKED, RevocationReason: new(apikey.RevocationReasonEXPIRED)},
@@ -71,6 +84,10 @@ func TestShownFieldsReadTheirColumnsOnly(t *testing.T) {
 		"serviceAccount": func(k *APIKey) any { sa, err := k.ServiceAccount(); return []any{sa, err} },
 		"createdByName":  func(k *APIKey) any { n, err := k.CreatedByName(); return []any{n, err} },
 		"revokedByName":  func(k *APIKey) any { n, err := k.RevokedByName(); return []any{n, err} },
+		"createdByKind":  func(k *APIKey) any { return k.CreatedByKind() },
+		"revokedByKind":  func(k *APIKey) any { return k.RevokedByKind() },
+		// A schema field's column, read by a method: [] for none.
+		"allowedNetworks": func(k *APIKey) any { return k.Networks() },
 	}
 	for name, f := range apiKeyColumns {
 		if f.derived && shown[name] == nil {

@@ -66,14 +66,6 @@ func searchKeys(text string) predicate.APIKey {
 	return byName
 }
 
-// actorKind says whether an actor was a person or a service account (its id is set).
-func actorKind(serviceAccountID pulid.ID) ViewerKind {
-	if serviceAccountID != "" {
-		return ViewerKindServiceAccount
-	}
-	return ViewerKindUser
-}
-
 // peopleNeeded says which of loadPeople's queries a selection needs, and whether it
 // shows the keys' service accounts (serviceAccount) or only names people and accounts.
 type peopleNeeded struct{ accounts, users, shownAccounts bool }
@@ -279,17 +271,6 @@ func withPeople[T any, P any](ctx context.Context, v T, payload func(T) P, err e
 
 func keyPolicy(p keys.Policy) *KeyPolicy {
 	return &KeyPolicy{MaxLifetimeDays: p.MaxLifetimeDays, RequireExpiry: p.RequireExpiry}
-}
-
-// revokedByKind says what kind of actor ended a key; nil while active.
-func revokedByKind(k *ent.APIKey) *ViewerKind {
-	switch {
-	case k.Status != apikey.StatusREVOKED:
-		return nil
-	case k.RevokedByID == "" && k.RevokedByServiceAccountID == "":
-		return new(ViewerKindSystem)
-	}
-	return new(actorKind(k.RevokedByServiceAccountID))
 }
 
 // keyPage is the apiKeys field's arguments.

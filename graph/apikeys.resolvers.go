@@ -21,21 +21,6 @@ import (
 	"entgo.io/contrib/entgql"
 )
 
-// CreatedByKind is the resolver for the createdByKind field.
-func (r *aPIKeyResolver) CreatedByKind(ctx context.Context, obj *ent.APIKey) (ViewerKind, error) {
-	return actorKind(obj.CreatedByServiceAccountID), nil
-}
-
-// RevokedByKind is the resolver for the revokedByKind field.
-func (r *aPIKeyResolver) RevokedByKind(ctx context.Context, obj *ent.APIKey) (*ViewerKind, error) {
-	return revokedByKind(obj), nil
-}
-
-// AllowedNetworks is the resolver for the allowedNetworks field.
-func (r *aPIKeyResolver) AllowedNetworks(ctx context.Context, obj *ent.APIKey) ([]string, error) {
-	return keys.AllowedNetworks(obj), nil
-}
-
 // RecentClients is the resolver for the recentClients field.
 func (r *aPIKeyResolver) RecentClients(ctx context.Context, obj *ent.APIKey) ([]*keyuse.Client, error) {
 	return pointers(obj.RecentClients), nil // [] for a key never used
@@ -123,7 +108,7 @@ func (r *queryResolver) Viewer(ctx context.Context) (*Viewer, error) {
 		return nil, Error(CodeUnauthenticated, "sign in or send an API key")
 	}
 	return &Viewer{
-		Kind:          ViewerKind(v.Kind),
+		Kind:          v.Kind,
 		ID:            viewerID(v),
 		Name:          v.Name,
 		Role:          v.Role,

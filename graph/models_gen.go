@@ -7,6 +7,7 @@ import (
 	"apikeys/ent/schema/pulid"
 	"apikeys/ent/serviceaccount"
 	"apikeys/ent/user"
+	"apikeys/ent/viewer"
 	"bytes"
 	"fmt"
 	"io"
@@ -149,7 +150,7 @@ type UpdateKeyPolicyPayload struct {
 
 // The authenticated caller.
 type Viewer struct {
-	Kind ViewerKind `json:"kind"`
+	Kind viewer.Kind `json:"kind"`
 	// The viewer's own id ("vwr_" and the id of its user or service account): unique
 	// across types, so that a normalized cache (Apollo, Relay) keeps the Viewer apart from
 	// the User or ServiceAccount it is. For that object, ask for user or serviceAccount.
@@ -289,66 +290,6 @@ func (e *AuditProblem) UnmarshalJSON(b []byte) error {
 }
 
 func (e AuditProblem) MarshalJSON() ([]byte, error) {
-	var buf bytes.Buffer
-	e.MarshalGQL(&buf)
-	return buf.Bytes(), nil
-}
-
-// Who is calling: a person (session cookie) or a service account (API key). SYSTEM is
-// the server itself (a key that expired or ended its rotation overlap was ended by it);
-// never a caller.
-type ViewerKind string
-
-const (
-	ViewerKindUser           ViewerKind = "USER"
-	ViewerKindServiceAccount ViewerKind = "SERVICE_ACCOUNT"
-	ViewerKindSystem         ViewerKind = "SYSTEM"
-)
-
-var AllViewerKind = []ViewerKind{
-	ViewerKindUser,
-	ViewerKindServiceAccount,
-	ViewerKindSystem,
-}
-
-func (e ViewerKind) IsValid() bool {
-	switch e {
-	case ViewerKindUser, ViewerKindServiceAccount, ViewerKindSystem:
-		return true
-	}
-	return false
-}
-
-func (e ViewerKind) String() string {
-	return string(e)
-}
-
-func (e *ViewerKind) UnmarshalGQL(v any) error {
-	str, ok := v.(string)
-	if !ok {
-		return fmt.Errorf("enums must be strings")
-	}
-
-	*e = ViewerKind(str)
-	if !e.IsValid() {
-		return fmt.Errorf("%s is not a valid ViewerKind", str)
-	}
-	return nil
-}
-
-func (e ViewerKind) MarshalGQL(w io.Writer) {
-	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
-}
-
-func (e *ViewerKind) UnmarshalJSON(b []byte) error {
-	s, err := strconv.Unquote(string(b))
-	if err != nil {
-		return err
-	}
-	return e.UnmarshalGQL(s)
-}
-
-func (e ViewerKind) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil

@@ -351,11 +351,11 @@ func (l *Lifecycle) Update(ctx context.Context, c *ent.Client, id pulid.ID, ch C
 			meta["name"] = audit.Change(old, name)
 		}
 	}
-	if ch.AllowedNetworks != nil && !slices.Equal(networks, AllowedNetworks(k)) {
+	if ch.AllowedNetworks != nil && !slices.Equal(networks, k.Networks()) {
 		if err := c.APIKey.UpdateOneID(k.ID).SetAllowedNetworks(networks).Exec(ctx); err != nil {
 			return nil, err
 		}
-		meta["allowedNetworks"] = audit.Change(AllowedNetworks(k), networks)
+		meta["allowedNetworks"] = audit.Change(k.Networks(), networks)
 		forget = append(forget, k)
 	}
 	if len(meta) == 0 {

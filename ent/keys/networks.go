@@ -6,7 +6,6 @@ import (
 	"slices"
 	"strings"
 
-	"apikeys/ent"
 	"apikeys/ent/problem"
 )
 
@@ -57,13 +56,4 @@ func ParseNetwork(s string) (netip.Prefix, error) {
 		p = netip.PrefixFrom(p.Addr().Unmap(), bits)
 	}
 	return p.Masked(), nil
-}
-
-// AllowedNetworks returns the networks k may be used from: [] (any address) rather
-// than nil, as the API lists them.
-func AllowedNetworks(k *ent.APIKey) []string {
-	if k.AllowedNetworks == nil {
-		return []string{}
-	}
-	return k.AllowedNetworks
 }

@@ -186,3 +186,29 @@ func TestAnEmptyCursorIsTheFirstPage(t *testing.T) {
 		}
 	})
 }
+
+// Over HTTP a response is one JSON document, so a field marked @defer arrives in it with
+// the rest: with its value, and without the hasNext of an incremental delivery no
+// transport here sends.
+func TestDeferredFieldsArriveInline(t *testing.T) {
+	each(t, func(t *testing.T, s *server) {
+		admin := s.newTenant("Acme").admin
+		admin.createKey("Billing export", "VIEWER")
+		a := admin.send(http.MethodPost, graphQLResponse, plainJSON,
+			`{"query":"{ viewer { name } apiKeys(first: 10) { edges { node { name ... @defer(label: \"who\") { createdByKind createdByName maskedKey } } } } }"}`, nil)
+		var data struct {
+			APIKeys struct {
+				Edges []struct {
+					Node struct{ Name, CreatedByKind, CreatedByName, MaskedKey string }
+				}
+			}
+		}
+		_ = json.Unmarshal(a.body["data"], &data)
+		if a.status != http.StatusOK || a.body["errors"] != nil || a.body["hasNext"] != nil || len(data.APIKeys.Edges) != 1 {
+			t.Fatalf("HTTP %d %s", a.status, a.raw)
+		}
+		if n := data.APIKeys.Edges[0].Node; n.CreatedByKind != "USER" || n.CreatedByName == "" || !strings.HasPrefix(n.MaskedKey, "gak_…") {
+			t.Errorf("the deferred fields: %+v", n)
+		}
+	})
+}

@@ -79,9 +79,11 @@ func BenchmarkHandler(b *testing.B) {
 			run("viewer-expiring", `{ viewer { name } }`, expiring.Secret)
 			// And a key allowed from 100 networks, the client's last (issue 11: ≤ 5% more).
 			run("viewer-100-networks", `{ viewer { name } }`, restricted.CreateAPIKey.Secret)
-			// The first page of the Active Keys tab as the admin app asks for it.
-			run("page", `{ apiKeys(status: ACTIVE, first: 50) { totalCount pageInfo { hasNextPage endCursor }
-				edges { node { id name maskedKey status createdAt createdByName lastUsedAt revokedAt revokedByName } } } }`, "")
+			// The first page of the Active Keys tab as the admin app asks for it (the
+			// ApiKeys query and the ApiKeysTable_ApiKey fragment).
+			run("page", `{ apiKeys(status: ACTIVE, first: 50) { totalCount pageInfo { hasNextPage startCursor endCursor }
+				edges { node { id name maskedKey status createdAt createdByName createdByKind lastUsedAt expiresAt
+				revokedAt revocationReason revokedByName revokedByKind allowedNetworks serviceAccount { id role } } } } }`, "")
 		})
 	}
 }

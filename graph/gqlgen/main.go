@@ -1,0 +1,166 @@
+// Command gqlgen is gqlgen as this project runs it (`go generate ./graph`): gqlgen's own
+// generation from gqlgen.yml, with three changes to the code it writes, all below a
+// request's root fields. Root fields (queries, subscriptions) are as gqlgen makes them.
+//
+//   - Fields resolve inline and lists marshal their elements one after the other
+//     (graph.marshalSerially), on the request's goroutine. gqlgen gives every resolver
+//     field, and every element of a list of objects, a goroutine of its own: a page of
+//     50 keys started some 200. Nothing below the root blocks here (a page loads the
+//     people it names before it is marshaled; the rest are computations on loaded
+//     rows), so that bought nothing and cost a third of the page's CPU.
+//   - No object makes a group of @defer'd fields: none can be deferred once no field
+//     resolves concurrently, so deferred fields arrive in the response with the rest
+//     (gqlgen's POST transport used to answer them null, with hasNext, and never send
+//     the rest).
+//   - A field that only reads a scalar or an enum (or a list of them) from its object,
+//     a column or a method without a context (APIKey.maskedKey), is marshaled straight
+//     from the read: gqlgen gives each a field context, a context value, four closures,
+//     a boxed value and a turn through the resolver middleware, some nine allocations.
+//     A method that returns an error (APIKey.createdByName) goes gqlgen's way only when
+//     it fails, so its error names its path. What such a read loses is the path of the
+//     error of a non-null field whose value marshals as null (a zero time.Time), which
+//     no stored row has: that error names the object's path instead.
+package main
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"regexp"
+	"strings"
+
+	"github.com/99designs/gqlgen/api"
+	"github.com/99designs/gqlgen/codegen"
+	"github.com/99designs/gqlgen/codegen/config"
+	"github.com/vektah/gqlparser/v2/ast"
+)
+
+func main() {
+	if err := generate(); err != nil {
+		fmt.Fprintln(os.Stderr, "gqlgen:", err)
+		os.Exit(1)
+	}
+}
+
+func generate() error {
+	cfg, err := config.LoadConfigFromDefaultLocations()
+	if err != nil {
+		return err
+	}
+	p := &inline{}
+	if err := api.Generate(cfg, api.AddPlugin(p)); err != nil {
+		return err
+	}
+	return rewrite(cfg.Exec.Filename, p.reads)
+}
+
+// inline makes every field below the root resolve on the request's goroutine (gqlgen's
+// own switch for mutations, Object.DisableConcurrency, set on the rest) and collects the
+// fields that only read a scalar or an enum from their object.
+type inline struct {
+	reads []string // the generated functions of those fields, _Object_field
+}
+
+func (*inline) Name() string { return "inline" }
+
+func (p *inline) GenerateCode(data *codegen.Data) error {
+	for _, o := range data.Objects {
+		if o.Root {
+			continue
+		}
+		o.DisableConcurrency = true
+		for _, f := range o.Fields {
+			if reads(f) {
+				p.reads = append(p.reads, "_"+o.Name+"_"+f.Name)
+			}
+		}
+	}
+	return nil
+}
+
+// reads says whether f only reads a scalar or an enum, or a list of them, from its
+// object.
+func reads(f *codegen.Field) bool {
+	t := f.TypeReference
+	scalar := t.Definition.Kind == ast.Scalar || t.Definition.Kind == ast.Enum
+	return scalar && !f.IsResolver && !f.MethodHasContext && len(f.Args) == 0 && len(f.Directives) == 0
+}
+
+// What rewrite changes in the generated code, and what it writes instead.
+var (
+	// How gqlgen marshals a list of objects or enums; marshalSerially has the same
+	// signature.
+	concurrentList, serialList = []byte("graphql.MarshalSliceConcurrently("), []byte("marshalSerially(")
+	// Each object's group of @defer'd fields, made (with the object's path, a map and a
+	// field set) whatever the request: only a field resolved concurrently (given
+	// &deferred) can be deferred, and none is, so every group stays empty.
+	newGroup, emptyGroup = []byte("deferred := graphql.NewDeferredGroup(ctx)"), []byte("var deferred graphql.DeferredGroup // none is deferred: see graph/gqlgen")
+	usesGroup            = []byte("&deferred")
+)
+
+// rewrite changes the generated file where no setting of gqlgen can: lists marshal
+// their elements with marshalSerially instead of graphql.MarshalSliceConcurrently (its
+// worker_limit still starts a goroutine per element), objects make no group of deferred
+// fields, and the reads are marshaled inline. Should gqlgen stop writing what is
+// replaced, or start deferring fields, generation fails here rather than quietly going
+// back to the costlier code or dropping deferred fields.
+func rewrite(path string, reads []string) error {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return err
+	}
+	for _, s := range [][]byte{concurrentList, newGroup} {
+		if !bytes.Contains(b, s) {
+			return fmt.Errorf("%s no longer has %s: see graph/gqlgen", path, s)
+		}
+	}
+	if bytes.Contains(b, usesGroup) {
+		return fmt.Errorf("%s defers fields (%s): graph/gqlgen may no longer drop the deferred groups", path, usesGroup)
+	}
+	b = bytes.ReplaceAll(b, concurrentList, serialList)
+	b = bytes.ReplaceAll(b, newGroup, emptyGroup)
+	for _, name := range reads {
+		var found bool
+		re := regexp.MustCompile(strings.ReplaceAll(readField, "NAME", regexp.QuoteMeta(name)))
+		b = re.ReplaceAllFunc(b, func(f []byte) []byte {
+			found = true
+			m := re.FindSubmatch(f)
+			read, marshal := m[2], m[4]
+			body := f[bytes.Index(f, []byte("\treturn graphql.ResolveField(")):]
+			head := bytes.Clone(f[:len(f)-len(body)])
+			if len(m[3]) > 0 { // the read cannot fail
+				return fmt.Appendf(head, "\treturn ec.%s(ctx, field.Selections, %s) // read inline: see graph/gqlgen\n}\n", marshal, read)
+			}
+			// A read that failed goes gqlgen's way, to report its error on its path.
+			return fmt.Appendf(head, "\tif v, err := %s; err == nil { // read inline: see graph/gqlgen\n\t\treturn ec.%s(ctx, field.Selections, v)\n\t}\n%s", read, marshal, body)
+		})
+		if !found {
+			return fmt.Errorf("%s: %s is not the read of a field that graph/gqlgen knows", path, name)
+		}
+	}
+	return os.WriteFile(path, b, 0o644)
+}
+
+// readField is how gqlgen writes the function of a field that reads from its object
+// (NAME is its name), with the object's type, the read, whether the read returns an
+// error, and the marshaler as groups.
+const readField = `func \(ec \*executionContext\) NAME\(ctx context\.Context, field graphql\.CollectedField, obj (\S+)\) \(ret graphql\.Marshaler\) \{
+	return graphql\.ResolveField\(
+		ctx,
+		ec\.OperationContext,
+		field,
+		func\(ctx context\.Context, field graphql\.CollectedField\) \(\*graphql\.FieldContext, error\) \{
+			return ec\.fieldContext_\w+\(ctx, field\)
+		\},
+		func\(ctx context\.Context\) \(any, error\) \{
+			return ([^\n]+?)(, nil)?
+		\},
+		nil,
+		func\(ctx context\.Context, selections ast\.SelectionSet, v [^\n]+\) graphql\.Marshaler \{
+			return ec\.(\S+)\(ctx, selections, v\)
+		\},
+		true,
+		(?:true|false),
+	\)
+\}
+`
