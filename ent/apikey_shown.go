@@ -100,6 +100,19 @@ func (_q *ServiceAccountQuery) ForNames() *ServiceAccountQuery {
 	return _q
 }
 
+// ServiceAccountShown are the columns the API shows of a service account: those of its
+// GraphQL type's fields (graph's tests hold the two together).
+var ServiceAccountShown = []string{serviceaccount.FieldID, serviceaccount.FieldCreatedAt, serviceaccount.FieldName, serviceaccount.FieldRole}
+
+// ForShown narrows the query to ServiceAccountShown, for accounts shown with their keys
+// (APIKey.serviceAccount): their organization and creator are not read.
+func (_q *ServiceAccountQuery) ForShown() *ServiceAccountQuery {
+	for _, c := range ServiceAccountShown {
+		_q.ctx.AppendFieldOnce(c)
+	}
+	return _q
+}
+
 // actorKind says whether an actor was a person or a service account (its id is set).
 func actorKind(serviceAccountID pulid.ID) viewer.Kind {
 	if serviceAccountID != "" {

@@ -163,7 +163,9 @@ func loadPeople(ctx context.Context, c *ent.Client, need peopleNeeded, ks ...*en
 	}
 	if need.accounts && len(saIDs) > 0 {
 		q := c.ServiceAccount.Query().Where(serviceaccount.IDIn(slices.Collect(maps.Keys(saIDs))...))
-		if !need.shownAccounts {
+		if need.shownAccounts {
+			q.ForShown()
+		} else {
 			q.ForNames()
 		}
 		sas, err := q.All(ctx)
