@@ -12,9 +12,8 @@ import (
 // field blocks, so a goroutine per element is pure cost), and it keeps that function's
 // contract: each element gets a field context with its index, and an element whose
 // marshaling panics is null with the panic reported as an error on its path, unless
-// omitPanicHandler. workerLimit has nothing to limit.
-func marshalSerially(ctx context.Context, length int, workerLimit int64, omitPanicHandler bool, marshalElement func(context.Context, int) graphql.Marshaler) graphql.Array {
-	_ = workerLimit
+// omitPanicHandler. Its worker limit (the third argument) has nothing to limit.
+func marshalSerially(ctx context.Context, length int, _ int64, omitPanicHandler bool, marshalElement func(context.Context, int) graphql.Marshaler) graphql.Array {
 	ret := make(graphql.Array, length)
 	fcs, indexes := make([]graphql.FieldContext, length), make([]int, length)
 	for i := range length {
