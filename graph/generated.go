@@ -7573,7 +7573,7 @@ func (ec *executionContext) _APIKey(ctx context.Context, sel ast.SelectionSet, o
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return marshalObject(fields, out.Values) // see graph/gqlgen
 }
 
 var aPIKeyConnectionImplementors = []string{"APIKeyConnection"}
@@ -7616,7 +7616,7 @@ func (ec *executionContext) _APIKeyConnection(ctx context.Context, sel ast.Selec
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return marshalObject(fields, out.Values) // see graph/gqlgen
 }
 
 var aPIKeyCountsImplementors = []string{"APIKeyCounts"}
@@ -7654,7 +7654,7 @@ func (ec *executionContext) _APIKeyCounts(ctx context.Context, sel ast.Selection
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return marshalObject(fields, out.Values) // see graph/gqlgen
 }
 
 var aPIKeyEdgeImplementors = []string{"APIKeyEdge"}
@@ -7692,7 +7692,7 @@ func (ec *executionContext) _APIKeyEdge(ctx context.Context, sel ast.SelectionSe
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return marshalObject(fields, out.Values) // see graph/gqlgen
 }
 
 var aPIKeyEventImplementors = []string{"APIKeyEvent"}
@@ -7735,7 +7735,7 @@ func (ec *executionContext) _APIKeyEvent(ctx context.Context, sel ast.SelectionS
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return marshalObject(fields, out.Values) // see graph/gqlgen
 }
 
 var auditEntryImplementors = []string{"AuditEntry", "Node"}
@@ -7848,7 +7848,7 @@ func (ec *executionContext) _AuditEntry(ctx context.Context, sel ast.SelectionSe
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return marshalObject(fields, out.Values) // see graph/gqlgen
 }
 
 var auditEntryConnectionImplementors = []string{"AuditEntryConnection"}
@@ -7891,7 +7891,7 @@ func (ec *executionContext) _AuditEntryConnection(ctx context.Context, sel ast.S
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return marshalObject(fields, out.Values) // see graph/gqlgen
 }
 
 var auditEntryEdgeImplementors = []string{"AuditEntryEdge"}
@@ -7929,7 +7929,7 @@ func (ec *executionContext) _AuditEntryEdge(ctx context.Context, sel ast.Selecti
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return marshalObject(fields, out.Values) // see graph/gqlgen
 }
 
 var auditVerificationImplementors = []string{"AuditVerification"}
@@ -7992,7 +7992,7 @@ func (ec *executionContext) _AuditVerification(ctx context.Context, sel ast.Sele
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return marshalObject(fields, out.Values) // see graph/gqlgen
 }
 
 var createAPIKeyPayloadImplementors = []string{"CreateAPIKeyPayload"}
@@ -8030,7 +8030,7 @@ func (ec *executionContext) _CreateAPIKeyPayload(ctx context.Context, sel ast.Se
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return marshalObject(fields, out.Values) // see graph/gqlgen
 }
 
 var createUserPayloadImplementors = []string{"CreateUserPayload"}
@@ -8063,7 +8063,7 @@ func (ec *executionContext) _CreateUserPayload(ctx context.Context, sel ast.Sele
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return marshalObject(fields, out.Values) // see graph/gqlgen
 }
 
 var deleteUserPayloadImplementors = []string{"DeleteUserPayload"}
@@ -8096,7 +8096,7 @@ func (ec *executionContext) _DeleteUserPayload(ctx context.Context, sel ast.Sele
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return marshalObject(fields, out.Values) // see graph/gqlgen
 }
 
 var keyClientImplementors = []string{"KeyClient"}
@@ -8139,7 +8139,7 @@ func (ec *executionContext) _KeyClient(ctx context.Context, sel ast.SelectionSet
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return marshalObject(fields, out.Values) // see graph/gqlgen
 }
 
 var keyPolicyImplementors = []string{"KeyPolicy"}
@@ -8177,7 +8177,7 @@ func (ec *executionContext) _KeyPolicy(ctx context.Context, sel ast.SelectionSet
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return marshalObject(fields, out.Values) // see graph/gqlgen
 }
 
 var mutationImplementors = []string{"Mutation"}
@@ -8262,7 +8262,7 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return marshalObject(fields, out.Values) // see graph/gqlgen
 }
 
 var organizationImplementors = []string{"Organization", "Node"}
@@ -8310,7 +8310,7 @@ func (ec *executionContext) _Organization(ctx context.Context, sel ast.Selection
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return marshalObject(fields, out.Values) // see graph/gqlgen
 }
 
 var pageInfoImplementors = []string{"PageInfo"}
@@ -8358,7 +8358,7 @@ func (ec *executionContext) _PageInfo(ctx context.Context, sel ast.SelectionSet,
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return marshalObject(fields, out.Values) // see graph/gqlgen
 }
 
 var queryImplementors = []string{"Query"}
@@ -8456,7 +8456,7 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return marshalObject(fields, out.Values) // see graph/gqlgen
 }
 
 var revokeAPIKeyPayloadImplementors = []string{"RevokeAPIKeyPayload"}
@@ -8489,7 +8489,7 @@ func (ec *executionContext) _RevokeAPIKeyPayload(ctx context.Context, sel ast.Se
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return marshalObject(fields, out.Values) // see graph/gqlgen
 }
 
 var rotateAPIKeyPayloadImplementors = []string{"RotateAPIKeyPayload"}
@@ -8532,7 +8532,7 @@ func (ec *executionContext) _RotateAPIKeyPayload(ctx context.Context, sel ast.Se
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return marshalObject(fields, out.Values) // see graph/gqlgen
 }
 
 var serviceAccountImplementors = []string{"ServiceAccount", "Node"}
@@ -8580,7 +8580,7 @@ func (ec *executionContext) _ServiceAccount(ctx context.Context, sel ast.Selecti
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return marshalObject(fields, out.Values) // see graph/gqlgen
 }
 
 var subscriptionImplementors = []string{"Subscription"}
@@ -8633,7 +8633,7 @@ func (ec *executionContext) _UpdateAPIKeyPayload(ctx context.Context, sel ast.Se
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return marshalObject(fields, out.Values) // see graph/gqlgen
 }
 
 var updateKeyPolicyPayloadImplementors = []string{"UpdateKeyPolicyPayload"}
@@ -8666,7 +8666,7 @@ func (ec *executionContext) _UpdateKeyPolicyPayload(ctx context.Context, sel ast
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return marshalObject(fields, out.Values) // see graph/gqlgen
 }
 
 var userImplementors = []string{"User", "Node"}
@@ -8724,7 +8724,7 @@ func (ec *executionContext) _User(ctx context.Context, sel ast.SelectionSet, obj
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return marshalObject(fields, out.Values) // see graph/gqlgen
 }
 
 var userConnectionImplementors = []string{"UserConnection"}
@@ -8767,7 +8767,7 @@ func (ec *executionContext) _UserConnection(ctx context.Context, sel ast.Selecti
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return marshalObject(fields, out.Values) // see graph/gqlgen
 }
 
 var userEdgeImplementors = []string{"UserEdge"}
@@ -8805,7 +8805,7 @@ func (ec *executionContext) _UserEdge(ctx context.Context, sel ast.SelectionSet,
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return marshalObject(fields, out.Values) // see graph/gqlgen
 }
 
 var viewerImplementors = []string{"Viewer"}
@@ -8873,7 +8873,7 @@ func (ec *executionContext) _Viewer(ctx context.Context, sel ast.SelectionSet, o
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return marshalObject(fields, out.Values) // see graph/gqlgen
 }
 
 var __DirectiveImplementors = []string{"__Directive"}
@@ -8926,7 +8926,7 @@ func (ec *executionContext) ___Directive(ctx context.Context, sel ast.SelectionS
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return marshalObject(fields, out.Values) // see graph/gqlgen
 }
 
 var __EnumValueImplementors = []string{"__EnumValue"}
@@ -8974,7 +8974,7 @@ func (ec *executionContext) ___EnumValue(ctx context.Context, sel ast.SelectionS
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return marshalObject(fields, out.Values) // see graph/gqlgen
 }
 
 var __FieldImplementors = []string{"__Field"}
@@ -9032,7 +9032,7 @@ func (ec *executionContext) ___Field(ctx context.Context, sel ast.SelectionSet, 
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return marshalObject(fields, out.Values) // see graph/gqlgen
 }
 
 var __InputValueImplementors = []string{"__InputValue"}
@@ -9090,7 +9090,7 @@ func (ec *executionContext) ___InputValue(ctx context.Context, sel ast.Selection
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return marshalObject(fields, out.Values) // see graph/gqlgen
 }
 
 var __SchemaImplementors = []string{"__Schema"}
@@ -9148,7 +9148,7 @@ func (ec *executionContext) ___Schema(ctx context.Context, sel ast.SelectionSet,
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return marshalObject(fields, out.Values) // see graph/gqlgen
 }
 
 var __TypeImplementors = []string{"__Type"}
@@ -9231,7 +9231,7 @@ func (ec *executionContext) ___Type(ctx context.Context, sel ast.SelectionSet, o
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return marshalObject(fields, out.Values) // see graph/gqlgen
 }
 
 // endregion **************************** object.gotpl ****************************
@@ -9731,13 +9731,13 @@ func (ec *executionContext) marshalNString2ᚕstringᚄ(ctx context.Context, sel
 }
 
 func (ec *executionContext) unmarshalNTime2timeᚐTime(ctx context.Context, v any) (time.Time, error) {
-	res, err := graphql.UnmarshalTime(v)
+	res, err := UnmarshalTime(v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNTime2timeᚐTime(ctx context.Context, sel ast.SelectionSet, v time.Time) graphql.Marshaler {
 	_ = sel
-	res := graphql.MarshalTime(v)
+	res := MarshalTime(v)
 	if res == graphql.Null {
 		graphql.AddInvalidNullFromMarshaler(ctx, "Time!")
 	}
@@ -10629,7 +10629,7 @@ func (ec *executionContext) unmarshalOTime2ᚖtimeᚐTime(ctx context.Context, v
 	if v == nil {
 		return nil, nil
 	}
-	res, err := graphql.UnmarshalTime(v)
+	res, err := UnmarshalTime(v)
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
@@ -10639,7 +10639,7 @@ func (ec *executionContext) marshalOTime2ᚖtimeᚐTime(ctx context.Context, sel
 	}
 	_ = sel
 	_ = ctx
-	res := graphql.MarshalTime(*v)
+	res := MarshalTime(*v)
 	return res
 }
 

@@ -2,6 +2,7 @@ package graph
 
 import (
 	"context"
+	"io"
 
 	"github.com/99designs/gqlgen/graphql"
 )
@@ -38,4 +39,48 @@ func marshalRecovering(ctx context.Context, i int, marshalElement func(context.C
 		}
 	}()
 	return marshalElement(ctx, i)
+}
+
+// marshalObject is an object's value as the generated code returns it (graph/gqlgen puts
+// it where gqlgen returns the object's *graphql.FieldSet, once every field has its value):
+// the fields written in the order collected. gqlgen writes a FieldSet through an
+// iterator that copies every field to the heap, and a map of the names written; here a
+// name collected twice (two fragments on two interfaces both asking for it) is found by
+// looking back, as few fields as an object has, and written once, the first value as
+// gqlgen does.
+func marshalObject(fields []graphql.CollectedField, values []graphql.Marshaler) graphql.Marshaler {
+	return &object{fields, values}
+}
+
+type object struct {
+	fields []graphql.CollectedField
+	values []graphql.Marshaler
+}
+
+func (o *object) MarshalGQL(w io.Writer) {
+	_, _ = io.WriteString(w, "{")
+	for i := range o.fields {
+		if i > 0 {
+			if collectedBefore(o.fields, i) {
+				continue
+			}
+			_, _ = io.WriteString(w, ",")
+		}
+		// A name is /[_A-Za-z][_0-9A-Za-z]*/ (the parser allows no other): nothing to escape.
+		_, _ = io.WriteString(w, `"`)
+		_, _ = io.WriteString(w, o.fields[i].Alias)
+		_, _ = io.WriteString(w, `":`)
+		o.values[i].MarshalGQL(w)
+	}
+	_, _ = io.WriteString(w, "}")
+}
+
+// collectedBefore says whether the name of fields[i] is among those before it.
+func collectedBefore(fields []graphql.CollectedField, i int) bool {
+	for j := range i {
+		if fields[j].Alias == fields[i].Alias {
+			return true
+		}
+	}
+	return false
 }

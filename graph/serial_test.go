@@ -1,9 +1,12 @@
 package graph
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
@@ -32,5 +35,57 @@ func TestMarshalSeriallyKeepsGqlgensContract(t *testing.T) {
 	}
 	if got := marshalSerially(ctx, 0, 0, false, nil); len(got) != 0 {
 		t.Fatalf("an empty list: %v", got)
+	}
+}
+
+// marshalObject writes what gqlgen's FieldSet writes: the fields in the order
+// collected, a name collected twice once, with its first value.
+func TestMarshalObjectWritesWhatAFieldSetWrites(t *testing.T) {
+	for _, aliases := range [][]string{
+		{},
+		{"id"},
+		{"id", "name", "__typename"},
+		{"id", "name", "id"}, // two fragments on two interfaces, both asking for id
+		{"a", "b", "a", "b", "c"},
+	} {
+		fields := make([]graphql.CollectedField, len(aliases))
+		values := make([]graphql.Marshaler, len(aliases))
+		for i, a := range aliases {
+			fields[i].Field = &ast.Field{Alias: a, Name: a}
+			values[i] = graphql.MarshalInt(i)
+		}
+		fs := graphql.NewFieldSet(fields)
+		copy(fs.Values, values)
+		var want, got bytes.Buffer
+		fs.MarshalGQL(&want)
+		marshalObject(fields, values).MarshalGQL(&got)
+		if got.String() != want.String() {
+			t.Errorf("%v: wrote %s, gqlgen writes %s", aliases, &got, &want)
+		}
+	}
+}
+
+// MarshalTime writes what gqlgen's graphql.MarshalTime writes, into any writer.
+func TestMarshalTimeWritesWhatGqlgensWrites(t *testing.T) {
+	for _, tm := range []time.Time{
+		{},
+		time.Date(2026, 12, 3, 15, 4, 5, 0, time.UTC),
+		time.Date(2026, 12, 3, 15, 4, 5, 123456789, time.UTC),
+		time.Date(1999, 1, 2, 3, 4, 5, 6000, time.FixedZone("", -(3*3600+30*60))),
+		time.Date(2026, 3, 29, 2, 30, 0, 0, time.FixedZone("CEST", 2*3600)),
+	} {
+		var want bytes.Buffer
+		graphql.MarshalTime(tm).MarshalGQL(&want)
+		var got bytes.Buffer
+		MarshalTime(tm).MarshalGQL(&got)
+		var plain strings.Builder // no AvailableBuffer
+		MarshalTime(tm).MarshalGQL(&plain)
+		if got.String() != want.String() || plain.String() != want.String() {
+			t.Errorf("%v: wrote %s and %s, gqlgen writes %s", tm, &got, plain.String(), &want)
+		}
+		back, err := UnmarshalTime(strings.Trim(want.String(), `"`))
+		if !tm.IsZero() && (err != nil || !back.Equal(tm)) {
+			t.Errorf("%s read back as %v, %v", &want, back, err)
+		}
 	}
 }

@@ -1,6 +1,6 @@
 // Command gqlgen is gqlgen as this project runs it (`go generate ./graph`): gqlgen's own
-// generation from gqlgen.yml, with three changes to the code it writes, all below a
-// request's root fields. Root fields (queries, subscriptions) are as gqlgen makes them.
+// generation from gqlgen.yml, with four changes to the code it writes. Root fields
+// (queries, subscriptions) resolve as gqlgen makes them.
 //
 //   - Fields resolve inline and lists marshal their elements one after the other
 //     (graph.marshalSerially), on the request's goroutine. gqlgen gives every resolver
@@ -12,6 +12,10 @@
 //     resolves concurrently, so deferred fields arrive in the response with the rest
 //     (gqlgen's POST transport used to answer them null, with hasNext, and never send
 //     the rest).
+//   - Objects, the root's too, are written by graph.marshalObject: gqlgen writes an
+//     object's fields through an iterator that copies each field (a graphql.CollectedField,
+//     over 100 bytes) to the heap and a map of the names written, about a quarter of a
+//     page's allocations.
 //   - A field that only reads a scalar or an enum (or a list of them) from its object,
 //     a column or a method without a context (APIKey.maskedKey), is marshaled straight
 //     from the read: gqlgen gives each a field context, a context value, four closures,
@@ -96,12 +100,16 @@ var (
 	// &deferred) can be deferred, and none is, so every group stays empty.
 	newGroup, emptyGroup = []byte("deferred := graphql.NewDeferredGroup(ctx)"), []byte("var deferred graphql.DeferredGroup // none is deferred: see graph/gqlgen")
 	usesGroup            = []byte("&deferred")
+	// How an object is returned once its fields have their values (a FieldSet, which
+	// gqlgen writes through an iterator copying each field to the heap and a map of the
+	// names written), and the same fields written by graph.marshalObject.
+	returnFieldSet, returnObject = []byte("\n\treturn out\n}\n"), []byte("\n\treturn marshalObject(fields, out.Values) // see graph/gqlgen\n}\n")
 )
 
 // rewrite changes the generated file where no setting of gqlgen can: lists marshal
 // their elements with marshalSerially instead of graphql.MarshalSliceConcurrently (its
 // worker_limit still starts a goroutine per element), objects make no group of deferred
-// fields, and the reads are marshaled inline. Should gqlgen stop writing what is
+// fields and are written by marshalObject, and the reads are marshaled inline. Should gqlgen stop writing what is
 // replaced, or start deferring fields, generation fails here rather than quietly going
 // back to the costlier code or dropping deferred fields.
 func rewrite(path string, reads []string) error {
@@ -109,7 +117,7 @@ func rewrite(path string, reads []string) error {
 	if err != nil {
 		return err
 	}
-	for _, s := range [][]byte{concurrentList, newGroup} {
+	for _, s := range [][]byte{concurrentList, newGroup, returnFieldSet} {
 		if !bytes.Contains(b, s) {
 			return fmt.Errorf("%s no longer has %s: see graph/gqlgen", path, s)
 		}
@@ -119,6 +127,7 @@ func rewrite(path string, reads []string) error {
 	}
 	b = bytes.ReplaceAll(b, concurrentList, serialList)
 	b = bytes.ReplaceAll(b, newGroup, emptyGroup)
+	b = bytes.ReplaceAll(b, returnFieldSet, returnObject)
 	for _, name := range reads {
 		var found bool
 		re := regexp.MustCompile(strings.ReplaceAll(readField, "NAME", regexp.QuoteMeta(name)))
