@@ -258,7 +258,7 @@ func (a *App) GraphQL() http.Handler {
 	srv.AddTransport(a.websocketTransport())
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(transport.GET{}) // queries only: gqlgen refuses mutations over GET
-	srv.AddTransport(transport.POST{})
+	srv.AddTransport(postJSON{})      // transport.POST, writing "data" as it is
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
 	if !a.Config.NoIntrospection {
 		srv.Use(extension.Introspection{})

@@ -119,6 +119,12 @@ func TestGraphQLOverHTTP(t *testing.T) {
 				t.Errorf("POST with Content-Type %q: HTTP %d %s %s", ct, a.status, a.header.Get("Content-Type"), a.raw)
 			}
 		}
+		for _, accept := range []string{graphQLResponse, plainJSON} {
+			a := admin.send(http.MethodPost, accept, plainJSON, `{"query": "{ viewer { name } }"`, nil)
+			if _, has := a.body["data"]; a.status != http.StatusBadRequest || has || a.body["errors"] == nil || a.header.Get("Content-Type") != accept {
+				t.Errorf("a body that is not JSON, Accept %s: HTTP %d %s %s", accept, a.status, a.header.Get("Content-Type"), a.raw)
+			}
+		}
 		if a := admin.send(http.MethodPost, graphQLResponse, "application/json; charset=utf-8", `{"query":"{ viewer { name } }"}`, nil); a.status != http.StatusOK {
 			t.Errorf("application/json with a charset: HTTP %d", a.status)
 		}
