@@ -2109,56 +2109,64 @@ func (ec *executionContext) field___Type_inputFields_args(ctx context.Context, r
 // region    **************************** field.gotpl *****************************
 
 func (ec *executionContext) _APIKey_id(ctx context.Context, field graphql.CollectedField, obj *ent.APIKey) (ret graphql.Marshaler) {
-	return ec.marshalNID2apikeysᚋentᚋschemaᚋpulidᚐID(ctx, field.Selections, obj.ID) // read inline: see graph/gqlgen
+	v := obj.ID // read inline: see graph/gqlgen
+	return ec.marshalNID2apikeysᚋentᚋschemaᚋpulidᚐID(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_APIKey_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("APIKey", field, false, false, "ID")
 }
 
 func (ec *executionContext) _APIKey_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.APIKey) (ret graphql.Marshaler) {
-	return ec.marshalNTime2timeᚐTime(ctx, field.Selections, obj.CreatedAt) // read inline: see graph/gqlgen
+	v := obj.CreatedAt // read inline: see graph/gqlgen
+	return ec.marshalNTime2timeᚐTime(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_APIKey_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("APIKey", field, false, false, "Time")
 }
 
 func (ec *executionContext) _APIKey_name(ctx context.Context, field graphql.CollectedField, obj *ent.APIKey) (ret graphql.Marshaler) {
-	return ec.marshalNString2string(ctx, field.Selections, obj.Name) // read inline: see graph/gqlgen
+	v := obj.Name // read inline: see graph/gqlgen
+	return ec.marshalNString2string(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_APIKey_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("APIKey", field, false, false, "String")
 }
 
 func (ec *executionContext) _APIKey_status(ctx context.Context, field graphql.CollectedField, obj *ent.APIKey) (ret graphql.Marshaler) {
-	return ec.marshalNAPIKeyStatus2apikeysᚋentᚋapikeyᚐStatus(ctx, field.Selections, obj.Status) // read inline: see graph/gqlgen
+	v := obj.Status // read inline: see graph/gqlgen
+	return ec.marshalNAPIKeyStatus2apikeysᚋentᚋapikeyᚐStatus(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_APIKey_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("APIKey", field, false, false, "APIKeyStatus")
 }
 
 func (ec *executionContext) _APIKey_revokedAt(ctx context.Context, field graphql.CollectedField, obj *ent.APIKey) (ret graphql.Marshaler) {
-	return ec.marshalOTime2ᚖtimeᚐTime(ctx, field.Selections, obj.RevokedAt) // read inline: see graph/gqlgen
+	v := obj.RevokedAt // read inline: see graph/gqlgen
+	return ec.marshalOTime2ᚖtimeᚐTime(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_APIKey_revokedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("APIKey", field, false, false, "Time")
 }
 
 func (ec *executionContext) _APIKey_lastUsedAt(ctx context.Context, field graphql.CollectedField, obj *ent.APIKey) (ret graphql.Marshaler) {
-	return ec.marshalOTime2ᚖtimeᚐTime(ctx, field.Selections, obj.LastUsedAt) // read inline: see graph/gqlgen
+	v := obj.LastUsedAt // read inline: see graph/gqlgen
+	return ec.marshalOTime2ᚖtimeᚐTime(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_APIKey_lastUsedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("APIKey", field, false, false, "Time")
 }
 
 func (ec *executionContext) _APIKey_expiresAt(ctx context.Context, field graphql.CollectedField, obj *ent.APIKey) (ret graphql.Marshaler) {
-	return ec.marshalOTime2ᚖtimeᚐTime(ctx, field.Selections, obj.ExpiresAt) // read inline: see graph/gqlgen
+	v := obj.ExpiresAt // read inline: see graph/gqlgen
+	return ec.marshalOTime2ᚖtimeᚐTime(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_APIKey_expiresAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("APIKey", field, false, false, "Time")
 }
 
 func (ec *executionContext) _APIKey_revocationReason(ctx context.Context, field graphql.CollectedField, obj *ent.APIKey) (ret graphql.Marshaler) {
-	return ec.marshalOAPIKeyRevocationReason2ᚖapikeysᚋentᚋapikeyᚐRevocationReason(ctx, field.Selections, obj.RevocationReason) // read inline: see graph/gqlgen
+	v := obj.RevocationReason // read inline: see graph/gqlgen
+	return ec.marshalOAPIKeyRevocationReason2ᚖapikeysᚋentᚋapikeyᚐRevocationReason(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_APIKey_revocationReason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("APIKey", field, false, false, "APIKeyRevocationReason")
@@ -2229,7 +2237,8 @@ func (ec *executionContext) fieldContext_APIKey_replacedBy(_ context.Context, fi
 }
 
 func (ec *executionContext) _APIKey_maskedKey(ctx context.Context, field graphql.CollectedField, obj *ent.APIKey) (ret graphql.Marshaler) {
-	return ec.marshalNString2string(ctx, field.Selections, obj.MaskedKey()) // read inline: see graph/gqlgen
+	v := obj.MaskedKey() // read inline: see graph/gqlgen
+	return ec.marshalNString2string(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_APIKey_maskedKey(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("APIKey", field, true, false, "String")
@@ -2262,7 +2271,8 @@ func (ec *executionContext) fieldContext_APIKey_createdByName(_ context.Context,
 }
 
 func (ec *executionContext) _APIKey_createdByKind(ctx context.Context, field graphql.CollectedField, obj *ent.APIKey) (ret graphql.Marshaler) {
-	return ec.marshalNViewerKind2apikeysᚋentᚋviewerᚐKind(ctx, field.Selections, obj.CreatedByKind()) // read inline: see graph/gqlgen
+	v := obj.CreatedByKind() // read inline: see graph/gqlgen
+	return ec.marshalNViewerKind2apikeysᚋentᚋviewerᚐKind(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_APIKey_createdByKind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("APIKey", field, true, false, "ViewerKind")
@@ -2295,13 +2305,19 @@ func (ec *executionContext) fieldContext_APIKey_revokedByName(_ context.Context,
 }
 
 func (ec *executionContext) _APIKey_revokedByKind(ctx context.Context, field graphql.CollectedField, obj *ent.APIKey) (ret graphql.Marshaler) {
-	return ec.marshalOViewerKind2ᚖapikeysᚋentᚋviewerᚐKind(ctx, field.Selections, obj.RevokedByKind()) // read inline: see graph/gqlgen
+	v := obj.RevokedByKind() // read inline: see graph/gqlgen
+	return ec.marshalOViewerKind2ᚖapikeysᚋentᚋviewerᚐKind(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_APIKey_revokedByKind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("APIKey", field, true, false, "ViewerKind")
 }
 
 func (ec *executionContext) _APIKey_serviceAccount(ctx context.Context, field graphql.CollectedField, obj *ent.APIKey) (ret graphql.Marshaler) {
+	if v, err := obj.ServiceAccount(); err == nil { // read inline: see graph/gqlgen
+		fc, _ := ec.fieldContext_APIKey_serviceAccount(ctx, field)
+		fc.Result = v
+		return ec.marshalNServiceAccount2ᚖapikeysᚋentᚐServiceAccount(graphql.WithFieldContext(ctx, fc), field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -2334,7 +2350,8 @@ func (ec *executionContext) fieldContext_APIKey_serviceAccount(_ context.Context
 }
 
 func (ec *executionContext) _APIKey_allowedNetworks(ctx context.Context, field graphql.CollectedField, obj *ent.APIKey) (ret graphql.Marshaler) {
-	return ec.marshalNString2ᚕstringᚄ(ctx, field.Selections, obj.Networks()) // read inline: see graph/gqlgen
+	v := obj.Networks() // read inline: see graph/gqlgen
+	return ec.marshalNString2ᚕstringᚄ(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_APIKey_allowedNetworks(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("APIKey", field, true, false, "String")
@@ -2373,23 +2390,10 @@ func (ec *executionContext) fieldContext_APIKey_recentClients(_ context.Context,
 }
 
 func (ec *executionContext) _APIKeyConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.APIKeyConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_APIKeyConnection_edges(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Edges, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*ent.APIKeyEdge) graphql.Marshaler {
-			return ec.marshalNAPIKeyEdge2ᚕᚖapikeysᚋentᚐAPIKeyEdgeᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	v := obj.Edges // read inline: see graph/gqlgen
+	fc, _ := ec.fieldContext_APIKeyConnection_edges(ctx, field)
+	fc.Result = v
+	return ec.marshalNAPIKeyEdge2ᚕᚖapikeysᚋentᚐAPIKeyEdgeᚄ(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_APIKeyConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -2405,23 +2409,10 @@ func (ec *executionContext) fieldContext_APIKeyConnection_edges(_ context.Contex
 }
 
 func (ec *executionContext) _APIKeyConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *ent.APIKeyConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_APIKeyConnection_pageInfo(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.PageInfo, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v entgql.PageInfo[pulid.ID]) graphql.Marshaler {
-			return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	v := obj.PageInfo // read inline: see graph/gqlgen
+	fc, _ := ec.fieldContext_APIKeyConnection_pageInfo(ctx, field)
+	fc.Result = v
+	return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_APIKeyConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -2437,44 +2428,34 @@ func (ec *executionContext) fieldContext_APIKeyConnection_pageInfo(_ context.Con
 }
 
 func (ec *executionContext) _APIKeyConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.APIKeyConnection) (ret graphql.Marshaler) {
-	return ec.marshalNInt2int(ctx, field.Selections, obj.TotalCount) // read inline: see graph/gqlgen
+	v := obj.TotalCount // read inline: see graph/gqlgen
+	return ec.marshalNInt2int(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_APIKeyConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("APIKeyConnection", field, false, false, "Int")
 }
 
 func (ec *executionContext) _APIKeyCounts_active(ctx context.Context, field graphql.CollectedField, obj *APIKeyCounts) (ret graphql.Marshaler) {
-	return ec.marshalNInt2int(ctx, field.Selections, obj.Active) // read inline: see graph/gqlgen
+	v := obj.Active // read inline: see graph/gqlgen
+	return ec.marshalNInt2int(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_APIKeyCounts_active(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("APIKeyCounts", field, false, false, "Int")
 }
 
 func (ec *executionContext) _APIKeyCounts_revoked(ctx context.Context, field graphql.CollectedField, obj *APIKeyCounts) (ret graphql.Marshaler) {
-	return ec.marshalNInt2int(ctx, field.Selections, obj.Revoked) // read inline: see graph/gqlgen
+	v := obj.Revoked // read inline: see graph/gqlgen
+	return ec.marshalNInt2int(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_APIKeyCounts_revoked(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("APIKeyCounts", field, false, false, "Int")
 }
 
 func (ec *executionContext) _APIKeyEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.APIKeyEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_APIKeyEdge_node(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Node, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.APIKey) graphql.Marshaler {
-			return ec.marshalNAPIKey2ᚖapikeysᚋentᚐAPIKey(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	v := obj.Node // read inline: see graph/gqlgen
+	fc, _ := ec.fieldContext_APIKeyEdge_node(ctx, field)
+	fc.Result = v
+	return ec.marshalNAPIKey2ᚖapikeysᚋentᚐAPIKey(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_APIKeyEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -2490,37 +2471,26 @@ func (ec *executionContext) fieldContext_APIKeyEdge_node(_ context.Context, fiel
 }
 
 func (ec *executionContext) _APIKeyEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.APIKeyEdge) (ret graphql.Marshaler) {
-	return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, field.Selections, obj.Cursor) // read inline: see graph/gqlgen
+	v := obj.Cursor // read inline: see graph/gqlgen
+	return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_APIKeyEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("APIKeyEdge", field, false, false, "Cursor")
 }
 
 func (ec *executionContext) _APIKeyEvent_kind(ctx context.Context, field graphql.CollectedField, obj *APIKeyEvent) (ret graphql.Marshaler) {
-	return ec.marshalNAPIKeyEventKind2apikeysᚋgraphᚐAPIKeyEventKind(ctx, field.Selections, obj.Kind) // read inline: see graph/gqlgen
+	v := obj.Kind // read inline: see graph/gqlgen
+	return ec.marshalNAPIKeyEventKind2apikeysᚋgraphᚐAPIKeyEventKind(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_APIKeyEvent_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("APIKeyEvent", field, false, false, "APIKeyEventKind")
 }
 
 func (ec *executionContext) _APIKeyEvent_apiKey(ctx context.Context, field graphql.CollectedField, obj *APIKeyEvent) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_APIKeyEvent_apiKey(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.APIKey, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.APIKey) graphql.Marshaler {
-			return ec.marshalNAPIKey2ᚖapikeysᚋentᚐAPIKey(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	v := obj.APIKey // read inline: see graph/gqlgen
+	fc, _ := ec.fieldContext_APIKeyEvent_apiKey(ctx, field)
+	fc.Result = v
+	return ec.marshalNAPIKey2ᚖapikeysᚋentᚐAPIKey(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_APIKeyEvent_apiKey(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -2536,23 +2506,10 @@ func (ec *executionContext) fieldContext_APIKeyEvent_apiKey(_ context.Context, f
 }
 
 func (ec *executionContext) _APIKeyEvent_counts(ctx context.Context, field graphql.CollectedField, obj *APIKeyEvent) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_APIKeyEvent_counts(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Counts, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *APIKeyCounts) graphql.Marshaler {
-			return ec.marshalNAPIKeyCounts2ᚖapikeysᚋgraphᚐAPIKeyCounts(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	v := obj.Counts // read inline: see graph/gqlgen
+	fc, _ := ec.fieldContext_APIKeyEvent_counts(ctx, field)
+	fc.Result = v
+	return ec.marshalNAPIKeyCounts2ᚖapikeysᚋgraphᚐAPIKeyCounts(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_APIKeyEvent_counts(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -2568,63 +2525,72 @@ func (ec *executionContext) fieldContext_APIKeyEvent_counts(_ context.Context, f
 }
 
 func (ec *executionContext) _AuditEntry_id(ctx context.Context, field graphql.CollectedField, obj *ent.AuditEntry) (ret graphql.Marshaler) {
-	return ec.marshalNID2apikeysᚋentᚋschemaᚋpulidᚐID(ctx, field.Selections, obj.ID) // read inline: see graph/gqlgen
+	v := obj.ID // read inline: see graph/gqlgen
+	return ec.marshalNID2apikeysᚋentᚋschemaᚋpulidᚐID(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_AuditEntry_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AuditEntry", field, false, false, "ID")
 }
 
 func (ec *executionContext) _AuditEntry_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.AuditEntry) (ret graphql.Marshaler) {
-	return ec.marshalNTime2timeᚐTime(ctx, field.Selections, obj.CreatedAt) // read inline: see graph/gqlgen
+	v := obj.CreatedAt // read inline: see graph/gqlgen
+	return ec.marshalNTime2timeᚐTime(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_AuditEntry_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AuditEntry", field, false, false, "Time")
 }
 
 func (ec *executionContext) _AuditEntry_action(ctx context.Context, field graphql.CollectedField, obj *ent.AuditEntry) (ret graphql.Marshaler) {
-	return ec.marshalNAuditEntryAction2apikeysᚋentᚋauditentryᚐAction(ctx, field.Selections, obj.Action) // read inline: see graph/gqlgen
+	v := obj.Action // read inline: see graph/gqlgen
+	return ec.marshalNAuditEntryAction2apikeysᚋentᚋauditentryᚐAction(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_AuditEntry_action(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AuditEntry", field, false, false, "AuditEntryAction")
 }
 
 func (ec *executionContext) _AuditEntry_actorKind(ctx context.Context, field graphql.CollectedField, obj *ent.AuditEntry) (ret graphql.Marshaler) {
-	return ec.marshalNAuditEntryActorKind2apikeysᚋentᚋauditentryᚐActorKind(ctx, field.Selections, obj.ActorKind) // read inline: see graph/gqlgen
+	v := obj.ActorKind // read inline: see graph/gqlgen
+	return ec.marshalNAuditEntryActorKind2apikeysᚋentᚋauditentryᚐActorKind(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_AuditEntry_actorKind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AuditEntry", field, false, false, "AuditEntryActorKind")
 }
 
 func (ec *executionContext) _AuditEntry_actorID(ctx context.Context, field graphql.CollectedField, obj *ent.AuditEntry) (ret graphql.Marshaler) {
-	return ec.marshalOID2ᚖapikeysᚋentᚋschemaᚋpulidᚐID(ctx, field.Selections, obj.ActorID) // read inline: see graph/gqlgen
+	v := obj.ActorID // read inline: see graph/gqlgen
+	return ec.marshalOID2ᚖapikeysᚋentᚋschemaᚋpulidᚐID(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_AuditEntry_actorID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AuditEntry", field, false, false, "ID")
 }
 
 func (ec *executionContext) _AuditEntry_actorName(ctx context.Context, field graphql.CollectedField, obj *ent.AuditEntry) (ret graphql.Marshaler) {
-	return ec.marshalNString2string(ctx, field.Selections, obj.ActorName) // read inline: see graph/gqlgen
+	v := obj.ActorName // read inline: see graph/gqlgen
+	return ec.marshalNString2string(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_AuditEntry_actorName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AuditEntry", field, false, false, "String")
 }
 
 func (ec *executionContext) _AuditEntry_targetKind(ctx context.Context, field graphql.CollectedField, obj *ent.AuditEntry) (ret graphql.Marshaler) {
-	return ec.marshalNAuditEntryTargetKind2apikeysᚋentᚋauditentryᚐTargetKind(ctx, field.Selections, obj.TargetKind) // read inline: see graph/gqlgen
+	v := obj.TargetKind // read inline: see graph/gqlgen
+	return ec.marshalNAuditEntryTargetKind2apikeysᚋentᚋauditentryᚐTargetKind(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_AuditEntry_targetKind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AuditEntry", field, false, false, "AuditEntryTargetKind")
 }
 
 func (ec *executionContext) _AuditEntry_targetID(ctx context.Context, field graphql.CollectedField, obj *ent.AuditEntry) (ret graphql.Marshaler) {
-	return ec.marshalNID2apikeysᚋentᚋschemaᚋpulidᚐID(ctx, field.Selections, obj.TargetID) // read inline: see graph/gqlgen
+	v := obj.TargetID // read inline: see graph/gqlgen
+	return ec.marshalNID2apikeysᚋentᚋschemaᚋpulidᚐID(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_AuditEntry_targetID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AuditEntry", field, false, false, "ID")
 }
 
 func (ec *executionContext) _AuditEntry_targetName(ctx context.Context, field graphql.CollectedField, obj *ent.AuditEntry) (ret graphql.Marshaler) {
-	return ec.marshalNString2string(ctx, field.Selections, obj.TargetName) // read inline: see graph/gqlgen
+	v := obj.TargetName // read inline: see graph/gqlgen
+	return ec.marshalNString2string(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_AuditEntry_targetName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AuditEntry", field, false, false, "String")
@@ -2677,21 +2643,24 @@ func (ec *executionContext) fieldContext_AuditEntry_userAgent(_ context.Context,
 }
 
 func (ec *executionContext) _AuditEntry_sequence(ctx context.Context, field graphql.CollectedField, obj *ent.AuditEntry) (ret graphql.Marshaler) {
-	return ec.marshalNInt2int64(ctx, field.Selections, obj.Sequence) // read inline: see graph/gqlgen
+	v := obj.Sequence // read inline: see graph/gqlgen
+	return ec.marshalNInt2int64(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_AuditEntry_sequence(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AuditEntry", field, false, false, "Int")
 }
 
 func (ec *executionContext) _AuditEntry_hash(ctx context.Context, field graphql.CollectedField, obj *ent.AuditEntry) (ret graphql.Marshaler) {
-	return ec.marshalNString2string(ctx, field.Selections, obj.Hash) // read inline: see graph/gqlgen
+	v := obj.Hash // read inline: see graph/gqlgen
+	return ec.marshalNString2string(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_AuditEntry_hash(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AuditEntry", field, false, false, "String")
 }
 
 func (ec *executionContext) _AuditEntry_previousHash(ctx context.Context, field graphql.CollectedField, obj *ent.AuditEntry) (ret graphql.Marshaler) {
-	return ec.marshalNString2string(ctx, field.Selections, obj.PreviousHash) // read inline: see graph/gqlgen
+	v := obj.PreviousHash // read inline: see graph/gqlgen
+	return ec.marshalNString2string(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_AuditEntry_previousHash(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AuditEntry", field, false, false, "String")
@@ -2767,23 +2736,10 @@ func (ec *executionContext) fieldContext_AuditEntry_metadata(_ context.Context, 
 }
 
 func (ec *executionContext) _AuditEntryConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.AuditEntryConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AuditEntryConnection_edges(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Edges, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*ent.AuditEntryEdge) graphql.Marshaler {
-			return ec.marshalNAuditEntryEdge2ᚕᚖapikeysᚋentᚐAuditEntryEdgeᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	v := obj.Edges // read inline: see graph/gqlgen
+	fc, _ := ec.fieldContext_AuditEntryConnection_edges(ctx, field)
+	fc.Result = v
+	return ec.marshalNAuditEntryEdge2ᚕᚖapikeysᚋentᚐAuditEntryEdgeᚄ(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_AuditEntryConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -2799,23 +2755,10 @@ func (ec *executionContext) fieldContext_AuditEntryConnection_edges(_ context.Co
 }
 
 func (ec *executionContext) _AuditEntryConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *ent.AuditEntryConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AuditEntryConnection_pageInfo(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.PageInfo, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v entgql.PageInfo[pulid.ID]) graphql.Marshaler {
-			return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	v := obj.PageInfo // read inline: see graph/gqlgen
+	fc, _ := ec.fieldContext_AuditEntryConnection_pageInfo(ctx, field)
+	fc.Result = v
+	return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_AuditEntryConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -2831,30 +2774,18 @@ func (ec *executionContext) fieldContext_AuditEntryConnection_pageInfo(_ context
 }
 
 func (ec *executionContext) _AuditEntryConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.AuditEntryConnection) (ret graphql.Marshaler) {
-	return ec.marshalNInt2int(ctx, field.Selections, obj.TotalCount) // read inline: see graph/gqlgen
+	v := obj.TotalCount // read inline: see graph/gqlgen
+	return ec.marshalNInt2int(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_AuditEntryConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AuditEntryConnection", field, false, false, "Int")
 }
 
 func (ec *executionContext) _AuditEntryEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.AuditEntryEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AuditEntryEdge_node(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Node, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.AuditEntry) graphql.Marshaler {
-			return ec.marshalNAuditEntry2ᚖapikeysᚋentᚐAuditEntry(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	v := obj.Node // read inline: see graph/gqlgen
+	fc, _ := ec.fieldContext_AuditEntryEdge_node(ctx, field)
+	fc.Result = v
+	return ec.marshalNAuditEntry2ᚖapikeysᚋentᚐAuditEntry(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_AuditEntryEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -2870,79 +2801,74 @@ func (ec *executionContext) fieldContext_AuditEntryEdge_node(_ context.Context, 
 }
 
 func (ec *executionContext) _AuditEntryEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.AuditEntryEdge) (ret graphql.Marshaler) {
-	return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, field.Selections, obj.Cursor) // read inline: see graph/gqlgen
+	v := obj.Cursor // read inline: see graph/gqlgen
+	return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_AuditEntryEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AuditEntryEdge", field, false, false, "Cursor")
 }
 
 func (ec *executionContext) _AuditVerification_ok(ctx context.Context, field graphql.CollectedField, obj *AuditVerification) (ret graphql.Marshaler) {
-	return ec.marshalNBoolean2bool(ctx, field.Selections, obj.Ok) // read inline: see graph/gqlgen
+	v := obj.Ok // read inline: see graph/gqlgen
+	return ec.marshalNBoolean2bool(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_AuditVerification_ok(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AuditVerification", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _AuditVerification_entriesChecked(ctx context.Context, field graphql.CollectedField, obj *AuditVerification) (ret graphql.Marshaler) {
-	return ec.marshalNInt2int(ctx, field.Selections, obj.EntriesChecked) // read inline: see graph/gqlgen
+	v := obj.EntriesChecked // read inline: see graph/gqlgen
+	return ec.marshalNInt2int(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_AuditVerification_entriesChecked(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AuditVerification", field, false, false, "Int")
 }
 
 func (ec *executionContext) _AuditVerification_headSequence(ctx context.Context, field graphql.CollectedField, obj *AuditVerification) (ret graphql.Marshaler) {
-	return ec.marshalNInt2int(ctx, field.Selections, obj.HeadSequence) // read inline: see graph/gqlgen
+	v := obj.HeadSequence // read inline: see graph/gqlgen
+	return ec.marshalNInt2int(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_AuditVerification_headSequence(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AuditVerification", field, false, false, "Int")
 }
 
 func (ec *executionContext) _AuditVerification_headHash(ctx context.Context, field graphql.CollectedField, obj *AuditVerification) (ret graphql.Marshaler) {
-	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.HeadHash) // read inline: see graph/gqlgen
+	v := obj.HeadHash // read inline: see graph/gqlgen
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_AuditVerification_headHash(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AuditVerification", field, false, false, "String")
 }
 
 func (ec *executionContext) _AuditVerification_firstBrokenSequence(ctx context.Context, field graphql.CollectedField, obj *AuditVerification) (ret graphql.Marshaler) {
-	return ec.marshalOInt2ᚖint(ctx, field.Selections, obj.FirstBrokenSequence) // read inline: see graph/gqlgen
+	v := obj.FirstBrokenSequence // read inline: see graph/gqlgen
+	return ec.marshalOInt2ᚖint(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_AuditVerification_firstBrokenSequence(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AuditVerification", field, false, false, "Int")
 }
 
 func (ec *executionContext) _AuditVerification_problemKind(ctx context.Context, field graphql.CollectedField, obj *AuditVerification) (ret graphql.Marshaler) {
-	return ec.marshalOAuditProblem2ᚖapikeysᚋgraphᚐAuditProblem(ctx, field.Selections, obj.ProblemKind) // read inline: see graph/gqlgen
+	v := obj.ProblemKind // read inline: see graph/gqlgen
+	return ec.marshalOAuditProblem2ᚖapikeysᚋgraphᚐAuditProblem(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_AuditVerification_problemKind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AuditVerification", field, false, false, "AuditProblem")
 }
 
 func (ec *executionContext) _AuditVerification_problem(ctx context.Context, field graphql.CollectedField, obj *AuditVerification) (ret graphql.Marshaler) {
-	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.Problem) // read inline: see graph/gqlgen
+	v := obj.Problem // read inline: see graph/gqlgen
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_AuditVerification_problem(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AuditVerification", field, false, false, "String")
 }
 
 func (ec *executionContext) _CreateAPIKeyPayload_apiKey(ctx context.Context, field graphql.CollectedField, obj *CreateAPIKeyPayload) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_CreateAPIKeyPayload_apiKey(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.APIKey, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.APIKey) graphql.Marshaler {
-			return ec.marshalNAPIKey2ᚖapikeysᚋentᚐAPIKey(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	v := obj.APIKey // read inline: see graph/gqlgen
+	fc, _ := ec.fieldContext_CreateAPIKeyPayload_apiKey(ctx, field)
+	fc.Result = v
+	return ec.marshalNAPIKey2ᚖapikeysᚋentᚐAPIKey(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_CreateAPIKeyPayload_apiKey(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -2958,30 +2884,18 @@ func (ec *executionContext) fieldContext_CreateAPIKeyPayload_apiKey(_ context.Co
 }
 
 func (ec *executionContext) _CreateAPIKeyPayload_secret(ctx context.Context, field graphql.CollectedField, obj *CreateAPIKeyPayload) (ret graphql.Marshaler) {
-	return ec.marshalNString2string(ctx, field.Selections, obj.Secret) // read inline: see graph/gqlgen
+	v := obj.Secret // read inline: see graph/gqlgen
+	return ec.marshalNString2string(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_CreateAPIKeyPayload_secret(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("CreateAPIKeyPayload", field, false, false, "String")
 }
 
 func (ec *executionContext) _CreateUserPayload_user(ctx context.Context, field graphql.CollectedField, obj *CreateUserPayload) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_CreateUserPayload_user(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.User, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.User) graphql.Marshaler {
-			return ec.marshalNUser2ᚖapikeysᚋentᚐUser(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	v := obj.User // read inline: see graph/gqlgen
+	fc, _ := ec.fieldContext_CreateUserPayload_user(ctx, field)
+	fc.Result = v
+	return ec.marshalNUser2ᚖapikeysᚋentᚐUser(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_CreateUserPayload_user(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -2997,42 +2911,48 @@ func (ec *executionContext) fieldContext_CreateUserPayload_user(_ context.Contex
 }
 
 func (ec *executionContext) _DeleteUserPayload_deletedUserId(ctx context.Context, field graphql.CollectedField, obj *DeleteUserPayload) (ret graphql.Marshaler) {
-	return ec.marshalNID2apikeysᚋentᚋschemaᚋpulidᚐID(ctx, field.Selections, obj.DeletedUserID) // read inline: see graph/gqlgen
+	v := obj.DeletedUserID // read inline: see graph/gqlgen
+	return ec.marshalNID2apikeysᚋentᚋschemaᚋpulidᚐID(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_DeleteUserPayload_deletedUserId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("DeleteUserPayload", field, false, false, "ID")
 }
 
 func (ec *executionContext) _KeyClient_address(ctx context.Context, field graphql.CollectedField, obj *keyuse.Client) (ret graphql.Marshaler) {
-	return ec.marshalNString2string(ctx, field.Selections, obj.Address) // read inline: see graph/gqlgen
+	v := obj.Address // read inline: see graph/gqlgen
+	return ec.marshalNString2string(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_KeyClient_address(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("KeyClient", field, false, false, "String")
 }
 
 func (ec *executionContext) _KeyClient_userAgent(ctx context.Context, field graphql.CollectedField, obj *keyuse.Client) (ret graphql.Marshaler) {
-	return ec.marshalNString2string(ctx, field.Selections, obj.UserAgent) // read inline: see graph/gqlgen
+	v := obj.UserAgent // read inline: see graph/gqlgen
+	return ec.marshalNString2string(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_KeyClient_userAgent(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("KeyClient", field, false, false, "String")
 }
 
 func (ec *executionContext) _KeyClient_lastSeenAt(ctx context.Context, field graphql.CollectedField, obj *keyuse.Client) (ret graphql.Marshaler) {
-	return ec.marshalNTime2timeᚐTime(ctx, field.Selections, obj.LastSeenAt) // read inline: see graph/gqlgen
+	v := obj.LastSeenAt // read inline: see graph/gqlgen
+	return ec.marshalNTime2timeᚐTime(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_KeyClient_lastSeenAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("KeyClient", field, false, false, "Time")
 }
 
 func (ec *executionContext) _KeyPolicy_maxLifetimeDays(ctx context.Context, field graphql.CollectedField, obj *KeyPolicy) (ret graphql.Marshaler) {
-	return ec.marshalOInt2ᚖint(ctx, field.Selections, obj.MaxLifetimeDays) // read inline: see graph/gqlgen
+	v := obj.MaxLifetimeDays // read inline: see graph/gqlgen
+	return ec.marshalOInt2ᚖint(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_KeyPolicy_maxLifetimeDays(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("KeyPolicy", field, false, false, "Int")
 }
 
 func (ec *executionContext) _KeyPolicy_requireExpiry(ctx context.Context, field graphql.CollectedField, obj *KeyPolicy) (ret graphql.Marshaler) {
-	return ec.marshalNBoolean2bool(ctx, field.Selections, obj.RequireExpiry) // read inline: see graph/gqlgen
+	v := obj.RequireExpiry // read inline: see graph/gqlgen
+	return ec.marshalNBoolean2bool(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_KeyPolicy_requireExpiry(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("KeyPolicy", field, false, false, "Boolean")
@@ -3347,21 +3267,24 @@ func (ec *executionContext) fieldContext_Mutation_deleteUser(ctx context.Context
 }
 
 func (ec *executionContext) _Organization_id(ctx context.Context, field graphql.CollectedField, obj *ent.Organization) (ret graphql.Marshaler) {
-	return ec.marshalNID2apikeysᚋentᚋschemaᚋpulidᚐID(ctx, field.Selections, obj.ID) // read inline: see graph/gqlgen
+	v := obj.ID // read inline: see graph/gqlgen
+	return ec.marshalNID2apikeysᚋentᚋschemaᚋpulidᚐID(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Organization_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Organization", field, false, false, "ID")
 }
 
 func (ec *executionContext) _Organization_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.Organization) (ret graphql.Marshaler) {
-	return ec.marshalNTime2timeᚐTime(ctx, field.Selections, obj.CreatedAt) // read inline: see graph/gqlgen
+	v := obj.CreatedAt // read inline: see graph/gqlgen
+	return ec.marshalNTime2timeᚐTime(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Organization_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Organization", field, false, false, "Time")
 }
 
 func (ec *executionContext) _Organization_name(ctx context.Context, field graphql.CollectedField, obj *ent.Organization) (ret graphql.Marshaler) {
-	return ec.marshalNString2string(ctx, field.Selections, obj.Name) // read inline: see graph/gqlgen
+	v := obj.Name // read inline: see graph/gqlgen
+	return ec.marshalNString2string(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Organization_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Organization", field, false, false, "String")
@@ -3400,28 +3323,32 @@ func (ec *executionContext) fieldContext_Organization_keyPolicy(_ context.Contex
 }
 
 func (ec *executionContext) _PageInfo_hasNextPage(ctx context.Context, field graphql.CollectedField, obj *entgql.PageInfo[pulid.ID]) (ret graphql.Marshaler) {
-	return ec.marshalNBoolean2bool(ctx, field.Selections, obj.HasNextPage) // read inline: see graph/gqlgen
+	v := obj.HasNextPage // read inline: see graph/gqlgen
+	return ec.marshalNBoolean2bool(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_PageInfo_hasNextPage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("PageInfo", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _PageInfo_hasPreviousPage(ctx context.Context, field graphql.CollectedField, obj *entgql.PageInfo[pulid.ID]) (ret graphql.Marshaler) {
-	return ec.marshalNBoolean2bool(ctx, field.Selections, obj.HasPreviousPage) // read inline: see graph/gqlgen
+	v := obj.HasPreviousPage // read inline: see graph/gqlgen
+	return ec.marshalNBoolean2bool(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_PageInfo_hasPreviousPage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("PageInfo", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _PageInfo_startCursor(ctx context.Context, field graphql.CollectedField, obj *entgql.PageInfo[pulid.ID]) (ret graphql.Marshaler) {
-	return ec.marshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, field.Selections, obj.StartCursor) // read inline: see graph/gqlgen
+	v := obj.StartCursor // read inline: see graph/gqlgen
+	return ec.marshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_PageInfo_startCursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("PageInfo", field, false, false, "Cursor")
 }
 
 func (ec *executionContext) _PageInfo_endCursor(ctx context.Context, field graphql.CollectedField, obj *entgql.PageInfo[pulid.ID]) (ret graphql.Marshaler) {
-	return ec.marshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, field.Selections, obj.EndCursor) // read inline: see graph/gqlgen
+	v := obj.EndCursor // read inline: see graph/gqlgen
+	return ec.marshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_PageInfo_endCursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("PageInfo", field, false, false, "Cursor")
@@ -3820,23 +3747,10 @@ func (ec *executionContext) fieldContext_Query___schema(_ context.Context, field
 }
 
 func (ec *executionContext) _RevokeAPIKeyPayload_apiKey(ctx context.Context, field graphql.CollectedField, obj *RevokeAPIKeyPayload) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_RevokeAPIKeyPayload_apiKey(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.APIKey, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.APIKey) graphql.Marshaler {
-			return ec.marshalNAPIKey2ᚖapikeysᚋentᚐAPIKey(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	v := obj.APIKey // read inline: see graph/gqlgen
+	fc, _ := ec.fieldContext_RevokeAPIKeyPayload_apiKey(ctx, field)
+	fc.Result = v
+	return ec.marshalNAPIKey2ᚖapikeysᚋentᚐAPIKey(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_RevokeAPIKeyPayload_apiKey(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -3852,23 +3766,10 @@ func (ec *executionContext) fieldContext_RevokeAPIKeyPayload_apiKey(_ context.Co
 }
 
 func (ec *executionContext) _RotateAPIKeyPayload_apiKey(ctx context.Context, field graphql.CollectedField, obj *RotateAPIKeyPayload) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_RotateAPIKeyPayload_apiKey(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.APIKey, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.APIKey) graphql.Marshaler {
-			return ec.marshalNAPIKey2ᚖapikeysᚋentᚐAPIKey(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	v := obj.APIKey // read inline: see graph/gqlgen
+	fc, _ := ec.fieldContext_RotateAPIKeyPayload_apiKey(ctx, field)
+	fc.Result = v
+	return ec.marshalNAPIKey2ᚖapikeysᚋentᚐAPIKey(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_RotateAPIKeyPayload_apiKey(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -3884,30 +3785,18 @@ func (ec *executionContext) fieldContext_RotateAPIKeyPayload_apiKey(_ context.Co
 }
 
 func (ec *executionContext) _RotateAPIKeyPayload_secret(ctx context.Context, field graphql.CollectedField, obj *RotateAPIKeyPayload) (ret graphql.Marshaler) {
-	return ec.marshalNString2string(ctx, field.Selections, obj.Secret) // read inline: see graph/gqlgen
+	v := obj.Secret // read inline: see graph/gqlgen
+	return ec.marshalNString2string(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_RotateAPIKeyPayload_secret(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("RotateAPIKeyPayload", field, false, false, "String")
 }
 
 func (ec *executionContext) _RotateAPIKeyPayload_previousKey(ctx context.Context, field graphql.CollectedField, obj *RotateAPIKeyPayload) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_RotateAPIKeyPayload_previousKey(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.PreviousKey, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.APIKey) graphql.Marshaler {
-			return ec.marshalNAPIKey2ᚖapikeysᚋentᚐAPIKey(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	v := obj.PreviousKey // read inline: see graph/gqlgen
+	fc, _ := ec.fieldContext_RotateAPIKeyPayload_previousKey(ctx, field)
+	fc.Result = v
+	return ec.marshalNAPIKey2ᚖapikeysᚋentᚐAPIKey(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_RotateAPIKeyPayload_previousKey(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -3923,28 +3812,32 @@ func (ec *executionContext) fieldContext_RotateAPIKeyPayload_previousKey(_ conte
 }
 
 func (ec *executionContext) _ServiceAccount_id(ctx context.Context, field graphql.CollectedField, obj *ent.ServiceAccount) (ret graphql.Marshaler) {
-	return ec.marshalNID2apikeysᚋentᚋschemaᚋpulidᚐID(ctx, field.Selections, obj.ID) // read inline: see graph/gqlgen
+	v := obj.ID // read inline: see graph/gqlgen
+	return ec.marshalNID2apikeysᚋentᚋschemaᚋpulidᚐID(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_ServiceAccount_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ServiceAccount", field, false, false, "ID")
 }
 
 func (ec *executionContext) _ServiceAccount_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.ServiceAccount) (ret graphql.Marshaler) {
-	return ec.marshalNTime2timeᚐTime(ctx, field.Selections, obj.CreatedAt) // read inline: see graph/gqlgen
+	v := obj.CreatedAt // read inline: see graph/gqlgen
+	return ec.marshalNTime2timeᚐTime(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_ServiceAccount_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ServiceAccount", field, false, false, "Time")
 }
 
 func (ec *executionContext) _ServiceAccount_name(ctx context.Context, field graphql.CollectedField, obj *ent.ServiceAccount) (ret graphql.Marshaler) {
-	return ec.marshalNString2string(ctx, field.Selections, obj.Name) // read inline: see graph/gqlgen
+	v := obj.Name // read inline: see graph/gqlgen
+	return ec.marshalNString2string(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_ServiceAccount_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ServiceAccount", field, false, false, "String")
 }
 
 func (ec *executionContext) _ServiceAccount_role(ctx context.Context, field graphql.CollectedField, obj *ent.ServiceAccount) (ret graphql.Marshaler) {
-	return ec.marshalNServiceAccountRole2apikeysᚋentᚋserviceaccountᚐRole(ctx, field.Selections, obj.Role) // read inline: see graph/gqlgen
+	v := obj.Role // read inline: see graph/gqlgen
+	return ec.marshalNServiceAccountRole2apikeysᚋentᚋserviceaccountᚐRole(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_ServiceAccount_role(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ServiceAccount", field, false, false, "ServiceAccountRole")
@@ -3983,23 +3876,10 @@ func (ec *executionContext) fieldContext_Subscription_apiKeyEvents(_ context.Con
 }
 
 func (ec *executionContext) _UpdateAPIKeyPayload_apiKey(ctx context.Context, field graphql.CollectedField, obj *UpdateAPIKeyPayload) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_UpdateAPIKeyPayload_apiKey(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.APIKey, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.APIKey) graphql.Marshaler {
-			return ec.marshalNAPIKey2ᚖapikeysᚋentᚐAPIKey(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	v := obj.APIKey // read inline: see graph/gqlgen
+	fc, _ := ec.fieldContext_UpdateAPIKeyPayload_apiKey(ctx, field)
+	fc.Result = v
+	return ec.marshalNAPIKey2ᚖapikeysᚋentᚐAPIKey(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_UpdateAPIKeyPayload_apiKey(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -4015,23 +3895,10 @@ func (ec *executionContext) fieldContext_UpdateAPIKeyPayload_apiKey(_ context.Co
 }
 
 func (ec *executionContext) _UpdateKeyPolicyPayload_keyPolicy(ctx context.Context, field graphql.CollectedField, obj *UpdateKeyPolicyPayload) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_UpdateKeyPolicyPayload_keyPolicy(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.KeyPolicy, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *KeyPolicy) graphql.Marshaler {
-			return ec.marshalNKeyPolicy2ᚖapikeysᚋgraphᚐKeyPolicy(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	v := obj.KeyPolicy // read inline: see graph/gqlgen
+	fc, _ := ec.fieldContext_UpdateKeyPolicyPayload_keyPolicy(ctx, field)
+	fc.Result = v
+	return ec.marshalNKeyPolicy2ᚖapikeysᚋgraphᚐKeyPolicy(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_UpdateKeyPolicyPayload_keyPolicy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -4047,65 +3914,58 @@ func (ec *executionContext) fieldContext_UpdateKeyPolicyPayload_keyPolicy(_ cont
 }
 
 func (ec *executionContext) _User_id(ctx context.Context, field graphql.CollectedField, obj *ent.User) (ret graphql.Marshaler) {
-	return ec.marshalNID2apikeysᚋentᚋschemaᚋpulidᚐID(ctx, field.Selections, obj.ID) // read inline: see graph/gqlgen
+	v := obj.ID // read inline: see graph/gqlgen
+	return ec.marshalNID2apikeysᚋentᚋschemaᚋpulidᚐID(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_User_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("User", field, false, false, "ID")
 }
 
 func (ec *executionContext) _User_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.User) (ret graphql.Marshaler) {
-	return ec.marshalNTime2timeᚐTime(ctx, field.Selections, obj.CreatedAt) // read inline: see graph/gqlgen
+	v := obj.CreatedAt // read inline: see graph/gqlgen
+	return ec.marshalNTime2timeᚐTime(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_User_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("User", field, false, false, "Time")
 }
 
 func (ec *executionContext) _User_name(ctx context.Context, field graphql.CollectedField, obj *ent.User) (ret graphql.Marshaler) {
-	return ec.marshalNString2string(ctx, field.Selections, obj.Name) // read inline: see graph/gqlgen
+	v := obj.Name // read inline: see graph/gqlgen
+	return ec.marshalNString2string(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_User_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("User", field, false, false, "String")
 }
 
 func (ec *executionContext) _User_email(ctx context.Context, field graphql.CollectedField, obj *ent.User) (ret graphql.Marshaler) {
-	return ec.marshalNString2string(ctx, field.Selections, obj.Email) // read inline: see graph/gqlgen
+	v := obj.Email // read inline: see graph/gqlgen
+	return ec.marshalNString2string(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_User_email(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("User", field, false, false, "String")
 }
 
 func (ec *executionContext) _User_role(ctx context.Context, field graphql.CollectedField, obj *ent.User) (ret graphql.Marshaler) {
-	return ec.marshalNUserRole2apikeysᚋentᚋuserᚐRole(ctx, field.Selections, obj.Role) // read inline: see graph/gqlgen
+	v := obj.Role // read inline: see graph/gqlgen
+	return ec.marshalNUserRole2apikeysᚋentᚋuserᚐRole(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_User_role(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("User", field, false, false, "UserRole")
 }
 
 func (ec *executionContext) _User_deletedAt(ctx context.Context, field graphql.CollectedField, obj *ent.User) (ret graphql.Marshaler) {
-	return ec.marshalOTime2ᚖtimeᚐTime(ctx, field.Selections, obj.DeletedAt) // read inline: see graph/gqlgen
+	v := obj.DeletedAt // read inline: see graph/gqlgen
+	return ec.marshalOTime2ᚖtimeᚐTime(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_User_deletedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("User", field, false, false, "Time")
 }
 
 func (ec *executionContext) _UserConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.UserConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_UserConnection_edges(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Edges, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*ent.UserEdge) graphql.Marshaler {
-			return ec.marshalNUserEdge2ᚕᚖapikeysᚋentᚐUserEdgeᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	v := obj.Edges // read inline: see graph/gqlgen
+	fc, _ := ec.fieldContext_UserConnection_edges(ctx, field)
+	fc.Result = v
+	return ec.marshalNUserEdge2ᚕᚖapikeysᚋentᚐUserEdgeᚄ(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_UserConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -4121,23 +3981,10 @@ func (ec *executionContext) fieldContext_UserConnection_edges(_ context.Context,
 }
 
 func (ec *executionContext) _UserConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *ent.UserConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_UserConnection_pageInfo(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.PageInfo, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v entgql.PageInfo[pulid.ID]) graphql.Marshaler {
-			return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	v := obj.PageInfo // read inline: see graph/gqlgen
+	fc, _ := ec.fieldContext_UserConnection_pageInfo(ctx, field)
+	fc.Result = v
+	return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_UserConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -4153,30 +4000,18 @@ func (ec *executionContext) fieldContext_UserConnection_pageInfo(_ context.Conte
 }
 
 func (ec *executionContext) _UserConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.UserConnection) (ret graphql.Marshaler) {
-	return ec.marshalNInt2int(ctx, field.Selections, obj.TotalCount) // read inline: see graph/gqlgen
+	v := obj.TotalCount // read inline: see graph/gqlgen
+	return ec.marshalNInt2int(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_UserConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("UserConnection", field, false, false, "Int")
 }
 
 func (ec *executionContext) _UserEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.UserEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_UserEdge_node(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Node, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.User) graphql.Marshaler {
-			return ec.marshalNUser2ᚖapikeysᚋentᚐUser(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	v := obj.Node // read inline: see graph/gqlgen
+	fc, _ := ec.fieldContext_UserEdge_node(ctx, field)
+	fc.Result = v
+	return ec.marshalNUser2ᚖapikeysᚋentᚐUser(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext_UserEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -4192,21 +4027,24 @@ func (ec *executionContext) fieldContext_UserEdge_node(_ context.Context, field 
 }
 
 func (ec *executionContext) _UserEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.UserEdge) (ret graphql.Marshaler) {
-	return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, field.Selections, obj.Cursor) // read inline: see graph/gqlgen
+	v := obj.Cursor // read inline: see graph/gqlgen
+	return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_UserEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("UserEdge", field, false, false, "Cursor")
 }
 
 func (ec *executionContext) _Viewer_kind(ctx context.Context, field graphql.CollectedField, obj *Viewer) (ret graphql.Marshaler) {
-	return ec.marshalNViewerKind2apikeysᚋentᚋviewerᚐKind(ctx, field.Selections, obj.Kind) // read inline: see graph/gqlgen
+	v := obj.Kind // read inline: see graph/gqlgen
+	return ec.marshalNViewerKind2apikeysᚋentᚋviewerᚐKind(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Viewer_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Viewer", field, false, false, "ViewerKind")
 }
 
 func (ec *executionContext) _Viewer_id(ctx context.Context, field graphql.CollectedField, obj *Viewer) (ret graphql.Marshaler) {
-	return ec.marshalNID2apikeysᚋentᚋschemaᚋpulidᚐID(ctx, field.Selections, obj.ID) // read inline: see graph/gqlgen
+	v := obj.ID // read inline: see graph/gqlgen
+	return ec.marshalNID2apikeysᚋentᚋschemaᚋpulidᚐID(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Viewer_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Viewer", field, false, false, "ID")
@@ -4277,21 +4115,24 @@ func (ec *executionContext) fieldContext_Viewer_serviceAccount(_ context.Context
 }
 
 func (ec *executionContext) _Viewer_name(ctx context.Context, field graphql.CollectedField, obj *Viewer) (ret graphql.Marshaler) {
-	return ec.marshalNString2string(ctx, field.Selections, obj.Name) // read inline: see graph/gqlgen
+	v := obj.Name // read inline: see graph/gqlgen
+	return ec.marshalNString2string(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Viewer_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Viewer", field, false, false, "String")
 }
 
 func (ec *executionContext) _Viewer_role(ctx context.Context, field graphql.CollectedField, obj *Viewer) (ret graphql.Marshaler) {
-	return ec.marshalNString2string(ctx, field.Selections, obj.Role) // read inline: see graph/gqlgen
+	v := obj.Role // read inline: see graph/gqlgen
+	return ec.marshalNString2string(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Viewer_role(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Viewer", field, false, false, "String")
 }
 
 func (ec *executionContext) _Viewer_canManageKeys(ctx context.Context, field graphql.CollectedField, obj *Viewer) (ret graphql.Marshaler) {
-	return ec.marshalNBoolean2bool(ctx, field.Selections, obj.CanManageKeys) // read inline: see graph/gqlgen
+	v := obj.CanManageKeys // read inline: see graph/gqlgen
+	return ec.marshalNBoolean2bool(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Viewer_canManageKeys(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Viewer", field, false, false, "Boolean")
@@ -4330,28 +4171,32 @@ func (ec *executionContext) fieldContext_Viewer_organization(_ context.Context, 
 }
 
 func (ec *executionContext) ___Directive_name(ctx context.Context, field graphql.CollectedField, obj *introspection.Directive) (ret graphql.Marshaler) {
-	return ec.marshalNString2string(ctx, field.Selections, obj.Name) // read inline: see graph/gqlgen
+	v := obj.Name // read inline: see graph/gqlgen
+	return ec.marshalNString2string(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext___Directive_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("__Directive", field, false, false, "String")
 }
 
 func (ec *executionContext) ___Directive_description(ctx context.Context, field graphql.CollectedField, obj *introspection.Directive) (ret graphql.Marshaler) {
-	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.Description()) // read inline: see graph/gqlgen
+	v := obj.Description() // read inline: see graph/gqlgen
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext___Directive_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("__Directive", field, true, false, "String")
 }
 
 func (ec *executionContext) ___Directive_isRepeatable(ctx context.Context, field graphql.CollectedField, obj *introspection.Directive) (ret graphql.Marshaler) {
-	return ec.marshalNBoolean2bool(ctx, field.Selections, obj.IsRepeatable) // read inline: see graph/gqlgen
+	v := obj.IsRepeatable // read inline: see graph/gqlgen
+	return ec.marshalNBoolean2bool(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext___Directive_isRepeatable(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("__Directive", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) ___Directive_locations(ctx context.Context, field graphql.CollectedField, obj *introspection.Directive) (ret graphql.Marshaler) {
-	return ec.marshalN__DirectiveLocation2ᚕstringᚄ(ctx, field.Selections, obj.Locations) // read inline: see graph/gqlgen
+	v := obj.Locations // read inline: see graph/gqlgen
+	return ec.marshalN__DirectiveLocation2ᚕstringᚄ(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext___Directive_locations(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("__Directive", field, false, false, "__DirectiveLocation")
@@ -4402,42 +4247,48 @@ func (ec *executionContext) fieldContext___Directive_args(ctx context.Context, f
 }
 
 func (ec *executionContext) ___EnumValue_name(ctx context.Context, field graphql.CollectedField, obj *introspection.EnumValue) (ret graphql.Marshaler) {
-	return ec.marshalNString2string(ctx, field.Selections, obj.Name) // read inline: see graph/gqlgen
+	v := obj.Name // read inline: see graph/gqlgen
+	return ec.marshalNString2string(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext___EnumValue_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("__EnumValue", field, false, false, "String")
 }
 
 func (ec *executionContext) ___EnumValue_description(ctx context.Context, field graphql.CollectedField, obj *introspection.EnumValue) (ret graphql.Marshaler) {
-	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.Description()) // read inline: see graph/gqlgen
+	v := obj.Description() // read inline: see graph/gqlgen
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext___EnumValue_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("__EnumValue", field, true, false, "String")
 }
 
 func (ec *executionContext) ___EnumValue_isDeprecated(ctx context.Context, field graphql.CollectedField, obj *introspection.EnumValue) (ret graphql.Marshaler) {
-	return ec.marshalNBoolean2bool(ctx, field.Selections, obj.IsDeprecated()) // read inline: see graph/gqlgen
+	v := obj.IsDeprecated() // read inline: see graph/gqlgen
+	return ec.marshalNBoolean2bool(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext___EnumValue_isDeprecated(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("__EnumValue", field, true, false, "Boolean")
 }
 
 func (ec *executionContext) ___EnumValue_deprecationReason(ctx context.Context, field graphql.CollectedField, obj *introspection.EnumValue) (ret graphql.Marshaler) {
-	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.DeprecationReason()) // read inline: see graph/gqlgen
+	v := obj.DeprecationReason() // read inline: see graph/gqlgen
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext___EnumValue_deprecationReason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("__EnumValue", field, true, false, "String")
 }
 
 func (ec *executionContext) ___Field_name(ctx context.Context, field graphql.CollectedField, obj *introspection.Field) (ret graphql.Marshaler) {
-	return ec.marshalNString2string(ctx, field.Selections, obj.Name) // read inline: see graph/gqlgen
+	v := obj.Name // read inline: see graph/gqlgen
+	return ec.marshalNString2string(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext___Field_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("__Field", field, false, false, "String")
 }
 
 func (ec *executionContext) ___Field_description(ctx context.Context, field graphql.CollectedField, obj *introspection.Field) (ret graphql.Marshaler) {
-	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.Description()) // read inline: see graph/gqlgen
+	v := obj.Description() // read inline: see graph/gqlgen
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext___Field_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("__Field", field, true, false, "String")
@@ -4488,23 +4339,10 @@ func (ec *executionContext) fieldContext___Field_args(ctx context.Context, field
 }
 
 func (ec *executionContext) ___Field_type(ctx context.Context, field graphql.CollectedField, obj *introspection.Field) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext___Field_type(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Type, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *introspection.Type) graphql.Marshaler {
-			return ec.marshalN__Type2ᚖgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐType(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	v := obj.Type // read inline: see graph/gqlgen
+	fc, _ := ec.fieldContext___Field_type(ctx, field)
+	fc.Result = v
+	return ec.marshalN__Type2ᚖgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐType(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext___Field_type(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -4520,51 +4358,42 @@ func (ec *executionContext) fieldContext___Field_type(_ context.Context, field g
 }
 
 func (ec *executionContext) ___Field_isDeprecated(ctx context.Context, field graphql.CollectedField, obj *introspection.Field) (ret graphql.Marshaler) {
-	return ec.marshalNBoolean2bool(ctx, field.Selections, obj.IsDeprecated()) // read inline: see graph/gqlgen
+	v := obj.IsDeprecated() // read inline: see graph/gqlgen
+	return ec.marshalNBoolean2bool(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext___Field_isDeprecated(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("__Field", field, true, false, "Boolean")
 }
 
 func (ec *executionContext) ___Field_deprecationReason(ctx context.Context, field graphql.CollectedField, obj *introspection.Field) (ret graphql.Marshaler) {
-	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.DeprecationReason()) // read inline: see graph/gqlgen
+	v := obj.DeprecationReason() // read inline: see graph/gqlgen
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext___Field_deprecationReason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("__Field", field, true, false, "String")
 }
 
 func (ec *executionContext) ___InputValue_name(ctx context.Context, field graphql.CollectedField, obj *introspection.InputValue) (ret graphql.Marshaler) {
-	return ec.marshalNString2string(ctx, field.Selections, obj.Name) // read inline: see graph/gqlgen
+	v := obj.Name // read inline: see graph/gqlgen
+	return ec.marshalNString2string(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext___InputValue_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("__InputValue", field, false, false, "String")
 }
 
 func (ec *executionContext) ___InputValue_description(ctx context.Context, field graphql.CollectedField, obj *introspection.InputValue) (ret graphql.Marshaler) {
-	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.Description()) // read inline: see graph/gqlgen
+	v := obj.Description() // read inline: see graph/gqlgen
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext___InputValue_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("__InputValue", field, true, false, "String")
 }
 
 func (ec *executionContext) ___InputValue_type(ctx context.Context, field graphql.CollectedField, obj *introspection.InputValue) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext___InputValue_type(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Type, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *introspection.Type) graphql.Marshaler {
-			return ec.marshalN__Type2ᚖgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐType(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	v := obj.Type // read inline: see graph/gqlgen
+	fc, _ := ec.fieldContext___InputValue_type(ctx, field)
+	fc.Result = v
+	return ec.marshalN__Type2ᚖgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐType(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext___InputValue_type(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -4580,51 +4409,42 @@ func (ec *executionContext) fieldContext___InputValue_type(_ context.Context, fi
 }
 
 func (ec *executionContext) ___InputValue_defaultValue(ctx context.Context, field graphql.CollectedField, obj *introspection.InputValue) (ret graphql.Marshaler) {
-	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.DefaultValue) // read inline: see graph/gqlgen
+	v := obj.DefaultValue // read inline: see graph/gqlgen
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext___InputValue_defaultValue(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("__InputValue", field, false, false, "String")
 }
 
 func (ec *executionContext) ___InputValue_isDeprecated(ctx context.Context, field graphql.CollectedField, obj *introspection.InputValue) (ret graphql.Marshaler) {
-	return ec.marshalNBoolean2bool(ctx, field.Selections, obj.IsDeprecated()) // read inline: see graph/gqlgen
+	v := obj.IsDeprecated() // read inline: see graph/gqlgen
+	return ec.marshalNBoolean2bool(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext___InputValue_isDeprecated(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("__InputValue", field, true, false, "Boolean")
 }
 
 func (ec *executionContext) ___InputValue_deprecationReason(ctx context.Context, field graphql.CollectedField, obj *introspection.InputValue) (ret graphql.Marshaler) {
-	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.DeprecationReason()) // read inline: see graph/gqlgen
+	v := obj.DeprecationReason() // read inline: see graph/gqlgen
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext___InputValue_deprecationReason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("__InputValue", field, true, false, "String")
 }
 
 func (ec *executionContext) ___Schema_description(ctx context.Context, field graphql.CollectedField, obj *introspection.Schema) (ret graphql.Marshaler) {
-	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.Description()) // read inline: see graph/gqlgen
+	v := obj.Description() // read inline: see graph/gqlgen
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext___Schema_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("__Schema", field, true, false, "String")
 }
 
 func (ec *executionContext) ___Schema_types(ctx context.Context, field graphql.CollectedField, obj *introspection.Schema) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext___Schema_types(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Types(), nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []introspection.Type) graphql.Marshaler {
-			return ec.marshalN__Type2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐTypeᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	v := obj.Types() // read inline: see graph/gqlgen
+	fc, _ := ec.fieldContext___Schema_types(ctx, field)
+	fc.Result = v
+	return ec.marshalN__Type2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐTypeᚄ(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext___Schema_types(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -4640,23 +4460,10 @@ func (ec *executionContext) fieldContext___Schema_types(_ context.Context, field
 }
 
 func (ec *executionContext) ___Schema_queryType(ctx context.Context, field graphql.CollectedField, obj *introspection.Schema) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext___Schema_queryType(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.QueryType(), nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *introspection.Type) graphql.Marshaler {
-			return ec.marshalN__Type2ᚖgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐType(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	v := obj.QueryType() // read inline: see graph/gqlgen
+	fc, _ := ec.fieldContext___Schema_queryType(ctx, field)
+	fc.Result = v
+	return ec.marshalN__Type2ᚖgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐType(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext___Schema_queryType(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -4672,23 +4479,10 @@ func (ec *executionContext) fieldContext___Schema_queryType(_ context.Context, f
 }
 
 func (ec *executionContext) ___Schema_mutationType(ctx context.Context, field graphql.CollectedField, obj *introspection.Schema) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext___Schema_mutationType(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.MutationType(), nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *introspection.Type) graphql.Marshaler {
-			return ec.marshalO__Type2ᚖgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐType(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	v := obj.MutationType() // read inline: see graph/gqlgen
+	fc, _ := ec.fieldContext___Schema_mutationType(ctx, field)
+	fc.Result = v
+	return ec.marshalO__Type2ᚖgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐType(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext___Schema_mutationType(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -4704,23 +4498,10 @@ func (ec *executionContext) fieldContext___Schema_mutationType(_ context.Context
 }
 
 func (ec *executionContext) ___Schema_subscriptionType(ctx context.Context, field graphql.CollectedField, obj *introspection.Schema) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext___Schema_subscriptionType(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.SubscriptionType(), nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *introspection.Type) graphql.Marshaler {
-			return ec.marshalO__Type2ᚖgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐType(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	v := obj.SubscriptionType() // read inline: see graph/gqlgen
+	fc, _ := ec.fieldContext___Schema_subscriptionType(ctx, field)
+	fc.Result = v
+	return ec.marshalO__Type2ᚖgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐType(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext___Schema_subscriptionType(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -4736,23 +4517,10 @@ func (ec *executionContext) fieldContext___Schema_subscriptionType(_ context.Con
 }
 
 func (ec *executionContext) ___Schema_directives(ctx context.Context, field graphql.CollectedField, obj *introspection.Schema) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext___Schema_directives(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Directives(), nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []introspection.Directive) graphql.Marshaler {
-			return ec.marshalN__Directive2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐDirectiveᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	v := obj.Directives() // read inline: see graph/gqlgen
+	fc, _ := ec.fieldContext___Schema_directives(ctx, field)
+	fc.Result = v
+	return ec.marshalN__Directive2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐDirectiveᚄ(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext___Schema_directives(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -4768,28 +4536,32 @@ func (ec *executionContext) fieldContext___Schema_directives(_ context.Context, 
 }
 
 func (ec *executionContext) ___Type_kind(ctx context.Context, field graphql.CollectedField, obj *introspection.Type) (ret graphql.Marshaler) {
-	return ec.marshalN__TypeKind2string(ctx, field.Selections, obj.Kind()) // read inline: see graph/gqlgen
+	v := obj.Kind() // read inline: see graph/gqlgen
+	return ec.marshalN__TypeKind2string(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext___Type_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("__Type", field, true, false, "__TypeKind")
 }
 
 func (ec *executionContext) ___Type_name(ctx context.Context, field graphql.CollectedField, obj *introspection.Type) (ret graphql.Marshaler) {
-	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.Name()) // read inline: see graph/gqlgen
+	v := obj.Name() // read inline: see graph/gqlgen
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext___Type_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("__Type", field, true, false, "String")
 }
 
 func (ec *executionContext) ___Type_description(ctx context.Context, field graphql.CollectedField, obj *introspection.Type) (ret graphql.Marshaler) {
-	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.Description()) // read inline: see graph/gqlgen
+	v := obj.Description() // read inline: see graph/gqlgen
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext___Type_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("__Type", field, true, false, "String")
 }
 
 func (ec *executionContext) ___Type_specifiedByURL(ctx context.Context, field graphql.CollectedField, obj *introspection.Type) (ret graphql.Marshaler) {
-	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.SpecifiedByURL()) // read inline: see graph/gqlgen
+	v := obj.SpecifiedByURL() // read inline: see graph/gqlgen
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext___Type_specifiedByURL(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("__Type", field, true, false, "String")
@@ -4840,23 +4612,10 @@ func (ec *executionContext) fieldContext___Type_fields(ctx context.Context, fiel
 }
 
 func (ec *executionContext) ___Type_interfaces(ctx context.Context, field graphql.CollectedField, obj *introspection.Type) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext___Type_interfaces(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Interfaces(), nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []introspection.Type) graphql.Marshaler {
-			return ec.marshalO__Type2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐTypeᚄ(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	v := obj.Interfaces() // read inline: see graph/gqlgen
+	fc, _ := ec.fieldContext___Type_interfaces(ctx, field)
+	fc.Result = v
+	return ec.marshalO__Type2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐTypeᚄ(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext___Type_interfaces(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -4872,23 +4631,10 @@ func (ec *executionContext) fieldContext___Type_interfaces(_ context.Context, fi
 }
 
 func (ec *executionContext) ___Type_possibleTypes(ctx context.Context, field graphql.CollectedField, obj *introspection.Type) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext___Type_possibleTypes(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.PossibleTypes(), nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []introspection.Type) graphql.Marshaler {
-			return ec.marshalO__Type2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐTypeᚄ(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	v := obj.PossibleTypes() // read inline: see graph/gqlgen
+	fc, _ := ec.fieldContext___Type_possibleTypes(ctx, field)
+	fc.Result = v
+	return ec.marshalO__Type2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐTypeᚄ(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext___Type_possibleTypes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -4992,23 +4738,10 @@ func (ec *executionContext) fieldContext___Type_inputFields(ctx context.Context,
 }
 
 func (ec *executionContext) ___Type_ofType(ctx context.Context, field graphql.CollectedField, obj *introspection.Type) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext___Type_ofType(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.OfType(), nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *introspection.Type) graphql.Marshaler {
-			return ec.marshalO__Type2ᚖgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐType(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	v := obj.OfType() // read inline: see graph/gqlgen
+	fc, _ := ec.fieldContext___Type_ofType(ctx, field)
+	fc.Result = v
+	return ec.marshalO__Type2ᚖgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐType(graphql.WithFieldContext(ctx, fc), field.Selections, v)
 }
 func (ec *executionContext) fieldContext___Type_ofType(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -5024,7 +4757,8 @@ func (ec *executionContext) fieldContext___Type_ofType(_ context.Context, field 
 }
 
 func (ec *executionContext) ___Type_isOneOf(ctx context.Context, field graphql.CollectedField, obj *introspection.Type) (ret graphql.Marshaler) {
-	return ec.marshalOBoolean2bool(ctx, field.Selections, obj.IsOneOf()) // read inline: see graph/gqlgen
+	v := obj.IsOneOf() // read inline: see graph/gqlgen
+	return ec.marshalOBoolean2bool(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext___Type_isOneOf(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("__Type", field, true, false, "Boolean")

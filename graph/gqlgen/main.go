@@ -16,14 +16,17 @@
 //     object's fields through an iterator that copies each field (a graphql.CollectedField,
 //     over 100 bytes) to the heap and a map of the names written, about a quarter of a
 //     page's allocations.
-//   - A field that only reads a scalar or an enum (or a list of them) from its object,
-//     a column or a method without a context (APIKey.maskedKey), is marshaled straight
+//   - A field that only reads from its object, a column or a method without a context
+//     (APIKey.maskedKey, APIKeyEdge.node, APIKey.serviceAccount), is marshaled straight
 //     from the read: gqlgen gives each a field context, a context value, four closures,
 //     a boxed value and a turn through the resolver middleware, some nine allocations.
-//     A method that returns an error (APIKey.createdByName) goes gqlgen's way only when
-//     it fails, so its error names its path. What such a read loses is the path of the
-//     error of a non-null field whose value marshals as null (a zero time.Time), which
-//     no stored row has: that error names the object's path instead.
+//     A read of an object (or a list of them) keeps its field context, which its own
+//     fields' errors name in their path; a read of a scalar or an enum has none. A
+//     method that returns an error (APIKey.createdByName) goes gqlgen's way only when it
+//     fails, so its error names its path. What such a read loses: the path of the error
+//     of a non-null scalar whose value marshals as null (a zero time.Time), which no
+//     stored row has, names the object instead; and a panic below it is recovered by
+//     the nearest field or list element that recovers, one level up, not by the read.
 package main
 
 import (
@@ -31,6 +34,7 @@ import (
 	"fmt"
 	"os"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/99designs/gqlgen/api"
@@ -55,14 +59,15 @@ func generate() error {
 	if err := api.Generate(cfg, api.AddPlugin(p)); err != nil {
 		return err
 	}
-	return rewrite(cfg.Exec.Filename, p.reads)
+	return rewrite(cfg.Exec.Filename, p.reads, p.objectReads)
 }
 
 // inline makes every field below the root resolve on the request's goroutine (gqlgen's
 // own switch for mutations, Object.DisableConcurrency, set on the rest) and collects the
-// fields that only read a scalar or an enum from their object.
+// fields that only read from their object.
 type inline struct {
-	reads []string // the generated functions of those fields, _Object_field
+	reads       []string // the generated functions of those reading scalars, _Object_field
+	objectReads []string // and of those reading objects
 }
 
 func (*inline) Name() string { return "inline" }
@@ -74,20 +79,36 @@ func (p *inline) GenerateCode(data *codegen.Data) error {
 		}
 		o.DisableConcurrency = true
 		for _, f := range o.Fields {
-			if reads(f) {
+			switch reads(f) {
+			case scalar:
 				p.reads = append(p.reads, "_"+o.Name+"_"+f.Name)
+			case object:
+				p.objectReads = append(p.objectReads, "_"+o.Name+"_"+f.Name)
 			}
 		}
 	}
 	return nil
 }
 
-// reads says whether f only reads a scalar or an enum, or a list of them, from its
-// object.
-func reads(f *codegen.Field) bool {
-	t := f.TypeReference
-	scalar := t.Definition.Kind == ast.Scalar || t.Definition.Kind == ast.Enum
-	return scalar && !f.IsResolver && !f.MethodHasContext && len(f.Args) == 0 && len(f.Directives) == 0
+// What a field reads from its object.
+const (
+	computed = iota // not a read: a resolver, or a method with a context or arguments
+	scalar          // a scalar or an enum, or a list of them
+	object          // an object, interface or union, or a list of them
+)
+
+// reads says what f reads from its object, if it only reads.
+func reads(f *codegen.Field) int {
+	if f.IsResolver || f.MethodHasContext || len(f.Args) > 0 || len(f.Directives) > 0 {
+		return computed
+	}
+	switch f.TypeReference.Definition.Kind {
+	case ast.Scalar, ast.Enum:
+		return scalar
+	case ast.Object, ast.Interface, ast.Union:
+		return object
+	}
+	return computed
 }
 
 // What rewrite changes in the generated code, and what it writes instead.
@@ -112,7 +133,7 @@ var (
 // fields and are written by marshalObject, and the reads are marshaled inline. Should gqlgen stop writing what is
 // replaced, or start deferring fields, generation fails here rather than quietly going
 // back to the costlier code or dropping deferred fields.
-func rewrite(path string, reads []string) error {
+func rewrite(path string, reads, objectReads []string) error {
 	b, err := os.ReadFile(path)
 	if err != nil {
 		return err
@@ -128,20 +149,27 @@ func rewrite(path string, reads []string) error {
 	b = bytes.ReplaceAll(b, concurrentList, serialList)
 	b = bytes.ReplaceAll(b, newGroup, emptyGroup)
 	b = bytes.ReplaceAll(b, returnFieldSet, returnObject)
-	for _, name := range reads {
+	for _, name := range append(reads, objectReads...) {
 		var found bool
 		re := regexp.MustCompile(strings.ReplaceAll(readField, "NAME", regexp.QuoteMeta(name)))
 		b = re.ReplaceAllFunc(b, func(f []byte) []byte {
 			found = true
 			m := re.FindSubmatch(f)
-			read, marshal := m[2], m[4]
+			fieldContext, read, marshal := m[2], m[3], m[5]
 			body := f[bytes.Index(f, []byte("\treturn graphql.ResolveField(")):]
 			head := bytes.Clone(f[:len(f)-len(body)])
-			if len(m[3]) > 0 { // the read cannot fail
-				return fmt.Appendf(head, "\treturn ec.%s(ctx, field.Selections, %s) // read inline: see graph/gqlgen\n}\n", marshal, read)
+			// An object's fields need the field context (their errors' path goes
+			// through it); a scalar has no fields.
+			inline := fmt.Appendf(nil, "return ec.%s(ctx, field.Selections, v)", marshal)
+			if slices.Contains(objectReads, name) {
+				inline = fmt.Appendf(nil, "fc, _ := ec.%s(ctx, field)\n\tfc.Result = v\n\treturn ec.%s(graphql.WithFieldContext(ctx, fc), field.Selections, v)", fieldContext, marshal)
+			}
+			if len(m[4]) > 0 { // the read cannot fail
+				return fmt.Appendf(head, "\tv := %s // read inline: see graph/gqlgen\n\t%s\n}\n", read, inline)
 			}
 			// A read that failed goes gqlgen's way, to report its error on its path.
-			return fmt.Appendf(head, "\tif v, err := %s; err == nil { // read inline: see graph/gqlgen\n\t\treturn ec.%s(ctx, field.Selections, v)\n\t}\n%s", read, marshal, body)
+			inline = bytes.ReplaceAll(inline, []byte("\n\t"), []byte("\n\t\t"))
+			return fmt.Appendf(head, "\tif v, err := %s; err == nil { // read inline: see graph/gqlgen\n\t\t%s\n\t}\n%s", read, inline, body)
 		})
 		if !found {
 			return fmt.Errorf("%s: %s is not the read of a field that graph/gqlgen knows", path, name)
@@ -151,15 +179,15 @@ func rewrite(path string, reads []string) error {
 }
 
 // readField is how gqlgen writes the function of a field that reads from its object
-// (NAME is its name), with the object's type, the read, whether the read returns an
-// error, and the marshaler as groups.
+// (NAME is its name), with the object's type, the function of its field context, the
+// read, whether the read returns an error, and the marshaler as groups.
 const readField = `func \(ec \*executionContext\) NAME\(ctx context\.Context, field graphql\.CollectedField, obj (\S+)\) \(ret graphql\.Marshaler\) \{
 	return graphql\.ResolveField\(
 		ctx,
 		ec\.OperationContext,
 		field,
 		func\(ctx context\.Context, field graphql\.CollectedField\) \(\*graphql\.FieldContext, error\) \{
-			return ec\.fieldContext_\w+\(ctx, field\)
+			return ec\.(fieldContext_\w+)\(ctx, field\)
 		\},
 		func\(ctx context\.Context\) \(any, error\) \{
 			return ([^\n]+?)(, nil)?
