@@ -144,7 +144,7 @@ func runPlainGQLGen() int {
 	}
 	fmt.Printf("plain gqlgen is listening on http://%s\n", ln.Addr())
 	if _, set := os.LookupEnv("GOGC"); !set {
-		debug.SetGCPercent(400) // as app.Serve sets it for the server
+		debug.SetGCPercent(app.DefaultGOGC) // as app.Serve sets it for the server
 	}
 	gql := plainGQLGen()
 	srv := &http.Server{

@@ -26,8 +26,8 @@ type UsageError struct{ Err error }
 func (e UsageError) Error() string { return e.Err.Error() }
 func (e UsageError) Unwrap() error { return e.Err }
 
-// defaultGOGC is the collector's setting of `serve` unless GOGC is in the environment.
-const defaultGOGC = 400
+// DefaultGOGC is the collector's setting of `serve` unless GOGC is in the environment.
+const DefaultGOGC = 400
 
 // The soft memory limit of `serve` unless GOMEMLIMIT is in the environment: 160 MiB and
 // 256 bytes for each key the cache may hold (a cached key takes about 120).
@@ -61,7 +61,7 @@ func Serve(ctx context.Context, fs *flag.FlagSet, args []string, dbURL *string, 
 		// request allocates: with Go's default of 100 the collector would run every few
 		// hundred requests. 400 lets the heap reach five times what is live between
 		// collections, about a fifth less CPU per request for tens of MB more.
-		debug.SetGCPercent(defaultGOGC)
+		debug.SetGCPercent(DefaultGOGC)
 	}
 	if _, set := os.LookupEnv("GOMEMLIMIT"); !set {
 		// With GOGC=400 the heap may grow to five times what is live between collections,
