@@ -1,5 +1,5 @@
 // Command gqlgen is gqlgen as this project runs it (`go generate ./graph`): gqlgen's own
-// generation from gqlgen.yml, with four changes to the code it writes. Root fields
+// generation from gqlgen.yml, with five changes to the code it writes. Root fields
 // (queries, subscriptions) resolve as gqlgen makes them.
 //
 //   - Fields resolve inline and lists marshal their elements one after the other
@@ -12,6 +12,8 @@
 //     resolves concurrently, so deferred fields arrive in the response with the rest
 //     (gqlgen's POST transport used to answer them null, with hasNext, and never send
 //     the rest).
+//   - The data of queries and mutations are written into buffers used again
+//     (graph.marshalData; the POST transport gives them back with graph.ReleaseData).
 //   - Objects, the root's too, are written by graph.marshalObject: gqlgen writes an
 //     object's fields through an iterator that copies each field (a graphql.CollectedField,
 //     over 100 bytes) to the heap and a map of the names written, about a quarter of a
@@ -125,6 +127,12 @@ var (
 	// gqlgen writes through an iterator copying each field to the heap and a map of the
 	// names written), and the same fields written by graph.marshalObject.
 	returnFieldSet, returnObject = []byte("\n\treturn out\n}\n"), []byte("\n\treturn marshalObject(fields, out.Values) // see graph/gqlgen\n}\n")
+	// How a query's and a mutation's data are written (into a new bytes.Buffer), and the
+	// same into a buffer from graph.marshalData's pool.
+	queryData, queryDataPooled = []byte("\t\t\tvar buf bytes.Buffer\n\t\t\tdata.MarshalGQL(&buf)\n\t\t\tresponse.Data = buf.Bytes()\n"),
+		[]byte("\t\t\tresponse.Data = marshalData(data) // see graph/gqlgen\n")
+	mutationData, mutationDataPooled = []byte("\t\t\tvar buf bytes.Buffer\n\t\t\tdata.MarshalGQL(&buf)\n\n\t\t\treturn &graphql.Response{\n\t\t\t\tData: buf.Bytes(),\n"),
+		[]byte("\t\t\treturn &graphql.Response{\n\t\t\t\tData: marshalData(data), // see graph/gqlgen\n")
 )
 
 // rewrite changes the generated file where no setting of gqlgen can: lists marshal
@@ -138,7 +146,7 @@ func rewrite(path string, reads, objectReads []string) error {
 	if err != nil {
 		return err
 	}
-	for _, s := range [][]byte{concurrentList, newGroup, returnFieldSet} {
+	for _, s := range [][]byte{concurrentList, newGroup, returnFieldSet, queryData, mutationData} {
 		if !bytes.Contains(b, s) {
 			return fmt.Errorf("%s no longer has %s: see graph/gqlgen", path, s)
 		}
@@ -149,6 +157,8 @@ func rewrite(path string, reads, objectReads []string) error {
 	b = bytes.ReplaceAll(b, concurrentList, serialList)
 	b = bytes.ReplaceAll(b, newGroup, emptyGroup)
 	b = bytes.ReplaceAll(b, returnFieldSet, returnObject)
+	b = bytes.Replace(b, queryData, queryDataPooled, 1)
+	b = bytes.Replace(b, mutationData, mutationDataPooled, 1)
 	for _, name := range append(reads, objectReads...) {
 		var found bool
 		re := regexp.MustCompile(strings.ReplaceAll(readField, "NAME", regexp.QuoteMeta(name)))

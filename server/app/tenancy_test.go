@@ -1,8 +1,11 @@
 package app_test
 
 import (
+	"encoding/json"
+	"fmt"
 	"net/http"
 	"strings"
+	"sync"
 	"testing"
 )
 
@@ -121,5 +124,53 @@ func TestTenantsSeeNothingOfEachOther(t *testing.T) {
 		if got := b.admin.counts(); got != (counts{1, 1}) {
 			t.Fatalf("Beta's counts = %+v", got)
 		}
+	})
+}
+
+// Answers written at the same moment are each their own: the buffers a response's data
+// is written into are used again (graph.ReleaseData), so two tenants asking at once,
+// for pages of different sizes, must each get exactly their own keys.
+func TestAnswersAtTheSameMomentAreEachTheirOwn(t *testing.T) {
+	each(t, func(t *testing.T, s *server) {
+		tenants := []*tenant{s.newTenant("Alpha"), s.newTenant("Beta")}
+		for i, tn := range tenants {
+			for k := range 10 + 25*i {
+				tn.admin.createKey(fmt.Sprintf("%s integration %d %s", tn.org.Name, k, strings.Repeat("é", 10*i)), "VIEWER")
+			}
+		}
+		const page = `{ apiKeys(status: ACTIVE, first: 50) { edges { node { name createdByName } } } viewer { name } }`
+		var wg sync.WaitGroup
+		for g := range 8 {
+			tn := tenants[g%2]
+			want := 10 + 25*(g%2)
+			wg.Go(func() {
+				for range 25 {
+					var out struct {
+						APIKeys struct {
+							Edges []struct {
+								Node struct{ Name, CreatedByName string }
+							}
+						}
+						Viewer struct{ Name string }
+					}
+					r := tn.admin.gql(page, nil)
+					if err := json.Unmarshal(r.Data, &out); err != nil || len(r.Errors) > 0 {
+						t.Errorf("%s: HTTP %d %s", tn.org.Name, r.Status, r.Body)
+						return
+					}
+					if len(out.APIKeys.Edges) != want || out.Viewer.Name != tn.org.Name+" Admin" {
+						t.Errorf("%s got %d keys and viewer %q: %s", tn.org.Name, len(out.APIKeys.Edges), out.Viewer.Name, r.Body)
+						return
+					}
+					for _, e := range out.APIKeys.Edges {
+						if !strings.HasPrefix(e.Node.Name, tn.org.Name+" integration") || e.Node.CreatedByName != tn.org.Name+" Admin" {
+							t.Errorf("%s got %q by %q", tn.org.Name, e.Node.Name, e.Node.CreatedByName)
+							return
+						}
+					}
+				}
+			})
+		}
+		wg.Wait()
 	})
 }
