@@ -7192,7 +7192,7 @@ var aPIKeyImplementors = []string{"APIKey", "Node"}
 func (ec *executionContext) _APIKey(ctx context.Context, sel ast.SelectionSet, obj *ent.APIKey) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, aPIKeyImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newObject(fields)           // see graph/gqlgen
 	var deferred graphql.DeferredGroup // none is deferred: see graph/gqlgen
 	for i, field := range fields {
 		switch field.Name {
@@ -7302,7 +7302,7 @@ func (ec *executionContext) _APIKey(ctx context.Context, sel ast.SelectionSet, o
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return marshalObject(fields, out.Values) // see graph/gqlgen
+	return out
 }
 
 var aPIKeyConnectionImplementors = []string{"APIKeyConnection"}
@@ -7310,7 +7310,7 @@ var aPIKeyConnectionImplementors = []string{"APIKeyConnection"}
 func (ec *executionContext) _APIKeyConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.APIKeyConnection) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, aPIKeyConnectionImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newObject(fields)           // see graph/gqlgen
 	var deferred graphql.DeferredGroup // none is deferred: see graph/gqlgen
 	for i, field := range fields {
 		switch field.Name {
@@ -7345,7 +7345,7 @@ func (ec *executionContext) _APIKeyConnection(ctx context.Context, sel ast.Selec
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return marshalObject(fields, out.Values) // see graph/gqlgen
+	return out
 }
 
 var aPIKeyCountsImplementors = []string{"APIKeyCounts"}
@@ -7353,7 +7353,7 @@ var aPIKeyCountsImplementors = []string{"APIKeyCounts"}
 func (ec *executionContext) _APIKeyCounts(ctx context.Context, sel ast.SelectionSet, obj *APIKeyCounts) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, aPIKeyCountsImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newObject(fields)           // see graph/gqlgen
 	var deferred graphql.DeferredGroup // none is deferred: see graph/gqlgen
 	for i, field := range fields {
 		switch field.Name {
@@ -7383,7 +7383,7 @@ func (ec *executionContext) _APIKeyCounts(ctx context.Context, sel ast.Selection
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return marshalObject(fields, out.Values) // see graph/gqlgen
+	return out
 }
 
 var aPIKeyEdgeImplementors = []string{"APIKeyEdge"}
@@ -7391,7 +7391,7 @@ var aPIKeyEdgeImplementors = []string{"APIKeyEdge"}
 func (ec *executionContext) _APIKeyEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.APIKeyEdge) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, aPIKeyEdgeImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newObject(fields)           // see graph/gqlgen
 	var deferred graphql.DeferredGroup // none is deferred: see graph/gqlgen
 	for i, field := range fields {
 		switch field.Name {
@@ -7421,7 +7421,7 @@ func (ec *executionContext) _APIKeyEdge(ctx context.Context, sel ast.SelectionSe
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return marshalObject(fields, out.Values) // see graph/gqlgen
+	return out
 }
 
 var aPIKeyEventImplementors = []string{"APIKeyEvent"}
@@ -7429,7 +7429,7 @@ var aPIKeyEventImplementors = []string{"APIKeyEvent"}
 func (ec *executionContext) _APIKeyEvent(ctx context.Context, sel ast.SelectionSet, obj *APIKeyEvent) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, aPIKeyEventImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newObject(fields)           // see graph/gqlgen
 	var deferred graphql.DeferredGroup // none is deferred: see graph/gqlgen
 	for i, field := range fields {
 		switch field.Name {
@@ -7464,7 +7464,7 @@ func (ec *executionContext) _APIKeyEvent(ctx context.Context, sel ast.SelectionS
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return marshalObject(fields, out.Values) // see graph/gqlgen
+	return out
 }
 
 var auditEntryImplementors = []string{"AuditEntry", "Node"}
@@ -7472,7 +7472,7 @@ var auditEntryImplementors = []string{"AuditEntry", "Node"}
 func (ec *executionContext) _AuditEntry(ctx context.Context, sel ast.SelectionSet, obj *ent.AuditEntry) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, auditEntryImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newObject(fields)           // see graph/gqlgen
 	var deferred graphql.DeferredGroup // none is deferred: see graph/gqlgen
 	for i, field := range fields {
 		switch field.Name {
@@ -7577,7 +7577,7 @@ func (ec *executionContext) _AuditEntry(ctx context.Context, sel ast.SelectionSe
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return marshalObject(fields, out.Values) // see graph/gqlgen
+	return out
 }
 
 var auditEntryConnectionImplementors = []string{"AuditEntryConnection"}
@@ -7585,7 +7585,7 @@ var auditEntryConnectionImplementors = []string{"AuditEntryConnection"}
 func (ec *executionContext) _AuditEntryConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.AuditEntryConnection) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, auditEntryConnectionImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newObject(fields)           // see graph/gqlgen
 	var deferred graphql.DeferredGroup // none is deferred: see graph/gqlgen
 	for i, field := range fields {
 		switch field.Name {
@@ -7620,7 +7620,7 @@ func (ec *executionContext) _AuditEntryConnection(ctx context.Context, sel ast.S
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return marshalObject(fields, out.Values) // see graph/gqlgen
+	return out
 }
 
 var auditEntryEdgeImplementors = []string{"AuditEntryEdge"}
@@ -7628,7 +7628,7 @@ var auditEntryEdgeImplementors = []string{"AuditEntryEdge"}
 func (ec *executionContext) _AuditEntryEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.AuditEntryEdge) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, auditEntryEdgeImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newObject(fields)           // see graph/gqlgen
 	var deferred graphql.DeferredGroup // none is deferred: see graph/gqlgen
 	for i, field := range fields {
 		switch field.Name {
@@ -7658,7 +7658,7 @@ func (ec *executionContext) _AuditEntryEdge(ctx context.Context, sel ast.Selecti
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return marshalObject(fields, out.Values) // see graph/gqlgen
+	return out
 }
 
 var auditVerificationImplementors = []string{"AuditVerification"}
@@ -7666,7 +7666,7 @@ var auditVerificationImplementors = []string{"AuditVerification"}
 func (ec *executionContext) _AuditVerification(ctx context.Context, sel ast.SelectionSet, obj *AuditVerification) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, auditVerificationImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newObject(fields)           // see graph/gqlgen
 	var deferred graphql.DeferredGroup // none is deferred: see graph/gqlgen
 	for i, field := range fields {
 		switch field.Name {
@@ -7721,7 +7721,7 @@ func (ec *executionContext) _AuditVerification(ctx context.Context, sel ast.Sele
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return marshalObject(fields, out.Values) // see graph/gqlgen
+	return out
 }
 
 var createAPIKeyPayloadImplementors = []string{"CreateAPIKeyPayload"}
@@ -7729,7 +7729,7 @@ var createAPIKeyPayloadImplementors = []string{"CreateAPIKeyPayload"}
 func (ec *executionContext) _CreateAPIKeyPayload(ctx context.Context, sel ast.SelectionSet, obj *CreateAPIKeyPayload) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, createAPIKeyPayloadImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newObject(fields)           // see graph/gqlgen
 	var deferred graphql.DeferredGroup // none is deferred: see graph/gqlgen
 	for i, field := range fields {
 		switch field.Name {
@@ -7759,7 +7759,7 @@ func (ec *executionContext) _CreateAPIKeyPayload(ctx context.Context, sel ast.Se
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return marshalObject(fields, out.Values) // see graph/gqlgen
+	return out
 }
 
 var createUserPayloadImplementors = []string{"CreateUserPayload"}
@@ -7767,7 +7767,7 @@ var createUserPayloadImplementors = []string{"CreateUserPayload"}
 func (ec *executionContext) _CreateUserPayload(ctx context.Context, sel ast.SelectionSet, obj *CreateUserPayload) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, createUserPayloadImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newObject(fields)           // see graph/gqlgen
 	var deferred graphql.DeferredGroup // none is deferred: see graph/gqlgen
 	for i, field := range fields {
 		switch field.Name {
@@ -7792,7 +7792,7 @@ func (ec *executionContext) _CreateUserPayload(ctx context.Context, sel ast.Sele
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return marshalObject(fields, out.Values) // see graph/gqlgen
+	return out
 }
 
 var deleteUserPayloadImplementors = []string{"DeleteUserPayload"}
@@ -7800,7 +7800,7 @@ var deleteUserPayloadImplementors = []string{"DeleteUserPayload"}
 func (ec *executionContext) _DeleteUserPayload(ctx context.Context, sel ast.SelectionSet, obj *DeleteUserPayload) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, deleteUserPayloadImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newObject(fields)           // see graph/gqlgen
 	var deferred graphql.DeferredGroup // none is deferred: see graph/gqlgen
 	for i, field := range fields {
 		switch field.Name {
@@ -7825,7 +7825,7 @@ func (ec *executionContext) _DeleteUserPayload(ctx context.Context, sel ast.Sele
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return marshalObject(fields, out.Values) // see graph/gqlgen
+	return out
 }
 
 var keyClientImplementors = []string{"KeyClient"}
@@ -7833,7 +7833,7 @@ var keyClientImplementors = []string{"KeyClient"}
 func (ec *executionContext) _KeyClient(ctx context.Context, sel ast.SelectionSet, obj *keyuse.Client) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, keyClientImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newObject(fields)           // see graph/gqlgen
 	var deferred graphql.DeferredGroup // none is deferred: see graph/gqlgen
 	for i, field := range fields {
 		switch field.Name {
@@ -7868,7 +7868,7 @@ func (ec *executionContext) _KeyClient(ctx context.Context, sel ast.SelectionSet
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return marshalObject(fields, out.Values) // see graph/gqlgen
+	return out
 }
 
 var keyPolicyImplementors = []string{"KeyPolicy"}
@@ -7876,7 +7876,7 @@ var keyPolicyImplementors = []string{"KeyPolicy"}
 func (ec *executionContext) _KeyPolicy(ctx context.Context, sel ast.SelectionSet, obj *KeyPolicy) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, keyPolicyImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newObject(fields)           // see graph/gqlgen
 	var deferred graphql.DeferredGroup // none is deferred: see graph/gqlgen
 	for i, field := range fields {
 		switch field.Name {
@@ -7906,7 +7906,7 @@ func (ec *executionContext) _KeyPolicy(ctx context.Context, sel ast.SelectionSet
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return marshalObject(fields, out.Values) // see graph/gqlgen
+	return out
 }
 
 var mutationImplementors = []string{"Mutation"}
@@ -7917,7 +7917,7 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		Object: "Mutation",
 	})
 
-	out := graphql.NewFieldSet(fields)
+	out := newObject(fields)           // see graph/gqlgen
 	var deferred graphql.DeferredGroup // none is deferred: see graph/gqlgen
 	for i, field := range fields {
 		innerCtx := graphql.WithRootFieldContext(ctx, &graphql.RootFieldContext{
@@ -7991,7 +7991,7 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return marshalObject(fields, out.Values) // see graph/gqlgen
+	return out
 }
 
 var organizationImplementors = []string{"Organization", "Node"}
@@ -7999,7 +7999,7 @@ var organizationImplementors = []string{"Organization", "Node"}
 func (ec *executionContext) _Organization(ctx context.Context, sel ast.SelectionSet, obj *ent.Organization) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, organizationImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newObject(fields)           // see graph/gqlgen
 	var deferred graphql.DeferredGroup // none is deferred: see graph/gqlgen
 	for i, field := range fields {
 		switch field.Name {
@@ -8039,7 +8039,7 @@ func (ec *executionContext) _Organization(ctx context.Context, sel ast.Selection
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return marshalObject(fields, out.Values) // see graph/gqlgen
+	return out
 }
 
 var pageInfoImplementors = []string{"PageInfo"}
@@ -8047,7 +8047,7 @@ var pageInfoImplementors = []string{"PageInfo"}
 func (ec *executionContext) _PageInfo(ctx context.Context, sel ast.SelectionSet, obj *entgql.PageInfo[pulid.ID]) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, pageInfoImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newObject(fields)           // see graph/gqlgen
 	var deferred graphql.DeferredGroup // none is deferred: see graph/gqlgen
 	for i, field := range fields {
 		switch field.Name {
@@ -8087,7 +8087,7 @@ func (ec *executionContext) _PageInfo(ctx context.Context, sel ast.SelectionSet,
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return marshalObject(fields, out.Values) // see graph/gqlgen
+	return out
 }
 
 var queryImplementors = []string{"Query"}
@@ -8193,7 +8193,7 @@ var revokeAPIKeyPayloadImplementors = []string{"RevokeAPIKeyPayload"}
 func (ec *executionContext) _RevokeAPIKeyPayload(ctx context.Context, sel ast.SelectionSet, obj *RevokeAPIKeyPayload) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, revokeAPIKeyPayloadImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newObject(fields)           // see graph/gqlgen
 	var deferred graphql.DeferredGroup // none is deferred: see graph/gqlgen
 	for i, field := range fields {
 		switch field.Name {
@@ -8218,7 +8218,7 @@ func (ec *executionContext) _RevokeAPIKeyPayload(ctx context.Context, sel ast.Se
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return marshalObject(fields, out.Values) // see graph/gqlgen
+	return out
 }
 
 var rotateAPIKeyPayloadImplementors = []string{"RotateAPIKeyPayload"}
@@ -8226,7 +8226,7 @@ var rotateAPIKeyPayloadImplementors = []string{"RotateAPIKeyPayload"}
 func (ec *executionContext) _RotateAPIKeyPayload(ctx context.Context, sel ast.SelectionSet, obj *RotateAPIKeyPayload) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, rotateAPIKeyPayloadImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newObject(fields)           // see graph/gqlgen
 	var deferred graphql.DeferredGroup // none is deferred: see graph/gqlgen
 	for i, field := range fields {
 		switch field.Name {
@@ -8261,7 +8261,7 @@ func (ec *executionContext) _RotateAPIKeyPayload(ctx context.Context, sel ast.Se
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return marshalObject(fields, out.Values) // see graph/gqlgen
+	return out
 }
 
 var serviceAccountImplementors = []string{"ServiceAccount", "Node"}
@@ -8269,7 +8269,7 @@ var serviceAccountImplementors = []string{"ServiceAccount", "Node"}
 func (ec *executionContext) _ServiceAccount(ctx context.Context, sel ast.SelectionSet, obj *ent.ServiceAccount) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, serviceAccountImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newObject(fields)           // see graph/gqlgen
 	var deferred graphql.DeferredGroup // none is deferred: see graph/gqlgen
 	for i, field := range fields {
 		switch field.Name {
@@ -8309,7 +8309,7 @@ func (ec *executionContext) _ServiceAccount(ctx context.Context, sel ast.Selecti
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return marshalObject(fields, out.Values) // see graph/gqlgen
+	return out
 }
 
 var subscriptionImplementors = []string{"Subscription"}
@@ -8337,7 +8337,7 @@ var updateAPIKeyPayloadImplementors = []string{"UpdateAPIKeyPayload"}
 func (ec *executionContext) _UpdateAPIKeyPayload(ctx context.Context, sel ast.SelectionSet, obj *UpdateAPIKeyPayload) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, updateAPIKeyPayloadImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newObject(fields)           // see graph/gqlgen
 	var deferred graphql.DeferredGroup // none is deferred: see graph/gqlgen
 	for i, field := range fields {
 		switch field.Name {
@@ -8362,7 +8362,7 @@ func (ec *executionContext) _UpdateAPIKeyPayload(ctx context.Context, sel ast.Se
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return marshalObject(fields, out.Values) // see graph/gqlgen
+	return out
 }
 
 var updateKeyPolicyPayloadImplementors = []string{"UpdateKeyPolicyPayload"}
@@ -8370,7 +8370,7 @@ var updateKeyPolicyPayloadImplementors = []string{"UpdateKeyPolicyPayload"}
 func (ec *executionContext) _UpdateKeyPolicyPayload(ctx context.Context, sel ast.SelectionSet, obj *UpdateKeyPolicyPayload) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, updateKeyPolicyPayloadImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newObject(fields)           // see graph/gqlgen
 	var deferred graphql.DeferredGroup // none is deferred: see graph/gqlgen
 	for i, field := range fields {
 		switch field.Name {
@@ -8395,7 +8395,7 @@ func (ec *executionContext) _UpdateKeyPolicyPayload(ctx context.Context, sel ast
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return marshalObject(fields, out.Values) // see graph/gqlgen
+	return out
 }
 
 var userImplementors = []string{"User", "Node"}
@@ -8403,7 +8403,7 @@ var userImplementors = []string{"User", "Node"}
 func (ec *executionContext) _User(ctx context.Context, sel ast.SelectionSet, obj *ent.User) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, userImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newObject(fields)           // see graph/gqlgen
 	var deferred graphql.DeferredGroup // none is deferred: see graph/gqlgen
 	for i, field := range fields {
 		switch field.Name {
@@ -8453,7 +8453,7 @@ func (ec *executionContext) _User(ctx context.Context, sel ast.SelectionSet, obj
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return marshalObject(fields, out.Values) // see graph/gqlgen
+	return out
 }
 
 var userConnectionImplementors = []string{"UserConnection"}
@@ -8461,7 +8461,7 @@ var userConnectionImplementors = []string{"UserConnection"}
 func (ec *executionContext) _UserConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.UserConnection) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, userConnectionImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newObject(fields)           // see graph/gqlgen
 	var deferred graphql.DeferredGroup // none is deferred: see graph/gqlgen
 	for i, field := range fields {
 		switch field.Name {
@@ -8496,7 +8496,7 @@ func (ec *executionContext) _UserConnection(ctx context.Context, sel ast.Selecti
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return marshalObject(fields, out.Values) // see graph/gqlgen
+	return out
 }
 
 var userEdgeImplementors = []string{"UserEdge"}
@@ -8504,7 +8504,7 @@ var userEdgeImplementors = []string{"UserEdge"}
 func (ec *executionContext) _UserEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.UserEdge) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, userEdgeImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newObject(fields)           // see graph/gqlgen
 	var deferred graphql.DeferredGroup // none is deferred: see graph/gqlgen
 	for i, field := range fields {
 		switch field.Name {
@@ -8534,7 +8534,7 @@ func (ec *executionContext) _UserEdge(ctx context.Context, sel ast.SelectionSet,
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return marshalObject(fields, out.Values) // see graph/gqlgen
+	return out
 }
 
 var viewerImplementors = []string{"Viewer"}
@@ -8542,7 +8542,7 @@ var viewerImplementors = []string{"Viewer"}
 func (ec *executionContext) _Viewer(ctx context.Context, sel ast.SelectionSet, obj *Viewer) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, viewerImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newObject(fields)           // see graph/gqlgen
 	var deferred graphql.DeferredGroup // none is deferred: see graph/gqlgen
 	for i, field := range fields {
 		switch field.Name {
@@ -8602,7 +8602,7 @@ func (ec *executionContext) _Viewer(ctx context.Context, sel ast.SelectionSet, o
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return marshalObject(fields, out.Values) // see graph/gqlgen
+	return out
 }
 
 var __DirectiveImplementors = []string{"__Directive"}
@@ -8610,7 +8610,7 @@ var __DirectiveImplementors = []string{"__Directive"}
 func (ec *executionContext) ___Directive(ctx context.Context, sel ast.SelectionSet, obj *introspection.Directive) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, __DirectiveImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newObject(fields)           // see graph/gqlgen
 	var deferred graphql.DeferredGroup // none is deferred: see graph/gqlgen
 	for i, field := range fields {
 		switch field.Name {
@@ -8655,7 +8655,7 @@ func (ec *executionContext) ___Directive(ctx context.Context, sel ast.SelectionS
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return marshalObject(fields, out.Values) // see graph/gqlgen
+	return out
 }
 
 var __EnumValueImplementors = []string{"__EnumValue"}
@@ -8663,7 +8663,7 @@ var __EnumValueImplementors = []string{"__EnumValue"}
 func (ec *executionContext) ___EnumValue(ctx context.Context, sel ast.SelectionSet, obj *introspection.EnumValue) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, __EnumValueImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newObject(fields)           // see graph/gqlgen
 	var deferred graphql.DeferredGroup // none is deferred: see graph/gqlgen
 	for i, field := range fields {
 		switch field.Name {
@@ -8703,7 +8703,7 @@ func (ec *executionContext) ___EnumValue(ctx context.Context, sel ast.SelectionS
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return marshalObject(fields, out.Values) // see graph/gqlgen
+	return out
 }
 
 var __FieldImplementors = []string{"__Field"}
@@ -8711,7 +8711,7 @@ var __FieldImplementors = []string{"__Field"}
 func (ec *executionContext) ___Field(ctx context.Context, sel ast.SelectionSet, obj *introspection.Field) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, __FieldImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newObject(fields)           // see graph/gqlgen
 	var deferred graphql.DeferredGroup // none is deferred: see graph/gqlgen
 	for i, field := range fields {
 		switch field.Name {
@@ -8761,7 +8761,7 @@ func (ec *executionContext) ___Field(ctx context.Context, sel ast.SelectionSet, 
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return marshalObject(fields, out.Values) // see graph/gqlgen
+	return out
 }
 
 var __InputValueImplementors = []string{"__InputValue"}
@@ -8769,7 +8769,7 @@ var __InputValueImplementors = []string{"__InputValue"}
 func (ec *executionContext) ___InputValue(ctx context.Context, sel ast.SelectionSet, obj *introspection.InputValue) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, __InputValueImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newObject(fields)           // see graph/gqlgen
 	var deferred graphql.DeferredGroup // none is deferred: see graph/gqlgen
 	for i, field := range fields {
 		switch field.Name {
@@ -8819,7 +8819,7 @@ func (ec *executionContext) ___InputValue(ctx context.Context, sel ast.Selection
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return marshalObject(fields, out.Values) // see graph/gqlgen
+	return out
 }
 
 var __SchemaImplementors = []string{"__Schema"}
@@ -8827,7 +8827,7 @@ var __SchemaImplementors = []string{"__Schema"}
 func (ec *executionContext) ___Schema(ctx context.Context, sel ast.SelectionSet, obj *introspection.Schema) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, __SchemaImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newObject(fields)           // see graph/gqlgen
 	var deferred graphql.DeferredGroup // none is deferred: see graph/gqlgen
 	for i, field := range fields {
 		switch field.Name {
@@ -8877,7 +8877,7 @@ func (ec *executionContext) ___Schema(ctx context.Context, sel ast.SelectionSet,
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return marshalObject(fields, out.Values) // see graph/gqlgen
+	return out
 }
 
 var __TypeImplementors = []string{"__Type"}
@@ -8885,7 +8885,7 @@ var __TypeImplementors = []string{"__Type"}
 func (ec *executionContext) ___Type(ctx context.Context, sel ast.SelectionSet, obj *introspection.Type) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, __TypeImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newObject(fields)           // see graph/gqlgen
 	var deferred graphql.DeferredGroup // none is deferred: see graph/gqlgen
 	for i, field := range fields {
 		switch field.Name {
@@ -8960,7 +8960,7 @@ func (ec *executionContext) ___Type(ctx context.Context, sel ast.SelectionSet, o
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return marshalObject(fields, out.Values) // see graph/gqlgen
+	return out
 }
 
 // endregion **************************** object.gotpl ****************************

@@ -41,21 +41,50 @@ func marshalRecovering(ctx context.Context, i int, marshalElement func(context.C
 	return marshalElement(ctx, i)
 }
 
-// marshalObject is an object's value as the generated code returns it (graph/gqlgen puts
-// it where gqlgen returns the object's *graphql.FieldSet, once every field has its value):
-// the fields written in the order collected. gqlgen writes a FieldSet through an
+// marshalObject is the root object's value as the generated code returns it (graph/gqlgen
+// puts it where gqlgen returns the object's *graphql.FieldSet, once every field has its
+// value): the fields written in the order collected. gqlgen writes a FieldSet through an
 // iterator that copies every field to the heap, and a map of the names written; here a
 // name collected twice (two fragments on two interfaces both asking for it) is found by
 // looking back, as few fields as an object has, and written once, the first value as
 // gqlgen does.
 func marshalObject(fields []graphql.CollectedField, values []graphql.Marshaler) graphql.Marshaler {
-	return &object{fields, values}
+	return &object{fields: fields, Values: values}
 }
 
+// object is the value of an object below the root: what the generated code fills where
+// gqlgen fills a graphql.FieldSet (graph/gqlgen puts newObject there; no field below
+// the root resolves concurrently, which is what a FieldSet is made for), written as
+// marshalObject writes it.
 type object struct {
-	fields []graphql.CollectedField
-	values []graphql.Marshaler
+	fields   []graphql.CollectedField
+	Values   []graphql.Marshaler
+	Invalids uint32
 }
+
+// newObject makes an object of up to 16 fields, its values included, in one allocation.
+func newObject(fields []graphql.CollectedField) *object {
+	switch n := len(fields); {
+	case n <= 4: // an edge, a service account, pageInfo
+		o := &struct {
+			object
+			values [4]graphql.Marshaler
+		}{}
+		o.fields, o.Values = fields, o.values[:n]
+		return &o.object
+	case n <= 16: // a key as the admin app shows it
+		o := &struct {
+			object
+			values [16]graphql.Marshaler
+		}{}
+		o.fields, o.Values = fields, o.values[:n]
+		return &o.object
+	}
+	return &object{fields: fields, Values: make([]graphql.Marshaler, len(fields))}
+}
+
+// Dispatch is a FieldSet's, which runs the fields resolved concurrently: none here.
+func (*object) Dispatch(context.Context) {}
 
 func (o *object) MarshalGQL(w io.Writer) {
 	_, _ = io.WriteString(w, "{")
@@ -70,7 +99,7 @@ func (o *object) MarshalGQL(w io.Writer) {
 		_, _ = io.WriteString(w, `"`)
 		_, _ = io.WriteString(w, o.fields[i].Alias)
 		_, _ = io.WriteString(w, `":`)
-		o.values[i].MarshalGQL(w)
+		o.Values[i].MarshalGQL(w)
 	}
 	_, _ = io.WriteString(w, "}")
 }

@@ -14,10 +14,12 @@
 //     the rest).
 //   - The data of queries and mutations are written into buffers used again
 //     (graph.marshalData; the POST transport gives them back with graph.ReleaseData).
-//   - Objects, the root's too, are written by graph.marshalObject: gqlgen writes an
-//     object's fields through an iterator that copies each field (a graphql.CollectedField,
-//     over 100 bytes) to the heap and a map of the names written, about a quarter of a
-//     page's allocations.
+//   - Objects below the root fill a graph.object (one allocation) instead of a
+//     graphql.FieldSet (two, with a mutex and callbacks for fields resolved
+//     concurrently), and all, the root's too, are written as graph.marshalObject writes
+//     them: gqlgen writes an object's fields through an iterator that copies each field
+//     (a graphql.CollectedField, over 100 bytes) to the heap and a map of the names
+//     written, about a quarter of a page's allocations.
 //   - A field that only reads from its object, a column or a method without a context
 //     (APIKey.maskedKey, APIKeyEdge.node, APIKey.serviceAccount), is marshaled straight
 //     from the read: gqlgen gives each a field context, a context value, four closures,
@@ -34,6 +36,7 @@ package main
 import (
 	"bytes"
 	"fmt"
+	"go/format"
 	"os"
 	"regexp"
 	"slices"
@@ -157,6 +160,10 @@ func rewrite(path string, reads, objectReads []string) error {
 	b = bytes.ReplaceAll(b, concurrentList, serialList)
 	b = bytes.ReplaceAll(b, newGroup, emptyGroup)
 	b = bytes.ReplaceAll(b, returnFieldSet, returnObject)
+	b, err = objectsBelowTheRoot(b)
+	if err != nil {
+		return err
+	}
 	b = bytes.Replace(b, queryData, queryDataPooled, 1)
 	b = bytes.Replace(b, mutationData, mutationDataPooled, 1)
 	for _, name := range append(reads, objectReads...) {
@@ -185,8 +192,37 @@ func rewrite(path string, reads, objectReads []string) error {
 			return fmt.Errorf("%s: %s is not the read of a field that graph/gqlgen knows", path, name)
 		}
 	}
+	if b, err = format.Source(b); err != nil {
+		return fmt.Errorf("%s after the rewrite: %w", path, err)
+	}
 	return os.WriteFile(path, b, 0o644)
 }
+
+// objectsBelowTheRoot makes every object whose fields resolve on the request's
+// goroutine (all but the root's) fill a graph.object instead of a graphql.FieldSet,
+// which is made to take values from goroutines (a mutex, a slice of callbacks), and be
+// returned as it is.
+func objectsBelowTheRoot(b []byte) ([]byte, error) {
+	funcs := bytes.SplitAfter(b, []byte("\n}\n"))
+	var n int
+	for i, f := range funcs {
+		if !bytes.Contains(f, newFieldSet) || bytes.Contains(f, []byte("Concurrently")) {
+			continue
+		}
+		if !bytes.Contains(f, returnObject) {
+			return nil, fmt.Errorf("an object that does not end with %q: see graph/gqlgen", returnObject)
+		}
+		f = bytes.Replace(f, newFieldSet, newObject, 1)
+		funcs[i] = bytes.Replace(f, returnObject, []byte("\n\treturn out\n}\n"), 1)
+		n++
+	}
+	if n == 0 {
+		return nil, fmt.Errorf("no object fills %q: see graph/gqlgen", newFieldSet)
+	}
+	return bytes.Join(funcs, nil), nil
+}
+
+var newFieldSet, newObject = []byte("out := graphql.NewFieldSet(fields)"), []byte("out := newObject(fields) // see graph/gqlgen")
 
 // readField is how gqlgen writes the function of a field that reads from its object
 // (NAME is its name), with the object's type, the function of its field context, the
