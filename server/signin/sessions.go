@@ -95,6 +95,8 @@ func (s *Sessions) Verify(ctx context.Context, token string) (*viewer.Viewer, er
 		Where(session.TokenHash(hashToken(token)), session.ExpiresAtGT(time.Now().UTC())).
 		QueryUser().
 		Where(user.DeletedAtIsNil()). // deleted since the session began
+		// What people.Viewer reads: not the password's hash, the email, the dates.
+		Select(user.FieldID, user.FieldName, user.FieldRole, user.FieldOrganizationID).
 		Only(allowInternal(ctx))
 	if ent.IsNotFound(err) {
 		return nil, ErrNoSession
