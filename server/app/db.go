@@ -106,7 +106,9 @@ func OpenDatabase(url string) (*Database, error) {
 	d := &Database{DB: db, Dialect: dia, sqlitePath: sqlitePath}
 	var drv dialect.Driver = newCountingDriver(entsql.OpenDB(dia, db), &d.statements)
 	if dia == dialect.SQLite {
-		drv = oneWriter{countingDriver: drv.(countingDriver), turn: make(chan struct{}, 1)}
+		cd := drv.(countingDriver)
+		cd.prepared = newPreparedQueries(db)
+		drv = oneWriter{countingDriver: cd, turn: make(chan struct{}, 1)}
 	}
 	d.Client = ent.NewClient(ent.Driver(drv))
 	return d, nil

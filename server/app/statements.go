@@ -41,10 +41,22 @@ func (c counting) QueryContext(ctx context.Context, query string, args ...any) (
 	return c.to.QueryContext(ctx, query, args...)
 }
 
-// countingDriver is Ent's driver, counting every statement, in transactions too.
+// countingDriver is Ent's driver, counting every statement, in transactions too; its
+// queries outside transactions go through prepared when set (SQLite).
 type countingDriver struct {
 	counting
-	drv *entsql.Driver
+	drv      *entsql.Driver
+	prepared *preparedQueries
+}
+
+func (d countingDriver) Query(ctx context.Context, query string, args, v any) error {
+	rows, isRows := v.(*entsql.Rows)
+	argv, isArgs := args.([]any)
+	if d.prepared == nil || !isRows || !isArgs {
+		return d.counting.Query(ctx, query, args, v)
+	}
+	d.n.Add(1)
+	return d.prepared.Query(ctx, query, argv, rows)
 }
 
 func newCountingDriver(drv *entsql.Driver, n *atomic.Uint64) countingDriver {
@@ -52,8 +64,13 @@ func newCountingDriver(drv *entsql.Driver, n *atomic.Uint64) countingDriver {
 }
 
 func (d countingDriver) Dialect() string { return d.drv.Dialect() }
-func (d countingDriver) Close() error    { return d.drv.Close() }
-func (d countingDriver) DB() *sql.DB     { return d.drv.DB() }
+func (d countingDriver) Close() error {
+	if d.prepared != nil {
+		d.prepared.Close()
+	}
+	return d.drv.Close()
+}
+func (d countingDriver) DB() *sql.DB { return d.drv.DB() }
 
 func (d countingDriver) Tx(ctx context.Context) (dialect.Tx, error) { return d.BeginTx(ctx, nil) }
 
