@@ -38,6 +38,7 @@ func (e *benchEnv) auditTrail(ctx context.Context, dbURL string, db *sql.DB, s *
 			return fmt.Errorf("audit: seeding %d entries: %w", o.n, err)
 		}
 	}
+	checkpoint(ctx, db)
 	logf("audit: %d + %d chained entries seeded in %s", long, short, time.Since(t).Round(time.Millisecond))
 	e.rep.seeds = append(e.rep.seeds, fmt.Sprintf("PostgreSQL audit trail: %d chained entries in one organization, %d in another (COPY)", long, short))
 

@@ -141,9 +141,10 @@ var (
 // rewrite changes the generated file where no setting of gqlgen can: lists marshal
 // their elements with marshalSerially instead of graphql.MarshalSliceConcurrently (its
 // worker_limit still starts a goroutine per element), objects make no group of deferred
-// fields and are written by marshalObject, and the reads are marshaled inline. Should gqlgen stop writing what is
-// replaced, or start deferring fields, generation fails here rather than quietly going
-// back to the costlier code or dropping deferred fields.
+// fields, fill a graph.object below the root and are written as marshalObject writes
+// them, data go into buffers used again, and the reads are marshaled inline. Should
+// gqlgen stop writing what is replaced, or start deferring fields, generation fails here
+// rather than quietly going back to the costlier code or dropping deferred fields.
 func rewrite(path string, reads, objectReads []string) error {
 	b, err := os.ReadFile(path)
 	if err != nil {
