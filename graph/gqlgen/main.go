@@ -160,8 +160,7 @@ func rewrite(path string, reads, objectReads []string) error {
 	}
 	b = bytes.ReplaceAll(b, concurrentList, serialList)
 	b = bytes.ReplaceAll(b, newGroup, emptyGroup)
-	b = bytes.ReplaceAll(b, returnFieldSet, returnObject)
-	b, err = objectsBelowTheRoot(b)
+	b, err = objects(b)
 	if err != nil {
 		return err
 	}
@@ -199,25 +198,29 @@ func rewrite(path string, reads, objectReads []string) error {
 	return os.WriteFile(path, b, 0o644)
 }
 
-// objectsBelowTheRoot makes every object whose fields resolve on the request's
-// goroutine (all but the root's) fill a graph.object instead of a graphql.FieldSet,
-// which is made to take values from goroutines (a mutex, a slice of callbacks), and be
-// returned as it is.
-func objectsBelowTheRoot(b []byte) ([]byte, error) {
+// objects changes how every object is made and returned: one whose fields resolve on
+// the request's goroutine (all but the root's) fills a graph.object instead of a
+// graphql.FieldSet, which is made to take values from goroutines (a mutex, a slice of
+// callbacks), and is returned as it is; the root's FieldSet is returned as
+// graph.marshalObject writes it.
+func objects(b []byte) ([]byte, error) {
 	funcs := bytes.SplitAfter(b, []byte("\n}\n"))
-	var n int
+	var below int
 	for i, f := range funcs {
-		if !bytes.Contains(f, newFieldSet) || bytes.Contains(f, []byte("Concurrently")) {
+		if !bytes.Contains(f, newFieldSet) {
 			continue
 		}
-		if !bytes.Contains(f, returnObject) {
-			return nil, fmt.Errorf("an object that does not end with %q: see graph/gqlgen", returnObject)
+		if !bytes.HasSuffix(f, returnFieldSet) {
+			return nil, fmt.Errorf("an object that does not end with %q: see graph/gqlgen", returnFieldSet)
 		}
-		f = bytes.Replace(f, newFieldSet, newObject, 1)
-		funcs[i] = bytes.Replace(f, returnObject, []byte("\n\treturn out\n}\n"), 1)
-		n++
+		if bytes.Contains(f, []byte("Concurrently")) { // the root's
+			funcs[i] = append(bytes.Clone(f[:len(f)-len(returnFieldSet)]), returnObject...)
+			continue
+		}
+		funcs[i] = bytes.Replace(f, newFieldSet, newObject, 1)
+		below++
 	}
-	if n == 0 {
+	if below == 0 {
 		return nil, fmt.Errorf("no object fills %q: see graph/gqlgen", newFieldSet)
 	}
 	return bytes.Join(funcs, nil), nil
