@@ -17,8 +17,8 @@ import (
 
 	"entgo.io/ent/dialect"
 	entsql "entgo.io/ent/dialect/sql"
-	_ "github.com/lib/pq" // the "postgres" driver
-	"modernc.org/sqlite"  // the "sqlite" driver, pure Go
+	"github.com/lib/pq"  // the "postgres" driver
+	"modernc.org/sqlite" // the "sqlite" driver, pure Go
 
 	"apikeys/ent"
 	"apikeys/ent/audit"
@@ -104,14 +104,35 @@ func OpenDatabase(url string) (*Database, error) {
 		return nil, err
 	}
 	d := &Database{DB: db, Dialect: dia, sqlitePath: sqlitePath}
-	var drv dialect.Driver = newCountingDriver(entsql.OpenDB(dia, db), &d.statements)
+	cd := newCountingDriver(entsql.OpenDB(dia, db), &d.statements)
+	var drv dialect.Driver
 	if dia == dialect.SQLite {
-		cd := drv.(countingDriver)
-		cd.prepared = newPreparedQueries(db)
+		cd.prepared = newPreparedQueries(db, nil)
 		drv = oneWriter{countingDriver: cd, turn: make(chan struct{}, 1)}
+	} else {
+		cd.prepared = newPreparedQueries(db, failedPostgresStatement)
+		drv = cd
 	}
 	d.Client = ent.NewClient(ent.Driver(drv))
 	return d, nil
+}
+
+// failedPostgresStatement classifies an error of a prepared statement: SQLSTATE 0A000
+// ("cached plan must not change result type": a migration changed a column it returns)
+// makes it stale; 26000 ("prepared statement does not exist") and 42P05 ("prepared
+// statement already exists") mean that a pooler in transaction mode sends statements to
+// other server connections: they cannot be kept.
+func failedPostgresStatement(err error) preparedFailure {
+	var pe *pq.Error
+	switch {
+	case !errors.As(err, &pe):
+		return queryFailed
+	case pe.Code == "0A000":
+		return statementStale
+	case pe.Code == "26000", pe.Code == "42P05":
+		return cannotPrepare
+	}
+	return queryFailed
 }
 
 // postgresDSN turns on lib/pq's binary_parameters unless the URL chooses: a query with

@@ -4,22 +4,43 @@ import (
 	"context"
 	"database/sql"
 	"sync"
+	"sync/atomic"
 
 	entsql "entgo.io/ent/dialect/sql"
 )
 
-// preparedQueries keeps SQLite's queries outside transactions prepared: SQLite compiles
-// a statement on every prepare, about a tenth of the CPU of a page of keys, and its
-// statements stay valid across schema changes (it compiles them again itself).
-// database/sql's Stmt prepares each on the connections it runs on. A query text stays
-// until maxPrepared texts are kept: then all are dropped (texts vary only by the number
-// of ids of an IN list, so this is rare). Not for PostgreSQL: a prepared statement
-// there fails once another instance's migration changes the columns it returns.
+// preparedQueries keeps the queries run outside transactions prepared, by their text:
+// SQLite compiles a statement on every prepare (about a tenth of the CPU of a page of
+// keys), and PostgreSQL parses and plans an unprepared statement on every execution
+// (a third of a page's time, from the server's side). database/sql's Stmt prepares each
+// on the connections it runs on. A query text stays until maxPrepared texts are kept:
+// then all are dropped (texts vary only by the number of ids of an IN list, so this is
+// rare).
+//
+// A statement prepared on PostgreSQL can fail where its query would not: another
+// instance's migration changed the type of a column it returns ("cached plan must not
+// change result type"), or a pooler in front of the database (PgBouncer in transaction
+// mode) sent it to a server connection where it was never prepared, or where another
+// client's statement has its name. failed classifies such errors: the query then runs
+// again unprepared, and the statement is dropped (it is prepared again next time) or,
+// behind a pooler, nothing is prepared any more (each query would fail once first). A
+// query that cannot be prepared runs unprepared, where its own error shows.
 type preparedQueries struct {
-	db    *sql.DB
-	mu    sync.Mutex
-	stmts map[string]*preparedQuery
+	db     *sql.DB
+	failed func(error) preparedFailure // nil: every error is the query's
+	off    atomic.Bool                 // nothing is prepared any more
+	mu     sync.Mutex
+	stmts  map[string]*preparedQuery
 }
+
+// preparedFailure is what an error of a prepared statement says about it.
+type preparedFailure int
+
+const (
+	queryFailed    preparedFailure = iota // the query's own error: returned
+	statementStale                        // run the query unprepared, prepare it again next time
+	cannotPrepare                         // run it unprepared, and every later query
+)
 
 const maxPrepared = 256
 
@@ -29,19 +50,49 @@ type preparedQuery struct {
 	dropped bool // no longer in stmts: closed when nothing runs on it
 }
 
-func newPreparedQueries(db *sql.DB) *preparedQueries {
-	return &preparedQueries{db: db, stmts: map[string]*preparedQuery{}}
+func newPreparedQueries(db *sql.DB, failed func(error) preparedFailure) *preparedQueries {
+	return &preparedQueries{db: db, failed: failed, stmts: map[string]*preparedQuery{}}
 }
 
 // Query is entsql.Conn's Query (v a *entsql.Rows, args a []any) through the
 // statement prepared for query.
 func (p *preparedQueries) Query(ctx context.Context, query string, args []any, v *entsql.Rows) error {
+	if p.off.Load() {
+		return p.unprepared(ctx, query, args, v)
+	}
 	q, err := p.acquire(ctx, query)
-	if err != nil {
-		return err
+	if err != nil { // the query's own error shows again unprepared
+		p.stopIf(err)
+		return p.unprepared(ctx, query, args, v)
 	}
 	rows, err := q.stmt.QueryContext(ctx, args...) // the rows hold the statement until closed
 	p.release(q)
+	if err != nil && p.failed != nil {
+		switch p.failed(err) {
+		case statementStale:
+			p.drop(query, q)
+			return p.unprepared(ctx, query, args, v)
+		case cannotPrepare:
+			p.stopIf(err)
+			return p.unprepared(ctx, query, args, v)
+		}
+	}
+	if err != nil {
+		return err
+	}
+	*v = entsql.Rows{ColumnScanner: rows}
+	return nil
+}
+
+// stopIf stops preparing if err says that statements cannot be kept.
+func (p *preparedQueries) stopIf(err error) {
+	if p.failed != nil && p.failed(err) == cannotPrepare && !p.off.Swap(true) {
+		p.Close()
+	}
+}
+
+func (p *preparedQueries) unprepared(ctx context.Context, query string, args []any, v *entsql.Rows) error {
+	rows, err := p.db.QueryContext(ctx, query, args...)
 	if err != nil {
 		return err
 	}
@@ -86,6 +137,22 @@ func (p *preparedQueries) release(q *preparedQuery) {
 	p.mu.Lock()
 	q.running--
 	unused := q.dropped && q.running == 0
+	p.mu.Unlock()
+	if unused {
+		_ = q.stmt.Close()
+	}
+}
+
+// drop forgets q, the statement of query, if it is still kept: the next query with
+// that text prepares it again.
+func (p *preparedQueries) drop(query string, q *preparedQuery) {
+	p.mu.Lock()
+	kept := p.stmts[query] == q
+	if kept {
+		delete(p.stmts, query)
+		q.dropped = true
+	}
+	unused := kept && q.running == 0 // else the last to release it closes it
 	p.mu.Unlock()
 	if unused {
 		_ = q.stmt.Close()

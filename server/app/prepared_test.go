@@ -4,27 +4,39 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"path/filepath"
 	"sync"
 	"testing"
 
+	"entgo.io/ent/dialect"
 	entsql "entgo.io/ent/dialect/sql"
+
+	"apikeys/server/testdb"
 )
 
 // Prepared queries answer as unprepared ones, from many goroutines at once, past the
 // number of texts kept (all dropped, and prepared again); rows being read when their
 // statement is dropped stay readable; nothing is left open.
 func TestPreparedQueriesAnswerAsUnprepared(t *testing.T) {
-	db, err := sql.Open("sqlite", "file:"+filepath.Join(t.TempDir(), "p.db")+"?_pragma=journal_mode(WAL)")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	p := newPreparedQueries(db)
+	testdb.Each(t, func(t *testing.T, url string) {
+		d, err := OpenDatabase(url)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer d.Close()
+		sum, series := "SELECT ? + %d", "SELECT value FROM json_each('[1,2,3]')"
+		if d.Dialect == dialect.Postgres {
+			sum, series = "SELECT $1::int + %d", "SELECT generate_series(1, 3)"
+		}
+		p := newPreparedQueries(d.DB, failedPostgresStatement)
+		testPreparedQueries(t, d.DB, p, sum, series)
+	})
+}
+
+func testPreparedQueries(t *testing.T, db *sql.DB, p *preparedQueries, sum, series string) {
 	ctx := context.Background()
 	query := func(i int) (int, error) {
 		var rows entsql.Rows
-		if err := p.Query(ctx, fmt.Sprintf("SELECT ? + %d", i), []any{1000}, &rows); err != nil {
+		if err := p.Query(ctx, fmt.Sprintf(sum, i), []any{1000}, &rows); err != nil {
 			return 0, err
 		}
 		defer rows.Close()
@@ -37,7 +49,7 @@ func TestPreparedQueriesAnswerAsUnprepared(t *testing.T) {
 
 	// A query whose rows are still being read when every statement is dropped.
 	var open entsql.Rows
-	if err := p.Query(ctx, "SELECT value FROM json_each('[1,2,3]')", []any{}, &open); err != nil {
+	if err := p.Query(ctx, series, []any{}, &open); err != nil {
 		t.Fatal(err)
 	}
 	var wg sync.WaitGroup
@@ -83,4 +95,73 @@ func TestPreparedQueriesAnswerAsUnprepared(t *testing.T) {
 	if s := db.Stats(); s.InUse != 0 {
 		t.Fatalf("%d connections still in use", s.InUse)
 	}
+}
+
+// A statement prepared before another instance's migration changed the type of a
+// column it returns still answers, with the new type; on PostgreSQL, so does one that
+// is not on the connection it runs on (as behind PgBouncer in transaction mode), and
+// then nothing is prepared any more.
+func TestPreparedQueriesOutliveMigrations(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, url string) {
+		d, err := OpenDatabase(url)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer d.Close()
+		d.DB.SetMaxOpenConns(1) // the statement and the migration share the connection
+		ctx := context.Background()
+		p := newPreparedQueries(d.DB, failedPostgresStatement)
+		defer p.Close()
+		exec := func(stmts ...string) {
+			t.Helper()
+			for _, s := range stmts {
+				if _, err := d.DB.ExecContext(ctx, s); err != nil {
+					t.Fatalf("%s: %v", s, err)
+				}
+			}
+		}
+		text := "SELECT v FROM prepared_t WHERE id = ?"
+		if d.Dialect == dialect.Postgres {
+			text = "SELECT v FROM prepared_t WHERE id = $1"
+		}
+		read := func() string {
+			t.Helper()
+			var rows entsql.Rows
+			if err := p.Query(ctx, text, []any{1}, &rows); err != nil {
+				t.Fatalf("%s: %v", text, err)
+			}
+			defer rows.Close()
+			var v string
+			if !rows.Next() {
+				t.Fatalf("%s: no row (%v)", text, rows.Err())
+			}
+			if err := rows.Scan(&v); err != nil {
+				t.Fatal(err)
+			}
+			return v
+		}
+		exec("CREATE TABLE prepared_t (id integer PRIMARY KEY, v integer)", "INSERT INTO prepared_t VALUES (1, 7)")
+		for range 6 { // past PostgreSQL's five custom plans
+			if v := read(); v != "7" {
+				t.Fatalf("before the migration: %q", v)
+			}
+		}
+		exec("DROP TABLE prepared_t", "CREATE TABLE prepared_t (id integer PRIMARY KEY, v text)", "INSERT INTO prepared_t VALUES (1, 'seven')")
+		if v := read(); v != "seven" {
+			t.Fatalf("after the migration: %q", v)
+		}
+		if v := read(); v != "seven" {
+			t.Fatalf("prepared again after the migration: %q", v)
+		}
+		if d.Dialect != dialect.Postgres {
+			return
+		}
+		exec("DEALLOCATE ALL") // as a pooler's other server connection would be
+		if v := read(); v != "seven" {
+			t.Fatalf("after DEALLOCATE ALL: %q", v)
+		}
+		if v := read(); v != "seven" || !p.off.Load() {
+			t.Fatalf("after DEALLOCATE ALL, unprepared: %q (preparing off: %v)", v, p.off.Load())
+		}
+	})
 }

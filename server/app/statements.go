@@ -42,7 +42,7 @@ func (c counting) QueryContext(ctx context.Context, query string, args ...any) (
 }
 
 // countingDriver is Ent's driver, counting every statement, in transactions too; its
-// queries outside transactions go through prepared when set (SQLite).
+// queries outside transactions go through prepared when set.
 type countingDriver struct {
 	counting
 	drv      *entsql.Driver
