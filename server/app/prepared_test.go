@@ -18,18 +18,30 @@ import (
 // statement is dropped stay readable; nothing is left open.
 func TestPreparedQueriesAnswerAsUnprepared(t *testing.T) {
 	testdb.Each(t, func(t *testing.T, url string) {
-		d, err := OpenDatabase(url)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer d.Close()
+		d, p := preparing(t, url)
 		sum, series := "SELECT ? + %d", "SELECT value FROM json_each('[1,2,3]')"
 		if d.Dialect == dialect.Postgres {
 			sum, series = "SELECT $1::int + %d", "SELECT generate_series(1, 3)"
 		}
-		p := newPreparedQueries(d.DB, failedPostgresStatement)
 		testPreparedQueries(t, d.DB, p, sum, series)
 	})
+}
+
+// preparing opens the database at url and keeps statements on it as OpenDatabase does
+// (PostgreSQL's failures classified); both are closed when the test ends.
+func preparing(t *testing.T, url string) (*Database, *preparedQueries) {
+	d, err := OpenDatabase(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { d.Close() })
+	var failed func(error) preparedFailure
+	if d.Dialect == dialect.Postgres {
+		failed = failedPostgresStatement
+	}
+	p := newPreparedQueries(d.DB, failed)
+	t.Cleanup(p.Close)
+	return d, p
 }
 
 func testPreparedQueries(t *testing.T, db *sql.DB, p *preparedQueries, sum, series string) {
@@ -103,15 +115,9 @@ func testPreparedQueries(t *testing.T, db *sql.DB, p *preparedQueries, sum, seri
 // then nothing is prepared any more.
 func TestPreparedQueriesOutliveMigrations(t *testing.T) {
 	testdb.Each(t, func(t *testing.T, url string) {
-		d, err := OpenDatabase(url)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer d.Close()
+		d, p := preparing(t, url)
 		d.DB.SetMaxOpenConns(1) // the statement and the migration share the connection
 		ctx := context.Background()
-		p := newPreparedQueries(d.DB, failedPostgresStatement)
-		defer p.Close()
 		exec := func(stmts ...string) {
 			t.Helper()
 			for _, s := range stmts {
