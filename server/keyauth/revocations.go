@@ -5,7 +5,6 @@ import (
 	"encoding/hex"
 	"strconv"
 	"strings"
-	"sync/atomic"
 	"time"
 
 	"github.com/lib/pq"
@@ -13,6 +12,7 @@ import (
 	"apikeys/ent"
 	"apikeys/ent/audit"
 	"apikeys/ent/keys"
+	"apikeys/server/pglisten"
 )
 
 // The PostgreSQL channels on which revocations and new keys are announced.
@@ -74,63 +74,42 @@ func (v *Verifier) Revoked(ctx context.Context, c *ent.Client, secretHashes ...[
 func (v *Verifier) Listen(ctx context.Context, dsn string) {
 	v.announce = true
 	v.cache.flush(true)
-	var subscribed atomic.Bool // LISTEN has been asked for: (re)connections issue it
-	events := func(ev pq.ListenerEventType, err error) {
-		switch ev {
-		case pq.ListenerEventConnected, pq.ListenerEventReconnected:
-			if subscribed.Load() {
+	_, err := pglisten.Listen(ctx, dsn, []string{revocationChannel, creationChannel}, pglisten.Handler{
+		Up: func(up bool, err error) {
+			if up {
 				v.cache.resume()
 				v.Log.Info("keyauth: listening for revocations")
+				return
 			}
-		case pq.ListenerEventDisconnected, pq.ListenerEventConnectionAttemptFailed:
 			v.cache.flush(true)
 			v.Log.Warn("keyauth: revocation listener disconnected: cache bypassed", "err", err)
-		}
-	}
-	l := pq.NewListener(dsn, 50*time.Millisecond, 2*time.Second, events)
-	for _, channel := range []string{revocationChannel, creationChannel} {
-		if err := l.Listen(channel); err != nil {
-			v.Log.Error("keyauth: listening for revocations", "channel", channel, "err", err)
-		}
-	}
-	subscribed.Store(true)
-	// Connected before LISTEN was asked for: it is in effect now if the connection is up.
-	if l.Ping() == nil {
-		v.cache.resume()
-	}
-	go func() {
-		defer l.Close()
-		ping := time.NewTicker(30 * time.Second)
-		defer ping.Stop()
-		for {
-			select {
-			case <-ctx.Done():
-				return
-			case n := <-l.Notify:
-				if n == nil { // reconnected: what was sent meanwhile is lost
-					v.cache.resume()
-					if v.known.reload() {
-						go v.loadKnown(ctx)
-					}
-					continue
-				}
-				if n.Channel == creationChannel {
-					if h, ok := parseHex(n.Extra); ok {
-						v.known.add(h[:])
-					}
-					continue
-				}
-				hash, sent, _ := strings.Cut(n.Extra, ":")
-				if h, ok := parseHex(hash); ok {
-					v.cache.revoked(h)
-				}
-				if ns, err := strconv.ParseInt(sent, 10, 64); err == nil {
-					v.Metrics.RevocationLag(time.Since(time.Unix(0, ns)))
-				}
-			case <-ping.C:
-				// A dead connection shows only when used.
-				go func() { _ = l.Ping() }()
+		},
+		Missed: func() {
+			v.cache.resume()
+			if v.known.reload() {
+				go v.loadKnown(ctx)
 			}
+		},
+		Notify: v.notified,
+	})
+	if err != nil {
+		v.Log.Error("keyauth: listening for revocations", "err", err)
+	}
+}
+
+// notified takes a notice of another instance: a new key, or a revoked one.
+func (v *Verifier) notified(channel, payload string) {
+	if channel == creationChannel {
+		if h, ok := parseHex(payload); ok {
+			v.known.add(h[:])
 		}
-	}()
+		return
+	}
+	hash, sent, _ := strings.Cut(payload, ":")
+	if h, ok := parseHex(hash); ok {
+		v.cache.revoked(h)
+	}
+	if ns, err := strconv.ParseInt(sent, 10, 64); err == nil {
+		v.Metrics.RevocationLag(time.Since(time.Unix(0, ns)))
+	}
 }

@@ -21,6 +21,7 @@ import (
 	"apikeys/ent/auditentry"
 	"apikeys/ent/keys"
 	"apikeys/ent/schema/pulid"
+	"apikeys/server/pglisten"
 )
 
 // channel is the PostgreSQL channel of key events.
@@ -236,48 +237,30 @@ func (h *Hub[T]) deliver(ctx context.Context) {
 // connection, what was announced meanwhile is lost: every subscription is ended, and
 // its client subscribes again and reads anew.
 func (h *Hub[T]) listen(ctx context.Context, dsn string) {
-	var subscribed atomic.Bool // LISTEN has been asked for: (re)connections issue it
-	events := func(ev pq.ListenerEventType, err error) {
-		switch ev {
-		case pq.ListenerEventConnected, pq.ListenerEventReconnected:
-			h.listening.Store(subscribed.Load())
-		case pq.ListenerEventDisconnected, pq.ListenerEventConnectionAttemptFailed:
-			h.listening.Store(false)
-			h.Log.Warn("live: key event listener disconnected", "err", err)
-		}
-	}
-	l := pq.NewListener(dsn, 50*time.Millisecond, 2*time.Second, events)
-	if err := l.Listen(channel); err != nil {
+	done, err := pglisten.Listen(ctx, dsn, []string{channel}, pglisten.Handler{
+		Up: func(up bool, err error) {
+			h.listening.Store(up)
+			if !up {
+				h.Log.Warn("live: key event listener disconnected", "err", err)
+			}
+		},
+		Missed: h.endAll,
+		Notify: func(_, payload string) {
+			if ev, ok := parse(payload); ok {
+				select {
+				case h.pending <- ev:
+				case <-ctx.Done():
+				}
+			}
+		},
+	})
+	if err != nil {
 		h.Log.Error("live: listening for key events", "err", err)
 	}
-	subscribed.Store(true)
-	h.listening.Store(l.Ping() == nil)
 	h.done.Add(1)
 	go func() {
 		defer h.done.Done()
-		defer l.Close()
-		ping := time.NewTicker(30 * time.Second)
-		defer ping.Stop()
-		for {
-			select {
-			case <-ctx.Done():
-				return
-			case n := <-l.Notify:
-				if n == nil {
-					h.endAll()
-					continue
-				}
-				if ev, ok := parse(n.Extra); ok {
-					select {
-					case h.pending <- ev:
-					case <-ctx.Done():
-						return
-					}
-				}
-			case <-ping.C:
-				go func() { _ = l.Ping() }()
-			}
-		}
+		<-done
 	}()
 }
 
