@@ -23,8 +23,7 @@ import (
 // mode) sent it to a server connection where it was never prepared, or where another
 // client's statement has its name. failed classifies such errors: the query then runs
 // again unprepared, and the statement is dropped (it is prepared again next time) or,
-// behind a pooler, nothing is prepared any more (each query would fail once first). A
-// query that cannot be prepared runs unprepared, where its own error shows.
+// behind a pooler, nothing is prepared any more (each query would fail once first).
 type preparedQueries struct {
 	db     *sql.DB
 	failed func(error) preparedFailure // nil: every error is the query's
@@ -61,21 +60,22 @@ func (p *preparedQueries) Query(ctx context.Context, query string, args []any, v
 		return p.unprepared(ctx, query, args, v)
 	}
 	q, err := p.acquire(ctx, query)
-	if err != nil { // the query's own error shows again unprepared
-		p.stopIf(err)
-		return p.unprepared(ctx, query, args, v)
+	if err != nil {
+		if p.classify(err) == cannotPrepare {
+			p.stop()
+			return p.unprepared(ctx, query, args, v)
+		}
+		return err
 	}
 	rows, err := q.stmt.QueryContext(ctx, args...) // the rows hold the statement until closed
 	p.release(q)
-	if err != nil && p.failed != nil {
-		switch p.failed(err) {
-		case statementStale:
-			p.drop(query, q)
-			return p.unprepared(ctx, query, args, v)
-		case cannotPrepare:
-			p.stopIf(err)
-			return p.unprepared(ctx, query, args, v)
-		}
+	switch p.classify(err) {
+	case statementStale:
+		p.drop(query, q)
+		return p.unprepared(ctx, query, args, v)
+	case cannotPrepare:
+		p.stop()
+		return p.unprepared(ctx, query, args, v)
 	}
 	if err != nil {
 		return err
@@ -84,9 +84,17 @@ func (p *preparedQueries) Query(ctx context.Context, query string, args []any, v
 	return nil
 }
 
-// stopIf stops preparing if err says that statements cannot be kept.
-func (p *preparedQueries) stopIf(err error) {
-	if p.failed != nil && p.failed(err) == cannotPrepare && !p.off.Swap(true) {
+func (p *preparedQueries) classify(err error) preparedFailure {
+	if err == nil || p.failed == nil {
+		return queryFailed
+	}
+	return p.failed(err)
+}
+
+// stop stops preparing: every statement kept is dropped, every later query runs
+// unprepared.
+func (p *preparedQueries) stop() {
+	if !p.off.Swap(true) {
 		p.Close()
 	}
 }
